@@ -1,0 +1,39 @@
+namespace InternalApi.Core.Auth;
+
+/// <summary>Shell JWT settings (<c>Gitlab-Shell-Api-Request</c>).</summary>
+public sealed class ShellAuthOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Shell";
+
+    /// <summary>Path of the shell secret file, relative to the content root unless absolute.</summary>
+    public string SecretFile { get; set; } = ".gitlab_shell_secret";
+
+    /// <summary>The secret itself (e.g. a Key Vault reference resolved into an app setting); wins over the file.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>
+    /// Accept the older docs' <c>Gitlab-Shared-Secret</c> header / <c>secret_token</c> parameter when no JWT is
+    /// sent. Off by default: current GitLab refuses a plain secret.
+    /// </summary>
+    public bool AllowLegacySharedSecret { get; set; }
+
+    /// <summary>Clock leeway for exp/nbf/iat; GitLab uses 60 seconds.</summary>
+    public TimeSpan Leeway { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>KAS JWT settings (<c>Gitlab-Kas-Api-Request</c>).</summary>
+public sealed class KasAuthOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Kas";
+
+    /// <summary>Path of the KAS secret file (base64 of 32 bytes), relative to the content root unless absolute.</summary>
+    public string SecretFile { get; set; } = ".gitlab_kas_secret";
+
+    /// <summary>The base64 secret itself; wins over the file.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Clock leeway for exp/nbf/iat.</summary>
+    public TimeSpan Leeway { get; set; } = TimeSpan.FromSeconds(60);
+}

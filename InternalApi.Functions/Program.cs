@@ -1,0 +1,13 @@
+using InternalApi.Functions.Hosting;
+
+if (Commands.TryRun(args, Console.Out, Console.Error) is { } exitCode)
+{
+    return exitCode;
+}
+
+var app = InternalApiApp.Build(args);
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point type (the tests start the app through <see cref="InternalApiApp"/>).</summary>
+public partial class Program;

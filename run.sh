@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Local development entry point.
+#   ./run.sh                 Azurite (persistent, .azurite/) + the app standalone on http://127.0.0.1:7071
+#   ./run.sh token shell|kas print a fresh JWT for curl (Gitlab-Shell-Api-Request / Gitlab-Kas-Api-Request)
+# Ctrl-C stops what this script started. Everything listens on loopback only.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
+cd "$REPO_ROOT"
+
+APP_OUT="$REPO_ROOT/InternalApi.Functions/bin/Release/net10.0"
+APP_DLL="$APP_OUT/InternalApi.Functions.dll"
+BLOB_PORT="${AZURITE_BLOB_PORT:-10000}"
+QUEUE_PORT="${AZURITE_QUEUE_PORT:-10001}"
+TABLE_PORT="${AZURITE_TABLE_PORT:-10002}"
+export Storage__ConnectionString="${Storage__ConnectionString:-DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;}"
+
+build_app() {
+  log "building InternalApi.Functions (Release)"
+  dotnet build InternalApi.Functions -c Release --nologo -v q >&2
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+case "${1:-}" in
+  token)
+    ensure_secrets
+    [ -f "$APP_DLL" ] || build_app
+    exec dotnet "$APP_DLL" token "${2:-shell}"
+    ;;
+  "" | serve)
+    ;;
+  -h | --help | help)
+    sed -n '2,6p' "$0"; exit 0
+    ;;
+  *)
+    echo "unknown command: $1 (try ./run.sh --help)" >&2; exit 2
+    ;;
+esac
+
+ensure_azurite
+ensure_secrets
+build_app
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+if port_open "$TABLE_PORT"; then
+  log "something already listens on 127.0.0.1:$TABLE_PORT; using it as Azurite"
+else
+  mkdir -p .azurite
+  log "starting Azurite (data in .azurite/, log in .azurite/azurite.log)"
+  "$AZURITE_BIN" --disableTelemetry --skipApiVersionCheck --silent --location .azurite \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort "$BLOB_PORT" --queuePort "$QUEUE_PORT" --tablePort "$TABLE_PORT" > .azurite/azurite.log 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 200); do port_open "$TABLE_PORT" && port_open "$QUEUE_PORT" && break; sleep 0.1; done
+  port_open "$TABLE_PORT" || { echo "Azurite did not start; see .azurite/azurite.log" >&2; exit 1; }
+fi
+
+log "InternalApi on http://127.0.0.1:7071/api (Ctrl-C to stop)"
+dotnet "$APP_DLL" &
+pids+=($!)
+wait "${pids[-1]}"
