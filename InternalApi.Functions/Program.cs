@@ -1,11 +1,11 @@
 using InternalApi.Functions.Hosting;
 
-if (Commands.TryRun(args, Console.Out, Console.Error) is { } exitCode)
+if (await Commands.TryRunAsync(args, Console.Out, Console.Error) is { } exitCode)
 {
     return exitCode;
 }
 
-var app = InternalApiApp.Build(args);
+var app = await InternalApiApp.CreateAsync(args);
 await app.RunAsync();
 return 0;
 

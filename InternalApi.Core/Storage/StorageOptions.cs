@@ -20,4 +20,7 @@ public sealed class StorageOptions
 
     /// <summary>Prefix for every table name (lets several environments or test runs share an account).</summary>
     public string TablePrefix { get; set; } = "";
+
+    /// <summary>Create tables and queues at start (turn off when the infrastructure deploys them).</summary>
+    public bool InitializeOnStart { get; set; } = true;
 }

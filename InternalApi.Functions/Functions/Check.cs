@@ -1,5 +1,6 @@
 using InternalApi.Core.Health;
 using InternalApi.Functions.Hosting;
+using InternalApi.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

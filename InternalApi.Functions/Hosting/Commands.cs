@@ -5,12 +5,13 @@ namespace InternalApi.Functions.Hosting;
 
 /// <summary>
 /// Command-line verbs of the binary, run instead of the server:
-/// <c>generate-functions &lt;dir&gt;</c> (build step) and <c>token shell|kas</c> (a fresh JWT for curl).
+/// <c>generate-functions &lt;dir&gt;</c> (build step), <c>token shell|kas</c> (a fresh JWT for curl) and
+/// <c>import &lt;file.json&gt;</c> (load users, keys, projects, ... into the store).
 /// </summary>
 public static class Commands
 {
     /// <summary>Runs a verb; null when <paramref name="args"/> is not a command (start the server).</summary>
-    public static int? TryRun(string[] args, TextWriter output, TextWriter error)
+    public static async Task<int?> TryRunAsync(string[] args, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
@@ -28,6 +29,8 @@ public static class Commands
                 return 0;
             case "token":
                 return Token(args, output, error);
+            case "import":
+                return await ImportCommand.RunAsync(args[1..], output, error);
             default:
                 return null;
         }

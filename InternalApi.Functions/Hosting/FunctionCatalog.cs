@@ -1,4 +1,9 @@
 using InternalApi.Functions.Functions;
+using InternalApi.Functions.Functions.ErrorTracking;
+using InternalApi.Functions.Functions.Git;
+using InternalApi.Functions.Functions.Kubernetes;
+using InternalApi.Functions.Functions.Receive;
+using InternalApi.Functions.Functions.Shell;
 
 namespace InternalApi.Functions.Hosting;
 
@@ -14,7 +19,25 @@ public sealed class FunctionCatalog(IReadOnlyList<FunctionDefinition> functions)
     [
         Health.Function,
         Check.Function,
+
+        // Git and shell (spec §3)
+        Allowed.Function,
+        LfsAuthenticate.Function,
+        AuthorizedKeys.Function,
+        Discover.Function,
+        TwoFactorRecoveryCodes.Function,
+        PersonalAccessTokens.Function,
+        PreReceive.Function,
+        PostReceiveHook.Function,
+        ErrorTrackingAllowed.Function,
+
+        // Kubernetes agent server (spec §4)
+        KubernetesUsageMetrics.Function,
+
+        // Queue-triggered
         Ping.Function,
+        PostReceive.Function,
+        UsageMetrics.Function,
     ]);
 
     /// <summary>All functions.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using InternalApi.Core;
 using InternalApi.Core.Auth;
-using InternalApi.Core.Health;
 using InternalApi.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +9,14 @@ namespace InternalApi.Functions.Hosting;
 /// <summary>Builds the web application in either hosting mode; Program.cs and the tests share it.</summary>
 public static class InternalApiApp
 {
+    /// <summary>Builds the app and creates its tables and queues; the caller then starts or runs it.</summary>
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null, FunctionCatalog? catalog = null)
+    {
+        var app = Build(args, configure, catalog);
+        await app.Services.GetRequiredService<StorageInitializer>().InitializeAsync();
+        return app;
+    }
+
     /// <summary>Creates the app. <paramref name="configure"/> lets tests add configuration before services are built.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, FunctionCatalog? catalog = null)
     {
@@ -41,6 +49,7 @@ public static class InternalApiApp
         services.AddSingleton(catalog);
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<GitLabOptions>().BindConfiguration(GitLabOptions.SectionName);
+        services.AddOptions<GitalyOptions>().BindConfiguration(GitalyOptions.SectionName);
         services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName);
         services.AddOptions<ShellAuthOptions>().BindConfiguration(ShellAuthOptions.SectionName);
         services.AddOptions<KasAuthOptions>().BindConfiguration(KasAuthOptions.SectionName);
@@ -60,7 +69,8 @@ public static class InternalApiApp
             sp.GetRequiredService<StorageAccount>(),
             new QueueStorageClientOptions { MessageEncoding = sp.GetRequiredService<IOptions<QueueProcessingOptions>>().Value.MessageEncoding },
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<StoreHealth>();
+        services.AddInternalApiCore();
+        services.AddSingleton<StorageInitializer>();
         services.AddSingleton<QueueFunctionInvoker>();
         services.AddSingleton<QueueDispatchMonitor>();
         if (!mode.UnderFunctionsHost)

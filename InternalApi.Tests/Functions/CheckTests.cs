@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using InternalApi.Core.Auth;
 using InternalApi.Functions.Hosting;
+using InternalApi.Core;
 using InternalApi.Tests.Infrastructure;
 
 namespace InternalApi.Tests.Functions;
@@ -74,7 +75,7 @@ public sealed class CheckTests(AppFixture fixture)
     public async Task Check_Reports_Redis_False_When_The_Store_Does_Not_Answer()
     {
         var deadStore = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=AAAA;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1";
-        await using var app = await TestApp.StartAsync(deadStore, settings: new Dictionary<string, string?> { ["Queues:DispatcherEnabled"] = "false" });
+        await using var app = await TestApp.StartAsync(deadStore, settings: new Dictionary<string, string?> { ["Queues:DispatcherEnabled"] = "false", ["Storage:InitializeOnStart"] = "false" });
         using var request = app.ShellRequest(HttpMethod.Get, "/api/v4/internal/check");
         using var response = await app.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

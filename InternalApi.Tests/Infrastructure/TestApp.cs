@@ -71,7 +71,7 @@ public sealed class TestApp : IAsyncDisposable
             config[key] = value;
         }
 
-        var app = InternalApiApp.Build([], builder =>
+        var app = await InternalApiApp.CreateAsync([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(config);
             builder.Logging.AddProvider(logs);

@@ -1,0 +1,214 @@
+using System.Globalization;
+using InternalApi.Core.Model;
+using InternalApi.Core.Storage;
+
+namespace InternalApi.Core.Data;
+
+/// <summary>Maps domain records to and from table entities. Lists are stored comma-joined (their items never contain commas).</summary>
+internal static class EntityMapping
+{
+    public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    public static string PathKey(string path) => TableKey.Encode(path.Trim('/').ToLowerInvariant());
+
+    public static string Join<T>(IEnumerable<T> items) => string.Join(',', items.Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)));
+
+    public static IReadOnlyList<string> SplitStrings(string? value) =>
+        string.IsNullOrEmpty(value) ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    public static IReadOnlyList<long> SplitLongs(string? value) =>
+        SplitStrings(value).Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToList();
+
+    public static TEnum Enum<TEnum>(string? value, TEnum fallback)
+        where TEnum : struct, System.Enum =>
+        System.Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed) ? parsed : fallback;
+
+    public static TableEntity ToEntity(User u) => new(Id(u.Id), "")
+    {
+        ["Username"] = u.Username,
+        ["Name"] = u.Name,
+        ["Email"] = u.Email,
+        ["State"] = u.State.ToString(),
+        ["Type"] = u.Type.ToString(),
+        ["Admin"] = u.Admin,
+        ["External"] = u.External,
+        ["EmailConfirmed"] = u.EmailConfirmed,
+        ["PasswordExpired"] = u.PasswordExpired,
+        ["TwoFactorEnabled"] = u.TwoFactorEnabled,
+        ["CanCreateProject"] = u.CanCreateProject,
+        ["CanCreatePersonalAccessToken"] = u.CanCreatePersonalAccessToken,
+        ["RecoveryCodeDigests"] = Join(u.RecoveryCodeDigests),
+        ["NamespaceId"] = u.NamespaceId,
+        ["CreatedAt"] = u.CreatedAt,
+        ["LastActivityAt"] = u.LastActivityAt,
+    };
+
+    public static User ToUser(TableEntity e) => new()
+    {
+        Id = long.Parse(e.PartitionKey, CultureInfo.InvariantCulture),
+        Username = e.GetString("Username") ?? "",
+        Name = e.GetString("Name") ?? "",
+        Email = e.GetString("Email"),
+        State = Enum(e.GetString("State"), UserState.Active),
+        Type = Enum(e.GetString("Type"), UserType.Human),
+        Admin = e.GetBoolean("Admin") ?? false,
+        External = e.GetBoolean("External") ?? false,
+        EmailConfirmed = e.GetBoolean("EmailConfirmed") ?? true,
+        PasswordExpired = e.GetBoolean("PasswordExpired") ?? false,
+        TwoFactorEnabled = e.GetBoolean("TwoFactorEnabled") ?? false,
+        CanCreateProject = e.GetBoolean("CanCreateProject") ?? true,
+        CanCreatePersonalAccessToken = e.GetBoolean("CanCreatePersonalAccessToken") ?? true,
+        RecoveryCodeDigests = SplitStrings(e.GetString("RecoveryCodeDigests")),
+        NamespaceId = e.GetInt64("NamespaceId"),
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+        LastActivityAt = e.GetDateTimeOffset("LastActivityAt"),
+    };
+
+    public static TableEntity ToEntity(SshKey k) => new(Id(k.Id), "")
+    {
+        ["Kind"] = k.Kind.ToString(),
+        ["UserId"] = k.UserId,
+        ["Title"] = k.Title,
+        ["KeyType"] = k.KeyType,
+        ["Blob"] = k.Blob,
+        ["Fingerprint"] = k.Fingerprint,
+        ["UsageType"] = k.UsageType,
+        ["CreatedAt"] = k.CreatedAt,
+        ["ExpiresAt"] = k.ExpiresAt,
+        ["LastUsedAt"] = k.LastUsedAt,
+    };
+
+    public static SshKey ToKey(TableEntity e) => new()
+    {
+        Id = long.Parse(e.PartitionKey, CultureInfo.InvariantCulture),
+        Kind = Enum(e.GetString("Kind"), SshKeyKind.User),
+        UserId = e.GetInt64("UserId"),
+        Title = e.GetString("Title") ?? "",
+        KeyType = e.GetString("KeyType") ?? "",
+        Blob = e.GetString("Blob") ?? "",
+        Fingerprint = e.GetString("Fingerprint") ?? "",
+        UsageType = e.GetString("UsageType") ?? "auth_and_signing",
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+        ExpiresAt = e.GetDateTimeOffset("ExpiresAt"),
+        LastUsedAt = e.GetDateTimeOffset("LastUsedAt"),
+    };
+
+    public static TableEntity ToEntity(GitLabNamespace n) => new(Id(n.Id), "")
+    {
+        ["Kind"] = n.Kind.ToString(),
+        ["Name"] = n.Name,
+        ["FullPath"] = n.FullPath,
+        ["ParentId"] = n.ParentId,
+        ["RootId"] = n.RootId,
+        ["OwnerId"] = n.OwnerId,
+        ["GitAccessProtocol"] = n.GitAccessProtocol,
+    };
+
+    public static GitLabNamespace ToNamespace(TableEntity e) => new()
+    {
+        Id = long.Parse(e.PartitionKey, CultureInfo.InvariantCulture),
+        Kind = Enum(e.GetString("Kind"), NamespaceKind.Group),
+        Name = e.GetString("Name") ?? "",
+        FullPath = e.GetString("FullPath") ?? "",
+        ParentId = e.GetInt64("ParentId"),
+        RootId = e.GetInt64("RootId") ?? 0,
+        OwnerId = e.GetInt64("OwnerId"),
+        GitAccessProtocol = e.GetString("GitAccessProtocol"),
+    };
+
+    public static TableEntity ToEntity(Project p) => new(Id(p.Id), "")
+    {
+        ["Name"] = p.Name,
+        ["NamespaceId"] = p.NamespaceId,
+        ["FullPath"] = p.FullPath,
+        ["Visibility"] = p.Visibility.ToString(),
+        ["RepositoryAccess"] = p.RepositoryAccess.ToString(),
+        ["WikiAccess"] = p.WikiAccess.ToString(),
+        ["MergeRequestsEnabled"] = p.MergeRequestsEnabled,
+        ["PrintMergeRequestLink"] = p.PrintMergeRequestLink,
+        ["LfsEnabled"] = p.LfsEnabled,
+        ["ErrorTrackingEnabled"] = p.ErrorTrackingEnabled,
+        ["Archived"] = p.Archived,
+        ["RepositoryReadOnly"] = p.RepositoryReadOnly,
+        ["RepositoryExists"] = p.RepositoryExists,
+        ["DefaultBranch"] = p.DefaultBranch,
+        ["StorageName"] = p.StorageName,
+        ["CreatorId"] = p.CreatorId,
+        ["CreatedAt"] = p.CreatedAt,
+        ["LastActivityAt"] = p.LastActivityAt,
+        ["LastRepositoryUpdatedAt"] = p.LastRepositoryUpdatedAt,
+    };
+
+    public static Project ToProject(TableEntity e) => new()
+    {
+        Id = long.Parse(e.PartitionKey, CultureInfo.InvariantCulture),
+        Name = e.GetString("Name") ?? "",
+        NamespaceId = e.GetInt64("NamespaceId") ?? 0,
+        FullPath = e.GetString("FullPath") ?? "",
+        Visibility = Enum(e.GetString("Visibility"), Visibility.Private),
+        RepositoryAccess = Enum(e.GetString("RepositoryAccess"), FeatureAccess.Enabled),
+        WikiAccess = Enum(e.GetString("WikiAccess"), FeatureAccess.Enabled),
+        MergeRequestsEnabled = e.GetBoolean("MergeRequestsEnabled") ?? true,
+        PrintMergeRequestLink = e.GetBoolean("PrintMergeRequestLink") ?? true,
+        LfsEnabled = e.GetBoolean("LfsEnabled") ?? true,
+        ErrorTrackingEnabled = e.GetBoolean("ErrorTrackingEnabled") ?? false,
+        Archived = e.GetBoolean("Archived") ?? false,
+        RepositoryReadOnly = e.GetBoolean("RepositoryReadOnly") ?? false,
+        RepositoryExists = e.GetBoolean("RepositoryExists") ?? true,
+        DefaultBranch = e.GetString("DefaultBranch"),
+        StorageName = e.GetString("StorageName") ?? "default",
+        CreatorId = e.GetInt64("CreatorId"),
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+        LastActivityAt = e.GetDateTimeOffset("LastActivityAt"),
+        LastRepositoryUpdatedAt = e.GetDateTimeOffset("LastRepositoryUpdatedAt"),
+    };
+
+    public static string ProtectedRefRowKey(RefKind kind, string pattern) =>
+        (kind == RefKind.Branch ? "branch:" : "tag:") + TableKey.Encode(pattern);
+
+    public static TableEntity ToEntity(ProtectedRef r) => new(Id(r.ProjectId), ProtectedRefRowKey(r.Kind, r.Pattern))
+    {
+        ["Kind"] = r.Kind.ToString(),
+        ["Pattern"] = r.Pattern,
+        ["PushAccessLevels"] = Join(r.PushAccessLevels.Select(l => (int)l)),
+        ["MergeAccessLevels"] = Join(r.MergeAccessLevels.Select(l => (int)l)),
+        ["AllowForcePush"] = r.AllowForcePush,
+        ["DeployKeyIds"] = Join(r.DeployKeyIds),
+    };
+
+    public static ProtectedRef ToProtectedRef(TableEntity e) => new()
+    {
+        ProjectId = long.Parse(e.PartitionKey, CultureInfo.InvariantCulture),
+        Kind = Enum(e.GetString("Kind"), RefKind.Branch),
+        Pattern = e.GetString("Pattern") ?? "",
+        PushAccessLevels = SplitLongs(e.GetString("PushAccessLevels")).Select(l => (AccessLevel)(int)l).ToList(),
+        MergeAccessLevels = SplitLongs(e.GetString("MergeAccessLevels")).Select(l => (AccessLevel)(int)l).ToList(),
+        AllowForcePush = e.GetBoolean("AllowForcePush") ?? false,
+        DeployKeyIds = SplitLongs(e.GetString("DeployKeyIds")),
+    };
+
+    public static TableEntity ToEntity(PersonalAccessToken t) => new(t.Digest, "")
+    {
+        ["Id"] = t.Id,
+        ["UserId"] = t.UserId,
+        ["Name"] = t.Name,
+        ["Scopes"] = Join(t.Scopes),
+        ["ExpiresAt"] = t.ExpiresAt?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["Revoked"] = t.Revoked,
+        ["CreatedAt"] = t.CreatedAt,
+        ["LastUsedAt"] = t.LastUsedAt,
+    };
+
+    public static PersonalAccessToken ToToken(TableEntity e) => new()
+    {
+        Id = e.GetInt64("Id") ?? 0,
+        UserId = e.GetInt64("UserId") ?? 0,
+        Name = e.GetString("Name") ?? "",
+        Digest = e.PartitionKey,
+        Scopes = SplitStrings(e.GetString("Scopes")),
+        ExpiresAt = DateOnly.TryParseExact(e.GetString("ExpiresAt"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null,
+        Revoked = e.GetBoolean("Revoked") ?? false,
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+        LastUsedAt = e.GetDateTimeOffset("LastUsedAt"),
+    };
+}

@@ -1,0 +1,385 @@
+using Azure;
+using InternalApi.Core.Model;
+using InternalApi.Core.Storage;
+using static InternalApi.Core.Data.EntityMapping;
+
+namespace InternalApi.Core.Data;
+
+/// <summary>A project found by path, and whether the path was an old (redirected) one.</summary>
+public sealed record ProjectLookup(Project Project, bool Redirected);
+
+/// <summary>
+/// Reads and writes GitLab's entities in Table storage. Reads on the hot paths are point reads;
+/// index rows (username, fingerprint, paths) are written alongside their entity. Writers that
+/// read-modify-write use ETag-conditional updates with retry.
+/// </summary>
+public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables names, TimeProvider time)
+{
+    private const int MaxConcurrencyRetries = 20;
+
+    /// <summary>Table names in use.</summary>
+    public GitLabTables Tables => names;
+
+    /// <summary>Creates every table (idempotent).</summary>
+    public Task EnsureTablesAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(names.All.Select(t => tables.CreateTableIfNotExistsAsync(t, cancellationToken)));
+
+    // ---- users ----
+
+    /// <summary>User by id, or null.</summary>
+    public async Task<User?> GetUserAsync(long id, CancellationToken cancellationToken = default) =>
+        await tables.GetEntityAsync(names.Users, Id(id), "", cancellationToken: cancellationToken) is { } e ? ToUser(e) : null;
+
+    /// <summary>User by username (case-insensitive), or null.</summary>
+    public async Task<User?> FindUserByUsernameAsync(string username, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(username))
+        {
+            return null;
+        }
+
+        var index = await tables.GetEntityAsync(names.UsernameIndex, PathKey(username), "", cancellationToken: cancellationToken);
+        return index?.GetInt64("UserId") is { } id ? await GetUserAsync(id, cancellationToken) : null;
+    }
+
+    /// <summary>Creates or replaces a user and its username index.</summary>
+    public async Task UpsertUserAsync(User user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var previous = await GetUserAsync(user.Id, cancellationToken);
+        await tables.UpsertEntityAsync(names.Users, ToEntity(user), cancellationToken: cancellationToken);
+        await tables.UpsertEntityAsync(names.UsernameIndex, new TableEntity(PathKey(user.Username), "") { ["UserId"] = user.Id }, cancellationToken: cancellationToken);
+        if (previous is not null && !string.Equals(previous.Username, user.Username, StringComparison.OrdinalIgnoreCase))
+        {
+            await tables.DeleteEntityAsync(names.UsernameIndex, PathKey(previous.Username), "", cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>Records user activity (merge; no read needed).</summary>
+    public Task TouchUserActivityAsync(long userId, CancellationToken cancellationToken = default) =>
+        MergeIfExistsAsync(names.Users, new TableEntity(Id(userId), "") { ["LastActivityAt"] = time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>Replaces the user's recovery code digests (the previous codes stop working).</summary>
+    public Task ReplaceRecoveryCodesAsync(long userId, IReadOnlyList<string> digests, CancellationToken cancellationToken = default) =>
+        MergeIfExistsAsync(names.Users, new TableEntity(Id(userId), "") { ["RecoveryCodeDigests"] = Join(digests) }, cancellationToken);
+
+    // ---- keys ----
+
+    /// <summary>Key by id, or null.</summary>
+    public async Task<SshKey?> GetKeyAsync(long id, CancellationToken cancellationToken = default) =>
+        await tables.GetEntityAsync(names.SshKeys, Id(id), "", cancellationToken: cancellationToken) is { } e ? ToKey(e) : null;
+
+    /// <summary>Key by SHA-256 fingerprint (unpadded base64), or null.</summary>
+    public async Task<SshKey?> FindKeyByFingerprintAsync(string fingerprint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        var index = await tables.GetEntityAsync(names.SshKeyFingerprints, TableKey.Encode(fingerprint), "", cancellationToken: cancellationToken);
+        return index?.GetInt64("KeyId") is { } id ? await GetKeyAsync(id, cancellationToken) : null;
+    }
+
+    /// <summary>Creates or replaces a key and its fingerprint index.</summary>
+    public async Task UpsertKeyAsync(SshKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var previous = await GetKeyAsync(key.Id, cancellationToken);
+        await tables.UpsertEntityAsync(names.SshKeys, ToEntity(key), cancellationToken: cancellationToken);
+        await tables.UpsertEntityAsync(names.SshKeyFingerprints, new TableEntity(TableKey.Encode(key.Fingerprint), "") { ["KeyId"] = key.Id }, cancellationToken: cancellationToken);
+        if (previous is not null && previous.Fingerprint != key.Fingerprint)
+        {
+            await tables.DeleteEntityAsync(names.SshKeyFingerprints, TableKey.Encode(previous.Fingerprint), "", cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>Records key use (merge; no read needed).</summary>
+    public Task TouchKeyUsedAsync(long keyId, CancellationToken cancellationToken = default) =>
+        MergeIfExistsAsync(names.SshKeys, new TableEntity(Id(keyId), "") { ["LastUsedAt"] = time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>Deploy key enablement for a project, or null when the key is not enabled there.</summary>
+    public async Task<DeployKeyProject?> GetDeployKeyProjectAsync(long deployKeyId, long projectId, CancellationToken cancellationToken = default) =>
+        await tables.GetEntityAsync(names.DeployKeyProjects, Id(deployKeyId), Id(projectId), cancellationToken: cancellationToken) is { } e
+            ? new DeployKeyProject(deployKeyId, projectId, e.GetBoolean("CanPush") ?? false)
+            : null;
+
+    /// <summary>Enables a deploy key for a project.</summary>
+    public Task UpsertDeployKeyProjectAsync(DeployKeyProject link, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        return tables.UpsertEntityAsync(names.DeployKeyProjects, new TableEntity(Id(link.DeployKeyId), Id(link.ProjectId)) { ["CanPush"] = link.CanPush }, cancellationToken: cancellationToken);
+    }
+
+    // ---- namespaces ----
+
+    /// <summary>GitLabNamespace by id, or null.</summary>
+    public async Task<GitLabNamespace?> GetNamespaceAsync(long id, CancellationToken cancellationToken = default) =>
+        await tables.GetEntityAsync(names.Namespaces, Id(id), "", cancellationToken: cancellationToken) is { } e ? ToNamespace(e) : null;
+
+    /// <summary>GitLabNamespace by full path (case-insensitive), or null.</summary>
+    public async Task<GitLabNamespace?> FindNamespaceByPathAsync(string fullPath, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(fullPath))
+        {
+            return null;
+        }
+
+        var index = await tables.GetEntityAsync(names.NamespacePaths, PathKey(fullPath), "", cancellationToken: cancellationToken);
+        return index?.GetInt64("NamespaceId") is { } id ? await GetNamespaceAsync(id, cancellationToken) : null;
+    }
+
+    /// <summary>Creates or replaces a namespace and its path index.</summary>
+    public async Task UpsertNamespaceAsync(GitLabNamespace ns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        await tables.UpsertEntityAsync(names.Namespaces, ToEntity(ns), cancellationToken: cancellationToken);
+        await tables.UpsertEntityAsync(names.NamespacePaths, new TableEntity(PathKey(ns.FullPath), "") { ["NamespaceId"] = ns.Id }, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The namespace and its ancestors, nearest first.</summary>
+    public async Task<IReadOnlyList<GitLabNamespace>> GetNamespaceChainAsync(long namespaceId, CancellationToken cancellationToken = default)
+    {
+        var chain = new List<GitLabNamespace>();
+        long? next = namespaceId;
+        while (next is { } id && chain.Count < 32 && await GetNamespaceAsync(id, cancellationToken) is { } ns)
+        {
+            chain.Add(ns);
+            next = ns.ParentId;
+        }
+
+        return chain;
+    }
+
+    // ---- projects ----
+
+    /// <summary>Project by id, or null.</summary>
+    public async Task<Project?> GetProjectAsync(long id, CancellationToken cancellationToken = default) =>
+        await tables.GetEntityAsync(names.Projects, Id(id), "", cancellationToken: cancellationToken) is { } e ? ToProject(e) : null;
+
+    /// <summary>Project by full path (case-insensitive), following redirects of renamed/moved projects.</summary>
+    public async Task<ProjectLookup?> FindProjectByPathAsync(string fullPath, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(fullPath))
+        {
+            return null;
+        }
+
+        var route = await tables.GetEntityAsync(names.ProjectRoutes, PathKey(fullPath), "", cancellationToken: cancellationToken);
+        if (route?.GetInt64("ProjectId") is not { } id || await GetProjectAsync(id, cancellationToken) is not { } project)
+        {
+            return null;
+        }
+
+        var redirected = !string.Equals(project.FullPath, fullPath.Trim('/'), StringComparison.OrdinalIgnoreCase);
+        return new ProjectLookup(project, redirected);
+    }
+
+    /// <summary>
+    /// Creates or replaces a project and its route. When an existing project's path changes, the
+    /// old path keeps resolving as a redirect, as GitLab keeps routes of moved projects.
+    /// </summary>
+    public async Task UpsertProjectAsync(Project project, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var previous = await GetProjectAsync(project.Id, cancellationToken);
+        await tables.UpsertEntityAsync(names.Projects, ToEntity(project), cancellationToken: cancellationToken);
+        await tables.UpsertEntityAsync(names.ProjectRoutes, new TableEntity(PathKey(project.FullPath), "") { ["ProjectId"] = project.Id, ["Redirect"] = false }, cancellationToken: cancellationToken);
+        if (previous is not null && !string.Equals(previous.FullPath, project.FullPath, StringComparison.OrdinalIgnoreCase))
+        {
+            await AddProjectRedirectAsync(previous.FullPath, project.Id, cancellationToken);
+        }
+    }
+
+    /// <summary>Makes <paramref name="oldPath"/> resolve to the project.</summary>
+    public Task AddProjectRedirectAsync(string oldPath, long projectId, CancellationToken cancellationToken = default) =>
+        tables.UpsertEntityAsync(names.ProjectRoutes, new TableEntity(PathKey(oldPath), "") { ["ProjectId"] = projectId, ["Redirect"] = true }, cancellationToken: cancellationToken);
+
+    /// <summary>Merges repository activity fields into a project.</summary>
+    public Task UpdateProjectActivityAsync(long projectId, DateTimeOffset at, bool repositoryUpdated, string? defaultBranch = null, CancellationToken cancellationToken = default)
+    {
+        var patch = new TableEntity(Id(projectId), "") { ["LastActivityAt"] = at };
+        if (repositoryUpdated)
+        {
+            patch["LastRepositoryUpdatedAt"] = at;
+        }
+
+        if (defaultBranch is not null)
+        {
+            patch["DefaultBranch"] = defaultBranch;
+        }
+
+        return MergeIfExistsAsync(names.Projects, patch, cancellationToken);
+    }
+
+    // ---- membership ----
+
+    /// <summary>Direct membership access level, or null.</summary>
+    public async Task<AccessLevel?> GetMembershipAsync(MemberSource source, long sourceId, long userId, CancellationToken cancellationToken = default) =>
+        await tables.GetEntityAsync(names.Members, SourceKey(source, sourceId), Id(userId), cancellationToken: cancellationToken) is { } e && e.GetInt32("AccessLevel") is { } level
+            ? (AccessLevel)level
+            : null;
+
+    /// <summary>
+    /// The user's effective access to a project: the highest of the direct project membership and the
+    /// memberships of the project's group and every ancestor group (inherited), as GitLab computes it.
+    /// The owner of a personal namespace is Owner of its projects.
+    /// </summary>
+    public async Task<AccessLevel> GetProjectAccessLevelAsync(long userId, Project project, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var best = await GetMembershipAsync(MemberSource.Project, project.Id, userId, cancellationToken) ?? AccessLevel.NoAccess;
+        foreach (var ns in await GetNamespaceChainAsync(project.NamespaceId, cancellationToken))
+        {
+            if (ns.Kind == NamespaceKind.User)
+            {
+                if (ns.OwnerId == userId)
+                {
+                    best = AccessLevel.Owner;
+                }
+
+                continue;
+            }
+
+            if (await GetMembershipAsync(MemberSource.Group, ns.Id, userId, cancellationToken) is { } level && level > best)
+            {
+                best = level;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Effective access to a namespace (group memberships up the chain; owner of a user namespace).</summary>
+    public async Task<AccessLevel> GetNamespaceAccessLevelAsync(long userId, long namespaceId, CancellationToken cancellationToken = default)
+    {
+        var best = AccessLevel.NoAccess;
+        foreach (var ns in await GetNamespaceChainAsync(namespaceId, cancellationToken))
+        {
+            if (ns.Kind == NamespaceKind.User)
+            {
+                best = ns.OwnerId == userId ? AccessLevel.Owner : best;
+            }
+            else if (await GetMembershipAsync(MemberSource.Group, ns.Id, userId, cancellationToken) is { } level && level > best)
+            {
+                best = level;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Creates or replaces a membership.</summary>
+    public Task UpsertMembershipAsync(Membership membership, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        return tables.UpsertEntityAsync(names.Members,
+            new TableEntity(SourceKey(membership.Source, membership.SourceId), Id(membership.UserId)) { ["AccessLevel"] = (int)membership.AccessLevel },
+            cancellationToken: cancellationToken);
+    }
+
+    private static string SourceKey(MemberSource source, long id) =>
+        (source == MemberSource.Project ? "project-" : "group-") + Id(id);
+
+    // ---- protected refs ----
+
+    /// <summary>The project's protected branch and tag rules.</summary>
+    public async Task<IReadOnlyList<ProtectedRef>> GetProtectedRefsAsync(long projectId, CancellationToken cancellationToken = default)
+    {
+        var list = new List<ProtectedRef>();
+        await foreach (var e in tables.QueryAsync(names.ProtectedRefs, TableFilter.Partition(Id(projectId)), cancellationToken: cancellationToken))
+        {
+            list.Add(ToProtectedRef(e));
+        }
+
+        return list;
+    }
+
+    /// <summary>Creates or replaces a protected branch/tag rule.</summary>
+    public Task UpsertProtectedRefAsync(ProtectedRef rule, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return tables.UpsertEntityAsync(names.ProtectedRefs, ToEntity(rule), cancellationToken: cancellationToken);
+    }
+
+    // ---- personal access tokens ----
+
+    /// <summary>Token by digest, or null.</summary>
+    public async Task<PersonalAccessToken?> FindPersonalAccessTokenAsync(string digest, CancellationToken cancellationToken = default) =>
+        await tables.GetEntityAsync(names.PersonalAccessTokens, digest, "", cancellationToken: cancellationToken) is { } e ? ToToken(e) : null;
+
+    /// <summary>Stores a token (insert-or-replace by digest, so an import can be re-run).</summary>
+    public Task UpsertPersonalAccessTokenAsync(PersonalAccessToken token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return tables.UpsertEntityAsync(names.PersonalAccessTokens, ToEntity(token), cancellationToken: cancellationToken);
+    }
+
+    // ---- error tracking ----
+
+    /// <summary>An error-tracking client key, or null.</summary>
+    public async Task<ErrorTrackingClientKey?> GetErrorTrackingKeyAsync(long projectId, string publicKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        return await tables.GetEntityAsync(names.ErrorTrackingKeys, Id(projectId), TableKey.Encode(publicKey), cancellationToken: cancellationToken) is { } e
+            ? new ErrorTrackingClientKey(projectId, publicKey, e.GetBoolean("Active") ?? false)
+            : null;
+    }
+
+    /// <summary>Creates or replaces an error-tracking client key.</summary>
+    public Task UpsertErrorTrackingKeyAsync(ErrorTrackingClientKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return tables.UpsertEntityAsync(names.ErrorTrackingKeys, new TableEntity(Id(key.ProjectId), TableKey.Encode(key.PublicKey)) { ["Active"] = key.Active }, cancellationToken: cancellationToken);
+    }
+
+    // ---- sequences ----
+
+    /// <summary>
+    /// Allocates the next id of a sequence (ETag-conditional increment). <paramref name="floor"/> keeps
+    /// allocated ids above ids that arrived by import.
+    /// </summary>
+    public async Task<long> NextIdAsync(string sequence, long floor = 0, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; attempt < MaxConcurrencyRetries * 5; attempt++)
+        {
+            var current = await tables.GetEntityAsync(names.Sequences, "sequence", sequence, cancellationToken: cancellationToken);
+            if (current is null)
+            {
+                try
+                {
+                    var first = Math.Max(1, floor + 1);
+                    await tables.AddEntityAsync(names.Sequences, new TableEntity("sequence", sequence) { ["Next"] = first + 1 }, cancellationToken);
+                    return first;
+                }
+                catch (StorageConcurrencyException)
+                {
+                    continue;
+                }
+            }
+
+            var next = Math.Max(current.GetInt64("Next") ?? 1, floor + 1);
+            current["Next"] = next + 1;
+            try
+            {
+                await tables.UpdateEntityAsync(names.Sequences, current, current.ETag, cancellationToken: cancellationToken);
+                return next;
+            }
+            catch (StorageConcurrencyException)
+            {
+                // Someone else took this id; read again.
+            }
+        }
+
+        throw new InvalidOperationException($"Could not allocate an id from sequence '{sequence}' under contention.");
+    }
+
+    private async Task MergeIfExistsAsync(string table, TableEntity patch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // If-Match * merges only into an existing entity: touching a deleted one must not resurrect it.
+            await tables.UpdateEntityAsync(table, patch, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Nothing to touch: the entity is gone.
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InternalApi.Core.Receive;
+
+/// <summary>Service registration for pre/post-receive and the post-receive worker.</summary>
+public static class ReceiveServices
+{
+    /// <summary>Adds this area's services.</summary>
+    public static IServiceCollection AddReceiveServices(this IServiceCollection services) => services;
+}

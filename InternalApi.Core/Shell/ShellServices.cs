@@ -1,0 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InternalApi.Core.Shell;
+
+/// <summary>Service registration for shell endpoints (keys, discover, 2FA, PAT, LFS, error tracking).</summary>
+public static class ShellServices
+{
+    /// <summary>Adds this area's services.</summary>
+    public static IServiceCollection AddShellServices(this IServiceCollection services) => services;
+}

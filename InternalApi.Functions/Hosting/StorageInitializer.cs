@@ -1,0 +1,44 @@
+using InternalApi.Core.Data;
+using InternalApi.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace InternalApi.Functions.Hosting;
+
+/// <summary>
+/// Creates the app's tables and the catalog's queues (and their poison queues) before the app serves
+/// anything, so that no request meets a missing table. Bounded in time: under the Functions host the
+/// app must be listening within 30 seconds.
+/// </summary>
+public sealed partial class StorageInitializer(GitLabStore store, QueueStorageClient queues, FunctionCatalog catalog, IOptions<StorageOptions> options, ILogger<StorageInitializer> logger)
+{
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
+
+    /// <summary>Creates what is missing; logs (and carries on) when storage does not answer in time.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (!options.Value.InitializeOnStart)
+        {
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Budget);
+        try
+        {
+            var queueNames = catalog.QueueFunctions.Select(f => f.QueueName).ToList();
+            await Task.WhenAll(
+                store.EnsureTablesAsync(timeout.Token),
+                Task.WhenAll(queueNames.Select(q => queues.CreateQueueIfNotExistsAsync(q, timeout.Token))));
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            Log.Failed(logger, ex);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1200, Level = LogLevel.Error, Message = "Could not create tables and queues at start; requests will fail until storage answers")]
+        public static partial void Failed(ILogger logger, Exception exception);
+    }
+}
