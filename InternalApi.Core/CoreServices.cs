@@ -16,6 +16,7 @@ public static class CoreServices
     public static IServiceCollection AddInternalApiCore(this IServiceCollection services)
     {
         services.AddSingleton<GitLabTables>();
+        services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<GitLabTables>());
         services.AddSingleton<GitLabStore>();
         services.AddSingleton<ActorResolver>();
         services.AddSingleton<RepositoryResolver>();

@@ -20,10 +20,6 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     /// <summary>Table names in use.</summary>
     public GitLabTables Tables => names;
 
-    /// <summary>Creates every table (idempotent).</summary>
-    public Task EnsureTablesAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(names.All.Select(t => tables.CreateTableIfNotExistsAsync(t, cancellationToken)));
-
     // ---- users ----
 
     /// <summary>User by id, or null.</summary>

@@ -8,7 +8,7 @@ namespace InternalApi.Core.Data;
 /// (<c>/allowed</c>, <c>/authorized_keys</c>): every lookup by id, path, username or fingerprint is one
 /// PartitionKey+RowKey read.
 /// </summary>
-public sealed class GitLabTables(IOptions<StorageOptions> options)
+public sealed class GitLabTables(IOptions<StorageOptions> options) : ITableSet
 {
     private readonly string _prefix = options.Value.TablePrefix;
 
@@ -60,10 +60,14 @@ public sealed class GitLabTables(IOptions<StorageOptions> options)
     /// <summary>PK <c>sequence</c>, RK name → next id.</summary>
     public string Sequences => _prefix + "Sequences";
 
+    /// <summary>PK <c>broadcast</c>, RK id → command-line broadcast messages.</summary>
+    public string BroadcastMessages => _prefix + "BroadcastMessages";
+
     /// <summary>Every table the store uses (created at start).</summary>
     public IReadOnlyList<string> All =>
     [
         Users, UsernameIndex, SshKeys, SshKeyFingerprints, DeployKeyProjects, Namespaces, NamespacePaths, Projects,
         ProjectRoutes, Members, ProtectedRefs, PersonalAccessTokens, ErrorTrackingKeys, ReferenceCounters, StoredMessages, Sequences,
+        BroadcastMessages,
     ];
 }

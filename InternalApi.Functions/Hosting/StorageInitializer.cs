@@ -9,7 +9,7 @@ namespace InternalApi.Functions.Hosting;
 /// anything, so that no request meets a missing table. Bounded in time: under the Functions host the
 /// app must be listening within 30 seconds.
 /// </summary>
-public sealed partial class StorageInitializer(GitLabStore store, QueueStorageClient queues, FunctionCatalog catalog, IOptions<StorageOptions> options, ILogger<StorageInitializer> logger)
+public sealed partial class StorageInitializer(IEnumerable<ITableSet> tableSets, TableStorageClient tables, QueueStorageClient queues, FunctionCatalog catalog, IOptions<StorageOptions> options, ILogger<StorageInitializer> logger)
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
 
@@ -27,7 +27,7 @@ public sealed partial class StorageInitializer(GitLabStore store, QueueStorageCl
         {
             var queueNames = catalog.QueueFunctions.Select(f => f.QueueName).ToList();
             await Task.WhenAll(
-                store.EnsureTablesAsync(timeout.Token),
+                Task.WhenAll(tableSets.SelectMany(t => t.All).Distinct(StringComparer.OrdinalIgnoreCase).Select(t => tables.CreateTableIfNotExistsAsync(t, timeout.Token))),
                 Task.WhenAll(queueNames.Select(q => queues.CreateQueueIfNotExistsAsync(q, timeout.Token))));
         }
         catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)

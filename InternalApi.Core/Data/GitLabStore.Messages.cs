@@ -1,0 +1,88 @@
+using System.Globalization;
+using InternalApi.Core.Model;
+using InternalApi.Core.Storage;
+
+namespace InternalApi.Core.Data;
+
+/// <summary>Broadcast messages and the short-lived messages <c>/allowed</c> leaves for <c>/post_receive</c>.</summary>
+public sealed partial class GitLabStore
+{
+    /// <summary>How long "moved"/"project created" messages wait to be read (GitLab: 5 minutes in Redis).</summary>
+    public static readonly TimeSpan StoredMessageLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>Key of the "project moved" message for a user and repository.</summary>
+    public static string MovedMessageKey(long userId, string glRepository) =>
+        string.Create(CultureInfo.InvariantCulture, $"redirect_namespace:{userId}:{glRepository}");
+
+    /// <summary>Key of the "project created" message for a user and repository.</summary>
+    public static string CreatedMessageKey(long userId, string glRepository) =>
+        string.Create(CultureInfo.InvariantCulture, $"project_created:{userId}:{glRepository}");
+
+    /// <summary>Stores a message for later (replacing any earlier one under the key).</summary>
+    public Task PutMessageAsync(string key, string text, CancellationToken cancellationToken = default) =>
+        tables.UpsertEntityAsync(names.StoredMessages, new TableEntity(TableKey.Encode(key), "")
+        {
+            ["Text"] = text,
+            ["ExpiresAt"] = time.GetUtcNow() + StoredMessageLifetime,
+        }, cancellationToken: cancellationToken);
+
+    /// <summary>Reads and deletes a message; null when absent or expired. Only one reader gets it.</summary>
+    public async Task<string?> TakeMessageAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var encoded = TableKey.Encode(key);
+        var entity = await tables.GetEntityAsync(names.StoredMessages, encoded, "", cancellationToken: cancellationToken);
+        if (entity is null)
+        {
+            return null;
+        }
+
+        // Conditional delete: of two concurrent readers only the one whose delete wins shows the message.
+        try
+        {
+            if (!await tables.DeleteEntityAsync(names.StoredMessages, encoded, "", entity.ETag, cancellationToken))
+            {
+                return null;
+            }
+        }
+        catch (StorageConcurrencyException)
+        {
+            return null;
+        }
+
+        return entity.GetDateTimeOffset("ExpiresAt") is { } expires && expires > time.GetUtcNow() ? entity.GetString("Text") : null;
+    }
+
+    /// <summary>All broadcast messages.</summary>
+    public async Task<IReadOnlyList<BroadcastMessage>> GetBroadcastMessagesAsync(CancellationToken cancellationToken = default)
+    {
+        var list = new List<BroadcastMessage>();
+        await foreach (var e in tables.QueryAsync(names.BroadcastMessages, TableFilter.Partition("broadcast"), cancellationToken: cancellationToken))
+        {
+            list.Add(new BroadcastMessage
+            {
+                Id = long.Parse(e.RowKey, CultureInfo.InvariantCulture),
+                Message = e.GetString("Message") ?? "",
+                StartsAt = e.GetDateTimeOffset("StartsAt"),
+                EndsAt = e.GetDateTimeOffset("EndsAt"),
+                ShowOnCommandLine = e.GetBoolean("ShowOnCommandLine") ?? true,
+                TargetPath = e.GetString("TargetPath"),
+            });
+        }
+
+        return list;
+    }
+
+    /// <summary>Creates or replaces a broadcast message.</summary>
+    public Task UpsertBroadcastMessageAsync(BroadcastMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return tables.UpsertEntityAsync(names.BroadcastMessages, new TableEntity("broadcast", message.Id.ToString("D19", CultureInfo.InvariantCulture))
+        {
+            ["Message"] = message.Message,
+            ["StartsAt"] = message.StartsAt,
+            ["EndsAt"] = message.EndsAt,
+            ["ShowOnCommandLine"] = message.ShowOnCommandLine,
+            ["TargetPath"] = message.TargetPath,
+        }, cancellationToken: cancellationToken);
+    }
+}
