@@ -31,6 +31,8 @@ public static class Commands
                 return Token(args, output, error);
             case "import":
                 return await ImportCommand.RunAsync(args[1..], output, error);
+            case "queues":
+                return await QueueCommand.RunAsync(args[1..], output, error);
             default:
                 return null;
         }
