@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Local development entry point.
-#   ./run.sh                 Azurite (persistent, .azurite/) + the app standalone on http://127.0.0.1:7071
-#   ./run.sh token shell|kas print a fresh JWT for curl (Gitlab-Shell-Api-Request / Gitlab-Kas-Api-Request)
-# Ctrl-C stops what this script started. Everything listens on loopback only.
+# Local development entry point (everything listens on 127.0.0.1 only).
+#   ./run.sh                  Azurite (persistent, .azurite/) + the app standalone on http://127.0.0.1:7071;
+#                             loads data/demo.json when the store is empty. Ctrl-C stops what it started.
+#   ./run.sh token shell|kas  print a fresh JWT for curl (Gitlab-Shell-Api-Request / Gitlab-Kas-Api-Request)
+#   ./run.sh import FILE      validate and import a data file into the running Azurite
+#   ./run.sh queues list|peek QUEUE|replay QUEUE-poison      inspect queues, replay poison messages
+#   ./run.sh usage-metrics [--from DATE] [--to DATE]         KAS usage metrics totals
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
 cd "$REPO_ROOT"
@@ -21,24 +24,25 @@ build_app() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+ensure_secrets
+export GitLab__ErrorTrackingAccessToken="${GitLab__ErrorTrackingAccessToken:-$(cat .gitlab_error_tracking_token)}"
+
 case "${1:-}" in
+  "" | serve) ;;
+  -h | --help | help) sed -n '2,9p' "$0"; exit 0 ;;
   token)
-    ensure_secrets
     [ -f "$APP_DLL" ] || build_app
     exec dotnet "$APP_DLL" token "${2:-shell}"
     ;;
-  "" | serve)
+  import | queues | usage-metrics)
+    [ -f "$APP_DLL" ] || build_app
+    port_open "$TABLE_PORT" || { echo "Azurite is not running on 127.0.0.1:$TABLE_PORT: start ./run.sh in another terminal first" >&2; exit 1; }
+    exec dotnet "$APP_DLL" "$@"
     ;;
-  -h | --help | help)
-    sed -n '2,6p' "$0"; exit 0
-    ;;
-  *)
-    echo "unknown command: $1 (try ./run.sh --help)" >&2; exit 2
-    ;;
+  *) echo "unknown command: $1 (try ./run.sh --help)" >&2; exit 2 ;;
 esac
 
 ensure_azurite
-ensure_secrets
 build_app
 
 pids=()
@@ -59,6 +63,10 @@ else
   pids+=($!)
   for _ in $(seq 1 200); do port_open "$TABLE_PORT" && port_open "$QUEUE_PORT" && break; sleep 0.1; done
   port_open "$TABLE_PORT" || { echo "Azurite did not start; see .azurite/azurite.log" >&2; exit 1; }
+fi
+
+if [ -f data/demo.json ]; then
+  dotnet "$APP_DLL" import data/demo.json --if-empty || log "demo data not imported (see above)"
 fi
 
 log "InternalApi on http://127.0.0.1:7071/api (Ctrl-C to stop)"

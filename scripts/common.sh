@@ -39,5 +39,9 @@ ensure_secrets() {
       head -c 32 /dev/urandom | base64 > "$dir/.gitlab_kas_secret"
       log "created $dir/.gitlab_kas_secret"
     fi
+    if [ ! -s "$dir/.gitlab_error_tracking_token" ]; then
+      head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$dir/.gitlab_error_tracking_token"
+      log "created $dir/.gitlab_error_tracking_token"
+    fi
   )
 }
