@@ -19,12 +19,9 @@ dotnet test InternalApi.sln -c Release --no-build --nologo --logger "console;ver
 status=${PIPESTATUS[0]}
 set -e
 
-# One plain closing line: "N passed, N failed, N skipped".
-summary="$(grep -E 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$TOOLS_DIR/test-output.log" | tail -n 1 || true)"
-if [ -n "$summary" ]; then
-  failed="$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")"
-  passed="$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")"
-  skipped="$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")"
-  echo "tests: $passed passed, $failed failed, $skipped skipped"
+# One plain closing line: "N passed, N failed, N skipped" (from the runner's summary block).
+count() { grep -E "^[[:space:]]*$1:[[:space:]]+[0-9]+" "$TOOLS_DIR/test-output.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+if grep -qE '^Total tests:' "$TOOLS_DIR/test-output.log"; then
+  echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
 exit "$status"
