@@ -6,5 +6,13 @@ namespace InternalApi.Core.Shell;
 public static class ShellServices
 {
     /// <summary>Adds this area's services.</summary>
-    public static IServiceCollection AddShellServices(this IServiceCollection services) => services;
+    public static IServiceCollection AddShellServices(this IServiceCollection services)
+    {
+        services.AddSingleton<ShellActorLookup>();
+        services.AddSingleton<AuthorizedKeyFinder>();
+        services.AddSingleton<RecoveryCodeService>();
+        services.AddSingleton<PersonalAccessTokenService>();
+        services.AddSingleton<ErrorTrackingAccess>();
+        return services;
+    }
 }

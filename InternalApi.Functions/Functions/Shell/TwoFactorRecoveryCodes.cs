@@ -1,13 +1,27 @@
+using InternalApi.Core.Shell;
 using InternalApi.Functions.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InternalApi.Functions.Functions.Shell;
 
-/// <summary><c>POST /api/v4/internal/two_factor_recovery_codes</c>.</summary>
+/// <summary>
+/// <c>POST /api/v4/internal/two_factor_recovery_codes</c> (spec §3.6): gitlab-shell's
+/// <c>2fa_recovery_codes</c>. Only POST exists (the doc's heading says GET; GET answers 405).
+/// </summary>
 public static class TwoFactorRecoveryCodes
 {
     /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("TwoFactorRecoveryCodes", ["POST"], "v4/internal/two_factor_recovery_codes", FunctionAuth.ShellJwt, Handle);
+    public static HttpFunction Function { get; } = new("TwoFactorRecoveryCodes", ["POST"], "v4/internal/two_factor_recovery_codes", FunctionAuth.ShellJwt, HandleAsync);
 
-    /// <summary>Not written yet.</summary>
-    public static IResult Handle() => NotImplementedYet.Result();
+    /// <summary>Always 200: fresh codes, or <c>{"success":false,"message":...}</c>.</summary>
+    public static async Task<Results<JsonHttpResult<RecoveryCodesResponse>, JsonHttpResult<ShellCommandFailure>>> HandleAsync(
+        HttpContext context, RecoveryCodeService service, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var request = await RequestBinder.BindAsync(context, ShellJsonContext.Default.ShellActorRequest);
+        var result = await service.RegenerateAsync(new ShellActorQuery(request.KeyId, request.UserId), cancellationToken);
+        return result.Success
+            ? TypedResults.Json(new RecoveryCodesResponse(true, result.Codes), ShellJsonContext.Wire.RecoveryCodesResponse)
+            : TypedResults.Json(new ShellCommandFailure(false, result.Message!), ShellJsonContext.Wire.ShellCommandFailure);
+    }
 }
