@@ -6,6 +6,7 @@
 #   ./run.sh import FILE      validate and import a data file into the running Azurite
 #   ./run.sh queues list|peek QUEUE|replay QUEUE-poison      inspect queues, replay poison messages
 #   ./run.sh usage-metrics [--from DATE] [--to DATE]         KAS usage metrics totals
+#   ./run.sh bench [--requests N] [--concurrency C]          latency/throughput of the hot endpoints
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
 cd "$REPO_ROOT"
@@ -29,12 +30,12 @@ export GitLab__ErrorTrackingAccessToken="${GitLab__ErrorTrackingAccessToken:-$(c
 
 case "${1:-}" in
   "" | serve) ;;
-  -h | --help | help) sed -n '2,9p' "$0"; exit 0 ;;
+  -h | --help | help) sed -n '2,10p' "$0"; exit 0 ;;
   token)
     [ -f "$APP_DLL" ] || build_app
     exec dotnet "$APP_DLL" token "${2:-shell}"
     ;;
-  import | queues | usage-metrics)
+  import | queues | usage-metrics | bench)
     [ -f "$APP_DLL" ] || build_app
     port_open "$TABLE_PORT" || { echo "Azurite is not running on 127.0.0.1:$TABLE_PORT: start ./run.sh in another terminal first" >&2; exit 1; }
     exec dotnet "$APP_DLL" "$@"
