@@ -6,5 +6,5 @@ namespace InternalApi.Core.Import;
 public static class ImportServices
 {
     /// <summary>Adds this area's services.</summary>
-    public static IServiceCollection AddImportServices(this IServiceCollection services) => services;
+    public static IServiceCollection AddImportServices(this IServiceCollection services) => services.AddSingleton<Importer>();
 }
