@@ -6,5 +6,6 @@ namespace InternalApi.Core.Receive;
 public static class ReceiveServices
 {
     /// <summary>Adds this area's services.</summary>
-    public static IServiceCollection AddReceiveServices(this IServiceCollection services) => services;
+    public static IServiceCollection AddReceiveServices(this IServiceCollection services) =>
+        services.AddSingleton<ReferenceCounter>().AddSingleton<PostReceiveService>();
 }

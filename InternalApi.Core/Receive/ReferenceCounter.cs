@@ -1,0 +1,73 @@
+using Azure;
+using InternalApi.Core.Data;
+using InternalApi.Core.Storage;
+
+namespace InternalApi.Core.Receive;
+
+/// <summary>
+/// "A push to this repository is in flight" (spec §3.8.1): <c>pre_receive</c> increments and renews a
+/// 600 s expiry, <c>post_receive</c> decrements, never below zero; an expired counter counts as zero.
+/// Every change is an ETag-conditional update retried on conflict, so concurrent pushes never lose a count.
+/// </summary>
+public sealed class ReferenceCounter(TableStorageClient tables, GitLabTables names, TimeProvider time)
+{
+    /// <summary>How long a counter lives without a new <c>pre_receive</c>.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(600);
+
+    private const int MaxAttempts = 100;
+
+    /// <summary>Increments; true when stored.</summary>
+    public Task<bool> IncrementAsync(string glRepository, CancellationToken cancellationToken = default) =>
+        ChangeAsync(glRepository, +1, cancellationToken);
+
+    /// <summary>Decrements (not below zero); true when stored.</summary>
+    public Task<bool> DecrementAsync(string glRepository, CancellationToken cancellationToken = default) =>
+        ChangeAsync(glRepository, -1, cancellationToken);
+
+    /// <summary>The current value (0 when absent or expired).</summary>
+    public async Task<long> GetAsync(string glRepository, CancellationToken cancellationToken = default)
+    {
+        var entity = await tables.GetEntityAsync(names.ReferenceCounters, TableKey.Encode(glRepository ?? ""), "", cancellationToken: cancellationToken);
+        return entity is null ? 0 : Current(entity);
+    }
+
+    private long Current(TableEntity entity) =>
+        entity.GetDateTimeOffset("ExpiresAt") is { } expires && expires > time.GetUtcNow() ? entity.GetInt64("Count") ?? 0 : 0;
+
+    private async Task<bool> ChangeAsync(string? glRepository, int delta, CancellationToken cancellationToken)
+    {
+        // GitLab does not validate the identifier: a missing one counts under the empty key.
+        var key = TableKey.Encode(glRepository ?? "");
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await tables.GetEntityAsync(names.ReferenceCounters, key, "", cancellationToken: cancellationToken);
+            var current = entity is null ? 0 : Current(entity);
+            var next = Math.Max(0, current + delta);
+            var updated = new TableEntity(key, "")
+            {
+                ["Count"] = next,
+                // Only pre_receive renews the expiry; a decrement keeps the running deadline.
+                ["ExpiresAt"] = delta > 0 || entity?.GetDateTimeOffset("ExpiresAt") is null ? time.GetUtcNow() + Lifetime : entity.GetDateTimeOffset("ExpiresAt"),
+            };
+            try
+            {
+                if (entity is null)
+                {
+                    await tables.AddEntityAsync(names.ReferenceCounters, updated, cancellationToken);
+                }
+                else
+                {
+                    await tables.UpdateEntityAsync(names.ReferenceCounters, updated, entity.ETag, cancellationToken: cancellationToken);
+                }
+
+                return true;
+            }
+            catch (StorageConcurrencyException)
+            {
+                // Another push changed it first: read again.
+            }
+        }
+
+        throw new RequestFailedException(409, "Reference counter update kept conflicting.");
+    }
+}
