@@ -1,3 +1,4 @@
+using InternalApi.Core.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core.Receive;
@@ -6,6 +7,11 @@ namespace InternalApi.Core.Receive;
 public static class ReceiveServices
 {
     /// <summary>Adds this area's services.</summary>
-    public static IServiceCollection AddReceiveServices(this IServiceCollection services) =>
-        services.AddSingleton<ReferenceCounter>().AddSingleton<PostReceiveService>();
+    public static IServiceCollection AddReceiveServices(this IServiceCollection services)
+    {
+        services.AddSingleton<ReceiveTables>();
+        services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<ReceiveTables>());
+        return services.AddSingleton<ReferenceCounter>().AddSingleton<PostReceiveService>()
+            .AddSingleton<PostReceiveProcessor>().AddSingleton<PushHistory>();
+    }
 }

@@ -12,6 +12,7 @@ public sealed record InvocationRequest(Dictionary<string, JsonElement>? Data, Di
 public sealed record InvocationResponse(Dictionary<string, JsonElement> Outputs, IReadOnlyList<string> Logs, JsonElement? ReturnValue);
 
 /// <summary>The host contract keeps PascalCase names, unlike the GitLab wire types.</summary>
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(InvocationRequest))]
 [JsonSerializable(typeof(InvocationResponse))]
 internal sealed partial class HostContractJsonContext : JsonSerializerContext;

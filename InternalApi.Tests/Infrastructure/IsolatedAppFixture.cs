@@ -20,14 +20,14 @@ public abstract class IsolatedAppFixture : IAsyncLifetime
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     /// <inheritdoc/>
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Azurite = await AzuriteServer.StartAsync();
         App = await TestApp.StartAsync(Azurite.ConnectionString, settings: Settings);
     }
 
     /// <inheritdoc/>
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await App.DisposeAsync();
         await Azurite.DisposeAsync();

@@ -1,17 +1,42 @@
+using System.Text.Json;
+using InternalApi.Core.Receive;
 using InternalApi.Functions.Hosting;
 
 namespace InternalApi.Functions.Functions.Receive;
 
-/// <summary>Queue <c>post-receive</c>: processes a push after Gitaly's post-receive hook.</summary>
+/// <summary>
+/// Queue <c>post-receive</c>: processes the job <c>/post_receive</c> enqueued (push events, ref heads, default
+/// branch, activity, merge-request push options). A body that is not a job, or a job for an unknown
+/// repository, fails the invocation every time and so ends in <c>post-receive-poison</c>.
+/// </summary>
 public static class PostReceive
 {
     /// <summary>The queue.</summary>
-    public const string QueueName = "post-receive";
+    public const string QueueName = PostReceiveService.QueueName;
 
     /// <summary>Declaration.</summary>
     public static QueueFunction Function { get; } = new("PostReceive", QueueName, "AzureWebJobsStorage", HandleAsync);
 
-    /// <summary>Not written yet.</summary>
-    public static Task HandleAsync(QueueTrigger trigger, IServiceProvider services, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("PostReceive is not implemented yet.");
+    /// <summary>Decodes the job and processes it.</summary>
+    public static async Task HandleAsync(QueueTrigger trigger, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        ArgumentNullException.ThrowIfNull(services);
+        PostReceiveJob? job;
+        try
+        {
+            job = JsonSerializer.Deserialize(trigger.Body.ToMemory().Span, ReceiveJsonContext.Default.PostReceiveJob);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException("The post-receive message is not a job.", ex);
+        }
+
+        if (job is null || string.IsNullOrEmpty(job.JobId))
+        {
+            throw new InvalidDataException("The post-receive message has no job id.");
+        }
+
+        await services.GetRequiredService<PostReceiveProcessor>().ProcessAsync(job, cancellationToken);
+    }
 }

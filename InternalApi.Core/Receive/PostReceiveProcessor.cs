@@ -1,0 +1,225 @@
+using System.Globalization;
+using Azure;
+using InternalApi.Core.Access;
+using InternalApi.Core.Data;
+using InternalApi.Core.Git;
+using InternalApi.Core.Model;
+using InternalApi.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace InternalApi.Core.Receive;
+
+/// <summary>
+/// What GitLab's PostReceive worker does that this system owns: push events, ref heads, the default
+/// branch of a first push, activity times and merge-request push options.
+/// Delivery is at least once, so every write is keyed on the job id and change index (upserts), ref heads
+/// only move forward in push time (an older job redelivered late cannot undo a newer push; deletions
+/// are tombstones for the same reason) and activity times never go back. Running a job twice, or after it
+/// failed half-way, gives the same final state.
+/// </summary>
+public sealed partial class PostReceiveProcessor(
+    TableStorageClient tables,
+    ReceiveTables names,
+    GitLabStore store,
+    RepositoryResolver repositories,
+    ActorResolver actors,
+    ILogger<PostReceiveProcessor> logger)
+{
+    private const int MaxAttempts = 50;
+
+    /// <summary>
+    /// Processes a job. Throws <see cref="InvalidDataException"/> when it can never succeed (the message then
+    /// ends in the poison queue). <paramref name="afterChange"/> is a test seam called after each change.
+    /// </summary>
+    public async Task<PostReceiveJobOutcome> ProcessAsync(PostReceiveJob job, CancellationToken cancellationToken, Func<int, Task>? afterChange = null)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var target = await repositories.ResolveAsync(null, job.GlRepository, cancellationToken);
+        if (target is not { Type: RepositoryType.Project or RepositoryType.Wiki, Project: { } project })
+        {
+            Log.UnknownRepository(logger, job.JobId, job.GlRepository);
+            throw new InvalidDataException($"Post-receive job {job.JobId}: repository '{job.GlRepository}' is unknown.");
+        }
+
+        var actor = await actors.ResolveAsync(new ActorQuery(Identifier: job.Identifier), cancellationToken);
+        var parsed = RefChange.Parse(job.Changes);
+        var options = PushOptions.Parse(job.PushOptions);
+        var events = 0;
+        var wiki = target.Type == RepositoryType.Wiki;
+        for (var i = 0; i < parsed.Changes.Count; i++)
+        {
+            var change = parsed.Changes[i];
+            var kind = change.IsBranch ? "branch" : change.IsTag ? "tag" : "other";
+            var action = change.IsCreate ? "created" : change.IsDelete ? "deleted" : "updated";
+            if (!wiki)
+            {
+                await RecordEventAsync(project.Id, job, i, change, kind, action, actor.User?.Id, options.CiSkip, cancellationToken);
+                events++;
+                if (kind != "other")
+                {
+                    await MoveRefAsync(project.Id, change, kind, job.ReceivedAt, cancellationToken);
+                }
+
+                if (options.CreateMergeRequest && change.IsBranch && !change.IsDelete && change.Name != (options.Target ?? project.DefaultBranch))
+                {
+                    await tables.UpsertEntityAsync(names.MergeRequestRequests, new TableEntity(Id(project.Id), job.JobId + "-" + Index(i))
+                    {
+                        ["SourceBranch"] = change.Name,
+                        ["TargetBranch"] = options.Target ?? project.DefaultBranch,
+                        ["Title"] = options.Title,
+                        ["Description"] = options.Description,
+                        ["UserId"] = actor.User?.Id,
+                        ["At"] = job.ReceivedAt,
+                    }, cancellationToken: cancellationToken);
+                }
+            }
+
+            if (afterChange is not null)
+            {
+                await afterChange(i);
+            }
+        }
+
+        if (!wiki && project.DefaultBranch is null && FirstDefaultBranch(parsed.Changes) is { } first)
+        {
+            await store.UpdateProjectActivityAsync(project.Id, job.ReceivedAt, repositoryUpdated: true, defaultBranch: first, cancellationToken);
+        }
+
+        await AdvanceTimesAsync(store.Tables.Projects, Id(project.Id), job.ReceivedAt, ["LastActivityAt", "LastRepositoryUpdatedAt"], cancellationToken);
+        if (actor.User is { } user)
+        {
+            await AdvanceTimesAsync(store.Tables.Users, Id(user.Id), job.ReceivedAt, ["LastActivityAt"], cancellationToken);
+        }
+
+        if (parsed.Malformed.Count > 0 || options.Unknown.Count > 0)
+        {
+            Log.Warnings(logger, job.JobId, parsed.Malformed.Count, options.Unknown.Count);
+        }
+
+        var warnings = options.Unknown.Select(o => $"unknown push option '{o}' ignored").ToList();
+        await tables.UpsertEntityAsync(names.PostReceiveJobs, new TableEntity(TableKey.Encode(job.JobId), "")
+        {
+            ["ProjectId"] = project.Id,
+            ["GlRepository"] = job.GlRepository,
+            ["Events"] = events,
+            ["Malformed"] = string.Join('\n', parsed.Malformed),
+            ["Warnings"] = string.Join('\n', warnings),
+            ["ReceivedAt"] = job.ReceivedAt,
+        }, cancellationToken: cancellationToken);
+        return new PostReceiveJobOutcome(job.JobId, project.Id, events, parsed.Malformed, warnings);
+    }
+
+    /// <summary>The branch that becomes the default of an empty repository: <c>main</c>/<c>master</c> if pushed, else the first created.</summary>
+    private static string? FirstDefaultBranch(IReadOnlyList<RefChange> changes)
+    {
+        var created = changes.Where(c => c.IsBranch && !c.IsDelete).Select(c => c.Name).ToList();
+        return created.FirstOrDefault(n => n is "main" or "master") ?? created.FirstOrDefault();
+    }
+
+    private Task<ETag> RecordEventAsync(long projectId, PostReceiveJob job, int index, RefChange change, string kind, string action, long? userId, bool ciSkip, CancellationToken cancellationToken) =>
+        tables.UpsertEntityAsync(names.PushEvents, new TableEntity(Id(projectId), EventRowKey(job.ReceivedAt, job.JobId, index))
+        {
+            ["JobId"] = job.JobId,
+            ["Ref"] = change.Ref,
+            ["Kind"] = kind,
+            ["Action"] = action,
+            ["Before"] = change.OldRev,
+            ["After"] = change.NewRev,
+            ["Identifier"] = job.Identifier,
+            ["UserId"] = userId,
+            ["CiSkip"] = ciSkip,
+            ["At"] = job.ReceivedAt,
+        }, cancellationToken: cancellationToken);
+
+    /// <summary>Newest first: row keys sort ascending, so the time is inverted.</summary>
+    internal static string EventRowKey(DateTimeOffset at, string jobId, int index) =>
+        (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + TableKey.Encode(jobId) + "-" + Index(index);
+
+    private async Task MoveRefAsync(long projectId, RefChange change, string kind, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var rk = TableKey.Encode(change.Ref);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await tables.GetEntityAsync(names.RepositoryRefs, Id(projectId), rk, cancellationToken: cancellationToken);
+            if (current?.GetDateTimeOffset("UpdatedAt") is { } seen && seen > at)
+            {
+                return;
+            }
+
+            var head = new TableEntity(Id(projectId), rk)
+            {
+                ["Kind"] = kind,
+                ["Sha"] = change.IsDelete ? "" : change.NewRev,
+                ["Deleted"] = change.IsDelete,
+                ["UpdatedAt"] = at,
+            };
+            try
+            {
+                if (current is null)
+                {
+                    await tables.AddEntityAsync(names.RepositoryRefs, head, cancellationToken);
+                }
+                else
+                {
+                    await tables.UpdateEntityAsync(names.RepositoryRefs, head, current.ETag, cancellationToken: cancellationToken);
+                }
+
+                return;
+            }
+            catch (StorageConcurrencyException)
+            {
+                // Another job moved this ref meanwhile: re-read and compare times again.
+            }
+        }
+    }
+
+    /// <summary>Moves time properties forward only (ETag-conditional merge).</summary>
+    private async Task AdvanceTimesAsync(string table, string pk, DateTimeOffset at, string[] properties, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await tables.GetEntityAsync(table, pk, "", columns: properties, cancellationToken: cancellationToken);
+            if (current is null)
+            {
+                return;
+            }
+
+            var patch = new TableEntity(pk, "");
+            foreach (var name in properties.Where(p => current.GetDateTimeOffset(p) is not { } t || t < at))
+            {
+                patch[name] = at;
+            }
+
+            if (patch.Properties.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                await tables.UpdateEntityAsync(table, patch, current.ETag, TableUpdateMode.Merge, cancellationToken);
+                return;
+            }
+            catch (StorageConcurrencyException)
+            {
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                return;
+            }
+        }
+    }
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private static string Index(int i) => i.ToString("D5", CultureInfo.InvariantCulture);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4200, Level = LogLevel.Error, Message = "Post-receive job {JobId} names unknown repository {GlRepository}; it will end in the poison queue")]
+        public static partial void UnknownRepository(ILogger logger, string jobId, string glRepository);
+
+        [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Post-receive job {JobId}: {Malformed} malformed change line(s), {Unknown} unknown push option(s) ignored")]
+        public static partial void Warnings(ILogger logger, string jobId, int malformed, int unknown);
+    }
+}
