@@ -1,13 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using InternalApi.Core;
+using InternalApi.Core.Access;
+using InternalApi.Core.Model;
 using InternalApi.Functions.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace InternalApi.Functions.Functions.Git;
 
-/// <summary><c>POST /api/v4/internal/allowed</c>.</summary>
+/// <summary>
+/// <c>POST /api/v4/internal/allowed</c> (spec §3.1): may this actor run this Git command on this repository?
+/// Called by gitlab-shell for every SSH Git command (<c>changes=_any</c>) and by Gitaly's pre-receive hook
+/// with the real ref updates.
+/// </summary>
 public static class Allowed
 {
     /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("Allowed", ["POST"], "v4/internal/allowed", FunctionAuth.ShellJwt, Handle);
+    public static HttpFunction Function { get; } = new("Allowed", ["POST"], "v4/internal/allowed", FunctionAuth.ShellJwt, HandleAsync);
 
-    /// <summary>Not written yet.</summary>
-    public static IResult Handle() => NotImplementedYet.Result();
+    private static readonly string[] UploadPackOptions = ["uploadpack.allowFilter=true", "uploadpack.allowAnySHA1InWant=true"];
+
+    /// <summary>200 with the Gitaly payload, or <c>{"status":false,"message":...}</c> with 401/404/422/503.</summary>
+    public static async Task<Results<JsonHttpResult<AllowedResponse>, JsonHttpResult<AllowedDenial>>> HandleAsync(
+        HttpContext context,
+        GitAccessService access,
+        IOptions<GitLabOptions> gitlab,
+        IOptions<GitalyOptions> gitaly,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(gitlab);
+        ArgumentNullException.ThrowIfNull(gitaly);
+        var request = await RequestBinder.BindAsync(context, GitJsonContext.Default.AllowedRequest);
+        ValidateClientContext(request.GitalyClientContextBin);
+
+        var result = await access.CheckAsync(new AccessRequest
+        {
+            Action = request.Action,
+            Protocol = request.Protocol,
+            Changes = request.Changes,
+            Project = request.Project,
+            GlRepository = request.GlRepository,
+            Actor = new ActorQuery(request.KeyId, request.UserId, request.Identifier, request.Username),
+        }, cancellationToken);
+
+        return result switch
+        {
+            AccessGranted granted => TypedResults.Json(Payload(granted, gitlab.Value, gitaly.Value), GitJsonContext.Wire.AllowedResponse),
+            AccessDenied denied => TypedResults.Json(new AllowedDenial(false, denied.Message), GitJsonContext.Wire.AllowedDenial, statusCode: denied.Status),
+            _ => TypedResults.Json(new AllowedDenial(false, "Unknown check result"), GitJsonContext.Wire.AllowedDenial, statusCode: 500),
+        };
+    }
+
+    /// <summary>Builds the success payload of spec §3.1.2.</summary>
+    public static AllowedResponse Payload(AccessGranted granted, GitLabOptions gitlab, GitalyOptions gitaly)
+    {
+        ArgumentNullException.ThrowIfNull(granted);
+        ArgumentNullException.ThrowIfNull(gitlab);
+        ArgumentNullException.ThrowIfNull(gitaly);
+        var project = granted.Project;
+        var repository = granted.Repository;
+        var glRepository = repository.GlRepository!;
+        var glProjectPath = repository.RepositoryPath!;
+
+        // gl_id names the key's user even for a deploy key (its creator), as GitLab builds it from actor.user.
+        var user = granted.Actor.User;
+        var key = granted.Actor.Key;
+
+        List<string> configOptions = [.. UploadPackOptions];
+        if (gitlab.ReceiveMaxInputSizeMb > 0)
+        {
+            configOptions.Add(string.Create(CultureInfo.InvariantCulture, $"receive.maxInputSize={gitlab.ReceiveMaxInputSizeMb * 1_048_576L}"));
+        }
+
+        gitaly.Storages.TryGetValue(project.StorageName, out var storage);
+        var features = gitaly.Features.ToDictionary(f => "gitaly-feature-" + f.Key, f => f.Value ? "true" : "false", StringComparer.Ordinal);
+
+        return new AllowedResponse
+        {
+            GlRepository = glRepository,
+            GlProjectPath = glProjectPath,
+            GlProjectId = project.Id,
+            GlRootNamespaceId = granted.RootNamespaceId,
+            GlId = user is null ? "" : "user-" + user.Id.ToString(CultureInfo.InvariantCulture),
+            GlUsername = user?.Username,
+            GitConfigOptions = configOptions,
+            Gitaly = new GitalyPayload(
+                new GitalyRepositoryMessage(project.StorageName, repository.DiskPath!, "", [], glRepository, glProjectPath),
+                storage?.Address ?? "",
+                storage?.Token,
+                features),
+            GlConsoleMessages = granted.ConsoleMessages,
+            NeedAudit = false,
+            GlKeyType = key is null ? null : key.Kind == SshKeyKind.Deploy ? "deploy_key" : "key",
+            GlKeyId = key?.Id,
+        };
+    }
+
+    /// <summary>
+    /// Gitaly's <c>gitaly_client_context_bin</c>: base64 of a JSON object. The only parameter that answers 400,
+    /// with GitLab's two texts.
+    /// </summary>
+    private static void ValidateClientContext(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        var buffer = new byte[value.Length];
+        if (!Convert.TryFromBase64String(value.Trim(), buffer, out var written))
+        {
+            throw ApiErrorException.WithMessage(400, "400 Bad request - malformed gitaly_client_context_bin");
+        }
+
+        JsonValueKind kind;
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.AsMemory(0, written));
+            kind = document.RootElement.ValueKind;
+        }
+        catch (JsonException)
+        {
+            throw ApiErrorException.WithMessage(400, "400 Bad request - malformed gitaly_client_context_bin");
+        }
+
+        if (kind != JsonValueKind.Object)
+        {
+            throw ApiErrorException.WithMessage(400, "400 Bad request - Decoded gitaly_client_context_bin is not a valid JSON object");
+        }
+    }
 }

@@ -1,13 +1,37 @@
+using InternalApi.Core.Access;
 using InternalApi.Functions.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InternalApi.Functions.Functions.Git;
 
-/// <summary><c>POST /api/v4/internal/lfs_authenticate</c>.</summary>
+/// <summary>
+/// <c>POST /api/v4/internal/lfs_authenticate</c> (spec §3.2): an LFS credential for gitlab-shell's
+/// <c>git-lfs-authenticate</c>, after <c>/allowed</c> has authorised the command.
+/// </summary>
 public static class LfsAuthenticate
 {
     /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("LfsAuthenticate", ["POST"], "v4/internal/lfs_authenticate", FunctionAuth.ShellJwt, Handle);
+    public static HttpFunction Function { get; } = new("LfsAuthenticate", ["POST"], "v4/internal/lfs_authenticate", FunctionAuth.ShellJwt, HandleAsync);
 
-    /// <summary>Not written yet.</summary>
-    public static IResult Handle() => NotImplementedYet.Result();
+    /// <summary>
+    /// 200 with the credential; 404 <c>{"message":"404 Not Found"}</c> without a container that has LFS, then
+    /// 404 <c>{"message":"404 Not found"}</c> (lower-case f: GitLab's not-found exception) without an actor.
+    /// </summary>
+    public static async Task<Results<JsonHttpResult<LfsAuthenticateResponse>, JsonHttpResult<GitMessageError>>> HandleAsync(
+        HttpContext context, LfsAuthentication lfs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lfs);
+        var request = await RequestBinder.BindAsync(context, GitJsonContext.Default.LfsAuthenticateRequest);
+        var (credentials, failure) = await lfs.AuthenticateAsync(
+            request.Project, new ActorQuery(request.KeyId, request.UserId, null, request.Username), cancellationToken);
+        if (credentials is null)
+        {
+            var message = failure == LfsFailure.ContainerNotFound ? "404 Not Found" : "404 Not found";
+            return TypedResults.Json(new GitMessageError(message), GitJsonContext.Wire.GitMessageError, statusCode: 404);
+        }
+
+        return TypedResults.Json(
+            new LfsAuthenticateResponse(credentials.Username, credentials.LfsToken, credentials.RepositoryHttpPath, credentials.ExpiresIn),
+            GitJsonContext.Wire.LfsAuthenticateResponse);
+    }
 }
