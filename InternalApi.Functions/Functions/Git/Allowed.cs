@@ -89,7 +89,8 @@ public static class Allowed
             Gitaly = new GitalyPayload(
                 new GitalyRepositoryMessage(project.StorageName, repository.DiskPath!, "", [], glRepository, glProjectPath),
                 storage?.Address ?? "",
-                storage?.Token,
+                // An unset token (empty in app settings) is null on the wire, as GitLab renders it.
+                string.IsNullOrEmpty(storage?.Token) ? null : storage.Token,
                 features),
             GlConsoleMessages = granted.ConsoleMessages,
             NeedAudit = false,
