@@ -1,54 +1,167 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace InternalApi.Functions.Functions.Git;
 
-/// <summary><c>gitaly.repository</c>: all six fields, empty values rather than absent ones.</summary>
-public sealed record GitalyRepository(string StorageName, string RelativePath, string GitObjectDirectory, IReadOnlyList<string> GitAlternateObjectDirectories, string GlRepository, string GlProjectPath);
+/// <summary><c>/allowed</c> parameters (spec §3.1.1); everything else GitLab accepts is ignored.</summary>
+public sealed record AllowedRequest
+{
+    /// <summary>Git command.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? Action { get; init; }
 
-/// <summary><c>gitaly</c>: inner nulls (the token) are kept, unlike top-level ones.</summary>
-public sealed record GitalyPayload(GitalyRepository Repository, string Address, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Token, IReadOnlyDictionary<string, string> Features);
+    /// <summary><c>ssh</c>, <c>http</c>, <c>web</c>.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? Protocol { get; init; }
 
-/// <summary>The allowed answer (spec §3.1.2), top-level nulls compacted.</summary>
+    /// <summary><c>_any</c> or ref update lines.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? Changes { get; init; }
+
+    /// <summary>Repository path.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? Project { get; init; }
+
+    /// <summary>Repository identifier (wins over <see cref="Project"/>).</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? GlRepository { get; init; }
+
+    /// <summary>SSH key id.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? KeyId { get; init; }
+
+    /// <summary>User id.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? UserId { get; init; }
+
+    /// <summary><c>user-N</c> / <c>key-N</c>.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? Identifier { get; init; }
+
+    /// <summary>Username.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? Username { get; init; }
+
+    /// <summary>Base64 of a JSON object from Gitaly.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? GitalyClientContextBin { get; init; }
+}
+
+/// <summary><c>lfs_authenticate</c> parameters (spec §3.2).</summary>
+public sealed record LfsAuthenticateRequest
+{
+    /// <summary>Repository path.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? Project { get; init; }
+
+    /// <summary>SSH key id.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? KeyId { get; init; }
+
+    /// <summary>User id.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? UserId { get; init; }
+
+    /// <summary>Username.</summary>
+    [JsonConverter(typeof(GitLenientStringConverter))]
+    public string? Username { get; init; }
+}
+
+/// <summary>
+/// The 200 answer of <c>/allowed</c> (spec §3.1.2), fields in GitLab's order. Top-level nulls are omitted
+/// (GitLab compacts the payload); nulls inside <c>gitaly</c> are kept.
+/// </summary>
 public sealed record AllowedResponse
 {
+    /// <summary>Always true.</summary>
     public bool Status { get; init; } = true;
 
+    /// <summary>Repository identifier.</summary>
     public required string GlRepository { get; init; }
 
+    /// <summary>Repository full path.</summary>
     public required string GlProjectPath { get; init; }
 
+    /// <summary>Project id.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? GlProjectId { get; init; }
 
+    /// <summary>Top-level namespace id.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? GlRootNamespaceId { get; init; }
 
+    /// <summary><c>user-N</c>, or empty when there is no user.</summary>
     public required string GlId { get; init; }
 
+    /// <summary>Username, omitted when there is no user.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? GlUsername { get; init; }
 
+    /// <summary>Git config for Gitaly.</summary>
     public required IReadOnlyList<string> GitConfigOptions { get; init; }
 
+    /// <summary>Where and how to reach the repository.</summary>
     public required GitalyPayload Gitaly { get; init; }
 
+    /// <summary>Printed by gitlab-shell.</summary>
     public required IReadOnlyList<string> GlConsoleMessages { get; init; }
 
+    /// <summary>Audit streaming (EE): always false.</summary>
     public bool NeedAudit { get; init; }
 
+    /// <summary><c>key</c> or <c>deploy_key</c> when the actor came from a key.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? GlKeyType { get; init; }
 
+    /// <summary>The key id when the actor came from a key.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? GlKeyId { get; init; }
 }
 
-/// <summary>A denial (E4 shape).</summary>
+/// <summary>The <c>gitaly</c> object; <c>token</c> is written even when null.</summary>
+public sealed record GitalyPayload(GitalyRepositoryMessage Repository, string Address, string? Token, IReadOnlyDictionary<string, string> Features);
+
+/// <summary>Gitaly's repository message: all six fields, empty when unset.</summary>
+public sealed record GitalyRepositoryMessage(
+    string StorageName,
+    string RelativePath,
+    string GitObjectDirectory,
+    IReadOnlyList<string> GitAlternateObjectDirectories,
+    string GlRepository,
+    string GlProjectPath);
+
+/// <summary>An <c>/allowed</c> denial: <c>{"status":false,"message":...}</c>.</summary>
 public sealed record AllowedDenial(bool Status, string Message);
 
-/// <summary>The LFS authentication answer.</summary>
+/// <summary>The <c>lfs_authenticate</c> answer.</summary>
 public sealed record LfsAuthenticateResponse(string Username, string LfsToken, string RepositoryHttpPath, int ExpiresIn);
 
-/// <summary>Source-generated JSON for the Git functions.</summary>
+/// <summary>A GitLab <c>{"message":...}</c> error of the Git endpoints.</summary>
+public sealed record GitMessageError(string Message);
+
+/// <summary>Source-generated serialization for the Git endpoints: snake_case on the wire.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    NumberHandling = JsonNumberHandling.AllowReadingFromString,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
+[JsonSerializable(typeof(AllowedRequest))]
+[JsonSerializable(typeof(LfsAuthenticateRequest))]
 [JsonSerializable(typeof(AllowedResponse))]
 [JsonSerializable(typeof(AllowedDenial))]
 [JsonSerializable(typeof(LfsAuthenticateResponse))]
-public sealed partial class GitJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(GitMessageError))]
+public sealed partial class GitJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context answers are written with: it escapes only what JSON requires, as GitLab does, so
+    /// "can't" keeps its apostrophe instead of <c>\u0027</c>. The bodies are read by programs, never embedded in HTML.
+    /// </summary>
+    public static GitJsonContext Wire { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,69 +1,37 @@
-using System.Globalization;
-using InternalApi.Core;
 using InternalApi.Core.Access;
-using InternalApi.Core.Data;
 using InternalApi.Functions.Hosting;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InternalApi.Functions.Functions.Git;
 
 /// <summary>
-/// <c>POST /api/v4/internal/lfs_authenticate</c> (spec §3.2): gitlab-shell's <c>git-lfs-authenticate</c>, after
-/// <c>/allowed</c> has authorised the actor. The container is checked first (404 <c>404 Not Found</c>), then
-/// the actor (404 <c>404 Not found</c>, GitLab's not-found exception wording).
+/// <c>POST /api/v4/internal/lfs_authenticate</c> (spec §3.2): an LFS credential for gitlab-shell's
+/// <c>git-lfs-authenticate</c>, after <c>/allowed</c> has authorised the command.
 /// </summary>
 public static class LfsAuthenticate
 {
     /// <summary>Declaration.</summary>
     public static HttpFunction Function { get; } = new("LfsAuthenticate", ["POST"], "v4/internal/lfs_authenticate", FunctionAuth.ShellJwt, HandleAsync);
 
-    /// <summary>Issues the LFS token.</summary>
-    public static async Task<IResult> HandleAsync(
-        HttpContext context,
-        RepositoryResolver repositories,
-        ActorResolver actors,
-        GitLabStore store,
-        LfsTokenIssuer tokens,
-        IOptions<GitLabOptions> gitlab,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// 200 with the credential; 404 <c>{"message":"404 Not Found"}</c> without a container that has LFS, then
+    /// 404 <c>{"message":"404 Not found"}</c> (lower-case f: GitLab's not-found exception) without an actor.
+    /// </summary>
+    public static async Task<Results<JsonHttpResult<LfsAuthenticateResponse>, JsonHttpResult<GitMessageError>>> HandleAsync(
+        HttpContext context, LfsAuthentication lfs, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(repositories);
-        ArgumentNullException.ThrowIfNull(actors);
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(tokens);
-        ArgumentNullException.ThrowIfNull(gitlab);
-        var parameters = await RequestParameters.ReadAsync(context);
-        var target = await repositories.ResolveAsync(parameters.Text("project"), null, cancellationToken);
-        if (target.Project is not { LfsEnabled: true } project || target.Type is RepositoryType.Snippet or RepositoryType.Design)
+        ArgumentNullException.ThrowIfNull(lfs);
+        var request = await RequestBinder.BindAsync(context, GitJsonContext.Default.LfsAuthenticateRequest);
+        var (credentials, failure) = await lfs.AuthenticateAsync(
+            request.Project, new ActorQuery(request.KeyId, request.UserId, null, request.Username), cancellationToken);
+        if (credentials is null)
         {
-            return NotFound("404 Not Found");
+            var message = failure == LfsFailure.ContainerNotFound ? "404 Not Found" : "404 Not found";
+            return TypedResults.Json(new GitMessageError(message), GitJsonContext.Wire.GitMessageError, statusCode: 404);
         }
 
-        var actor = await actors.ResolveAsync(new ActorQuery(parameters.Text("key_id"), parameters.Text("user_id"), null, parameters.Text("username")), cancellationToken);
-        if (actor.Kind == ActorKind.Anonymous || (actor.Kind == ActorKind.User && actor.User is null))
-        {
-            return NotFound("404 Not found");
-        }
-
-        if (actor.Key is { } key)
-        {
-            await store.TouchKeyUsedAsync(key.Id, cancellationToken);
-        }
-
-        var username = actor.Kind == ActorKind.DeployKey
-            ? "lfs+deploy-key-" + actor.Key!.Id.ToString(CultureInfo.InvariantCulture)
-            : actor.User!.Username;
-        var gid = (target.Type == RepositoryType.Wiki ? "gid://gitlab/Wiki/" : "gid://gitlab/Project/") + project.Id.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Json(
-            new LfsAuthenticateResponse(
-                username,
-                tokens.Issue(username, gid),
-                gitlab.Value.ExternalUrl.ToString().TrimEnd('/') + "/" + target.RepositoryPath + ".git",
-                tokens.LifetimeSeconds),
-            GitJsonContext.Default.LfsAuthenticateResponse);
+            new LfsAuthenticateResponse(credentials.Username, credentials.LfsToken, credentials.RepositoryHttpPath, credentials.ExpiresIn),
+            GitJsonContext.Wire.LfsAuthenticateResponse);
     }
-
-    private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<MessageError> NotFound(string message) =>
-        TypedResults.Json(new MessageError(message), WireJsonContext.Default.MessageError, statusCode: 404);
 }

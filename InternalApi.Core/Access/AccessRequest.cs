@@ -1,0 +1,58 @@
+namespace InternalApi.Core.Access;
+
+/// <summary>The parameters of <c>/allowed</c> that take part in the decision, as sent (strings).</summary>
+public sealed record AccessRequest
+{
+    /// <summary><c>git-upload-pack</c>, <c>git-receive-pack</c> or <c>git-upload-archive</c>.</summary>
+    public string? Action { get; init; }
+
+    /// <summary><c>ssh</c>, <c>http</c> or <c>web</c>.</summary>
+    public string? Protocol { get; init; }
+
+    /// <summary><c>_any</c> or newline-separated <c>oldrev newrev ref</c> lines.</summary>
+    public string? Changes { get; init; }
+
+    /// <summary>Repository path as typed by the user.</summary>
+    public string? Project { get; init; }
+
+    /// <summary>Repository identifier; wins over <see cref="Project"/>.</summary>
+    public string? GlRepository { get; init; }
+
+    /// <summary>Actor parameters.</summary>
+    public ActorQuery Actor { get; init; } = new();
+}
+
+/// <summary>Outcome of an access check.</summary>
+public abstract record AccessResult;
+
+/// <summary>
+/// Access granted. <see cref="Repository"/> names the repository (for a project created by this push, the
+/// new project); <see cref="ConsoleMessages"/> are printed by gitlab-shell after the check.
+/// </summary>
+public sealed record AccessGranted(Actor Actor, RepositoryTarget Repository, IReadOnlyList<string> ConsoleMessages) : AccessResult
+{
+    /// <summary>The project behind the repository (never null once granted).</summary>
+    public Model.Project Project => Repository.Project!;
+
+    /// <summary>Id of the project's top-level namespace, when the namespace is known.</summary>
+    public long? RootNamespaceId { get; init; }
+}
+
+/// <summary>Access denied with the status GitLab uses (401, 404, 422; 503 when the budget ran out).</summary>
+public sealed record AccessDenied(int Status, string Message) : AccessResult;
+
+/// <summary>Git actions.</summary>
+public static class GitActions
+{
+    /// <summary>Fetch/clone.</summary>
+    public const string UploadPack = "git-upload-pack";
+
+    /// <summary>Push.</summary>
+    public const string ReceivePack = "git-receive-pack";
+
+    /// <summary><c>git archive --remote</c>.</summary>
+    public const string UploadArchive = "git-upload-archive";
+
+    /// <summary>Whether the action downloads.</summary>
+    public static bool IsDownload(string? action) => action is UploadPack or UploadArchive;
+}

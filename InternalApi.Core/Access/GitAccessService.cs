@@ -1,0 +1,389 @@
+using InternalApi.Core.Data;
+using InternalApi.Core.Git;
+using InternalApi.Core.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace InternalApi.Core.Access;
+
+/// <summary>
+/// The <c>/allowed</c> decision (spec §3.1.5, CE steps in GitLab's order; EE-only steps are not modelled).
+/// The decision only reads. Its writes (key last-used, user activity, a project created on push, the
+/// "moved"/"created" messages) happen after it, so a timeout (503, which gitlab-shell retries) or a
+/// denial never leaves a half-done push behind.
+/// </summary>
+public sealed partial class GitAccessService(
+    GitLabStore store,
+    ActorResolver actors,
+    RepositoryResolver repositories,
+    ProjectCreation creation,
+    IOptions<GitLabOptions> gitlab,
+    IOptions<AccessOptions> options,
+    TimeProvider time,
+    ILogger<GitAccessService> logger)
+{
+    private static readonly TimeSpan KeyExpiryWarning = TimeSpan.FromDays(7);
+
+    /// <summary>Runs the check within the configured budget, then applies its side effects.</summary>
+    public async Task<AccessResult> CheckAsync(AccessRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var budget = options.Value.DecisionTimeout;
+        var timer = new CheckTimer(time, budget);
+        using var deadline = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.FromTicks(1), time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+
+        Decision decision;
+        try
+        {
+            decision = await DecideAsync(request, timer, linked.Token);
+        }
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
+        {
+            Log.TimedOut(logger, request.Action, budget);
+            return new AccessDenied(503, timer.TimedOutMessage());
+        }
+
+        return await CommitAsync(request, decision, cancellationToken);
+    }
+
+    private async Task<Decision> DecideAsync(AccessRequest request, CheckTimer timer, CancellationToken ct)
+    {
+        var settings = gitlab.Value;
+        var actor = await actors.ResolveAsync(request.Actor, ct);
+        var target = await repositories.ResolveAsync(request.Project, request.GlRepository, ct);
+        timer.Step("Resolving the actor and the repository...");
+        var protocol = (request.Protocol ?? "").Trim();
+        var action = (request.Action ?? "").Trim();
+        var isPush = action == GitActions.ReceivePack;
+        var decision = new Decision(actor);
+
+        // 1. Protocol: design repositories only through the web; otherwise instance and top-level group settings.
+        if (target.Type == RepositoryType.Design && protocol != "web")
+        {
+            return decision.Deny(401, AccessMessages.DesignsWebOnly);
+        }
+
+        if (protocol != "web" && !await ProtocolAllowedAsync(protocol, settings, target.Project, ct))
+        {
+            return decision.Deny(401, AccessMessages.ProtocolNotAllowed(protocol));
+        }
+
+        // 2. Key validity.
+        if (actor.Key?.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+        {
+            return decision.Deny(401, AccessMessages.KeyExpired);
+        }
+
+        // 3. Active user (deploy keys have no user for this purpose).
+        if (actor.Kind == ActorKind.User && actor.User is { } user && UserRejection(user, settings) is { } rejection)
+        {
+            return decision.Deny(401, rejection);
+        }
+
+        // 4. Authentication abilities: the internal API grants the SSH abilities, never fails.
+        // 5. Command disabled over HTTP (gitlab.yml switches).
+        if (protocol == "http" && action == GitActions.UploadPack && !settings.HttpUploadPack)
+        {
+            return decision.Deny(401, AccessMessages.PullOverHttpDisabled);
+        }
+
+        if (protocol == "http" && isPush && !settings.HttpReceivePack)
+        {
+            return decision.Deny(401, AccessMessages.PushOverHttpDisabled);
+        }
+
+        // 6. Command exists. (7. Geo custom action and 8. read-only database do not apply.)
+        if (!isPush && !GitActions.IsDownload(action))
+        {
+            return decision.Deny(401, AccessMessages.UnknownCommand);
+        }
+
+        timer.Step("Checking the actor and the command...");
+
+        // 9. Container.
+        var project = target.Project;
+        ActorAccess? access = null;
+        if (project is null)
+        {
+            if (target.Type == RepositoryType.Project && string.IsNullOrWhiteSpace(request.GlRepository) &&
+                target.RequestedPath.Length > 0 && target.RequestedNamespace.Length == 0)
+            {
+                return decision.Deny(404, AccessMessages.NamespaceNotFound);
+            }
+
+            // 9b. Create on push: only gitlab-shell's "_any" push of a user into a namespace they may create in.
+            if (target.Type == RepositoryType.Project && isPush && request.Changes == RefChange.Any &&
+                actor.Kind == ActorKind.User && actor.User is { } creator &&
+                await creation.PlanAsync(creator, target.RequestedPath, ct) is { } plan)
+            {
+                var errors = ProjectCreation.Validate(plan.Project.Path);
+                if (errors.Count > 0)
+                {
+                    return decision.Deny(422, AccessMessages.CouldNotCreateProject(errors));
+                }
+
+                decision.Creation = plan;
+                project = plan.Project;
+                target = target with { Project = project };
+                access = new ActorAccess(actor, project, plan.CreatorLevel, null);
+            }
+            else
+            {
+                return decision.Deny(404, AccessMessages.ProjectNotFound);
+            }
+        }
+
+        access ??= await ActorAccess.ForAsync(store, actor, project, ct);
+        if (!access.CanRead)
+        {
+            return decision.Deny(404, AccessMessages.ProjectNotFound);
+        }
+
+        // 9f. Found through an old path: tell the pusher (post_receive shows it; pulls never read it, so only pushes store it).
+        if (target.Redirected && isPush && actor.Kind == ActorKind.User && actor.User is { } mover)
+        {
+            decision.Moved = (GitLabStore.MovedMessageKey(mover.Id, target.GlRepository!), MovedMessage(target, protocol, settings));
+        }
+
+        timer.Step("Checking the project...");
+
+        // 10. Repository exists.
+        if (target.Type == RepositoryType.Project && !project.RepositoryExists)
+        {
+            return decision.Deny(404, AccessMessages.NoRepository);
+        }
+
+        if (!isPush)
+        {
+            // 11. Download.
+            var canDownload = target.Type == RepositoryType.Wiki ? access.CanDownloadWiki : access.CanDownloadCode;
+            return canDownload
+                ? decision.Grant(target, ConsoleMessages(actor), await RootNamespaceIdAsync(project, ct))
+                : decision.Deny(401, AccessMessages.Download);
+        }
+
+        // 12. Push.
+        if (PushDenial(access, target, request.Changes) is { } pushDenial)
+        {
+            return decision.Deny(401, pushDenial);
+        }
+
+        timer.Step("Checking if you are allowed to push...");
+        if (target.Type == RepositoryType.Project && !IsAny(request.Changes))
+        {
+            var parsed = RefChange.Parse(request.Changes);
+            if (parsed.Malformed.Count > 0)
+            {
+                return decision.Deny(401, AccessMessages.MalformedChange(parsed.Malformed[0]));
+            }
+
+            var rules = await store.GetProtectedRefsAsync(project.Id, ct);
+            var checks = new RefChangeChecks(access, rules, protocol, ExternalUrl(settings));
+            foreach (var change in parsed.Changes)
+            {
+                if (checks.Check(change) is { } denial)
+                {
+                    return decision.Deny(401, denial);
+                }
+
+                timer.Step("Running checks for ref: " + change.Name);
+            }
+        }
+
+        // 13. Additional conditions are EE-only. 14. Success.
+        return decision.Grant(target, ConsoleMessages(actor), await RootNamespaceIdAsync(project, ct));
+    }
+
+    /// <summary>Step 12 up to the change checks; null when the push may go on to the per-change checks.</summary>
+    private static string? PushDenial(ActorAccess access, RepositoryTarget target, string? changes)
+    {
+        var project = access.Project;
+        if (project.RepositoryReadOnly)
+        {
+            return AccessMessages.ReadOnly;
+        }
+
+        if (project.Archived)
+        {
+            return AccessMessages.Archived;
+        }
+
+        if (access.IsDeployKey && !access.DeployKeyCanPush)
+        {
+            return AccessMessages.DeployKeyUpload;
+        }
+
+        if (access.Actor.Kind == ActorKind.Anonymous)
+        {
+            return AccessMessages.Upload;
+        }
+
+        switch (target.Type)
+        {
+            case RepositoryType.Wiki:
+                // Wiki pushes need create_wiki (Developer+); deploy keys have no user and never get it.
+                return access.CanWriteWiki ? null : AccessMessages.WriteToWiki;
+            case RepositoryType.Design:
+                return access.CanPushCode ? null : AccessMessages.PushCode;
+            default:
+                // "_any" (gitlab-shell): the push ability only; branch rules wait for Gitaly's real changes.
+                // A missing or empty list is treated like "_any" (GitLab would check nothing at all).
+                if (IsAny(changes))
+                {
+                    return access.IsDeployKey || access.CanPushCode ? null : AccessMessages.PushCode;
+                }
+
+                return null;
+        }
+    }
+
+    private async Task<long?> RootNamespaceIdAsync(Project project, CancellationToken ct)
+    {
+        var chain = await store.GetNamespaceChainAsync(project.NamespaceId, ct);
+        return chain.Count == 0 ? null : chain[^1].Id;
+    }
+
+    private static bool IsAny(string? changes) => string.IsNullOrWhiteSpace(changes) || changes.Trim() == RefChange.Any;
+
+    private async Task<bool> ProtocolAllowedAsync(string protocol, GitLabOptions settings, Project? project, CancellationToken ct)
+    {
+        if (!SettingAllows(settings.EnabledGitAccessProtocol, protocol))
+        {
+            return false;
+        }
+
+        if (project is null)
+        {
+            return true;
+        }
+
+        var chain = await store.GetNamespaceChainAsync(project.NamespaceId, ct);
+        return chain.Count == 0 || SettingAllows(chain[^1].GitAccessProtocol, protocol);
+    }
+
+    /// <summary>Blank or <c>all</c> allows every protocol; otherwise only the named one.</summary>
+    private static bool SettingAllows(string? setting, string protocol) =>
+        string.IsNullOrWhiteSpace(setting) || string.Equals(setting.Trim(), "all", StringComparison.OrdinalIgnoreCase) ||
+        string.Equals(setting.Trim(), protocol, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>GitLab's first matching reason a user may not use Git, or null.</summary>
+    private static string? UserRejection(User user, GitLabOptions settings)
+    {
+        if (user.Type == UserType.Internal)
+        {
+            return AccessMessages.InternalUser;
+        }
+
+        return user.State switch
+        {
+            UserState.BlockedPendingApproval => AccessMessages.PendingApproval,
+            UserState.Deactivated => AccessMessages.Deactivated(ExternalUrl(settings)),
+            _ when !user.EmailConfirmed => AccessMessages.EmailNotConfirmed(ExternalUrl(settings)),
+            UserState.Blocked => AccessMessages.Blocked,
+            _ when user.PasswordExpired => AccessMessages.PasswordExpired,
+            _ => null,
+        };
+    }
+
+    private IReadOnlyList<string> ConsoleMessages(Actor actor) =>
+        actor.Key?.ExpiresAt is { } expires && expires > time.GetUtcNow() && expires <= time.GetUtcNow() + KeyExpiryWarning
+            ? [AccessMessages.KeyExpiringSoon]
+            : [];
+
+    /// <summary>The external URL without trailing slash, as GitLab's configured URL reads.</summary>
+    public static string ExternalUrl(GitLabOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.ExternalUrl.AbsoluteUri.TrimEnd('/');
+    }
+
+    /// <summary>The clone URL GitLab shows for a protocol: SSH for <c>ssh</c>, HTTP otherwise.</summary>
+    public static string RemoteUrl(GitLabOptions settings, string repositoryPath, string protocol)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return protocol == "ssh" ? $"{settings.SshHost}:{repositoryPath}.git" : $"{ExternalUrl(settings)}/{repositoryPath}.git";
+    }
+
+    private static string MovedMessage(RepositoryTarget target, string protocol, GitLabOptions settings) =>
+        AccessMessages.Moved("Project", target.RequestedPath, target.Project!.FullPath, RemoteUrl(settings, target.RepositoryPath!, protocol));
+
+    private async Task<AccessResult> CommitAsync(AccessRequest request, Decision decision, CancellationToken ct)
+    {
+        var settings = gitlab.Value;
+        var protocol = (request.Protocol ?? "").Trim();
+        var result = decision.Result!;
+
+        // GitLab records key use for every checked request, allowed or not.
+        if (decision.Actor.Key is { } key)
+        {
+            await store.TouchKeyUsedAsync(key.Id, ct);
+        }
+
+        if (result is not AccessGranted granted)
+        {
+            return result;
+        }
+
+        if (decision.Creation is { } plan)
+        {
+            var (project, errors) = await creation.CreateAsync(plan, ct);
+            if (project is null)
+            {
+                return new AccessDenied(422, AccessMessages.CouldNotCreateProject(errors));
+            }
+
+            granted = granted with { Repository = granted.Repository with { Project = project } };
+            Log.ProjectCreated(logger, project.Id, plan.Creator.Id);
+            await store.PutMessageAsync(
+                GitLabStore.CreatedMessageKey(plan.Creator.Id, project.GlRepository),
+                AccessMessages.ProjectCreated(project.FullPath, RemoteUrl(settings, project.FullPath, protocol), $"{ExternalUrl(settings)}/{project.FullPath}"),
+                ct);
+        }
+
+        if (decision.Moved is { } moved)
+        {
+            await store.PutMessageAsync(moved.Key, moved.Text, ct);
+        }
+
+        if (GitActions.IsDownload(request.Action?.Trim()) && decision.Actor.Kind == ActorKind.User && decision.Actor.User is { } user)
+        {
+            await store.TouchUserActivityAsync(user.Id, ct);
+        }
+
+        return granted;
+    }
+
+    /// <summary>The decision and the writes it asks for.</summary>
+    private sealed class Decision(Actor actor)
+    {
+        public Actor Actor { get; } = actor;
+
+        public AccessResult? Result { get; private set; }
+
+        public ProjectCreationPlan? Creation { get; set; }
+
+        public (string Key, string Text)? Moved { get; set; }
+
+        public Decision Deny(int status, string message)
+        {
+            Result = new AccessDenied(status, message);
+            return this;
+        }
+
+        public Decision Grant(RepositoryTarget target, IReadOnlyList<string> consoleMessages, long? rootNamespaceId)
+        {
+            Result = new AccessGranted(Actor, target, consoleMessages) { RootNamespaceId = rootNamespaceId };
+            return this;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "Access check for {Action} ran out of its {Budget} budget")]
+        public static partial void TimedOut(ILogger logger, string? action, TimeSpan budget);
+
+        [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Created project {ProjectId} on push by user {UserId}")]
+        public static partial void ProjectCreated(ILogger logger, long projectId, long userId);
+    }
+}
