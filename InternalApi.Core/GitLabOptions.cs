@@ -45,9 +45,6 @@ public sealed class GitLabOptions
     /// <summary>Instance "error tracking access token" (<c>Gitlab-Error-Tracking-Token</c>); empty disables the endpoint.</summary>
     public string? ErrorTrackingAccessToken { get; set; }
 
-    /// <summary>Budget of one <c>/allowed</c> decision ("calls are limited to 50 seconds"); beyond it: 503.</summary>
-    public TimeSpan AccessCheckTimeout { get; set; } = TimeSpan.FromSeconds(50);
-
     /// <summary>The SSH clone host actually used.</summary>
     public string SshHost => SshCloneHost ?? $"git@{ExternalUrl.Host}";
 }
