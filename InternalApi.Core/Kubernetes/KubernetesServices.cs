@@ -1,3 +1,4 @@
+using InternalApi.Core.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core.Kubernetes;
@@ -6,5 +7,10 @@ namespace InternalApi.Core.Kubernetes;
 public static class KubernetesServices
 {
     /// <summary>Adds this area's services.</summary>
-    public static IServiceCollection AddKubernetesServices(this IServiceCollection services) => services;
+    public static IServiceCollection AddKubernetesServices(this IServiceCollection services)
+    {
+        services.AddSingleton<UsageMetricsTables>();
+        services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<UsageMetricsTables>());
+        return services.AddSingleton<UsageMetricsProcessor>().AddSingleton<UsageMetricsReport>();
+    }
 }

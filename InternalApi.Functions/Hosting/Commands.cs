@@ -33,6 +33,8 @@ public static class Commands
                 return await ImportCommand.RunAsync(args[1..], output, error);
             case "queues":
                 return await QueueCommand.RunAsync(args[1..], output, error);
+            case "usage-metrics":
+                return await UsageMetricsCommand.RunAsync(args[1..], output, error);
             case "bench":
                 return await BenchCommand.RunAsync(args[1..], output, error);
             default:

@@ -1,8 +1,14 @@
+using System.Text.Json;
+using InternalApi.Core.Kubernetes;
 using InternalApi.Functions.Hosting;
 
 namespace InternalApi.Functions.Functions.Kubernetes;
 
-/// <summary>Queue <c>usage-metrics</c>: adds KAS usage counters to totals and unique sets.</summary>
+/// <summary>
+/// Queue <c>usage-metrics</c>: adds a call's counts to the totals and its ids to the per-day sets, exactly
+/// once per queue message (its id is stable across redeliveries). Undecodable messages fail every time
+/// and end in <c>usage-metrics-poison</c>.
+/// </summary>
 public static class UsageMetrics
 {
     /// <summary>The queue.</summary>
@@ -11,7 +17,21 @@ public static class UsageMetrics
     /// <summary>Declaration.</summary>
     public static QueueFunction Function { get; } = new("UsageMetrics", QueueName, "AzureWebJobsStorage", HandleAsync);
 
-    /// <summary>Not written yet.</summary>
-    public static Task HandleAsync(QueueTrigger trigger, IServiceProvider services, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("UsageMetrics is not implemented yet.");
+    /// <summary>Decodes and applies the message.</summary>
+    public static async Task HandleAsync(QueueTrigger trigger, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        ArgumentNullException.ThrowIfNull(services);
+        UsageMetricsMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize(trigger.Body.ToMemory().Span, KubernetesJsonContext.Default.UsageMetricsMessage);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException("The usage-metrics message is not valid.", ex);
+        }
+
+        await services.GetRequiredService<UsageMetricsProcessor>().ApplyAsync(trigger.MessageId, message ?? throw new InvalidDataException("Empty usage-metrics message."), cancellationToken);
+    }
 }

@@ -1,0 +1,56 @@
+using System.Globalization;
+using InternalApi.Core.Storage;
+
+namespace InternalApi.Core.Kubernetes;
+
+/// <summary>One line of the report.</summary>
+public sealed record UsageMetricsFigure(string Event, bool Unique, long Value);
+
+/// <summary>Operator read side: counter totals and distinct counts over a UTC day range (inclusive).</summary>
+public sealed class UsageMetricsReport(TableStorageClient tables, UsageMetricsTables names)
+{
+    /// <summary>Every known event with its total (counters) or distinct count (unique counters) in the range.</summary>
+    public async Task<IReadOnlyList<UsageMetricsFigure>> GetAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var figures = new List<UsageMetricsFigure>();
+        foreach (var name in UsageMetricsEvents.Counters)
+        {
+            figures.Add(new(name, false, await TotalAsync(name, from, to, cancellationToken)));
+        }
+
+        foreach (var name in UsageMetricsEvents.UniqueCounters)
+        {
+            figures.Add(new(name, true, await DistinctAsync(name, from, to, cancellationToken)));
+        }
+
+        return figures;
+    }
+
+    /// <summary>Sum of a counter's daily totals in the range.</summary>
+    public async Task<long> TotalAsync(string name, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        long sum = 0;
+        var filter = TableFilter.Create($"PartitionKey ge {UsageMetricsProcessor.CounterPartition(name, Day(from))} and PartitionKey le {UsageMetricsProcessor.CounterPartition(name, Day(to))} and RowKey eq {"total"}");
+        await foreach (var e in tables.QueryAsync(names.UsageMetrics, filter, columns: ["Value"], cancellationToken: cancellationToken))
+        {
+            sum += e.GetInt64("Value") ?? 0;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Distinct ids of a unique counter across the days of the range.</summary>
+    public async Task<long> DistinctAsync(string name, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var filter = TableFilter.Create($"PartitionKey ge {UsageMetricsProcessor.UniquePartition(name, Day(from))} and PartitionKey le {UsageMetricsProcessor.UniquePartition(name, Day(to))}");
+        await foreach (var e in tables.QueryAsync(names.UsageMetrics, filter, columns: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            ids.Add(e.RowKey);
+        }
+
+        return ids.Count;
+    }
+
+    private static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
