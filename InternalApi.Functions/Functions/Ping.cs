@@ -1,4 +1,3 @@
-using System.Text.Json;
 using InternalApi.Functions.Hosting;
 
 namespace InternalApi.Functions.Functions;
@@ -23,8 +22,8 @@ public static partial class Ping
     {
         ArgumentNullException.ThrowIfNull(trigger);
         ArgumentNullException.ThrowIfNull(services);
-        var message = JsonSerializer.Deserialize(trigger.Body.ToMemory().Span, WireJsonContext.Default.PingMessage);
-        if (message is null || string.IsNullOrEmpty(message.Id))
+        var message = trigger.ReadJson(WireJsonContext.Default.PingMessage);
+        if (string.IsNullOrEmpty(message.Id))
         {
             throw new InvalidDataException("A ping message needs an id.");
         }

@@ -1,6 +1,4 @@
 using InternalApi.Core;
-using InternalApi.Core.Storage;
-using Microsoft.Extensions.Options;
 
 namespace InternalApi.Functions.Hosting;
 
@@ -16,18 +14,7 @@ public static class CommandServices
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<GitLabOptions>().BindConfiguration(GitLabOptions.SectionName);
-        services.AddOptions<GitalyOptions>().BindConfiguration(GitalyOptions.SectionName);
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
-        services.AddOptions<QueueProcessingOptions>()
-            .Configure<IHostEnvironment>((o, env) => o.ApplyHostJson(InternalApiApp.HostJsonPath(env)))
-            .BindConfiguration(QueueProcessingOptions.SectionName);
-        services.AddSingleton(sp => StorageAccountFactory.Create(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value));
-        services.AddSingleton(sp => new TableStorageClient(sp.GetRequiredService<StorageAccount>(), new TableStorageClientOptions(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new QueueStorageClient(
-            sp.GetRequiredService<StorageAccount>(),
-            new QueueStorageClientOptions { MessageEncoding = sp.GetRequiredService<IOptions<QueueProcessingOptions>>().Value.MessageEncoding },
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddInternalApiStorage();
         services.AddSingleton(FunctionCatalog.Default);
         services.AddInternalApiCore();
         return services.BuildServiceProvider();

@@ -46,6 +46,24 @@ public sealed record QueueTrigger
 
     /// <summary>When the message was enqueued, when known.</summary>
     public DateTimeOffset? InsertedOn { get; init; }
+
+    /// <summary>
+    /// The body as JSON of the expected type. A body that is not (invalid JSON, wrong shape, missing required
+    /// members, <c>null</c>) can never succeed: it throws <see cref="InvalidDataException"/> so the message is
+    /// retried and then moved to the poison queue, with the reason in the log.
+    /// </summary>
+    public T ReadJson<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize(Body.ToMemory().Span, typeInfo)
+                ?? throw new InvalidDataException($"The {QueueName} message is empty.");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new InvalidDataException($"The {QueueName} message is not a valid {typeof(T).Name}.", ex);
+        }
+    }
 }
 
 /// <summary>A queue-triggered function; <paramref name="Connection"/> names the storage connection setting.</summary>

@@ -48,27 +48,16 @@ public static class InternalApiApp
         services.AddSingleton(mode);
         services.AddSingleton(catalog);
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<GitLabOptions>().BindConfiguration(GitLabOptions.SectionName);
-        services.AddOptions<GitalyOptions>().BindConfiguration(GitalyOptions.SectionName);
         services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName);
         services.AddOptions<ShellAuthOptions>().BindConfiguration(ShellAuthOptions.SectionName);
         services.AddOptions<KasAuthOptions>().BindConfiguration(KasAuthOptions.SectionName);
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
-        services.AddOptions<QueueProcessingOptions>()
-            .Configure<IHostEnvironment>((o, env) => o.ApplyHostJson(HostJsonPath(env)))
-            .BindConfiguration(QueueProcessingOptions.SectionName);
+        services.AddInternalApiStorage();
 
         services.AddSingleton(sp => InternalSecrets.Load(
             sp.GetRequiredService<IOptions<ShellAuthOptions>>().Value,
             sp.GetRequiredService<IOptions<KasAuthOptions>>().Value,
             sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
         services.AddSingleton<InternalAuthenticator>();
-        services.AddSingleton(sp => StorageAccountFactory.Create(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value));
-        services.AddSingleton(sp => new TableStorageClient(sp.GetRequiredService<StorageAccount>(), new TableStorageClientOptions(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new QueueStorageClient(
-            sp.GetRequiredService<StorageAccount>(),
-            new QueueStorageClientOptions { MessageEncoding = sp.GetRequiredService<IOptions<QueueProcessingOptions>>().Value.MessageEncoding },
-            sp.GetRequiredService<TimeProvider>()));
         services.AddInternalApiCore();
         services.AddSingleton<StorageInitializer>();
         services.AddSingleton<QueueFunctionInvoker>();

@@ -13,19 +13,7 @@ namespace InternalApi.Tests.Kubernetes;
 
 public sealed class UsageMetricsWorkerFixture : IsolatedAppFixture
 {
-    public TestApp Hosted { get; private set; } = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Hosted = await TestApp.StartAsync(Azurite.ConnectionString, underHost: true);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await Hosted.DisposeAsync();
-        await base.DisposeAsync();
-    }
+    protected override bool WithHostedApp => true;
 }
 
 [CollectionDefinition("usage-metrics-worker")]

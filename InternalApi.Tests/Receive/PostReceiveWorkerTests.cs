@@ -15,19 +15,7 @@ namespace InternalApi.Tests.Receive;
 /// <summary>A standalone app with its dispatcher, and one under a simulated Functions host, on one Azurite.</summary>
 public sealed class ReceiveWorkerFixture : IsolatedAppFixture
 {
-    public TestApp Hosted { get; private set; } = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Hosted = await TestApp.StartAsync(Azurite.ConnectionString, underHost: true);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await Hosted.DisposeAsync();
-        await base.DisposeAsync();
-    }
+    protected override bool WithHostedApp => true;
 }
 
 [CollectionDefinition("receive-worker")]

@@ -1,3 +1,4 @@
+using InternalApi.Functions.Hosting;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -8,43 +9,43 @@ namespace InternalApi.Functions.Functions.Git;
 public sealed record AllowedRequest
 {
     /// <summary>Git command.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? Action { get; init; }
 
     /// <summary><c>ssh</c>, <c>http</c>, <c>web</c>.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? Protocol { get; init; }
 
     /// <summary><c>_any</c> or ref update lines.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? Changes { get; init; }
 
     /// <summary>Repository path.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? Project { get; init; }
 
     /// <summary>Repository identifier (wins over <see cref="Project"/>).</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? GlRepository { get; init; }
 
     /// <summary>SSH key id.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? KeyId { get; init; }
 
     /// <summary>User id.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? UserId { get; init; }
 
     /// <summary><c>user-N</c> / <c>key-N</c>.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? Identifier { get; init; }
 
     /// <summary>Username.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? Username { get; init; }
 
     /// <summary>Base64 of a JSON object from Gitaly.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? GitalyClientContextBin { get; init; }
 }
 
@@ -52,19 +53,19 @@ public sealed record AllowedRequest
 public sealed record LfsAuthenticateRequest
 {
     /// <summary>Repository path.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? Project { get; init; }
 
     /// <summary>SSH key id.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? KeyId { get; init; }
 
     /// <summary>User id.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? UserId { get; init; }
 
     /// <summary>Username.</summary>
-    [JsonConverter(typeof(GitLenientStringConverter))]
+    [JsonConverter(typeof(LenientStringConverter))]
     public string? Username { get; init; }
 }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Functions.Hosting;
 
@@ -22,16 +21,6 @@ public static class UsageMetrics
     {
         ArgumentNullException.ThrowIfNull(trigger);
         ArgumentNullException.ThrowIfNull(services);
-        UsageMetricsMessage? message;
-        try
-        {
-            message = JsonSerializer.Deserialize(trigger.Body.ToMemory().Span, KubernetesJsonContext.Default.UsageMetricsMessage);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException("The usage-metrics message is not valid.", ex);
-        }
-
-        await services.GetRequiredService<UsageMetricsProcessor>().ApplyAsync(trigger.MessageId, message ?? throw new InvalidDataException("Empty usage-metrics message."), cancellationToken);
+        await services.GetRequiredService<UsageMetricsProcessor>().ApplyAsync(trigger.MessageId, trigger.ReadJson(KubernetesJsonContext.Default.UsageMetricsMessage), cancellationToken);
     }
 }

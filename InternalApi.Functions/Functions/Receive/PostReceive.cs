@@ -1,4 +1,3 @@
-using System.Text.Json;
 using InternalApi.Core.Receive;
 using InternalApi.Functions.Hosting;
 
@@ -22,17 +21,8 @@ public static class PostReceive
     {
         ArgumentNullException.ThrowIfNull(trigger);
         ArgumentNullException.ThrowIfNull(services);
-        PostReceiveJob? job;
-        try
-        {
-            job = JsonSerializer.Deserialize(trigger.Body.ToMemory().Span, ReceiveJsonContext.Default.PostReceiveJob);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException("The post-receive message is not a job.", ex);
-        }
-
-        if (job is null || string.IsNullOrEmpty(job.JobId))
+        var job = trigger.ReadJson(ReceiveJsonContext.Default.PostReceiveJob);
+        if (string.IsNullOrEmpty(job.JobId))
         {
             throw new InvalidDataException("The post-receive message has no job id.");
         }

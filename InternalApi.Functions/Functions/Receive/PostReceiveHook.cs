@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InternalApi.Core.Receive;
-using InternalApi.Functions.Functions.Git;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,4 @@
 using InternalApi.Core.Receive;
-using InternalApi.Functions.Functions.Git;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

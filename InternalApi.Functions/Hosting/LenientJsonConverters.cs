@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace InternalApi.Functions.Functions.Shell;
+namespace InternalApi.Functions.Hosting;
 
 /// <summary>
 /// Reads a parameter the shell endpoints declare no type for (GitLab's handlers take what comes):

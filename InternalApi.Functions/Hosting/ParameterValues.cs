@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace InternalApi.Functions.Functions.Git;
+namespace InternalApi.Functions.Hosting;
 
 /// <summary>
 /// Reads values from the merged parameters of endpoints that, in GitLab, declare no schema: any
