@@ -122,6 +122,16 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
     }
 
     [Fact]
+    public async Task Messages_Keep_Quotes_And_Brackets_Unescaped_As_GitLab_Sends_Them()
+    {
+        var project = await ProjectAsync();
+        await Store.UpsertBroadcastMessageAsync(new BroadcastMessage { Id = 800_000_000 + TestIds.Next() % 1000, Message = "Don't <panic> & push", TargetPath = project.FullPath });
+        using var request = fixture.App.ShellRequest(HttpMethod.Post, "/api/v4/internal/post_receive", JsonContent.Create(new { gl_repository = project.GlRepository }));
+        using var response = await fixture.App.Client.SendAsync(request);
+        Assert.Contains("\"message\":\"Don't <panic> & push\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_Receive_Gives_No_Links_For_Empty_Repositories_Or_Unknown_Pushers()
     {
         var empty = await ProjectAsync(defaultBranch: null);

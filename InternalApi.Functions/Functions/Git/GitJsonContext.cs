@@ -158,11 +158,5 @@ public sealed partial class GitJsonContext : JsonSerializerContext
     /// The context answers are written with: it escapes only what JSON requires, as GitLab does, so
     /// "can't" keeps its apostrophe instead of <c>\u0027</c>. The bodies are read by programs, never embedded in HTML.
     /// </summary>
-    public static GitJsonContext Wire { get; } = new(new JsonSerializerOptions
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowReadingFromString,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    public static GitJsonContext Wire { get; } = new(WireJsonOptions.Create());
 }

@@ -27,7 +27,7 @@ public static class PostReceiveHook
             parameters.Text("changes"),
             PushOptions(parameters["push_options"]),
             cancellationToken);
-        return TypedResults.Json(new PostReceiveResponse(outcome.Messages, outcome.ReferenceCounterDecreased), ReceiveWireJsonContext.Default.PostReceiveResponse);
+        return TypedResults.Json(new PostReceiveResponse(outcome.Messages, outcome.ReferenceCounterDecreased), ReceiveWireJsonContext.Wire.PostReceiveResponse);
     }
 
     /// <summary>An array of strings, a single string, or nothing (Gitaly may send null).</summary>

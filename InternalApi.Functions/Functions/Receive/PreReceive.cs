@@ -31,7 +31,7 @@ public static partial class PreReceive
             increased = false;
         }
 
-        return TypedResults.Json(new PreReceiveResponse(increased), ReceiveWireJsonContext.Default.PreReceiveResponse);
+        return TypedResults.Json(new PreReceiveResponse(increased), ReceiveWireJsonContext.Wire.PreReceiveResponse);
     }
 
     private static partial class Log

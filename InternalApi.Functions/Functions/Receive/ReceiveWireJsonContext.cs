@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using InternalApi.Core.Receive;
+using InternalApi.Functions.Hosting;
 
 namespace InternalApi.Functions.Functions.Receive;
 
@@ -13,4 +14,8 @@ public sealed record PostReceiveResponse(IReadOnlyList<PostReceiveMessage> Messa
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(PreReceiveResponse))]
 [JsonSerializable(typeof(PostReceiveResponse))]
-public sealed partial class ReceiveWireJsonContext : JsonSerializerContext;
+public sealed partial class ReceiveWireJsonContext : JsonSerializerContext
+{
+    /// <summary>The context answers are written with (GitLab's escaping; see <see cref="WireJsonOptions"/>).</summary>
+    public static ReceiveWireJsonContext Wire { get; } = new(WireJsonOptions.Create());
+}

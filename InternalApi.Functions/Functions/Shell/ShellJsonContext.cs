@@ -119,11 +119,5 @@ public sealed partial class ShellJsonContext : JsonSerializerContext
     /// key blob keeps its <c>+</c> and a name its accents instead of <c>\u002B</c> / <c>\u00E9</c> escapes.
     /// The bodies are JSON answers to programs, never embedded in HTML.
     /// </summary>
-    public static ShellJsonContext Wire { get; } = new(new JsonSerializerOptions
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowReadingFromString,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    public static ShellJsonContext Wire { get; } = new(WireJsonOptions.Create());
 }
