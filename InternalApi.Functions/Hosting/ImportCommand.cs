@@ -70,11 +70,20 @@ public static class ImportCommand
 
             return 0;
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or StorageConcurrencyException)
+        catch (Exception ex) when (IsStorageFailure(ex))
         {
             // Writes are upserts of the file's own records: running the import again is safe.
-            error.WriteLine($"import: storage failed ({ex.Message}); the file may be partly imported, and importing it again is safe");
+            var cause = ex is AggregateException many ? many.InnerExceptions[^1] : ex;
+            error.WriteLine($"import: storage failed ({cause.Message}); importing the file again is safe");
             return 2;
         }
     }
+
+    /// <summary>A storage error or an unreachable account (the pipeline's retries end in an AggregateException).</summary>
+    private static bool IsStorageFailure(Exception ex) => ex switch
+    {
+        Azure.RequestFailedException or HttpRequestException or StorageConcurrencyException => true,
+        AggregateException many => many.InnerExceptions.All(IsStorageFailure),
+        _ => false,
+    };
 }

@@ -185,4 +185,29 @@ public sealed class ImportValidationTests(ImportFixture fixture)
         Assert.Equal(2, code);
         Assert.StartsWith("import: cannot read /nonexistent/demo.json", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Unreachable_Storage_Is_Reported_Without_A_Stack_Trace()
+    {
+        // A port nobody listens on (the Azure pipeline retries a few times first).
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var connection = fixture.Azurite.ConnectionString
+            .Replace($":{fixture.Azurite.TablePort}/", $":{port}/", StringComparison.Ordinal)
+            .Replace($":{fixture.Azurite.QueuePort}/", $":{port}/", StringComparison.Ordinal);
+        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(path, "{}");
+        try
+        {
+            var (code, _, error) = await ImportFixture.RunAsync([path, "--Storage:ConnectionString=" + connection]);
+            Assert.Equal(2, code);
+            Assert.Equal($"import: storage failed (Connection refused (127.0.0.1:{port})); importing the file again is safe", error.Trim());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
