@@ -372,7 +372,12 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     /// </summary>
     public async Task ReserveIdsAsync(string sequence, long upTo, CancellationToken cancellationToken = default)
     {
-        for (var attempt = 0; upTo > 0 && attempt < MaxConcurrencyRetries * 5; attempt++)
+        if (upTo <= 0)
+        {
+            return;
+        }
+
+        for (var attempt = 0; attempt < MaxConcurrencyRetries * 5; attempt++)
         {
             var current = await tables.GetEntityAsync(names.Sequences, "sequence", sequence, cancellationToken: cancellationToken);
             try
@@ -395,10 +400,7 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
             }
         }
 
-        if (upTo > 0)
-        {
-            throw new InvalidOperationException($"Could not reserve ids of sequence '{sequence}' under contention.");
-        }
+        throw new InvalidOperationException($"Could not reserve ids of sequence '{sequence}' under contention.");
     }
 
     private async Task MergeIfExistsAsync(string table, TableEntity patch, CancellationToken cancellationToken)
