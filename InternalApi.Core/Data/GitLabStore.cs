@@ -366,6 +366,43 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
         throw new InvalidOperationException($"Could not allocate an id from sequence '{sequence}' under contention.");
     }
 
+    /// <summary>
+    /// Makes sure <see cref="NextIdAsync"/> never hands out <paramref name="upTo"/> or a smaller id (ids that
+    /// arrived by import). Writes only when the sequence is not already past it, so repeating it changes nothing.
+    /// </summary>
+    public async Task ReserveIdsAsync(string sequence, long upTo, CancellationToken cancellationToken = default)
+    {
+        if (upTo <= 0)
+        {
+            return;
+        }
+
+        for (var attempt = 0; attempt < MaxConcurrencyRetries * 5; attempt++)
+        {
+            var current = await tables.GetEntityAsync(names.Sequences, "sequence", sequence, cancellationToken: cancellationToken);
+            try
+            {
+                if (current is null)
+                {
+                    await tables.AddEntityAsync(names.Sequences, new TableEntity("sequence", sequence) { ["Next"] = upTo + 1 }, cancellationToken);
+                }
+                else if ((current.GetInt64("Next") ?? 1) <= upTo)
+                {
+                    current["Next"] = upTo + 1;
+                    await tables.UpdateEntityAsync(names.Sequences, current, current.ETag, cancellationToken: cancellationToken);
+                }
+
+                return;
+            }
+            catch (StorageConcurrencyException)
+            {
+                // Someone allocated meanwhile; read again.
+            }
+        }
+
+        throw new InvalidOperationException($"Could not reserve ids of sequence '{sequence}' under contention.");
+    }
+
     private async Task MergeIfExistsAsync(string table, TableEntity patch, CancellationToken cancellationToken)
     {
         try

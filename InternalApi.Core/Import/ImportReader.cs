@@ -1,24 +1,38 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace InternalApi.Core.Import;
 
 /// <summary>
 /// Reads one JSON object of an import file, collecting every problem with its JSON path instead of
-/// stopping at the first, so one run reports everything that is wrong with a file.
+/// stopping at the first, so one run reports everything that is wrong with a file. Remembers which
+/// fields were read so that a misspelt field is reported rather than silently ignored.
 /// </summary>
-public sealed class ImportReader(JsonElement element, string path, List<string> errors)
+public sealed partial class ImportReader
 {
+    private readonly JsonElement _element;
+    private readonly List<string> _errors;
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+    private readonly List<ImportReader> _children = [];
+
+    internal ImportReader(JsonElement element, string path, List<string> errors)
+    {
+        _element = element;
+        Path = path;
+        _errors = errors;
+    }
+
     /// <summary>Path of this object, e.g. <c>$.users[3]</c>.</summary>
-    public string Path => path;
+    public string Path { get; }
 
-    /// <summary>Records a problem with a field of this object.</summary>
-    public void Error(string field, string problem) => errors.Add($"{path}.{field}: {problem}");
+    /// <summary>Records a problem with a field of this object: <c>$.users[3].username: is missing</c>.</summary>
+    public void Error(string field, string problem) => _errors.Add($"{Path}.{field}: {problem}");
 
-    /// <summary>A required or optional string.</summary>
+    /// <summary>A string; <paramref name="required"/> also rejects blank text.</summary>
     public string? Text(string name, bool required = false)
     {
-        if (!element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        if (!TryGet(name, out var v))
         {
             if (required)
             {
@@ -44,10 +58,10 @@ public sealed class ImportReader(JsonElement element, string path, List<string> 
         return s;
     }
 
-    /// <summary>A positive integer id.</summary>
+    /// <summary>A positive integer id; null when absent (reported when required) or not a positive integer (reported).</summary>
     public long? Id(string name, bool required = false)
     {
-        if (!element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        if (!TryGet(name, out var v))
         {
             if (required)
             {
@@ -69,7 +83,7 @@ public sealed class ImportReader(JsonElement element, string path, List<string> 
     /// <summary>A boolean with a default.</summary>
     public bool Bool(string name, bool fallback)
     {
-        if (!element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        if (!TryGet(name, out var v))
         {
             return fallback;
         }
@@ -102,7 +116,7 @@ public sealed class ImportReader(JsonElement element, string path, List<string> 
         return fallback;
     }
 
-    /// <summary>An ISO 8601 timestamp.</summary>
+    /// <summary>An ISO 8601 timestamp (<c>2019-06-27T15:29:02.219Z</c>; a bare date is midnight UTC; no offset means UTC).</summary>
     public DateTimeOffset? Time(string name)
     {
         var s = Text(name);
@@ -111,7 +125,8 @@ public sealed class ImportReader(JsonElement element, string path, List<string> 
             return null;
         }
 
-        if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+        if (IsoTimestamp().IsMatch(s) &&
+            DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
         {
             return t;
         }
@@ -138,18 +153,23 @@ public sealed class ImportReader(JsonElement element, string path, List<string> 
         return null;
     }
 
-    /// <summary>An array of strings (empty when absent).</summary>
-    public IReadOnlyList<string> Strings(string name)
+    /// <summary>An array of strings; null when absent or malformed (reported), so callers can tell "not given" from "empty".</summary>
+    public IReadOnlyList<string>? Strings(string name, bool required = false)
     {
-        if (!element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        if (!TryGet(name, out var v))
         {
-            return [];
+            if (required)
+            {
+                Error(name, "is missing");
+            }
+
+            return null;
         }
 
         if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
         {
             Error(name, "must be an array of strings");
-            return [];
+            return null;
         }
 
         return v.EnumerateArray().Select(e => e.GetString()!).ToList();
@@ -158,7 +178,7 @@ public sealed class ImportReader(JsonElement element, string path, List<string> 
     /// <summary>An array of positive integer ids (empty when absent).</summary>
     public IReadOnlyList<long> Ids(string name)
     {
-        if (!element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        if (!TryGet(name, out var v))
         {
             return [];
         }
@@ -175,7 +195,7 @@ public sealed class ImportReader(JsonElement element, string path, List<string> 
     /// <summary>An array of objects, each with its own reader (empty when absent).</summary>
     public IReadOnlyList<ImportReader> Objects(string name)
     {
-        if (!element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        if (!TryGet(name, out var v))
         {
             return [];
         }
@@ -190,16 +210,41 @@ public sealed class ImportReader(JsonElement element, string path, List<string> 
         var i = 0;
         foreach (var item in v.EnumerateArray())
         {
-            var itemPath = string.Create(CultureInfo.InvariantCulture, $"{path}.{name}[{i++}]");
+            var itemPath = string.Create(CultureInfo.InvariantCulture, $"{Path}.{name}[{i++}]");
             if (item.ValueKind != JsonValueKind.Object)
             {
-                errors.Add($"{itemPath}: must be an object");
+                _errors.Add($"{itemPath}: must be an object");
                 continue;
             }
 
-            list.Add(new ImportReader(item, itemPath, errors));
+            var child = new ImportReader(item, itemPath, _errors);
+            _children.Add(child);
+            list.Add(child);
         }
 
         return list;
     }
+
+    /// <summary>Reports every field of this object (and of the objects read from it) that nothing read.</summary>
+    internal void ReportUnknownFields()
+    {
+        foreach (var property in _element.EnumerateObject().Where(p => !_read.Contains(p.Name)))
+        {
+            Error(property.Name, "unknown field");
+        }
+
+        foreach (var child in _children)
+        {
+            child.ReportUnknownFields();
+        }
+    }
+
+    private bool TryGet(string name, out JsonElement value)
+    {
+        _read.Add(name);
+        return _element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoTimestamp();
 }

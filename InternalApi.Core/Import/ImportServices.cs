@@ -1,3 +1,4 @@
+using InternalApi.Core.Model;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core.Import;
@@ -5,6 +6,24 @@ namespace InternalApi.Core.Import;
 /// <summary>Service registration for data import.</summary>
 public static class ImportServices
 {
-    /// <summary>Adds this area's services.</summary>
-    public static IServiceCollection AddImportServices(this IServiceCollection services) => services.AddSingleton<Importer>();
+    /// <summary>
+    /// Adds the importer and its sections. Sections are read, checked and written in this order; a new
+    /// section (e.g. <c>agents</c>) is one class and one line here, after the sections it refers to.
+    /// </summary>
+    public static IServiceCollection AddImportServices(this IServiceCollection services)
+    {
+        services.AddSingleton<IImportSection, UsersSection>();
+        services.AddSingleton<IImportSection, GroupsSection>();
+        services.AddSingleton<IImportSection, KeysSection>();
+        services.AddSingleton<IImportSection, DeployKeysSection>();
+        services.AddSingleton<IImportSection, ProjectsSection>();
+        services.AddSingleton<IImportSection, MembershipsSection>();
+        services.AddSingleton<IImportSection>(new ProtectedRefsSection(RefKind.Branch));
+        services.AddSingleton<IImportSection>(new ProtectedRefsSection(RefKind.Tag));
+        services.AddSingleton<IImportSection, PersonalAccessTokensSection>();
+        services.AddSingleton<IImportSection, ErrorTrackingKeysSection>();
+        services.AddSingleton<IImportSection, BroadcastMessagesSection>();
+        services.AddSingleton<Importer>();
+        return services;
+    }
 }

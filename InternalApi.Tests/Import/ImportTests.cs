@@ -1,185 +1,247 @@
-using InternalApi.Core.Data;
+using InternalApi.Core.Access;
+using InternalApi.Core.Import;
 using InternalApi.Core.Model;
-using InternalApi.Core.Storage;
-using InternalApi.Functions.Hosting;
+using InternalApi.Core.Shell;
 using InternalApi.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Tests.Import;
-
-public sealed class ImportFixture : IsolatedAppFixture;
-
-[CollectionDefinition("import")]
-public sealed class ImportCollection : ICollectionFixture<ImportFixture>;
 
 [Collection("import")]
 public sealed class ImportTests(ImportFixture fixture)
 {
-    private GitLabStore Store => fixture.App.Services.GetRequiredService<GitLabStore>();
-
-    private async Task<(int Code, string Output, string Error)> RunAsync(string json, params string[] extra)
+    /// <summary>One record or more of every section; ids u..u+2, paths unique to <paramref name="u"/>.</summary>
+    private static string ValidFile(long u, string userKey, string deployKey, string token, string recoveryCode) => $$"""
     {
-        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
-        await File.WriteAllTextAsync(path, json);
-        try
-        {
-            using var output = new StringWriter();
-            using var error = new StringWriter();
-            var code = await ImportCommand.RunAsync([path, .. extra, "--Storage:ConnectionString=" + fixture.Azurite.ConnectionString], output, error);
-            return (code, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    private static string Key(string comment)
-    {
-        // A real ed25519 public key blob: string "ssh-ed25519" + 32-byte key, in SSH wire format.
-        var type = "ssh-ed25519"u8.ToArray();
-        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        var blob = new byte[4 + type.Length + 4 + key.Length];
-        blob[3] = (byte)type.Length;
-        type.CopyTo(blob, 4);
-        blob[4 + type.Length + 3] = 32;
-        key.CopyTo(blob, 8 + type.Length);
-        return "ssh-ed25519 " + Convert.ToBase64String(blob) + " " + comment;
-    }
-
-    private static string ValidFile(long id, string key, string token) => $$"""
-    {
-      "users": [ { "id": {{id}}, "username": "u{{id}}", "name": "User {{id}}", "namespace_id": {{id}} } ],
-      "groups": [ { "id": {{id + 1}}, "path": "g{{id}}" }, { "id": {{id + 2}}, "path": "g{{id}}/sub" } ],
-      "keys": [ { "id": {{id}}, "user_id": {{id}}, "title": "laptop", "key": "{{key}}" } ],
-      "projects": [ { "id": {{id}}, "namespace": "g{{id}}/sub", "path": "app", "visibility": "private", "default_branch": "main", "redirects": ["g{{id}}/old-app"] } ],
-      "memberships": [ { "user_id": {{id}}, "group": "g{{id}}", "role": "maintainer" } ],
-      "protected_branches": [ { "project_id": {{id}}, "name": "main", "push_access_levels": ["no_one"], "merge_access_levels": ["developer"] } ],
-      "personal_access_tokens": [ { "id": {{id}}, "user_id": {{id}}, "name": "t", "token": "{{token}}", "scopes": ["api"], "expires_at": "2030-01-01" } ],
-      "error_tracking_keys": [ { "project_id": {{id}}, "public_key": "pk-{{id}}" } ]
+      "users": [
+        { "id": {{u}}, "username": "u{{u}}", "name": "User {{u}}", "email": "u{{u}}@example.com", "namespace_id": {{u}},
+          "two_factor_enabled": true, "recovery_codes": ["{{recoveryCode}}"], "created_at": "2020-01-02T03:04:05Z" },
+        { "id": {{u + 1}}, "username": "v{{u}}", "name": "Second {{u}}", "state": "blocked" }
+      ],
+      "groups": [ { "id": {{u + 2}}, "path": "g{{u}}/sub", "name": "Sub" }, { "id": {{u + 1}}, "path": "g{{u}}", "git_access_protocol": "ssh" } ],
+      "keys": [ { "id": {{u}}, "user_id": {{u}}, "title": "laptop", "key": "{{userKey}}", "usage_type": "auth", "expires_at": "2030-01-01" } ],
+      "deploy_keys": [ { "id": {{u + 1}}, "title": "ci", "key": "{{deployKey}}", "projects": [ { "project_id": {{u}}, "can_push": true }, { "project_id": {{u + 1}} } ] } ],
+      "projects": [
+        { "id": {{u}}, "namespace": "g{{u}}/sub", "path": "app", "name": "App", "visibility": "internal", "default_branch": "main", "redirects": ["g{{u}}/old-app"] },
+        { "id": {{u + 1}}, "namespace": "u{{u}}", "path": "empty", "default_branch": null, "archived": true, "error_tracking_enabled": true }
+      ],
+      "memberships": [ { "user_id": {{u}}, "group": "g{{u}}", "role": "maintainer" }, { "user_id": {{u + 1}}, "project_id": {{u}}, "role": "reporter" } ],
+      "protected_branches": [ { "project_id": {{u}}, "name": "main", "push_access_levels": ["no_one"], "merge_access_levels": ["developer"], "allow_force_push": true, "deploy_key_ids": [{{u + 1}}] } ],
+      "protected_tags": [ { "project_id": {{u}}, "name": "v*", "create_access_levels": ["maintainer"] } ],
+      "personal_access_tokens": [ { "id": {{u}}, "user_id": {{u}}, "name": "ci", "token": "{{token}}", "scopes": ["api", "read_user"], "expires_at": "2030-01-01" } ],
+      "error_tracking_keys": [ { "project_id": {{u + 1}}, "public_key": "pk-{{u}}" } ],
+      "broadcast_messages": [ { "id": {{u}}, "message": "Hello {{u}}", "starts_at": "2020-01-01T00:00:00Z", "target_path": "g{{u}}/*" } ]
     }
     """;
+
+    private static string NewToken() => "glpat-" + Guid.NewGuid().ToString("N")[..20];
 
     [Fact]
     public async Task Valid_File_Is_Imported_And_Readable_Through_The_Store()
     {
-        var id = TestIds.Next() * 10;
-        var key = Key("me@laptop");
-        var token = "glpat-" + Guid.NewGuid().ToString("N")[..20];
-        var (code, output, error) = await RunAsync(ValidFile(id, key, token));
-        Assert.True(code == 0, error);
-        Assert.Contains("imported     1 users", output, StringComparison.Ordinal);
+        var u = TestIds.Next() * 10;
+        var (userKey, deployKey, token, code) = (ImportFixture.Key("me@laptop"), ImportFixture.Key("ci"), NewToken(), "rc" + Guid.NewGuid().ToString("N")[..14]);
+        var (exit, output, error) = await fixture.ImportAsync(ValidFile(u, userKey, deployKey, token, code));
+        Assert.True(exit == 0, error);
+        Assert.Equal(
+            [
+                "imported     2 users", "imported     2 groups", "imported     1 keys", "imported     1 deploy keys", "imported     2 projects",
+                "imported     2 memberships", "imported     1 protected branches", "imported     1 protected tags",
+                "imported     1 personal access tokens", "imported     1 error tracking keys", "imported     1 broadcast messages",
+            ],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var store = fixture.Store();
 
-        Assert.Equal(id, (await Store.FindUserByUsernameAsync("U" + id))?.Id);
-        var blob = key.Split(' ')[1];
-        Assert.Equal(id, (await Store.FindKeyByFingerprintAsync(SshKey.FingerprintOf(blob)!))?.Id);
-        var project = await Store.FindProjectByPathAsync($"g{id}/sub/app");
-        Assert.False(project!.Redirected);
-        Assert.True((await Store.FindProjectByPathAsync($"g{id}/old-app"))!.Redirected);
-        Assert.Equal(AccessLevel.Maintainer, await Store.GetProjectAccessLevelAsync(id, project.Project));
-        var rule = Assert.Single(await Store.GetProtectedRefsAsync(id));
-        Assert.Equal([AccessLevel.NoAccess], rule.PushAccessLevels);
-        Assert.Equal(id, (await Store.FindPersonalAccessTokenAsync(SecretDigest.Sha256Hex(token)))?.UserId);
-        Assert.True((await Store.GetErrorTrackingKeyAsync(id, "pk-" + id))?.Active);
+        var user = (await store.FindUserByUsernameAsync("U" + u))!;
+        Assert.Equal((u, "User " + u, u, true), (user.Id, user.Name, user.NamespaceId, user.TwoFactorEnabled));
+        Assert.Equal([SecretDigest.Sha256Hex(code)], user.RecoveryCodeDigests);
+        Assert.Equal(new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero), user.CreatedAt);
+        var second = (await store.GetUserAsync(u + 1))!;
+        Assert.Equal(UserState.Blocked, second.State);
+        Assert.True(second.NamespaceId > u + 2, "an allocated namespace id lies above every id the file gives");
+        Assert.Equal((NamespaceKind.User, u + 1), ((await store.FindNamespaceByPathAsync("v" + u))!.Kind, (await store.GetNamespaceAsync(second.NamespaceId!.Value))!.OwnerId));
 
-        // The clear token is nowhere in table storage.
-        var tables = fixture.App.Services.GetRequiredService<TableStorageClient>();
-        await foreach (var e in tables.QueryAsync(Store.Tables.PersonalAccessTokens))
-        {
-            Assert.DoesNotContain(e.Properties.Values.Append(e.PartitionKey), v => v is string s && s.Contains(token, StringComparison.Ordinal));
-        }
+        var sub = (await store.FindNamespaceByPathAsync($"g{u}/sub"))!;
+        Assert.Equal((u + 2, u + 1, u + 1), (sub.Id, sub.ParentId, sub.RootId));
+        Assert.Equal("ssh", (await store.GetNamespaceAsync(u + 1))!.GitAccessProtocol);
+
+        var key = (await store.FindKeyByFingerprintAsync(SshKey.FingerprintOf(userKey.Split(' ')[1])!))!;
+        Assert.Equal((u, SshKeyKind.User, (long?)u, "laptop", "ssh-ed25519", "auth"), (key.Id, key.Kind, key.UserId, key.Title, key.KeyType, key.UsageType));
+        var deploy = (await store.FindKeyByFingerprintAsync(SshKey.FingerprintOf(deployKey.Split(' ')[1])!))!;
+        Assert.Equal((u + 1, SshKeyKind.Deploy, (long?)null), (deploy.Id, deploy.Kind, deploy.UserId));
+        Assert.True((await store.GetDeployKeyProjectAsync(u + 1, u))!.CanPush);
+        Assert.False((await store.GetDeployKeyProjectAsync(u + 1, u + 1))!.CanPush);
+
+        var app = (await store.FindProjectByPathAsync($"g{u}/sub/app"))!;
+        Assert.Equal((u, false, u + 2, Visibility.Internal, "main"), (app.Project.Id, app.Redirected, app.Project.NamespaceId, app.Project.Visibility, app.Project.DefaultBranch));
+        var old = (await store.FindProjectByPathAsync($"g{u}/old-app"))!;
+        Assert.Equal((u, true), (old.Project.Id, old.Redirected));
+        var empty = (await store.GetProjectAsync(u + 1))!;
+        Assert.Equal(($"u{u}/empty", true, true, true), (empty.FullPath, empty.IsEmpty, empty.Archived, empty.ErrorTrackingEnabled));
+
+        Assert.Equal(AccessLevel.Maintainer, await store.GetProjectAccessLevelAsync(u, app.Project));
+        Assert.Equal(AccessLevel.Reporter, await store.GetProjectAccessLevelAsync(u + 1, app.Project));
+        Assert.Equal(AccessLevel.Owner, await store.GetProjectAccessLevelAsync(u, empty));
+        Assert.Equal(AccessLevel.NoAccess, await store.GetProjectAccessLevelAsync(u + 1, empty));
+
+        var rules = await store.GetProtectedRefsAsync(u);
+        var branch = Assert.Single(rules, r => r.Kind == RefKind.Branch);
+        Assert.Equal(("main", true), (branch.Pattern, branch.AllowForcePush));
+        Assert.Equal([AccessLevel.NoAccess], branch.PushAccessLevels);
+        Assert.Equal([AccessLevel.Developer], branch.MergeAccessLevels);
+        Assert.Equal([u + 1], branch.DeployKeyIds);
+        var tag = Assert.Single(rules, r => r.Kind == RefKind.Tag);
+        Assert.Equal("v*", tag.Pattern);
+        Assert.Equal([AccessLevel.Maintainer], tag.PushAccessLevels);
+
+        var pat = (await store.FindPersonalAccessTokenAsync(SecretDigest.Sha256Hex(token)))!;
+        Assert.Equal((u, u, "ci", new DateOnly(2030, 1, 1), false), (pat.Id, pat.UserId, pat.Name, pat.ExpiresAt, pat.Revoked));
+        Assert.Equal(["api", "read_user"], pat.Scopes);
+        Assert.True((await store.GetErrorTrackingKeyAsync(u + 1, "pk-" + u))!.Active);
+        var message = Assert.Single(await store.GetBroadcastMessagesAsync(), m => m.Id == u);
+        Assert.Equal(("Hello " + u, $"g{u}/*", (DateTimeOffset?)null), (message.Message, message.TargetPath, message.EndsAt));
+    }
+
+    [Fact]
+    public async Task Clear_Tokens_And_Recovery_Codes_Appear_Nowhere_In_Table_Storage()
+    {
+        var prefix = ImportFixture.NewPrefix();
+        var u = TestIds.Next() * 10;
+        var (token, code) = (NewToken(), "rc" + Guid.NewGuid().ToString("N")[..14]);
+        var (exit, _, error) = await fixture.ImportAsync(ValidFile(u, ImportFixture.Key("a"), ImportFixture.Key("b"), token, code), prefix);
+        Assert.True(exit == 0, error);
+
+        var everything = await fixture.SnapshotAsync(prefix);
+        Assert.NotEmpty(everything);
+        Assert.Contains(everything, line => line.Contains(SecretDigest.Sha256Hex(token), StringComparison.Ordinal));
+        Assert.DoesNotContain(everything, line => line.Contains(token, StringComparison.Ordinal) || line.Contains(code, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Importing_The_Same_File_Twice_Changes_Nothing()
     {
-        var id = TestIds.Next() * 10;
-        var json = ValidFile(id, Key("x"), "glpat-" + Guid.NewGuid().ToString("N")[..20]);
-        Assert.Equal(0, (await RunAsync(json)).Code);
-        var user = await Store.GetUserAsync(id);
-        var project = await Store.GetProjectAsync(id);
-        Assert.Equal(0, (await RunAsync(json)).Code);
-        Assert.Equal(user, await Store.GetUserAsync(id));
-        Assert.Equal(project, await Store.GetProjectAsync(id));
-        Assert.Single(await Store.GetProtectedRefsAsync(id));
+        var prefix = ImportFixture.NewPrefix();
+        var json = ValidFile(TestIds.Next() * 10, ImportFixture.Key("x"), ImportFixture.Key("y"), NewToken(), "rc-1");
+        var first = await fixture.ImportAsync(json, prefix);
+        Assert.True(first.Code == 0, first.Error);
+        var before = await fixture.SnapshotAsync(prefix);
+
+        var second = await fixture.ImportAsync(json, prefix);
+        Assert.True(second.Code == 0, second.Error);
+        Assert.Equal("", second.Error);
+        Assert.Equal(first.Output, second.Output);
+        Assert.Equal(before, await fixture.SnapshotAsync(prefix));
     }
 
     [Fact]
-    public async Task Invalid_File_Writes_Nothing_And_Reports_Every_Error_With_Its_Path()
+    public async Task Reimport_Keeps_What_The_App_Wrote_Since()
     {
-        var id = TestIds.Next() * 10;
-        var json = $$"""
+        var u = TestIds.Next() * 10;
+        var json = ValidFile(u, ImportFixture.Key("x"), ImportFixture.Key("y"), NewToken(), "rc-1");
+        Assert.Equal(0, (await fixture.ImportAsync(json)).Code);
+        var store = fixture.Store();
+        await store.TouchUserActivityAsync(u);
+        await store.TouchKeyUsedAsync(u);
+        // User u+1 has no recovery_codes in the file, so codes regenerated over SSH must survive.
+        await store.ReplaceRecoveryCodesAsync(u + 1, ["regenerated"]);
+        await store.UpdateProjectActivityAsync(u + 1, DateTimeOffset.UtcNow, repositoryUpdated: true, defaultBranch: "main");
+
+        Assert.Equal(0, (await fixture.ImportAsync(json)).Code);
+        Assert.NotNull((await store.GetUserAsync(u))!.LastActivityAt);
+        Assert.NotNull((await store.GetKeyAsync(u))!.LastUsedAt);
+        Assert.Equal(["regenerated"], (await store.GetUserAsync(u + 1))!.RecoveryCodeDigests);
+        var pushed = (await store.GetProjectAsync(u + 1))!;
+        Assert.Equal("main", pushed.DefaultBranch);
+        Assert.NotNull(pushed.LastRepositoryUpdatedAt);
+    }
+
+    [Fact]
+    public async Task Id_Sequences_Stay_Above_Imported_Ids()
+    {
+        var prefix = ImportFixture.NewPrefix();
+        var json = """
         {
-          "users": [ { "id": {{id}}, "username": "ok{{id}}", "name": "Fine" }, { "id": "seven", "name": "No username" } ],
-          "keys": [ { "id": {{id}}, "user_id": {{id + 99}}, "title": "t", "key": "ssh-ed25519 not-base64" } ],
-          "projects": [ { "id": {{id}}, "namespace": "nowhere{{id}}", "path": "p" } ],
-          "memberships": [ { "user_id": {{id}}, "project_id": {{id}}, "role": "boss" } ],
-          "agents": []
+          "users": [ { "id": 5, "username": "five", "name": "Five", "namespace_id": 300 }, { "id": 6, "username": "six", "name": "Six" } ],
+          "groups": [ { "id": 200, "path": "grp" } ],
+          "projects": [ { "id": 100050, "namespace": "grp", "path": "big" } ],
+          "personal_access_tokens": [ { "id": 500, "user_id": 5, "name": "t", "token": "glpat-sequence-test-token", "scopes": ["api"] } ]
         }
         """;
-        var (code, _, error) = await RunAsync(json);
-        Assert.Equal(1, code);
-        Assert.Contains("$.users[1].id: must be a positive integer", error, StringComparison.Ordinal);
-        Assert.Contains("$.users[1].username: is missing", error, StringComparison.Ordinal);
-        Assert.Contains("$.keys[0].key: is not a valid OpenSSH public key", error, StringComparison.Ordinal);
-        Assert.Contains("$.memberships[0].role: must be one of", error, StringComparison.Ordinal);
-        Assert.Contains("$.agents: unknown section", error, StringComparison.Ordinal);
-        Assert.Null(await Store.GetUserAsync(id));
-        Assert.Null(await Store.GetProjectAsync(id));
+        Assert.Equal(0, (await fixture.ImportAsync(json, prefix)).Code);
+        var store = fixture.Store(prefix);
+        Assert.Equal(UsersSection.AllocatedIdFloor + 1, (await store.GetUserAsync(6))!.NamespaceId);
+        Assert.Equal(UsersSection.AllocatedIdFloor + 2, await store.NextIdAsync(UsersSection.NamespaceSequence, UsersSection.AllocatedIdFloor));
+        Assert.Equal(100051, await store.NextIdAsync("projects", ProjectCreation.ProjectIdFloor));
+        Assert.Equal(501, await store.NextIdAsync(PersonalAccessTokenService.IdSequence));
+
+        // A later file with bigger namespace ids pushes allocation above them.
+        Assert.Equal(0, (await fixture.ImportAsync("""
+            { "users": [ { "id": 7, "username": "seven", "name": "Seven" } ], "groups": [ { "id": 2000000, "path": "far" } ] }
+            """, prefix)).Code);
+        Assert.Equal(2000001, (await store.GetUserAsync(7))!.NamespaceId);
     }
 
     [Fact]
-    public async Task References_Are_Checked_Against_File_And_Store()
+    public async Task If_Empty_Imports_Into_An_Empty_Store_And_Skips_A_Store_That_Has_Users()
     {
-        var id = TestIds.Next() * 10;
-        var json = $$"""
-        {
-          "users": [ { "id": {{id}}, "username": "ref{{id}}", "name": "R" } ],
-          "keys": [ { "id": {{id}}, "user_id": {{id + 99}}, "title": "t", "key": "{{Key("k")}}" } ],
-          "projects": [ { "id": {{id}}, "namespace": "nowhere{{id}}", "path": "p" } ],
-          "memberships": [ { "user_id": {{id}}, "group": "nogroup{{id}}", "role": "guest" } ]
-        }
-        """;
-        var (code, _, error) = await RunAsync(json);
-        Assert.Equal(1, code);
-        Assert.Contains($"$.keys[0].user_id: unknown user {id + 99}", error, StringComparison.Ordinal);
-        Assert.Contains($"$.projects[0].namespace: unknown namespace 'nowhere{id}'", error, StringComparison.Ordinal);
-        Assert.Contains($"$.memberships[0].group: unknown group 'nogroup{id}'", error, StringComparison.Ordinal);
-        Assert.Null(await Store.GetUserAsync(id));
-    }
+        var prefix = ImportFixture.NewPrefix();
+        var u = TestIds.Next() * 10;
+        var first = await fixture.ImportAsync(ValidFile(u, ImportFixture.Key("a"), ImportFixture.Key("b"), NewToken(), "rc"), prefix, "--if-empty");
+        Assert.True(first.Code == 0, first.Error);
+        Assert.Contains("imported     2 users", first.Output, StringComparison.Ordinal);
+        var before = await fixture.SnapshotAsync(prefix);
 
-    [Fact]
-    public async Task Malformed_Json_Is_Reported()
-    {
-        var (code, _, error) = await RunAsync("{ \"users\": [ ");
-        Assert.Equal(1, code);
-        Assert.Contains("$: not valid JSON", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task If_Empty_Skips_A_Store_That_Has_Users()
-    {
-        var id = TestIds.Next() * 10;
-        Assert.Equal(0, (await RunAsync(ValidFile(id, Key("a"), "glpat-" + Guid.NewGuid().ToString("N")[..20]))).Code);
         var other = TestIds.Next() * 10;
-        var (code, output, _) = await RunAsync(ValidFile(other, Key("b"), "glpat-" + Guid.NewGuid().ToString("N")[..20]), "--if-empty");
-        Assert.Equal(0, code);
-        Assert.Contains("nothing imported", output, StringComparison.Ordinal);
-        Assert.Null(await Store.GetUserAsync(other));
+        var (code, output, error) = await fixture.ImportAsync(ValidFile(other, ImportFixture.Key("c"), ImportFixture.Key("d"), NewToken(), "rc"), prefix, "--if-empty");
+        Assert.Equal((0, ""), (code, error));
+        Assert.Equal("import: the store already has users; nothing imported (--if-empty)", output.Trim());
+        Assert.Equal(before, await fixture.SnapshotAsync(prefix));
     }
 
     [Fact]
-    public async Task Demo_Data_Validates_And_Imports()
+    public async Task Demo_Data_Validates_Imports_And_Serves_The_Doc_Examples()
     {
-        var demo = FindDemo();
-        var (code, _, error) = await RunAsync(await File.ReadAllTextAsync(demo));
+        var prefix = ImportFixture.NewPrefix();
+        var demo = await File.ReadAllTextAsync(FindDemo());
+        var (code, output, error) = await fixture.ImportAsync(demo, prefix);
         Assert.True(code == 0, error);
-        var root = await Store.GetUserAsync(1);
-        Assert.Equal(("root", true), (root!.Username, root.Admin));
-        Assert.Equal(3, (await Store.FindProjectByPathAsync("gnuwget/wget2"))?.Project.Id);
-        Assert.Equal(7, (await Store.GetKeyAsync(7))?.UserId);
-        Assert.Equal("admin@example.com", (await Store.GetKeyAsync(11))?.Title);
-        Assert.True((await Store.GetUserAsync(7))!.TwoFactorEnabled);
+        Assert.Contains("imported     8 users", output, StringComparison.Ordinal);
+        var store = fixture.Store(prefix);
+
+        // /allowed, /lfs_authenticate, /authorized_keys: key 11 is root's, gnuwget/wget2 is project-3.
+        var key11 = (await store.GetKeyAsync(11))!;
+        Assert.Equal((SshKeyKind.User, (long?)1, "admin@example.com"), (key11.Kind, key11.UserId, key11.Title));
+        Assert.Equal(DateTimeOffset.Parse("2019-06-27T15:29:02.219Z", System.Globalization.CultureInfo.InvariantCulture), key11.CreatedAt);
+        var root = (await store.GetUserAsync(1))!;
+        Assert.Equal(("root", "Administrator", true, UserState.Active), (root.Username, root.Name, root.Admin, root.State));
+        var wget2 = (await store.FindProjectByPathAsync("gnuwget/wget2"))!.Project;
+        Assert.Equal((3, "@hashed/4e/07/4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce.git", "default"), (wget2.Id, wget2.DiskPath, wget2.StorageName));
+
+        // /discover and /two_factor_recovery_codes: key 7 is rubi's, with 2FA.
+        Assert.Equal(7, (await store.GetKeyAsync(7))!.UserId);
+        var rubi = (await store.GetUserAsync(7))!;
+        Assert.Equal(("rubi", "Dede Eichmann", true), (rubi.Username, rubi.Name, rubi.TwoFactorEnabled));
+
+        // /personal_access_token for user 29.
+        var user29 = (await store.GetUserAsync(29))!;
+        Assert.Equal((UserState.Active, true), (user29.State, user29.CanCreatePersonalAccessToken));
+
+        // /error_tracking/allowed for project 111.
+        Assert.True((await store.GetProjectAsync(111))!.ErrorTrackingEnabled);
+        Assert.True((await store.GetErrorTrackingKeyAsync(111, "generated-error-tracking-key"))!.Active);
+
+        // /pre_receive and /post_receive: project-7, user-1 may push, the broadcast message.
+        var wget = (await store.GetProjectAsync(7))!;
+        Assert.True(await store.GetProjectAccessLevelAsync(1, wget) >= AccessLevel.Developer);
+        var broadcast = Assert.Single(await store.GetBroadcastMessagesAsync());
+        Assert.Equal(("Hello from post-receive", (DateTimeOffset?)null, true), (broadcast.Message, broadcast.EndsAt, broadcast.IsCurrent(DateTimeOffset.UtcNow)));
+
+        // Around it: the renamed project's old path, a blocked user.
+        Assert.Equal((20, true), ((await store.FindProjectByPathAsync("acme/platform/backend"))!.Project.Id, (await store.FindProjectByPathAsync("acme/platform/backend"))!.Redirected));
+        Assert.Equal(UserState.Blocked, (await store.GetUserAsync(16))!.State);
+
+        var before = await fixture.SnapshotAsync(prefix);
+        Assert.Equal(0, (await fixture.ImportAsync(demo, prefix)).Code);
+        Assert.Equal(before, await fixture.SnapshotAsync(prefix));
     }
 
     internal static string FindDemo()

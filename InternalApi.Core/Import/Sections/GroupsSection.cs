@@ -1,0 +1,131 @@
+using InternalApi.Core.Model;
+
+namespace InternalApi.Core.Import;
+
+/// <summary>
+/// <c>groups</c>: <c>path</c> is the full path (<c>acme/platform</c>); its parent is the path without the
+/// last segment and must be a group in the file or the store. Parents are written before children
+/// whatever the order in the file.
+/// </summary>
+public sealed class GroupsSection : ImportSection<GitLabNamespace>
+{
+    /// <inheritdoc/>
+    public override string Name => "groups";
+
+    /// <inheritdoc/>
+    protected override GitLabNamespace Read(ImportReader record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var fullPath = (record.Text("path", required: true) ?? "").Trim('/');
+        if (fullPath.Length > 0 && !ImportValues.IsFullPath(fullPath))
+        {
+            record.Error("path", "each segment " + ImportValues.PathRule);
+            fullPath = "";
+        }
+
+        return new GitLabNamespace
+        {
+            Id = record.Id("id", required: true) ?? 0,
+            Kind = NamespaceKind.Group,
+            FullPath = fullPath,
+            Name = record.Text("name") ?? fullPath[(fullPath.LastIndexOf('/') + 1)..],
+            GitAccessProtocol = record.Choice("git_access_protocol", ImportValues.GitAccessProtocols, null),
+        };
+    }
+
+    /// <inheritdoc/>
+    protected override void CheckFile(IReadOnlyList<ImportItem<GitLabNamespace>> items, ImportContext context)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(context);
+        context.Duplicates(items, g => ImportContext.Key(g.Id), "id", StringComparer.Ordinal);
+        context.Duplicates(items, g => g.FullPath, "path", StringComparer.OrdinalIgnoreCase);
+
+        // Personal namespaces share namespace ids and top-level paths with groups.
+        var users = context.Items<UserRecord>();
+        var userPaths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var userIds = new Dictionary<long, string>();
+        foreach (var user in users)
+        {
+            userPaths.TryAdd(user.Value.User.Username, user.Path);
+            if (user.Value.NamespaceId is { } id)
+            {
+                userIds.TryAdd(id, user.Path);
+            }
+        }
+
+        foreach (var item in items)
+        {
+            if (userPaths.TryGetValue(item.Value.FullPath, out var userPath))
+            {
+                context.Error(item.Path, "path", $"'{item.Value.FullPath}' is the username of {userPath}");
+            }
+
+            if (userIds.TryGetValue(item.Value.Id, out var owner))
+            {
+                context.Error(item.Path, "id", $"{item.Value.Id} is the namespace_id of {owner}");
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override async Task CheckAsync(ImportItem<GitLabNamespace> item, ImportContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(context);
+        var group = item.Value;
+        if (group.FullPath.Length == 0)
+        {
+            return;
+        }
+
+        var slash = group.FullPath.LastIndexOf('/');
+        if (slash > 0)
+        {
+            var parentPath = group.FullPath[..slash];
+            switch (await context.FindNamespaceAsync(parentPath, cancellationToken))
+            {
+                case null:
+                    context.Error(item.Path, "path", $"parent group '{parentPath}' is unknown");
+                    break;
+                case { Kind: NamespaceKind.User }:
+                    context.Error(item.Path, "path", $"'{parentPath}' is a user's namespace; groups cannot be nested in it");
+                    break;
+            }
+        }
+
+        var store = context.Store;
+        if (await store.FindNamespaceByPathAsync(group.FullPath, cancellationToken) is { } byPath && byPath.Id != group.Id)
+        {
+            context.Error(item.Path, "path", $"'{group.FullPath}' is already namespace {byPath.Id} in the store");
+        }
+        else if (group.Id > 0 && await store.GetNamespaceAsync(group.Id, cancellationToken) is { } byId &&
+                 (byId.Kind != NamespaceKind.Group || !string.Equals(byId.FullPath, group.FullPath, StringComparison.OrdinalIgnoreCase)))
+        {
+            // Projects below a group store their full paths: moving groups is not something an import does.
+            context.Error(item.Path, "id", $"namespace {group.Id} is '{byId.FullPath}' in the store; import does not move or rename namespaces");
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override async Task WriteAllAsync(IReadOnlyList<ImportItem<GitLabNamespace>> items, ImportContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        foreach (var item in items.OrderBy(g => g.Value.FullPath.Count(c => c == '/')))
+        {
+            await WriteAsync(item.Value, context, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override async Task WriteAsync(GitLabNamespace value, ImportContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(context);
+        var slash = value.FullPath.LastIndexOf('/');
+        var parent = slash > 0 ? await context.NamespaceAsync(value.FullPath[..slash], cancellationToken) : null;
+        var ns = value with { ParentId = parent?.Id, RootId = parent?.RootId ?? value.Id };
+        await context.Store.UpsertNamespaceAsync(ns, cancellationToken);
+        context.Remember(ns);
+    }
+}

@@ -1,0 +1,81 @@
+using InternalApi.Core.Model;
+
+namespace InternalApi.Core.Import;
+
+/// <summary>The fields user keys and deploy keys share, and their checks (both live in one table, keyed by id and fingerprint).</summary>
+internal static class SshKeyFields
+{
+    public static SshKey Read(ImportReader record, SshKeyKind kind)
+    {
+        var text = record.Text("key", required: true);
+        var parsed = text is null ? null : OpenSshPublicKey.Parse(text);
+        if (text is not null && parsed is null)
+        {
+            record.Error("key", "is not a valid OpenSSH public key");
+        }
+
+        return new SshKey
+        {
+            Id = record.Id("id", required: true) ?? 0,
+            Kind = kind,
+            // A deploy key's creator is optional (GitLab keeps deploy keys whose creator is gone).
+            UserId = record.Id("user_id", required: kind == SshKeyKind.User),
+            Title = record.Text("title", required: true) ?? "",
+            KeyType = parsed?.Type ?? "",
+            Blob = parsed?.Blob ?? "",
+            Fingerprint = parsed?.Fingerprint ?? "",
+            UsageType = record.Choice("usage_type", ImportValues.KeyUsageTypes, "auth_and_signing"),
+            CreatedAt = record.Time("created_at") ?? DateTimeOffset.UnixEpoch,
+            ExpiresAt = record.Time("expires_at"),
+        };
+    }
+
+    /// <summary>Duplicate ids and public keys across both key sections (reported on the later record).</summary>
+    public static void CheckDuplicates<T>(IReadOnlyList<ImportItem<T>> items, Func<T, SshKey> key, IEnumerable<ImportItem<SshKey>> earlier, ImportContext context)
+    {
+        var all = earlier.Concat(items.Select(i => new ImportItem<SshKey>(i.Path, key(i.Value)))).ToList();
+        var firstIndex = all.Count - items.Count;
+        var ids = new Dictionary<long, string>();
+        var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < all.Count; i++)
+        {
+            var (path, k) = (all[i].Path, all[i].Value);
+            if (k.Id > 0 && !ids.TryAdd(k.Id, path) && i >= firstIndex)
+            {
+                context.Error(path, "id", $"duplicate of {ids[k.Id]}");
+            }
+
+            if (k.Fingerprint.Length > 0 && !fingerprints.TryAdd(k.Fingerprint, path) && i >= firstIndex)
+            {
+                context.Error(path, "key", $"the same public key as {fingerprints[k.Fingerprint]}");
+            }
+        }
+    }
+
+    public static async Task CheckAsync(string path, SshKey key, ImportContext context, CancellationToken cancellationToken)
+    {
+        if (key.UserId is { } userId && !await context.UserExistsAsync(userId, cancellationToken))
+        {
+            context.Error(path, "user_id", $"unknown user {userId}");
+        }
+
+        var store = context.Store;
+        if (key.Fingerprint.Length > 0 && await store.FindKeyByFingerprintAsync(key.Fingerprint, cancellationToken) is { } same && same.Id != key.Id)
+        {
+            // The fingerprint index names one key: a second key with the same blob would take it over.
+            context.Error(path, "key", $"this public key is already key {same.Id} in the store");
+        }
+
+        if (key.Id > 0 && await store.GetKeyAsync(key.Id, cancellationToken) is { } stored && stored.Kind != key.Kind)
+        {
+            context.Error(path, "id", $"key {key.Id} is a {(stored.Kind == SshKeyKind.Deploy ? "deploy" : "user")} key in the store");
+        }
+    }
+
+    public static async Task WriteAsync(SshKey key, ImportContext context, CancellationToken cancellationToken)
+    {
+        var existing = await context.Store.GetKeyAsync(key.Id, cancellationToken);
+        // Last use is written by the app (/allowed and friends), not carried by the file: keep it.
+        await context.Store.UpsertKeyAsync(key with { LastUsedAt = existing?.LastUsedAt }, cancellationToken);
+    }
+}

@@ -1,0 +1,142 @@
+using InternalApi.Core.Model;
+
+namespace InternalApi.Core.Import;
+
+/// <summary>
+/// A user and the id of their personal namespace. <see cref="NamespaceId"/> null = keep the stored one or
+/// allocate one. <see cref="RecoveryCodesGiven"/> false = keep the stored recovery codes (the user may
+/// have regenerated them over SSH since the last import).
+/// </summary>
+public sealed record UserRecord(User User, long? NamespaceId, bool RecoveryCodesGiven);
+
+/// <summary>
+/// <c>users</c>: each user with a personal namespace at <c>/username</c>. The namespace id is
+/// <c>namespace_id</c> when given; otherwise a stored user keeps theirs and a new user gets the next id of
+/// the <c>namespaces</c> sequence: above <see cref="AllocatedIdFloor"/>, out of the way of hand-written
+/// ids, and above every namespace and group id an import has written (each import raises it first).
+/// </summary>
+public sealed class UsersSection : ImportSection<UserRecord>
+{
+    /// <summary>The sequence personal namespace ids are allocated from.</summary>
+    public const string NamespaceSequence = "namespaces";
+
+    /// <summary>Allocated personal namespace ids start above this.</summary>
+    public const long AllocatedIdFloor = 1_000_000;
+
+    /// <inheritdoc/>
+    public override string Name => "users";
+
+    /// <inheritdoc/>
+    protected override UserRecord Read(ImportReader record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var username = record.Text("username", required: true) ?? "";
+        if (username.Length > 0 && !ImportValues.IsPathSegment(username))
+        {
+            record.Error("username", ImportValues.PathRule);
+            username = "";
+        }
+
+        var codes = record.Strings("recovery_codes");
+        var user = new User
+        {
+            Id = record.Id("id", required: true) ?? 0,
+            Username = username,
+            Name = record.Text("name", required: true) ?? "",
+            Email = record.Text("email"),
+            State = record.Choice("state", ImportValues.UserStates, UserState.Active),
+            Type = record.Choice("type", ImportValues.UserTypes, UserType.Human),
+            Admin = record.Bool("admin", false),
+            External = record.Bool("external", false),
+            EmailConfirmed = record.Bool("email_confirmed", true),
+            PasswordExpired = record.Bool("password_expired", false),
+            TwoFactorEnabled = record.Bool("two_factor_enabled", false),
+            CanCreateProject = record.Bool("can_create_project", true),
+            CanCreatePersonalAccessToken = record.Bool("can_create_personal_access_token", true),
+            // Recovery codes arrive in clear and are stored only as digests, like the ones /two_factor_recovery_codes hands out.
+            RecoveryCodeDigests = codes?.Select(SecretDigest.Sha256Hex).ToList() ?? [],
+            CreatedAt = record.Time("created_at") ?? DateTimeOffset.UnixEpoch,
+        };
+        return new UserRecord(user, record.Id("namespace_id"), codes is not null);
+    }
+
+    /// <inheritdoc/>
+    protected override void CheckFile(IReadOnlyList<ImportItem<UserRecord>> items, ImportContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Duplicates(items, u => ImportContext.Key(u.User.Id), "id", StringComparer.Ordinal);
+        context.Duplicates(items, u => u.User.Username, "username", StringComparer.OrdinalIgnoreCase);
+        context.Duplicates(items, u => u.NamespaceId is { } id ? ImportContext.Key(id) : null, "namespace_id", StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc/>
+    protected override async Task CheckAsync(ImportItem<UserRecord> item, ImportContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(context);
+        var (user, namespaceId, _) = item.Value;
+        var store = context.Store;
+        var stored = user.Id > 0 ? await store.GetUserAsync(user.Id, cancellationToken) : null;
+        if (user.Username.Length > 0)
+        {
+            // The personal namespace's path is the username, and projects under it store their full path:
+            // renaming would need GitLab's redirect bookkeeping, which an import does not do.
+            if (stored is not null && !string.Equals(stored.Username, user.Username, StringComparison.OrdinalIgnoreCase))
+            {
+                context.Error(item.Path, "username", $"user {user.Id} is '{stored.Username}' in the store; import does not rename users");
+            }
+            else if (await store.FindUserByUsernameAsync(user.Username, cancellationToken) is { } other && other.Id != user.Id)
+            {
+                context.Error(item.Path, "username", $"'{user.Username}' is already user {other.Id} in the store");
+            }
+            else if (await store.FindNamespaceByPathAsync(user.Username, cancellationToken) is { } ns && !(ns.Kind == NamespaceKind.User && ns.OwnerId == user.Id))
+            {
+                context.Error(item.Path, "username", $"'{user.Username}' is already the path of namespace {ns.Id} in the store");
+            }
+        }
+
+        if (namespaceId is { } nsId)
+        {
+            if (stored?.NamespaceId is { } storedNs && storedNs != nsId)
+            {
+                context.Error(item.Path, "namespace_id", $"user {user.Id}'s namespace is {storedNs} in the store");
+            }
+            else if (await store.GetNamespaceAsync(nsId, cancellationToken) is { } ns && !(ns.Kind == NamespaceKind.User && ns.OwnerId == user.Id))
+            {
+                context.Error(item.Path, "namespace_id", $"{nsId} is already namespace '{ns.FullPath}' in the store");
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override async Task WriteAllAsync(IReadOnlyList<ImportItem<UserRecord>> items, ImportContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var given = context.Items<GitLabNamespace>().Select(g => g.Value.Id)
+            .Concat(context.Items<UserRecord>().Select(u => u.Value.NamespaceId ?? 0))
+            .DefaultIfEmpty(0).Max();
+        await context.Store.ReserveIdsAsync(NamespaceSequence, given, cancellationToken);
+        await base.WriteAllAsync(items, context, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    protected override async Task WriteAsync(UserRecord value, ImportContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(context);
+        var store = context.Store;
+        var user = value.User;
+        var existing = await store.GetUserAsync(user.Id, cancellationToken);
+        var nsId = value.NamespaceId ?? existing?.NamespaceId ?? await store.NextIdAsync(NamespaceSequence, AllocatedIdFloor, cancellationToken);
+        var ns = new GitLabNamespace { Id = nsId, Kind = NamespaceKind.User, Name = user.Name, FullPath = user.Username, RootId = nsId, OwnerId = user.Id };
+        await store.UpsertNamespaceAsync(ns, cancellationToken);
+        context.Remember(ns);
+        await store.UpsertUserAsync(user with
+        {
+            NamespaceId = nsId,
+            RecoveryCodeDigests = value.RecoveryCodesGiven ? user.RecoveryCodeDigests : existing?.RecoveryCodeDigests ?? [],
+            // Activity is written by the app, not carried by the file: keep it.
+            LastActivityAt = existing?.LastActivityAt,
+        }, cancellationToken);
+    }
+}

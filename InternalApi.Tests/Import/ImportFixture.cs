@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using InternalApi.Core.Data;
+using InternalApi.Core.Storage;
+using InternalApi.Functions.Hosting;
+using InternalApi.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace InternalApi.Tests.Import;
+
+public sealed class ImportFixture : IsolatedAppFixture
+{
+    /// <summary>
+    /// Runs the command in-process as <c>import FILE ...</c> would from the command line, with the JSON in a
+    /// temporary file and the fixture's Azurite (and, when given, a table prefix of its own) as configuration.
+    /// </summary>
+    public async Task<(int Code, string Output, string Error)> ImportAsync(string json, string? tablePrefix = null, params string[] extra)
+    {
+        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(path, json);
+        try
+        {
+            return await RunAsync([path, .. extra, .. Configuration(tablePrefix)]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Runs the command with exactly these arguments.</summary>
+    public static async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await ImportCommand.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    public string[] Configuration(string? tablePrefix = null) =>
+        tablePrefix is null
+            ? ["--Storage:ConnectionString=" + Azurite.ConnectionString]
+            : ["--Storage:ConnectionString=" + Azurite.ConnectionString, "--Storage:TablePrefix=" + tablePrefix];
+
+    /// <summary>The store of the app, or of a table prefix of its own (an empty store for one test).</summary>
+    public GitLabStore Store(string? tablePrefix = null) => tablePrefix is null
+        ? App.Services.GetRequiredService<GitLabStore>()
+        : new GitLabStore(Tables, new GitLabTables(Options.Create(new StorageOptions { TablePrefix = tablePrefix })), TimeProvider.System);
+
+    public TableStorageClient Tables => App.Services.GetRequiredService<TableStorageClient>();
+
+    /// <summary>Every entity of every table of the store, as sorted text lines (timestamps and ETags left out).</summary>
+    public async Task<IReadOnlyList<string>> SnapshotAsync(string? tablePrefix = null)
+    {
+        var lines = new List<string>();
+        foreach (var table in Store(tablePrefix).Tables.All)
+        {
+            await foreach (var e in Tables.QueryAsync(table))
+            {
+                var properties = e.Properties.OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => p.Key + "=" + Convert.ToString(p.Value is DateTimeOffset t ? t.ToString("O", CultureInfo.InvariantCulture) : p.Value, CultureInfo.InvariantCulture));
+                lines.Add($"{table}|{e.PartitionKey}|{e.RowKey}|{string.Join("|", properties)}");
+            }
+        }
+
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+
+    /// <summary>A fresh table prefix: an empty store on the same Azurite.</summary>
+    public static string NewPrefix() => TestIds.Name("imp");
+
+    /// <summary>A real ed25519 public key line (random key material, SSH wire format).</summary>
+    public static string Key(string comment)
+    {
+        var type = "ssh-ed25519"u8.ToArray();
+        var key = RandomNumberGenerator.GetBytes(32);
+        var blob = new byte[4 + type.Length + 4 + key.Length];
+        blob[3] = (byte)type.Length;
+        type.CopyTo(blob, 4);
+        blob[4 + type.Length + 3] = 32;
+        key.CopyTo(blob, 8 + type.Length);
+        return "ssh-ed25519 " + Convert.ToBase64String(blob) + " " + comment;
+    }
+}
+
+[CollectionDefinition("import")]
+public sealed class ImportCollection : ICollectionFixture<ImportFixture>;
