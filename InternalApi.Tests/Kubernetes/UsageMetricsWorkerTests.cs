@@ -130,6 +130,13 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
 
         // At-least-once delivery: 400 redeliveries of random messages, everything shuffled.
         var deliveries = messages.Concat(Enumerable.Range(0, 400).Select(_ => messages[random.Next(messages.Count)])).OrderBy(_ => random.Next()).ToList();
+        // ... and 100 deliveries right next to their twin, so two workers hold the same message at once.
+        for (var twin = 0; twin < 100; twin++)
+        {
+            var at = random.Next(deliveries.Count);
+            deliveries.Insert(at + 1, deliveries[at]);
+        }
+
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
