@@ -60,7 +60,18 @@ public sealed class UsageMetricsProcessor(TableStorageClient tables, UsageMetric
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
             {
-                // The total moved (or was created) meanwhile: read it again.
+                // The service did not say which action failed: the marker decides.
+                if (ex.FailedIndex is null && await tables.GetEntityAsync(names.UsageMetrics, partition, marker.RowKey, ["RowKey"], cancellationToken) is not null)
+                {
+                    return;
+                }
+
+                // The total moved (or was created) meanwhile: read it again. Under heavy contention on one
+                // day's total, back off a little (jittered) so the workers stop colliding in lockstep.
+                if (attempt >= 3)
+                {
+                    await Task.Delay(Random.Shared.Next(1, 4 * Math.Min(attempt, 25)), cancellationToken);
+                }
             }
         }
 

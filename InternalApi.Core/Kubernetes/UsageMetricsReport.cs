@@ -3,8 +3,12 @@ using InternalApi.Core.Storage;
 
 namespace InternalApi.Core.Kubernetes;
 
-/// <summary>One line of the report.</summary>
-public sealed record UsageMetricsFigure(string Event, bool Unique, long Value);
+/// <summary>
+/// One line of the report: <paramref name="Value"/> is the counter's total or the unique counter's distinct
+/// count over the requested days; <paramref name="AllTime"/> is a counter's total over every day (null for
+/// unique counters, whose distinct count only means something over a stated range).
+/// </summary>
+public sealed record UsageMetricsFigure(string Event, bool Unique, long Value, long? AllTime = null);
 
 /// <summary>Operator read side: counter totals and distinct counts over a UTC day range (inclusive).</summary>
 public sealed class UsageMetricsReport(TableStorageClient tables, UsageMetricsTables names)
@@ -15,7 +19,7 @@ public sealed class UsageMetricsReport(TableStorageClient tables, UsageMetricsTa
         var figures = new List<UsageMetricsFigure>();
         foreach (var name in UsageMetricsEvents.Counters)
         {
-            figures.Add(new(name, false, await TotalAsync(name, from, to, cancellationToken)));
+            figures.Add(new(name, false, await TotalAsync(name, from, to, cancellationToken), await TotalAsync(name, cancellationToken)));
         }
 
         foreach (var name in UsageMetricsEvents.UniqueCounters)
@@ -31,6 +35,20 @@ public sealed class UsageMetricsReport(TableStorageClient tables, UsageMetricsTa
     {
         long sum = 0;
         var filter = TableFilter.Create($"PartitionKey ge {UsageMetricsProcessor.CounterPartition(name, Day(from))} and PartitionKey le {UsageMetricsProcessor.CounterPartition(name, Day(to))} and RowKey eq {"total"}");
+        await foreach (var e in tables.QueryAsync(names.UsageMetrics, filter, columns: ["Value"], cancellationToken: cancellationToken))
+        {
+            sum += e.GetInt64("Value") ?? 0;
+        }
+
+        return sum;
+    }
+
+    /// <summary>A counter's total over every day recorded (the sum of its daily totals).</summary>
+    public async Task<long> TotalAsync(string name, CancellationToken cancellationToken = default)
+    {
+        // Every day partition of the event lies between "c|<event>|" and "c|<event>}" ('}' sorts right after '|').
+        long sum = 0;
+        var filter = TableFilter.Create($"PartitionKey gt {UsageMetricsProcessor.CounterPartition(name, "")} and PartitionKey lt {"c|" + name + "}"} and RowKey eq {"total"}");
         await foreach (var e in tables.QueryAsync(names.UsageMetrics, filter, columns: ["Value"], cancellationToken: cancellationToken))
         {
             sum += e.GetInt64("Value") ?? 0;

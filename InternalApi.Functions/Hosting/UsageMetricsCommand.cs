@@ -3,7 +3,10 @@ using InternalApi.Core.Kubernetes;
 
 namespace InternalApi.Functions.Hosting;
 
-/// <summary><c>usage-metrics [--from yyyy-MM-dd] [--to yyyy-MM-dd]</c>: KAS usage totals and distinct counts (UTC days, inclusive; default today).</summary>
+/// <summary>
+/// <c>usage-metrics [--from yyyy-MM-dd] [--to yyyy-MM-dd]</c>: per event, the counter total or the distinct
+/// count of ids over the UTC days given (inclusive; default today), and each counter's all-time total.
+/// </summary>
 public static class UsageMetricsCommand
 {
     /// <summary>Prints the report; 2 on usage errors.</summary>
@@ -25,7 +28,8 @@ public static class UsageMetricsCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"KAS usage metrics {from:yyyy-MM-dd} .. {to:yyyy-MM-dd} (UTC)"));
         foreach (var figure in figures)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {figure.Event,-60} {figure.Value,12} {(figure.Unique ? "distinct" : "total")}"));
+            var line = string.Create(CultureInfo.InvariantCulture, $"  {figure.Event,-60} {figure.Value,12} {(figure.Unique ? "distinct" : "total")}");
+            output.WriteLine(figure.AllTime is { } allTime ? string.Create(CultureInfo.InvariantCulture, $"{line,-84} {allTime,12} all time") : line);
         }
 
         return 0;

@@ -120,6 +120,7 @@ public sealed class UsageMetricsEndpointTests(UsageMetricsEndpointFixture fixtur
         var messages = await DrainAsync();
         Assert.True(messages.Count > 1);
         Assert.Equal(1, messages.Sum(m => m.Counters.GetValueOrDefault("gitops_sync")));
+        Assert.Equal(1, messages[^1].Counters["gitops_sync"]); // counters last: a retried partial send never re-queues them
         Assert.Equal(9000, messages.SelectMany(m => m.UniqueCounters.GetValueOrDefault("agent_users_using_ci_tunnel") ?? []).Distinct().Count());
     }
 

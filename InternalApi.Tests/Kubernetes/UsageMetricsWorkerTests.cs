@@ -1,4 +1,5 @@
 using System.Net;
+using Azure;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -46,6 +47,7 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
         await Processor.ApplyAsync("m-1", message, default);
         await Processor.ApplyAsync("m-2", message, default);
         Assert.Equal(6, await Report.TotalAsync("gitops_sync", D(day), D(day)));
+        Assert.Equal(6, await Report.TotalAsync("gitops_sync", D(day).AddDays(-1), D(day).AddDays(1)));
         Assert.Equal(2, await Report.DistinctAsync("agent_users_using_ci_tunnel", D(day), D(day)));
     }
 
@@ -59,6 +61,56 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
         await Processor.ApplyAsync("half", full, default);
         Assert.Equal(2, await Report.TotalAsync("gitops_sync", D(day), D(day)));
         Assert.Equal(4, await Report.TotalAsync("k8s_api_proxy_request", D(day), D(day)));
+    }
+
+    [Fact]
+    public async Task A_Worker_That_Throws_Half_Way_Then_Sees_The_Message_Again_Counts_Once()
+    {
+        var day = NewDay();
+        var message = new UsageMetricsMessage
+        {
+            ReceivedAt = day,
+            Counters = new() { ["gitops_sync"] = 2, ["k8s_api_proxy_request"] = 4 },
+            UniqueCounters = new() { ["agent_users_using_ci_tunnel"] = [5, 6] },
+        };
+        var names = fixture.App.Services.GetRequiredService<UsageMetricsTables>();
+
+        // The first attempt commits gitops_sync, then storage fails on the second counter.
+        var failing = new FaultyTables(fixture.Azurite.ConnectionString, failOnCall: 2, afterCommit: false);
+        await Assert.ThrowsAsync<RequestFailedException>(() => new UsageMetricsProcessor(failing, names).ApplyAsync("throws-half-way", message, default));
+        Assert.Equal(2, await Report.TotalAsync("gitops_sync", D(day), D(day)));
+
+        await Processor.ApplyAsync("throws-half-way", message, default);
+        Assert.Equal(2, await Report.TotalAsync("gitops_sync", D(day), D(day)));
+        Assert.Equal(4, await Report.TotalAsync("k8s_api_proxy_request", D(day), D(day)));
+        Assert.Equal(2, await Report.DistinctAsync("agent_users_using_ci_tunnel", D(day), D(day)));
+    }
+
+    [Fact]
+    public async Task A_Commit_Whose_Answer_Was_Lost_Is_Not_Counted_Again()
+    {
+        var day = NewDay();
+        var message = new UsageMetricsMessage { ReceivedAt = day, Counters = new() { ["gitops_sync"] = 9 } };
+        var names = fixture.App.Services.GetRequiredService<UsageMetricsTables>();
+
+        // The transaction lands but the worker never hears back (timeout, crash): the queue redelivers.
+        var lost = new FaultyTables(fixture.Azurite.ConnectionString, failOnCall: 1, afterCommit: true);
+        await Assert.ThrowsAsync<RequestFailedException>(() => new UsageMetricsProcessor(lost, names).ApplyAsync("answer-lost", message, default));
+        await Processor.ApplyAsync("answer-lost", message, default);
+        Assert.Equal(9, await Report.TotalAsync("gitops_sync", D(day), D(day)));
+    }
+
+    [Fact]
+    public async Task The_All_Time_Total_Sums_Every_Day_Of_That_Event_Only()
+    {
+        // k8s_api_proxy_request is a prefix of k8s_api_proxy_requests_via_*: their partitions must not mix.
+        var before = await Report.TotalAsync("k8s_api_proxy_request");
+        var beforeVia = await Report.TotalAsync("k8s_api_proxy_requests_via_ci_access");
+        var day = NewDay();
+        await Processor.ApplyAsync("all-time-1", new UsageMetricsMessage { ReceivedAt = day, Counters = new() { ["k8s_api_proxy_request"] = 3, ["k8s_api_proxy_requests_via_ci_access"] = 100 } }, default);
+        await Processor.ApplyAsync("all-time-2", new UsageMetricsMessage { ReceivedAt = day.AddDays(3), Counters = new() { ["k8s_api_proxy_request"] = 4 } }, default);
+        Assert.Equal(before + 7, await Report.TotalAsync("k8s_api_proxy_request"));
+        Assert.Equal(beforeVia + 100, await Report.TotalAsync("k8s_api_proxy_requests_via_ci_access"));
     }
 
     [Fact]
@@ -78,6 +130,13 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
 
         // At-least-once delivery: 400 redeliveries of random messages, everything shuffled.
         var deliveries = messages.Concat(Enumerable.Range(0, 400).Select(_ => messages[random.Next(messages.Count)])).OrderBy(_ => random.Next()).ToList();
+        // ... and 100 deliveries right next to their twin, so two workers hold the same message at once.
+        for (var twin = 0; twin < 100; twin++)
+        {
+            var at = random.Next(deliveries.Count);
+            deliveries.Insert(at + 1, deliveries[at]);
+        }
+
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
@@ -146,6 +205,14 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
     }
 
     [Fact]
+    public async Task Host_Invocation_Of_An_Undecodable_Message_Fails_So_The_Host_Retries()
+    {
+        var payload = new { Data = new { message = "{\"counters\":\"not an object\"}" }, Metadata = new { DequeueCount = 1, Id = "host-bad", sys = new { MethodName = "UsageMetrics" } } };
+        using var response = await fixture.Hosted.Client.PostAsync("/UsageMetrics", JsonContent.Create(payload, options: new JsonSerializerOptions()));
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Undecodable_Messages_End_In_The_Poison_Queue()
     {
         var queues = fixture.App.Services.GetRequiredService<QueueStorageClient>();
@@ -164,8 +231,33 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
         var d = D(day).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(0, await UsageMetricsCommand.RunAsync(["--from", d, "--to", d, "--Storage:ConnectionString=" + fixture.Azurite.ConnectionString], output, TextWriter.Null));
         var lines = output.ToString().Split('\n');
-        Assert.Contains(lines, l => l.Contains("k8s_api_proxy_requests_via_pat_access", StringComparison.Ordinal) && l.Contains(" 11 total", StringComparison.Ordinal));
+        var line = Assert.Single(lines, l => l.Contains("k8s_api_proxy_requests_via_pat_access", StringComparison.Ordinal));
+        Assert.Contains(" 11 total", line, StringComparison.Ordinal);
+        var allTime = await Report.TotalAsync("k8s_api_proxy_requests_via_pat_access");
+        Assert.EndsWith(string.Create(System.Globalization.CultureInfo.InvariantCulture, $" {allTime} all time"), line.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Contains("agent_users_using_ci_tunnel", StringComparison.Ordinal) && l.TrimEnd().EndsWith(" 0 distinct", StringComparison.Ordinal));
         Assert.Equal(UsageMetricsEvents.Counters.Count + UsageMetricsEvents.UniqueCounters.Count, lines.Count(l => l.StartsWith("  ", StringComparison.Ordinal)));
         Assert.Equal(2, await UsageMetricsCommand.RunAsync(["--from", "yesterday"], TextWriter.Null, TextWriter.Null));
+    }
+}
+
+/// <summary>Table client that fails one transaction, before it is sent or after it was committed.</summary>
+internal sealed class FaultyTables(string connectionString, int failOnCall, bool afterCommit) : TableStorageClient(connectionString)
+{
+    private int _calls;
+
+    public override async Task<IReadOnlyList<ETag>> SubmitTransactionAsync(string table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Increment(ref _calls) != failOnCall)
+        {
+            return await base.SubmitTransactionAsync(table, actions, cancellationToken);
+        }
+
+        if (afterCommit)
+        {
+            await base.SubmitTransactionAsync(table, actions, cancellationToken);
+        }
+
+        throw new RequestFailedException(503, "Injected storage failure.");
     }
 }

@@ -46,7 +46,11 @@ public static class KubernetesUsageMetrics
         return TypedResults.NoContent();
     }
 
-    /// <summary>Large id lists go in several messages; the counters travel in the first one only.</summary>
+    /// <summary>
+    /// Large id lists go in several messages, the counters in the LAST one: if sending fails part-way the
+    /// caller sees a 5xx and KAS retries the whole call, which re-sends only id sets (upserts, idempotent)
+    /// and never counters that were already queued.
+    /// </summary>
     private static IEnumerable<UsageMetricsMessage> Split(UsageMetricsMessage message)
     {
         if (JsonSerializer.SerializeToUtf8Bytes(message, KubernetesJsonContext.Default.UsageMetricsMessage).Length <= MaxMessageBytes)
@@ -55,13 +59,17 @@ public static class KubernetesUsageMetrics
             yield break;
         }
 
-        yield return message with { UniqueCounters = [] };
         foreach (var (name, ids) in message.UniqueCounters)
         {
             foreach (var chunk in ids.Chunk(2000))
             {
                 yield return new UsageMetricsMessage { ReceivedAt = message.ReceivedAt, UniqueCounters = new() { [name] = chunk } };
             }
+        }
+
+        if (message.Counters.Count > 0)
+        {
+            yield return message with { UniqueCounters = [] };
         }
     }
 }
