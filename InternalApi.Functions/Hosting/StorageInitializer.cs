@@ -30,7 +30,7 @@ public sealed partial class StorageInitializer(IEnumerable<ITableSet> tableSets,
                 Task.WhenAll(tableSets.SelectMany(t => t.All).Distinct(StringComparer.OrdinalIgnoreCase).Select(t => tables.CreateTableIfNotExistsAsync(t, timeout.Token))),
                 Task.WhenAll(queueNames.Select(q => queues.CreateQueueIfNotExistsAsync(q, timeout.Token))));
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             Log.Failed(logger, ex);
         }
