@@ -44,7 +44,7 @@ public static class ImportCommand
         var importer = services.GetRequiredService<Importer>();
         try
         {
-            await ActivatorUtilities.CreateInstance<StorageInitializer>(services).InitializeAsync();
+            await ActivatorUtilities.CreateInstance<StorageInitializer>(services).CreateAsync();
             if (ifEmpty && !await importer.StoreIsEmptyAsync())
             {
                 output.WriteLine("import: the store already has users; nothing imported (--if-empty)");

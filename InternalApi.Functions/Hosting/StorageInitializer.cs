@@ -21,19 +21,26 @@ public sealed partial class StorageInitializer(IEnumerable<ITableSet> tableSets,
             return;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Budget);
         try
         {
-            var queueNames = catalog.QueueFunctions.Select(f => f.QueueName).ToList();
-            await Task.WhenAll(
-                Task.WhenAll(tableSets.SelectMany(t => t.All).Distinct(StringComparer.OrdinalIgnoreCase).Select(t => tables.CreateTableIfNotExistsAsync(t, timeout.Token))),
-                Task.WhenAll(queueNames.Select(q => queues.CreateQueueIfNotExistsAsync(q, timeout.Token))));
+            await CreateAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            // The server still starts: /internal/check then reports redis:false instead of the host seeing a crash.
             Log.Failed(logger, ex);
         }
+    }
+
+    /// <summary>Creates every table and queue, throwing when storage does not answer (for commands that must fail).</summary>
+    public async Task CreateAsync(CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Budget);
+        var queueNames = catalog.QueueFunctions.Select(f => f.QueueName).ToList();
+        await Task.WhenAll(
+            Task.WhenAll(tableSets.SelectMany(t => t.All).Distinct(StringComparer.OrdinalIgnoreCase).Select(t => tables.CreateTableIfNotExistsAsync(t, timeout.Token))),
+            Task.WhenAll(queueNames.Select(q => queues.CreateQueueIfNotExistsAsync(q, timeout.Token))));
     }
 
     private static partial class Log
