@@ -1,4 +1,5 @@
 using System.Globalization;
+using Azure.Data.Tables;
 using InternalApi.Core.Model;
 using InternalApi.Core.Storage;
 

@@ -1,4 +1,6 @@
+using Azure;
 using System.Globalization;
+using Azure.Data.Tables;
 using InternalApi.Core.Model;
 using InternalApi.Core.Storage;
 
@@ -20,17 +22,17 @@ public sealed partial class GitLabStore
 
     /// <summary>Stores a message for later (replacing any earlier one under the key).</summary>
     public Task PutMessageAsync(string key, string text, CancellationToken cancellationToken = default) =>
-        tables.UpsertEntityAsync(names.StoredMessages, new TableEntity(TableKey.Encode(key), "")
+        names.StoredMessages.UpsertEntityAsync(new TableEntity(TableKey.Encode(key), "")
         {
             ["Text"] = text,
             ["ExpiresAt"] = time.GetUtcNow() + StoredMessageLifetime,
-        }, cancellationToken: cancellationToken);
+        }, TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>Reads and deletes a message; null when absent or expired. Only one reader gets it.</summary>
     public async Task<string?> TakeMessageAsync(string key, CancellationToken cancellationToken = default)
     {
         var encoded = TableKey.Encode(key);
-        var entity = await tables.GetEntityAsync(names.StoredMessages, encoded, "", cancellationToken: cancellationToken);
+        var entity = await names.StoredMessages.FindAsync(encoded, "", cancellationToken: cancellationToken);
         if (entity is null)
         {
             return null;
@@ -39,12 +41,13 @@ public sealed partial class GitLabStore
         // Conditional delete: of two concurrent readers only the one whose delete wins shows the message.
         try
         {
-            if (!await tables.DeleteEntityAsync(names.StoredMessages, encoded, "", entity.ETag, cancellationToken))
+            // The SDK answers a delete of a missing entity without throwing: 404 means another reader won.
+            if ((await names.StoredMessages.DeleteEntityAsync(encoded, "", entity.ETag, cancellationToken)).Status == 404)
             {
                 return null;
             }
         }
-        catch (StorageConcurrencyException)
+        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
         {
             return null;
         }
@@ -56,7 +59,7 @@ public sealed partial class GitLabStore
     public async Task<IReadOnlyList<BroadcastMessage>> GetBroadcastMessagesAsync(CancellationToken cancellationToken = default)
     {
         var list = new List<BroadcastMessage>();
-        await foreach (var e in tables.QueryAsync(names.BroadcastMessages, TableFilter.Partition("broadcast"), cancellationToken: cancellationToken))
+        await foreach (var e in names.BroadcastMessages.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"broadcast"}"), cancellationToken: cancellationToken))
         {
             list.Add(new BroadcastMessage
             {
@@ -76,13 +79,13 @@ public sealed partial class GitLabStore
     public Task UpsertBroadcastMessageAsync(BroadcastMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return tables.UpsertEntityAsync(names.BroadcastMessages, new TableEntity("broadcast", message.Id.ToString("D19", CultureInfo.InvariantCulture))
+        return names.BroadcastMessages.UpsertEntityAsync(new TableEntity("broadcast", message.Id.ToString("D19", CultureInfo.InvariantCulture))
         {
             ["Message"] = message.Message,
             ["StartsAt"] = message.StartsAt,
             ["EndsAt"] = message.EndsAt,
             ["ShowOnCommandLine"] = message.ShowOnCommandLine,
             ["TargetPath"] = message.TargetPath,
-        }, cancellationToken: cancellationToken);
+        }, TableUpdateMode.Replace, cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Data.Tables;
 using InternalApi.Core.Model;
 using InternalApi.Core.Storage;
 using static InternalApi.Core.Data.EntityMapping;
@@ -13,7 +14,7 @@ public sealed record ProjectLookup(Project Project, bool Redirected);
 /// index rows (username, fingerprint, paths) are written alongside their entity. Writers that
 /// read-modify-write use ETag-conditional updates with retry.
 /// </summary>
-public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables names, TimeProvider time)
+public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
 {
     private const int MaxConcurrencyRetries = 20;
 
@@ -24,7 +25,7 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
 
     /// <summary>User by id, or null.</summary>
     public async Task<User?> GetUserAsync(long id, CancellationToken cancellationToken = default) =>
-        await tables.GetEntityAsync(names.Users, Id(id), "", cancellationToken: cancellationToken) is { } e ? ToUser(e) : null;
+        await names.Users.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToUser(e) : null;
 
     /// <summary>User by username (case-insensitive), or null.</summary>
     public async Task<User?> FindUserByUsernameAsync(string username, CancellationToken cancellationToken = default)
@@ -34,7 +35,7 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
             return null;
         }
 
-        var index = await tables.GetEntityAsync(names.UsernameIndex, PathKey(username), "", cancellationToken: cancellationToken);
+        var index = await names.UsernameIndex.FindAsync(PathKey(username), "", cancellationToken: cancellationToken);
         return index?.GetInt64("UserId") is { } id ? await GetUserAsync(id, cancellationToken) : null;
     }
 
@@ -43,33 +44,33 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     {
         ArgumentNullException.ThrowIfNull(user);
         var previous = await GetUserAsync(user.Id, cancellationToken);
-        await tables.UpsertEntityAsync(names.Users, ToEntity(user), cancellationToken: cancellationToken);
-        await tables.UpsertEntityAsync(names.UsernameIndex, new TableEntity(PathKey(user.Username), "") { ["UserId"] = user.Id }, cancellationToken: cancellationToken);
+        await names.Users.UpsertEntityAsync(ToEntity(user), TableUpdateMode.Replace, cancellationToken);
+        await names.UsernameIndex.UpsertEntityAsync(new TableEntity(PathKey(user.Username), "") { ["UserId"] = user.Id }, TableUpdateMode.Replace, cancellationToken);
         if (previous is not null && !string.Equals(previous.Username, user.Username, StringComparison.OrdinalIgnoreCase))
         {
-            await tables.DeleteEntityAsync(names.UsernameIndex, PathKey(previous.Username), "", cancellationToken: cancellationToken);
+            await names.UsernameIndex.DeleteEntityAsync(PathKey(previous.Username), "", cancellationToken: cancellationToken);
         }
     }
 
     /// <summary>Records user activity (merge; no read needed).</summary>
     public Task TouchUserActivityAsync(long userId, CancellationToken cancellationToken = default) =>
-        MergeIfExistsAsync(names.Users, new TableEntity(Id(userId), "") { ["LastActivityAt"] = time.GetUtcNow() }, cancellationToken);
+        names.Users.MergeIfExistsAsync(new TableEntity(Id(userId), "") { ["LastActivityAt"] = time.GetUtcNow() }, cancellationToken);
 
     /// <summary>Replaces the user's recovery code digests (the previous codes stop working).</summary>
     public Task ReplaceRecoveryCodesAsync(long userId, IReadOnlyList<string> digests, CancellationToken cancellationToken = default) =>
-        MergeIfExistsAsync(names.Users, new TableEntity(Id(userId), "") { ["RecoveryCodeDigests"] = Join(digests) }, cancellationToken);
+        names.Users.MergeIfExistsAsync(new TableEntity(Id(userId), "") { ["RecoveryCodeDigests"] = Join(digests) }, cancellationToken);
 
     // ---- keys ----
 
     /// <summary>Key by id, or null.</summary>
     public async Task<SshKey?> GetKeyAsync(long id, CancellationToken cancellationToken = default) =>
-        await tables.GetEntityAsync(names.SshKeys, Id(id), "", cancellationToken: cancellationToken) is { } e ? ToKey(e) : null;
+        await names.SshKeys.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToKey(e) : null;
 
     /// <summary>Key by SHA-256 fingerprint (unpadded base64), or null.</summary>
     public async Task<SshKey?> FindKeyByFingerprintAsync(string fingerprint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fingerprint);
-        var index = await tables.GetEntityAsync(names.SshKeyFingerprints, TableKey.Encode(fingerprint), "", cancellationToken: cancellationToken);
+        var index = await names.SshKeyFingerprints.FindAsync(TableKey.Encode(fingerprint), "", cancellationToken: cancellationToken);
         return index?.GetInt64("KeyId") is { } id ? await GetKeyAsync(id, cancellationToken) : null;
     }
 
@@ -78,21 +79,21 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     {
         ArgumentNullException.ThrowIfNull(key);
         var previous = await GetKeyAsync(key.Id, cancellationToken);
-        await tables.UpsertEntityAsync(names.SshKeys, ToEntity(key), cancellationToken: cancellationToken);
-        await tables.UpsertEntityAsync(names.SshKeyFingerprints, new TableEntity(TableKey.Encode(key.Fingerprint), "") { ["KeyId"] = key.Id }, cancellationToken: cancellationToken);
+        await names.SshKeys.UpsertEntityAsync(ToEntity(key), TableUpdateMode.Replace, cancellationToken);
+        await names.SshKeyFingerprints.UpsertEntityAsync(new TableEntity(TableKey.Encode(key.Fingerprint), "") { ["KeyId"] = key.Id }, TableUpdateMode.Replace, cancellationToken);
         if (previous is not null && previous.Fingerprint != key.Fingerprint)
         {
-            await tables.DeleteEntityAsync(names.SshKeyFingerprints, TableKey.Encode(previous.Fingerprint), "", cancellationToken: cancellationToken);
+            await names.SshKeyFingerprints.DeleteEntityAsync(TableKey.Encode(previous.Fingerprint), "", cancellationToken: cancellationToken);
         }
     }
 
     /// <summary>Records key use (merge; no read needed).</summary>
     public Task TouchKeyUsedAsync(long keyId, CancellationToken cancellationToken = default) =>
-        MergeIfExistsAsync(names.SshKeys, new TableEntity(Id(keyId), "") { ["LastUsedAt"] = time.GetUtcNow() }, cancellationToken);
+        names.SshKeys.MergeIfExistsAsync(new TableEntity(Id(keyId), "") { ["LastUsedAt"] = time.GetUtcNow() }, cancellationToken);
 
     /// <summary>Deploy key enablement for a project, or null when the key is not enabled there.</summary>
     public async Task<DeployKeyProject?> GetDeployKeyProjectAsync(long deployKeyId, long projectId, CancellationToken cancellationToken = default) =>
-        await tables.GetEntityAsync(names.DeployKeyProjects, Id(deployKeyId), Id(projectId), cancellationToken: cancellationToken) is { } e
+        await names.DeployKeyProjects.FindAsync(Id(deployKeyId), Id(projectId), cancellationToken: cancellationToken) is { } e
             ? new DeployKeyProject(deployKeyId, projectId, e.GetBoolean("CanPush") ?? false)
             : null;
 
@@ -100,14 +101,14 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     public Task UpsertDeployKeyProjectAsync(DeployKeyProject link, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(link);
-        return tables.UpsertEntityAsync(names.DeployKeyProjects, new TableEntity(Id(link.DeployKeyId), Id(link.ProjectId)) { ["CanPush"] = link.CanPush }, cancellationToken: cancellationToken);
+        return names.DeployKeyProjects.UpsertEntityAsync(new TableEntity(Id(link.DeployKeyId), Id(link.ProjectId)) { ["CanPush"] = link.CanPush }, TableUpdateMode.Replace, cancellationToken);
     }
 
     // ---- namespaces ----
 
     /// <summary>GitLabNamespace by id, or null.</summary>
     public async Task<GitLabNamespace?> GetNamespaceAsync(long id, CancellationToken cancellationToken = default) =>
-        await tables.GetEntityAsync(names.Namespaces, Id(id), "", cancellationToken: cancellationToken) is { } e ? ToNamespace(e) : null;
+        await names.Namespaces.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToNamespace(e) : null;
 
     /// <summary>GitLabNamespace by full path (case-insensitive), or null.</summary>
     public async Task<GitLabNamespace?> FindNamespaceByPathAsync(string fullPath, CancellationToken cancellationToken = default)
@@ -117,7 +118,7 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
             return null;
         }
 
-        var index = await tables.GetEntityAsync(names.NamespacePaths, PathKey(fullPath), "", cancellationToken: cancellationToken);
+        var index = await names.NamespacePaths.FindAsync(PathKey(fullPath), "", cancellationToken: cancellationToken);
         return index?.GetInt64("NamespaceId") is { } id ? await GetNamespaceAsync(id, cancellationToken) : null;
     }
 
@@ -125,8 +126,8 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     public async Task UpsertNamespaceAsync(GitLabNamespace ns, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ns);
-        await tables.UpsertEntityAsync(names.Namespaces, ToEntity(ns), cancellationToken: cancellationToken);
-        await tables.UpsertEntityAsync(names.NamespacePaths, new TableEntity(PathKey(ns.FullPath), "") { ["NamespaceId"] = ns.Id }, cancellationToken: cancellationToken);
+        await names.Namespaces.UpsertEntityAsync(ToEntity(ns), TableUpdateMode.Replace, cancellationToken);
+        await names.NamespacePaths.UpsertEntityAsync(new TableEntity(PathKey(ns.FullPath), "") { ["NamespaceId"] = ns.Id }, TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>The namespace and its ancestors, nearest first.</summary>
@@ -147,7 +148,7 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
 
     /// <summary>Project by id, or null.</summary>
     public async Task<Project?> GetProjectAsync(long id, CancellationToken cancellationToken = default) =>
-        await tables.GetEntityAsync(names.Projects, Id(id), "", cancellationToken: cancellationToken) is { } e ? ToProject(e) : null;
+        await names.Projects.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToProject(e) : null;
 
     /// <summary>Project by full path (case-insensitive), following redirects of renamed/moved projects.</summary>
     public async Task<ProjectLookup?> FindProjectByPathAsync(string fullPath, CancellationToken cancellationToken = default)
@@ -157,7 +158,7 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
             return null;
         }
 
-        var route = await tables.GetEntityAsync(names.ProjectRoutes, PathKey(fullPath), "", cancellationToken: cancellationToken);
+        var route = await names.ProjectRoutes.FindAsync(PathKey(fullPath), "", cancellationToken: cancellationToken);
         if (route?.GetInt64("ProjectId") is not { } id || await GetProjectAsync(id, cancellationToken) is not { } project)
         {
             return null;
@@ -175,8 +176,8 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     {
         ArgumentNullException.ThrowIfNull(project);
         var previous = await GetProjectAsync(project.Id, cancellationToken);
-        await tables.UpsertEntityAsync(names.Projects, ToEntity(project), cancellationToken: cancellationToken);
-        await tables.UpsertEntityAsync(names.ProjectRoutes, new TableEntity(PathKey(project.FullPath), "") { ["ProjectId"] = project.Id, ["Redirect"] = false }, cancellationToken: cancellationToken);
+        await names.Projects.UpsertEntityAsync(ToEntity(project), TableUpdateMode.Replace, cancellationToken);
+        await names.ProjectRoutes.UpsertEntityAsync(new TableEntity(PathKey(project.FullPath), "") { ["ProjectId"] = project.Id, ["Redirect"] = false }, TableUpdateMode.Replace, cancellationToken);
         if (previous is not null && !string.Equals(previous.FullPath, project.FullPath, StringComparison.OrdinalIgnoreCase))
         {
             await AddProjectRedirectAsync(previous.FullPath, project.Id, cancellationToken);
@@ -185,7 +186,7 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
 
     /// <summary>Makes <paramref name="oldPath"/> resolve to the project.</summary>
     public Task AddProjectRedirectAsync(string oldPath, long projectId, CancellationToken cancellationToken = default) =>
-        tables.UpsertEntityAsync(names.ProjectRoutes, new TableEntity(PathKey(oldPath), "") { ["ProjectId"] = projectId, ["Redirect"] = true }, cancellationToken: cancellationToken);
+        names.ProjectRoutes.UpsertEntityAsync(new TableEntity(PathKey(oldPath), "") { ["ProjectId"] = projectId, ["Redirect"] = true }, TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>Merges repository activity fields into a project.</summary>
     public Task UpdateProjectActivityAsync(long projectId, DateTimeOffset at, bool repositoryUpdated, string? defaultBranch = null, CancellationToken cancellationToken = default)
@@ -201,14 +202,14 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
             patch["DefaultBranch"] = defaultBranch;
         }
 
-        return MergeIfExistsAsync(names.Projects, patch, cancellationToken);
+        return names.Projects.MergeIfExistsAsync(patch, cancellationToken);
     }
 
     // ---- membership ----
 
     /// <summary>Direct membership access level, or null.</summary>
     public async Task<AccessLevel?> GetMembershipAsync(MemberSource source, long sourceId, long userId, CancellationToken cancellationToken = default) =>
-        await tables.GetEntityAsync(names.Members, SourceKey(source, sourceId), Id(userId), cancellationToken: cancellationToken) is { } e && e.GetInt32("AccessLevel") is { } level
+        await names.Members.FindAsync(SourceKey(source, sourceId), Id(userId), cancellationToken: cancellationToken) is { } e && e.GetInt32("AccessLevel") is { } level
             ? (AccessLevel)level
             : null;
 
@@ -265,9 +266,10 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     public Task UpsertMembershipAsync(Membership membership, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(membership);
-        return tables.UpsertEntityAsync(names.Members,
+        return names.Members.UpsertEntityAsync(
             new TableEntity(SourceKey(membership.Source, membership.SourceId), Id(membership.UserId)) { ["AccessLevel"] = (int)membership.AccessLevel },
-            cancellationToken: cancellationToken);
+            TableUpdateMode.Replace,
+            cancellationToken);
     }
 
     private static string SourceKey(MemberSource source, long id) =>
@@ -279,7 +281,7 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     public async Task<IReadOnlyList<ProtectedRef>> GetProtectedRefsAsync(long projectId, CancellationToken cancellationToken = default)
     {
         var list = new List<ProtectedRef>();
-        await foreach (var e in tables.QueryAsync(names.ProtectedRefs, TableFilter.Partition(Id(projectId)), cancellationToken: cancellationToken))
+        await foreach (var e in names.ProtectedRefs.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Id(projectId)}"), cancellationToken: cancellationToken))
         {
             list.Add(ToProtectedRef(e));
         }
@@ -291,20 +293,20 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     public Task UpsertProtectedRefAsync(ProtectedRef rule, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        return tables.UpsertEntityAsync(names.ProtectedRefs, ToEntity(rule), cancellationToken: cancellationToken);
+        return names.ProtectedRefs.UpsertEntityAsync(ToEntity(rule), TableUpdateMode.Replace, cancellationToken);
     }
 
     // ---- personal access tokens ----
 
     /// <summary>Token by digest, or null.</summary>
     public async Task<PersonalAccessToken?> FindPersonalAccessTokenAsync(string digest, CancellationToken cancellationToken = default) =>
-        await tables.GetEntityAsync(names.PersonalAccessTokens, digest, "", cancellationToken: cancellationToken) is { } e ? ToToken(e) : null;
+        await names.PersonalAccessTokens.FindAsync(digest, "", cancellationToken: cancellationToken) is { } e ? ToToken(e) : null;
 
     /// <summary>Stores a token (insert-or-replace by digest, so an import can be re-run).</summary>
     public Task UpsertPersonalAccessTokenAsync(PersonalAccessToken token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return tables.UpsertEntityAsync(names.PersonalAccessTokens, ToEntity(token), cancellationToken: cancellationToken);
+        return names.PersonalAccessTokens.UpsertEntityAsync(ToEntity(token), TableUpdateMode.Replace, cancellationToken);
     }
 
     // ---- error tracking ----
@@ -313,7 +315,7 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     public async Task<ErrorTrackingClientKey?> GetErrorTrackingKeyAsync(long projectId, string publicKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(publicKey);
-        return await tables.GetEntityAsync(names.ErrorTrackingKeys, Id(projectId), TableKey.Encode(publicKey), cancellationToken: cancellationToken) is { } e
+        return await names.ErrorTrackingKeys.FindAsync(Id(projectId), TableKey.Encode(publicKey), cancellationToken: cancellationToken) is { } e
             ? new ErrorTrackingClientKey(projectId, publicKey, e.GetBoolean("Active") ?? false)
             : null;
     }
@@ -322,7 +324,7 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     public Task UpsertErrorTrackingKeyAsync(ErrorTrackingClientKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return tables.UpsertEntityAsync(names.ErrorTrackingKeys, new TableEntity(Id(key.ProjectId), TableKey.Encode(key.PublicKey)) { ["Active"] = key.Active }, cancellationToken: cancellationToken);
+        return names.ErrorTrackingKeys.UpsertEntityAsync(new TableEntity(Id(key.ProjectId), TableKey.Encode(key.PublicKey)) { ["Active"] = key.Active }, TableUpdateMode.Replace, cancellationToken);
     }
 
     // ---- sequences ----
@@ -335,16 +337,16 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
     {
         for (var attempt = 0; attempt < MaxConcurrencyRetries * 5; attempt++)
         {
-            var current = await tables.GetEntityAsync(names.Sequences, "sequence", sequence, cancellationToken: cancellationToken);
+            var current = await names.Sequences.FindAsync("sequence", sequence, cancellationToken: cancellationToken);
             if (current is null)
             {
                 try
                 {
                     var first = Math.Max(1, floor + 1);
-                    await tables.AddEntityAsync(names.Sequences, new TableEntity("sequence", sequence) { ["Next"] = first + 1 }, cancellationToken);
+                    await names.Sequences.AddEntityAsync(new TableEntity("sequence", sequence) { ["Next"] = first + 1 }, cancellationToken);
                     return first;
                 }
-                catch (StorageConcurrencyException)
+                catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
                 {
                     continue;
                 }
@@ -354,10 +356,10 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
             current["Next"] = next + 1;
             try
             {
-                await tables.UpdateEntityAsync(names.Sequences, current, current.ETag, cancellationToken: cancellationToken);
+                await names.Sequences.UpdateEntityAsync(current, current.ETag, TableUpdateMode.Replace, cancellationToken);
                 return next;
             }
-            catch (StorageConcurrencyException)
+            catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
             {
                 // Someone else took this id; read again.
             }
@@ -379,40 +381,27 @@ public sealed partial class GitLabStore(TableStorageClient tables, GitLabTables 
 
         for (var attempt = 0; attempt < MaxConcurrencyRetries * 5; attempt++)
         {
-            var current = await tables.GetEntityAsync(names.Sequences, "sequence", sequence, cancellationToken: cancellationToken);
+            var current = await names.Sequences.FindAsync("sequence", sequence, cancellationToken: cancellationToken);
             try
             {
                 if (current is null)
                 {
-                    await tables.AddEntityAsync(names.Sequences, new TableEntity("sequence", sequence) { ["Next"] = upTo + 1 }, cancellationToken);
+                    await names.Sequences.AddEntityAsync(new TableEntity("sequence", sequence) { ["Next"] = upTo + 1 }, cancellationToken);
                 }
                 else if ((current.GetInt64("Next") ?? 1) <= upTo)
                 {
                     current["Next"] = upTo + 1;
-                    await tables.UpdateEntityAsync(names.Sequences, current, current.ETag, cancellationToken: cancellationToken);
+                    await names.Sequences.UpdateEntityAsync(current, current.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
 
                 return;
             }
-            catch (StorageConcurrencyException)
+            catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
             {
                 // Someone allocated meanwhile; read again.
             }
         }
 
         throw new InvalidOperationException($"Could not reserve ids of sequence '{sequence}' under contention.");
-    }
-
-    private async Task MergeIfExistsAsync(string table, TableEntity patch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // If-Match * merges only into an existing entity: touching a deleted one must not resurrect it.
-            await tables.UpdateEntityAsync(table, patch, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            // Nothing to touch: the entity is gone.
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using InternalApi.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -8,63 +9,87 @@ namespace InternalApi.Core.Data;
 /// (<c>/allowed</c>, <c>/authorized_keys</c>): every lookup by id, path, username or fingerprint is one
 /// PartitionKey+RowKey read.
 /// </summary>
-public sealed class GitLabTables(IOptions<StorageOptions> options) : ITableSet
+public sealed class GitLabTables : ITableSet
 {
-    private readonly string _prefix = options.Value.TablePrefix;
+    /// <summary>Creates a client per table (clients are cheap and share the service's pipeline).</summary>
+    public GitLabTables(TableServiceClient service, IOptions<StorageOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(options);
+        var prefix = options.Value.TablePrefix;
+        TableClient Table(string name) => service.GetTableClient(prefix + name);
+        Users = Table("Users");
+        UsernameIndex = Table("UsernameIndex");
+        SshKeys = Table("SshKeys");
+        SshKeyFingerprints = Table("SshKeyFingerprints");
+        DeployKeyProjects = Table("DeployKeyProjects");
+        Namespaces = Table("Namespaces");
+        NamespacePaths = Table("NamespacePaths");
+        Projects = Table("Projects");
+        ProjectRoutes = Table("ProjectRoutes");
+        Members = Table("Members");
+        ProtectedRefs = Table("ProtectedRefs");
+        PersonalAccessTokens = Table("PersonalAccessTokens");
+        ErrorTrackingKeys = Table("ErrorTrackingKeys");
+        ReferenceCounters = Table("ReferenceCounters");
+        StoredMessages = Table("StoredMessages");
+        Sequences = Table("Sequences");
+        BroadcastMessages = Table("BroadcastMessages");
+    }
 
     /// <summary>PK user id.</summary>
-    public string Users => _prefix + "Users";
+    public TableClient Users { get; }
 
     /// <summary>PK lower-cased username → user id.</summary>
-    public string UsernameIndex => _prefix + "UsernameIndex";
+    public TableClient UsernameIndex { get; }
 
     /// <summary>PK key id.</summary>
-    public string SshKeys => _prefix + "SshKeys";
+    public TableClient SshKeys { get; }
 
     /// <summary>PK SHA-256 fingerprint (encoded) → key id.</summary>
-    public string SshKeyFingerprints => _prefix + "SshKeyFingerprints";
+    public TableClient SshKeyFingerprints { get; }
 
     /// <summary>PK deploy key id, RK project id.</summary>
-    public string DeployKeyProjects => _prefix + "DeployKeyProjects";
+    public TableClient DeployKeyProjects { get; }
 
     /// <summary>PK namespace id.</summary>
-    public string Namespaces => _prefix + "Namespaces";
+    public TableClient Namespaces { get; }
 
     /// <summary>PK lower-cased full path (encoded) → namespace id.</summary>
-    public string NamespacePaths => _prefix + "NamespacePaths";
+    public TableClient NamespacePaths { get; }
 
     /// <summary>PK project id.</summary>
-    public string Projects => _prefix + "Projects";
+    public TableClient Projects { get; }
 
     /// <summary>PK lower-cased full path (encoded) → project id, current or redirect.</summary>
-    public string ProjectRoutes => _prefix + "ProjectRoutes";
+    public TableClient ProjectRoutes { get; }
 
     /// <summary>PK <c>project-N</c>/<c>group-N</c>, RK user id → access level.</summary>
-    public string Members => _prefix + "Members";
+    public TableClient Members { get; }
 
     /// <summary>PK project id, RK <c>branch:</c>/<c>tag:</c> + pattern.</summary>
-    public string ProtectedRefs => _prefix + "ProtectedRefs";
+    public TableClient ProtectedRefs { get; }
 
     /// <summary>PK token digest.</summary>
-    public string PersonalAccessTokens => _prefix + "PersonalAccessTokens";
+    public TableClient PersonalAccessTokens { get; }
 
     /// <summary>PK project id, RK public key.</summary>
-    public string ErrorTrackingKeys => _prefix + "ErrorTrackingKeys";
+    public TableClient ErrorTrackingKeys { get; }
 
     /// <summary>PK gl_repository → in-flight push count.</summary>
-    public string ReferenceCounters => _prefix + "ReferenceCounters";
+    public TableClient ReferenceCounters { get; }
 
     /// <summary>PK message key → text with expiry (moved / project created).</summary>
-    public string StoredMessages => _prefix + "StoredMessages";
+    public TableClient StoredMessages { get; }
 
     /// <summary>PK <c>sequence</c>, RK name → next id.</summary>
-    public string Sequences => _prefix + "Sequences";
+    public TableClient Sequences { get; }
 
     /// <summary>PK <c>broadcast</c>, RK id → command-line broadcast messages.</summary>
-    public string BroadcastMessages => _prefix + "BroadcastMessages";
+    public TableClient BroadcastMessages { get; }
 
     /// <summary>Every table the store uses (created at start).</summary>
-    public IReadOnlyList<string> All =>
+    public IReadOnlyList<TableClient> All =>
     [
         Users, UsernameIndex, SshKeys, SshKeyFingerprints, DeployKeyProjects, Namespaces, NamespacePaths, Projects,
         ProjectRoutes, Members, ProtectedRefs, PersonalAccessTokens, ErrorTrackingKeys, ReferenceCounters, StoredMessages, Sequences,

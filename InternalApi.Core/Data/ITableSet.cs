@@ -1,3 +1,5 @@
+using Azure.Data.Tables;
+
 namespace InternalApi.Core.Data;
 
 /// <summary>
@@ -6,6 +8,19 @@ namespace InternalApi.Core.Data;
 /// </summary>
 public interface ITableSet
 {
-    /// <summary>Full table names (prefix included).</summary>
-    IReadOnlyList<string> All { get; }
+    /// <summary>The tables (their names carry the configured prefix).</summary>
+    IReadOnlyList<TableClient> All { get; }
 }
+
+/// <summary>
+/// Queues the app sends to. Every registered set is created at start, as tables are; the
+/// queue-triggered functions that read them declare the same names in their trigger attributes.
+/// </summary>
+public interface IQueueSet
+{
+    /// <summary>The queue names.</summary>
+    IReadOnlyList<string> Names { get; }
+}
+
+/// <summary>A fixed list of queue names.</summary>
+public sealed record QueueSet(IReadOnlyList<string> Names) : IQueueSet;

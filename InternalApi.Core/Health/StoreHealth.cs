@@ -1,9 +1,9 @@
-using InternalApi.Core.Storage;
+using Azure.Data.Tables;
 
 namespace InternalApi.Core.Health;
 
 /// <summary>Answers whether the backing store responds, for <c>/internal/check</c>'s <c>redis</c> field.</summary>
-public sealed class StoreHealth(TableStorageClient tables)
+public sealed class StoreHealth(TableServiceClient tables)
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
 
@@ -14,7 +14,13 @@ public sealed class StoreHealth(TableStorageClient tables)
         timeout.CancelAfter(Budget);
         try
         {
-            return await tables.PingAsync(timeout.Token);
+            // One authenticated request that touches no data: the first page (of one) of the table list.
+            await foreach (var page in tables.QueryAsync(maxPerPage: 1, cancellationToken: timeout.Token).AsPages())
+            {
+                break;
+            }
+
+            return true;
         }
 #pragma warning disable CA1031 // Any failure of the store means "not available": the check itself must not fail.
         catch (Exception) when (!cancellationToken.IsCancellationRequested)

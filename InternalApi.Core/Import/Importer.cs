@@ -1,6 +1,6 @@
 using System.Text.Json;
 using InternalApi.Core.Data;
-using InternalApi.Core.Storage;
+using Azure.Data.Tables;
 
 namespace InternalApi.Core.Import;
 
@@ -11,7 +11,7 @@ namespace InternalApi.Core.Import;
 /// what the app wrote since (activity, last use), so importing the same file again changes nothing.
 /// Import adds and updates; it never deletes.
 /// </summary>
-public sealed class Importer(GitLabStore store, TableStorageClient tables, IEnumerable<IImportSection> sections)
+public sealed class Importer(GitLabStore store, IEnumerable<IImportSection> sections)
 {
     private readonly IReadOnlyList<IImportSection> _sections = [.. sections];
 
@@ -21,8 +21,15 @@ public sealed class Importer(GitLabStore store, TableStorageClient tables, IEnum
     /// <summary>Whether the store holds no user yet (for <c>--if-empty</c>).</summary>
     public async Task<bool> StoreIsEmptyAsync(CancellationToken cancellationToken = default)
     {
-        var page = await tables.QueryPageAsync(store.Tables.Users, top: 1, cancellationToken: cancellationToken);
-        return page.Entities.Count == 0;
+        await foreach (var page in store.Tables.Users.QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1, cancellationToken: cancellationToken).AsPages())
+        {
+            if (page.Values.Count > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Validates the whole file, then writes it if and only if it is valid.</summary>

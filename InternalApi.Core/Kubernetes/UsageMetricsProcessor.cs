@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure;
+using Azure.Data.Tables;
 using InternalApi.Core.Storage;
 
 namespace InternalApi.Core.Kubernetes;
@@ -11,7 +12,7 @@ namespace InternalApi.Core.Kubernetes;
 /// (412) when another worker got there first — then we re-read and retry. Unique ids are upserts, which
 /// are idempotent by nature.
 /// </summary>
-public sealed class UsageMetricsProcessor(TableStorageClient tables, UsageMetricsTables names)
+public sealed class UsageMetricsProcessor(UsageMetricsTables names)
 {
     private const int MaxAttempts = 200;
 
@@ -31,8 +32,8 @@ public sealed class UsageMetricsProcessor(TableStorageClient tables, UsageMetric
             var partition = UniquePartition(name, day);
             foreach (var chunk in ids.Distinct().Chunk(100))
             {
-                await tables.SubmitTransactionAsync(names.UsageMetrics,
-                    chunk.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, IdKey(id)))).ToList(),
+                await names.UsageMetrics.SubmitTransactionAsync(
+                    chunk.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, IdKey(id)))),
                     cancellationToken);
             }
         }
@@ -43,17 +44,17 @@ public sealed class UsageMetricsProcessor(TableStorageClient tables, UsageMetric
         var marker = new TableEntity(partition, "msg:" + TableKey.Encode(messageId));
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var total = await tables.GetEntityAsync(names.UsageMetrics, partition, "total", cancellationToken: cancellationToken);
+            var total = await names.UsageMetrics.FindAsync(partition, "total", cancellationToken: cancellationToken);
             var next = new TableEntity(partition, "total") { ["Value"] = (total?.GetInt64("Value") ?? 0) + increment };
             var write = total is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, next)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, total.ETag);
             try
             {
-                await tables.SubmitTransactionAsync(names.UsageMetrics, [new(TableTransactionActionType.Add, marker), write], cancellationToken);
+                await names.UsageMetrics.SubmitTransactionAsync([new(TableTransactionActionType.Add, marker), write], cancellationToken);
                 return;
             }
-            catch (TableTransactionFailedException ex) when (ex.FailedIndex == 0 && ex.Status == 409)
+            catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex == 0 && ex.Status == 409)
             {
                 // The marker exists: this message was applied before (redelivery). Nothing to do.
                 return;
@@ -61,7 +62,7 @@ public sealed class UsageMetricsProcessor(TableStorageClient tables, UsageMetric
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
             {
                 // The service did not say which action failed: the marker decides.
-                if (ex.FailedIndex is null && await tables.GetEntityAsync(names.UsageMetrics, partition, marker.RowKey, ["RowKey"], cancellationToken) is not null)
+                if (ex.FailedTransactionActionIndex is null && await names.UsageMetrics.FindAsync(partition, marker.RowKey, ["RowKey"], cancellationToken) is not null)
                 {
                     return;
                 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Azure.Data.Tables;
 using InternalApi.Core.Storage;
 
 namespace InternalApi.Core.Kubernetes;
@@ -11,7 +12,7 @@ namespace InternalApi.Core.Kubernetes;
 public sealed record UsageMetricsFigure(string Event, bool Unique, long Value, long? AllTime = null);
 
 /// <summary>Operator read side: counter totals and distinct counts over a UTC day range (inclusive).</summary>
-public sealed class UsageMetricsReport(TableStorageClient tables, UsageMetricsTables names)
+public sealed class UsageMetricsReport(UsageMetricsTables names)
 {
     /// <summary>Every known event with its total (counters) or distinct count (unique counters) in the range.</summary>
     public async Task<IReadOnlyList<UsageMetricsFigure>> GetAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
@@ -34,8 +35,8 @@ public sealed class UsageMetricsReport(TableStorageClient tables, UsageMetricsTa
     public async Task<long> TotalAsync(string name, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         long sum = 0;
-        var filter = TableFilter.Create($"PartitionKey ge {UsageMetricsProcessor.CounterPartition(name, Day(from))} and PartitionKey le {UsageMetricsProcessor.CounterPartition(name, Day(to))} and RowKey eq {"total"}");
-        await foreach (var e in tables.QueryAsync(names.UsageMetrics, filter, columns: ["Value"], cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {UsageMetricsProcessor.CounterPartition(name, Day(from))} and PartitionKey le {UsageMetricsProcessor.CounterPartition(name, Day(to))} and RowKey eq {"total"}");
+        await foreach (var e in names.UsageMetrics.QueryAsync<TableEntity>(filter, select: ["Value"], cancellationToken: cancellationToken))
         {
             sum += e.GetInt64("Value") ?? 0;
         }
@@ -48,8 +49,8 @@ public sealed class UsageMetricsReport(TableStorageClient tables, UsageMetricsTa
     {
         // Every day partition of the event lies between "c|<event>|" and "c|<event>}" ('}' sorts right after '|').
         long sum = 0;
-        var filter = TableFilter.Create($"PartitionKey gt {UsageMetricsProcessor.CounterPartition(name, "")} and PartitionKey lt {"c|" + name + "}"} and RowKey eq {"total"}");
-        await foreach (var e in tables.QueryAsync(names.UsageMetrics, filter, columns: ["Value"], cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {UsageMetricsProcessor.CounterPartition(name, "")} and PartitionKey lt {"c|" + name + "}"} and RowKey eq {"total"}");
+        await foreach (var e in names.UsageMetrics.QueryAsync<TableEntity>(filter, select: ["Value"], cancellationToken: cancellationToken))
         {
             sum += e.GetInt64("Value") ?? 0;
         }
@@ -61,8 +62,8 @@ public sealed class UsageMetricsReport(TableStorageClient tables, UsageMetricsTa
     public async Task<long> DistinctAsync(string name, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        var filter = TableFilter.Create($"PartitionKey ge {UsageMetricsProcessor.UniquePartition(name, Day(from))} and PartitionKey le {UsageMetricsProcessor.UniquePartition(name, Day(to))}");
-        await foreach (var e in tables.QueryAsync(names.UsageMetrics, filter, columns: ["RowKey"], cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {UsageMetricsProcessor.UniquePartition(name, Day(from))} and PartitionKey le {UsageMetricsProcessor.UniquePartition(name, Day(to))}");
+        await foreach (var e in names.UsageMetrics.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {
             ids.Add(e.RowKey);
         }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using InternalApi.Core.Data;
 using InternalApi.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -9,11 +10,11 @@ namespace InternalApi.Core.Kubernetes;
 /// <c>msg:&lt;message id&gt;</c> marker per applied message; unique partitions <c>u|&lt;event&gt;|&lt;day&gt;</c>
 /// hold one row per id.
 /// </summary>
-public sealed class UsageMetricsTables(IOptions<StorageOptions> options) : ITableSet
+public sealed class UsageMetricsTables(TableServiceClient service, IOptions<StorageOptions> options) : ITableSet
 {
     /// <summary>The table.</summary>
-    public string UsageMetrics { get; } = options.Value.TablePrefix + "UsageMetrics";
+    public TableClient UsageMetrics { get; } = service.GetTableClient(options.Value.TablePrefix + "UsageMetrics");
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> All => [UsageMetrics];
+    public IReadOnlyList<TableClient> All => [UsageMetrics];
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure;
+using Azure.Data.Tables;
 using InternalApi.Core.Access;
 using InternalApi.Core.Data;
 using InternalApi.Core.Git;
@@ -18,7 +19,6 @@ namespace InternalApi.Core.Receive;
 /// failed half-way, gives the same final state.
 /// </summary>
 public sealed partial class PostReceiveProcessor(
-    TableStorageClient tables,
     ReceiveTables names,
     GitLabStore store,
     RepositoryResolver repositories,
@@ -62,7 +62,7 @@ public sealed partial class PostReceiveProcessor(
 
                 if (options.CreateMergeRequest && change.IsBranch && !change.IsDelete && change.Name != (options.Target ?? project.DefaultBranch))
                 {
-                    await tables.UpsertEntityAsync(names.MergeRequestRequests, new TableEntity(Id(project.Id), job.JobId + "-" + Index(i))
+                    await names.MergeRequestRequests.UpsertEntityAsync(new TableEntity(Id(project.Id), job.JobId + "-" + Index(i))
                     {
                         ["SourceBranch"] = change.Name,
                         ["TargetBranch"] = options.Target ?? project.DefaultBranch,
@@ -70,7 +70,7 @@ public sealed partial class PostReceiveProcessor(
                         ["Description"] = options.Description,
                         ["UserId"] = actor.User?.Id,
                         ["At"] = job.ReceivedAt,
-                    }, cancellationToken: cancellationToken);
+                    }, TableUpdateMode.Replace, cancellationToken);
                 }
             }
 
@@ -97,7 +97,7 @@ public sealed partial class PostReceiveProcessor(
         }
 
         var warnings = options.Unknown.Select(o => $"unknown push option '{o}' ignored").ToList();
-        await tables.UpsertEntityAsync(names.PostReceiveJobs, new TableEntity(TableKey.Encode(job.JobId), "")
+        await names.PostReceiveJobs.UpsertEntityAsync(new TableEntity(TableKey.Encode(job.JobId), "")
         {
             ["ProjectId"] = project.Id,
             ["GlRepository"] = job.GlRepository,
@@ -105,7 +105,7 @@ public sealed partial class PostReceiveProcessor(
             ["Malformed"] = string.Join('\n', parsed.Malformed),
             ["Warnings"] = string.Join('\n', warnings),
             ["ReceivedAt"] = job.ReceivedAt,
-        }, cancellationToken: cancellationToken);
+        }, TableUpdateMode.Replace, cancellationToken);
         return new PostReceiveJobOutcome(job.JobId, project.Id, events, parsed.Malformed, warnings);
     }
 
@@ -116,8 +116,8 @@ public sealed partial class PostReceiveProcessor(
         return created.FirstOrDefault(n => n is "main" or "master") ?? created.FirstOrDefault();
     }
 
-    private Task<ETag> RecordEventAsync(long projectId, PostReceiveJob job, int index, RefChange change, string kind, string action, long? userId, bool ciSkip, CancellationToken cancellationToken) =>
-        tables.UpsertEntityAsync(names.PushEvents, new TableEntity(Id(projectId), EventRowKey(job.ReceivedAt, job.JobId, index))
+    private Task<Response> RecordEventAsync(long projectId, PostReceiveJob job, int index, RefChange change, string kind, string action, long? userId, bool ciSkip, CancellationToken cancellationToken) =>
+        names.PushEvents.UpsertEntityAsync(new TableEntity(Id(projectId), EventRowKey(job.ReceivedAt, job.JobId, index))
         {
             ["JobId"] = job.JobId,
             ["Ref"] = change.Ref,
@@ -129,7 +129,7 @@ public sealed partial class PostReceiveProcessor(
             ["UserId"] = userId,
             ["CiSkip"] = ciSkip,
             ["At"] = job.ReceivedAt,
-        }, cancellationToken: cancellationToken);
+        }, TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>Newest first: row keys sort ascending, so the time is inverted.</summary>
     internal static string EventRowKey(DateTimeOffset at, string jobId, int index) =>
@@ -140,7 +140,7 @@ public sealed partial class PostReceiveProcessor(
         var rk = TableKey.Encode(change.Ref);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var current = await tables.GetEntityAsync(names.RepositoryRefs, Id(projectId), rk, cancellationToken: cancellationToken);
+            var current = await names.RepositoryRefs.FindAsync(Id(projectId), rk, cancellationToken: cancellationToken);
             if (current?.GetDateTimeOffset("UpdatedAt") is { } seen && seen > at)
             {
                 return;
@@ -157,16 +157,16 @@ public sealed partial class PostReceiveProcessor(
             {
                 if (current is null)
                 {
-                    await tables.AddEntityAsync(names.RepositoryRefs, head, cancellationToken);
+                    await names.RepositoryRefs.AddEntityAsync(head, cancellationToken);
                 }
                 else
                 {
-                    await tables.UpdateEntityAsync(names.RepositoryRefs, head, current.ETag, cancellationToken: cancellationToken);
+                    await names.RepositoryRefs.UpdateEntityAsync(head, current.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
 
                 return;
             }
-            catch (StorageConcurrencyException)
+            catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
             {
                 // Another job moved this ref meanwhile: re-read and compare times again.
             }
@@ -174,33 +174,34 @@ public sealed partial class PostReceiveProcessor(
     }
 
     /// <summary>Moves time properties forward only (ETag-conditional merge).</summary>
-    private async Task AdvanceTimesAsync(string table, string pk, DateTimeOffset at, string[] properties, CancellationToken cancellationToken)
+    private static async Task AdvanceTimesAsync(TableClient table, string pk, DateTimeOffset at, string[] properties, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var current = await tables.GetEntityAsync(table, pk, "", columns: properties, cancellationToken: cancellationToken);
+            var current = await table.FindAsync(pk, "", select: properties, cancellationToken: cancellationToken);
             if (current is null)
             {
                 return;
             }
 
+            var behind = properties.Where(p => current.GetDateTimeOffset(p) is not { } t || t < at).ToList();
+            if (behind.Count == 0)
+            {
+                return;
+            }
+
             var patch = new TableEntity(pk, "");
-            foreach (var name in properties.Where(p => current.GetDateTimeOffset(p) is not { } t || t < at))
+            foreach (var name in behind)
             {
                 patch[name] = at;
             }
 
-            if (patch.Properties.Count == 0)
-            {
-                return;
-            }
-
             try
             {
-                await tables.UpdateEntityAsync(table, patch, current.ETag, TableUpdateMode.Merge, cancellationToken);
+                await table.UpdateEntityAsync(patch, current.ETag, TableUpdateMode.Merge, cancellationToken);
                 return;
             }
-            catch (StorageConcurrencyException)
+            catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
             {
             }
             catch (RequestFailedException ex) when (ex.Status == 404)

@@ -4,7 +4,7 @@ using InternalApi.Core.Access;
 using InternalApi.Core.Data;
 using InternalApi.Core.Git;
 using InternalApi.Core.Model;
-using InternalApi.Core.Storage;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +26,7 @@ public sealed partial class PostReceiveService(
     ReferenceCounter counter,
     RepositoryResolver repositories,
     ActorResolver actors,
-    QueueStorageClient queues,
+    QueueServiceClient queues,
     IOptions<GitLabOptions> gitlab,
     TimeProvider time,
     ILogger<PostReceiveService> logger)
@@ -37,6 +37,8 @@ public sealed partial class PostReceiveService(
     /// <summary>Raw job size per message; the queue takes 64 KiB of base64 text (48 KiB raw).</summary>
     private const int MaxJobBytes = 40 * 1024;
 
+    private readonly QueueClient _queue = queues.GetQueueClient(QueueName);
+
     /// <summary>Runs the hook.</summary>
     public async Task<PostReceiveOutcome> HandleAsync(string? glRepository, string? identifier, string? changes, IReadOnlyList<string> pushOptions, CancellationToken cancellationToken)
     {
@@ -44,7 +46,7 @@ public sealed partial class PostReceiveService(
         var receivedAt = time.GetUtcNow();
         foreach (var job in Jobs(glRepository ?? "", identifier, changes ?? "", pushOptions, receivedAt))
         {
-            await queues.SendMessageAsync(QueueName, BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(job, ReceiveJsonContext.Default.PostReceiveJob)), cancellationToken: cancellationToken);
+            await _queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(job, ReceiveJsonContext.Default.PostReceiveJob)), cancellationToken: cancellationToken);
         }
 
         bool decreased;

@@ -1,16 +1,28 @@
 using System.Globalization;
+using Azure.Data.Tables;
 using InternalApi.Core.Storage;
 
 namespace InternalApi.Core.Receive;
 
 /// <summary>Read side of the post-receive worker: push events newest first, ref heads, MR requests, job outcomes.</summary>
-public sealed class PushHistory(TableStorageClient tables, ReceiveTables names)
+public sealed class PushHistory(ReceiveTables names)
 {
     /// <summary>A project's push events, newest first.</summary>
     public async Task<IReadOnlyList<PushEvent>> GetEventsAsync(long projectId, int max = 100, CancellationToken cancellationToken = default)
     {
-        var page = await tables.QueryPageAsync(names.PushEvents, TableFilter.Partition(Id(projectId)), top: max, cancellationToken: cancellationToken);
-        return page.Entities.Select(e => new PushEvent
+        // One page is enough: row keys sort newest first.
+        var pages = names.PushEvents.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Id(projectId)}"), maxPerPage: max, cancellationToken: cancellationToken).AsPages();
+        var entities = new List<TableEntity>();
+        await foreach (var page in pages)
+        {
+            entities.AddRange(page.Values.Take(max - entities.Count));
+            if (entities.Count >= max || page.ContinuationToken is null)
+            {
+                break;
+            }
+        }
+
+        return entities.Select(e => new PushEvent
         {
             ProjectId = projectId,
             JobId = e.GetString("JobId") ?? "",
@@ -30,7 +42,7 @@ public sealed class PushHistory(TableStorageClient tables, ReceiveTables names)
     public async Task<IReadOnlyList<RefHead>> GetRefsAsync(long projectId, CancellationToken cancellationToken = default)
     {
         var list = new List<RefHead>();
-        await foreach (var e in tables.QueryAsync(names.RepositoryRefs, TableFilter.Partition(Id(projectId)), cancellationToken: cancellationToken))
+        await foreach (var e in names.RepositoryRefs.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Id(projectId)}"), cancellationToken: cancellationToken))
         {
             if (e.GetBoolean("Deleted") != true)
             {
@@ -45,7 +57,7 @@ public sealed class PushHistory(TableStorageClient tables, ReceiveTables names)
     public async Task<IReadOnlyList<MergeRequestRequest>> GetMergeRequestRequestsAsync(long projectId, CancellationToken cancellationToken = default)
     {
         var list = new List<MergeRequestRequest>();
-        await foreach (var e in tables.QueryAsync(names.MergeRequestRequests, TableFilter.Partition(Id(projectId)), cancellationToken: cancellationToken))
+        await foreach (var e in names.MergeRequestRequests.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Id(projectId)}"), cancellationToken: cancellationToken))
         {
             list.Add(new MergeRequestRequest(projectId, e.RowKey[..e.RowKey.LastIndexOf('-')], e.GetString("SourceBranch") ?? "", e.GetString("TargetBranch"), e.GetString("Title"), e.GetString("Description"), e.GetInt64("UserId"), e.GetDateTimeOffset("At") ?? default));
         }
@@ -56,7 +68,7 @@ public sealed class PushHistory(TableStorageClient tables, ReceiveTables names)
     /// <summary>A processed job's outcome, or null when not processed (yet).</summary>
     public async Task<PostReceiveJobOutcome?> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        var e = await tables.GetEntityAsync(names.PostReceiveJobs, TableKey.Encode(jobId), "", cancellationToken: cancellationToken);
+        var e = await names.PostReceiveJobs.FindAsync(TableKey.Encode(jobId), "", cancellationToken: cancellationToken);
         return e is null ? null : new PostReceiveJobOutcome(
             jobId,
             e.GetInt64("ProjectId") ?? 0,

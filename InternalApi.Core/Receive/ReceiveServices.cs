@@ -11,6 +11,7 @@ public static class ReceiveServices
     {
         services.AddSingleton<ReceiveTables>();
         services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<ReceiveTables>());
+        services.AddSingleton<IQueueSet>(new QueueSet([PostReceiveService.QueueName]));
         return services.AddSingleton<ReferenceCounter>().AddSingleton<PostReceiveService>()
             .AddSingleton<PostReceiveProcessor>().AddSingleton<PushHistory>();
     }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using InternalApi.Core.Data;
 using InternalApi.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -5,22 +6,32 @@ using Microsoft.Extensions.Options;
 namespace InternalApi.Core.Receive;
 
 /// <summary>Tables the post-receive worker keeps.</summary>
-public sealed class ReceiveTables(IOptions<StorageOptions> options) : ITableSet
+public sealed class ReceiveTables : ITableSet
 {
-    private readonly string _prefix = options.Value.TablePrefix;
+    /// <summary>Creates a client per table.</summary>
+    public ReceiveTables(TableServiceClient service, IOptions<StorageOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(options);
+        var prefix = options.Value.TablePrefix;
+        RepositoryRefs = service.GetTableClient(prefix + "RepositoryRefs");
+        PushEvents = service.GetTableClient(prefix + "PushEvents");
+        MergeRequestRequests = service.GetTableClient(prefix + "MergeRequestRequests");
+        PostReceiveJobs = service.GetTableClient(prefix + "PostReceiveJobs");
+    }
 
     /// <summary>PK project id, RK encoded ref → head sha, kind, tombstone, received-at of the job that set it.</summary>
-    public string RepositoryRefs => _prefix + "RepositoryRefs";
+    public TableClient RepositoryRefs { get; }
 
     /// <summary>PK project id, RK inverted time + job id + change index → one push event per ref.</summary>
-    public string PushEvents => _prefix + "PushEvents";
+    public TableClient PushEvents { get; }
 
     /// <summary>PK project id, RK job id + change index → merge request asked for with push options.</summary>
-    public string MergeRequestRequests => _prefix + "MergeRequestRequests";
+    public TableClient MergeRequestRequests { get; }
 
     /// <summary>PK job id → outcome: malformed lines, warnings, counts.</summary>
-    public string PostReceiveJobs => _prefix + "PostReceiveJobs";
+    public TableClient PostReceiveJobs { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> All => [RepositoryRefs, PushEvents, MergeRequestRequests, PostReceiveJobs];
+    public IReadOnlyList<TableClient> All => [RepositoryRefs, PushEvents, MergeRequestRequests, PostReceiveJobs];
 }

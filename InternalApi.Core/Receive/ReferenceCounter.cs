@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Data.Tables;
 using InternalApi.Core.Data;
 using InternalApi.Core.Storage;
 
@@ -9,7 +10,7 @@ namespace InternalApi.Core.Receive;
 /// 600 s expiry, <c>post_receive</c> decrements, never below zero; an expired counter counts as zero.
 /// Every change is an ETag-conditional update retried on conflict, so concurrent pushes never lose a count.
 /// </summary>
-public sealed class ReferenceCounter(TableStorageClient tables, GitLabTables names, TimeProvider time)
+public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
 {
     /// <summary>How long a counter lives without a new <c>pre_receive</c>.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(600);
@@ -27,7 +28,7 @@ public sealed class ReferenceCounter(TableStorageClient tables, GitLabTables nam
     /// <summary>The current value (0 when absent or expired).</summary>
     public async Task<long> GetAsync(string glRepository, CancellationToken cancellationToken = default)
     {
-        var entity = await tables.GetEntityAsync(names.ReferenceCounters, TableKey.Encode(glRepository ?? ""), "", cancellationToken: cancellationToken);
+        var entity = await names.ReferenceCounters.FindAsync(TableKey.Encode(glRepository ?? ""), "", cancellationToken: cancellationToken);
         return entity is null ? 0 : Current(entity);
     }
 
@@ -40,7 +41,7 @@ public sealed class ReferenceCounter(TableStorageClient tables, GitLabTables nam
         var key = TableKey.Encode(glRepository ?? "");
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var entity = await tables.GetEntityAsync(names.ReferenceCounters, key, "", cancellationToken: cancellationToken);
+            var entity = await names.ReferenceCounters.FindAsync(key, "", cancellationToken: cancellationToken);
             var current = entity is null ? 0 : Current(entity);
             var next = Math.Max(0, current + delta);
             var updated = new TableEntity(key, "")
@@ -53,16 +54,16 @@ public sealed class ReferenceCounter(TableStorageClient tables, GitLabTables nam
             {
                 if (entity is null)
                 {
-                    await tables.AddEntityAsync(names.ReferenceCounters, updated, cancellationToken);
+                    await names.ReferenceCounters.AddEntityAsync(updated, cancellationToken);
                 }
                 else
                 {
-                    await tables.UpdateEntityAsync(names.ReferenceCounters, updated, entity.ETag, cancellationToken: cancellationToken);
+                    await names.ReferenceCounters.UpdateEntityAsync(updated, entity.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
 
                 return true;
             }
-            catch (StorageConcurrencyException)
+            catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
             {
                 // Another push changed it first: read again.
             }

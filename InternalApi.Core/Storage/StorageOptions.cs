@@ -1,22 +1,14 @@
 namespace InternalApi.Core.Storage;
 
 /// <summary>
-/// Where the app's own tables and queues live. With no connection string here, the Functions host's
-/// <c>AzureWebJobsStorage</c> setting is used, in either its connection-string or identity-based form.
+/// How the app uses its storage account. The account itself is the Functions connection
+/// <c>AzureWebJobsStorage</c> (a connection string, or its identity-based <c>__accountName</c> /
+/// <c>__tableServiceUri</c> / <c>__queueServiceUri</c> form), so queue triggers and the app share one.
 /// </summary>
 public sealed class StorageOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Storage";
-
-    /// <summary>A storage connection string (SharedKey); wins over everything else.</summary>
-    public string? ConnectionString { get; set; }
-
-    /// <summary>Table service URI for identity-based access.</summary>
-    public Uri? TableServiceUri { get; set; }
-
-    /// <summary>Queue service URI for identity-based access.</summary>
-    public Uri? QueueServiceUri { get; set; }
 
     /// <summary>Prefix for every table name (lets several environments or test runs share an account).</summary>
     public string TablePrefix { get; set; } = "";

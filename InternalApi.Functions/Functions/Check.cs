@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Mvc;
 using InternalApi.Core.Health;
 using InternalApi.Functions.Hosting;
 using InternalApi.Core;
@@ -13,17 +15,23 @@ public sealed record CheckResponse(string ApiVersion, string GitlabVersion, stri
 /// <c>GET /api/v4/internal/check</c> (spec §3.5): gitlab-shell's <c>check</c> and Gitaly's health check.
 /// <c>redis</c> reports whether our shared state store (Table storage) answers; it is never an error status.
 /// </summary>
-public static class Check
+public sealed class Check(StoreHealth health, IOptions<GitLabOptions> gitlab)
 {
-    /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("Check", ["GET"], "v4/internal/check", FunctionAuth.ShellJwt, HandleAsync);
+    /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
+    [Function(nameof(Check))]
+    [FunctionAuth(FunctionAuth.ShellJwt)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v4/internal/check")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await HandleAsync(cancellationToken)).AsAction();
+    }
 
     /// <summary>Always 200 once authenticated.</summary>
-    public static async Task<Ok<CheckResponse>> HandleAsync(StoreHealth health, IOptions<GitLabOptions> gitlab, CancellationToken cancellationToken)
+    private async Task<JsonHttpResult<CheckResponse>> HandleAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(health);
-        ArgumentNullException.ThrowIfNull(gitlab);
         var available = await health.IsAvailableAsync(cancellationToken);
-        return TypedResults.Ok(new CheckResponse("v4", gitlab.Value.Version, gitlab.Value.Revision, available));
+        return TypedResults.Json(new CheckResponse("v4", gitlab.Value.Version, gitlab.Value.Revision, available), WireJsonContext.Wire.CheckResponse);
     }
 }

@@ -1,5 +1,6 @@
 using InternalApi.Functions.Hosting;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace InternalApi.Functions.Functions;
 
@@ -10,11 +11,11 @@ public sealed record HealthResponse(string Status);
 /// <c>GET /api/health</c>: unauthenticated liveness probe for Azure health checks and load balancers.
 /// It says the process serves requests; storage health is in <c>/internal/check</c>.
 /// </summary>
-public static class Health
+public sealed class Health
 {
-    /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("Health", ["GET"], "health", FunctionAuth.Anonymous, Handle);
-
     /// <summary>Always 200.</summary>
-    public static Ok<HealthResponse> Handle() => TypedResults.Ok(new HealthResponse("ok"));
+    [Function(nameof(Health))]
+    [FunctionAuth(FunctionAuth.Anonymous)]
+    public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
+        TypedResults.Json(new HealthResponse("ok"), WireJsonContext.Wire.HealthResponse).AsAction();
 }

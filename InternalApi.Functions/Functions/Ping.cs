@@ -1,4 +1,6 @@
+using Azure.Storage.Queues.Models;
 using InternalApi.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
 
 namespace InternalApi.Functions.Functions;
 
@@ -6,31 +8,25 @@ namespace InternalApi.Functions.Functions;
 public sealed record PingMessage(string Id);
 
 /// <summary>
-/// Queue <c>ping</c>: a no-op that proves the queue path end to end (host invocation and standalone
-/// dispatcher). A message that is not a ping object fails, which is how the poison path is exercised.
+/// Queue <c>ping</c>: a no-op that proves the queue path end to end. A message that is not a ping object
+/// fails, which is how the retry and poison path is exercised.
 /// </summary>
-public static partial class Ping
+public sealed partial class Ping(ILogger<Ping> logger)
 {
     /// <summary>The queue it listens on.</summary>
     public const string QueueName = "ping";
 
-    /// <summary>Declaration.</summary>
-    public static QueueFunction Function { get; } = new("Ping", QueueName, "AzureWebJobsStorage", HandleAsync);
-
     /// <summary>Parses the message and logs it.</summary>
-    public static Task HandleAsync(QueueTrigger trigger, IServiceProvider services, CancellationToken cancellationToken)
+    [Function(nameof(Ping))]
+    public void Run([QueueTrigger(QueueName, Connection = StorageConnection.Name)] QueueMessage message)
     {
-        ArgumentNullException.ThrowIfNull(trigger);
-        ArgumentNullException.ThrowIfNull(services);
-        var message = trigger.ReadJson(WireJsonContext.Default.PingMessage);
-        if (string.IsNullOrEmpty(message.Id))
+        var ping = QueueMessages.ReadJson(message, QueueName, WireJsonContext.Default.PingMessage);
+        if (string.IsNullOrEmpty(ping.Id))
         {
             throw new InvalidDataException("A ping message needs an id.");
         }
 
-        var logger = services.GetRequiredService<ILogger<PingMessage>>();
-        Log.Pinged(logger, message.Id, trigger.DequeueCount);
-        return Task.CompletedTask;
+        Log.Pinged(logger, ping.Id, message.DequeueCount);
     }
 
     private static partial class Log

@@ -85,7 +85,7 @@ public static class BenchCommand
             while ((i = Interlocked.Increment(ref next)) < count)
             {
                 using var request = new HttpRequestMessage(scenario.Method, scenario.Path);
-                request.Headers.Add(FunctionAuthMiddleware.ShellHeader, token);
+                request.Headers.Add(RequestAuthenticator.ShellHeader, token);
                 if (scenario.Body is not null)
                 {
                     request.Content = new StringContent(scenario.Body, Encoding.UTF8, "application/json");

@@ -1,5 +1,3 @@
-using InternalApi.Core;
-
 namespace InternalApi.Functions.Hosting;
 
 /// <summary>
@@ -12,11 +10,7 @@ public static class CommandServices
     public static ServiceProvider Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
-        var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
-        services.AddInternalApiStorage();
-        services.AddSingleton(FunctionCatalog.Default);
-        services.AddInternalApiCore();
-        return services.BuildServiceProvider();
+        builder.Services.AddInternalApiData(builder.Configuration);
+        return builder.Services.BuildServiceProvider();
     }
 }

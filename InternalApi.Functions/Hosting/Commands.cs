@@ -5,7 +5,7 @@ namespace InternalApi.Functions.Hosting;
 
 /// <summary>
 /// Command-line verbs of the binary, run instead of the server:
-/// <c>generate-functions &lt;dir&gt;</c> (build step), <c>token shell|kas</c> (a fresh JWT for curl) and
+/// <c>token shell|kas</c> (a fresh JWT for curl) and
 /// <c>import &lt;file.json&gt;</c> (load users, keys, projects, ... into the store).
 /// </summary>
 public static class Commands
@@ -23,10 +23,6 @@ public static class Commands
 
         switch (args[0])
         {
-            case "generate-functions" when args.Length >= 2:
-                var written = FunctionJsonGenerator.Generate(FunctionCatalog.Default.Functions, args[1]);
-                output.WriteLine($"generated {written.Count} function.json files in {args[1]}");
-                return 0;
             case "token":
                 return Token(args, output, error);
             case "import":

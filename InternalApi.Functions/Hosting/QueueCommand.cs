@@ -1,5 +1,8 @@
 using System.Globalization;
-using InternalApi.Core.Storage;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using InternalApi.Core.Data;
+using Microsoft.Extensions.Azure;
 
 namespace InternalApi.Functions.Hosting;
 
@@ -29,53 +32,57 @@ public static class QueueCommand
         }
 
         await using var services = CommandServices.Create([.. configArgs]);
-        var queues = services.GetRequiredService<QueueStorageClient>();
-        var catalog = services.GetRequiredService<FunctionCatalog>();
+        // Raw text, not decoded: replay must put back exactly the text that failed, base64 or not.
+        var queues = services.GetRequiredService<IAzureClientFactory<QueueServiceClient>>().CreateClient(StorageConnection.RawQueues);
+        var names = services.GetServices<IQueueSet>().SelectMany(q => q.Names).Distinct(StringComparer.Ordinal).ToList();
         switch (positional)
         {
             case ["list"]:
-                foreach (var queue in catalog.QueueFunctions.Select(f => f.QueueName))
+                foreach (var queue in names)
                 {
-                    var poison = QueueNames.PoisonQueueFor(queue);
-                    var live = await queues.GetApproximateMessageCountAsync(queue);
-                    var dead = poison is null ? 0 : await queues.GetApproximateMessageCountAsync(poison);
+                    var poison = queue + "-poison";
+                    var live = await CountAsync(queues.GetQueueClient(queue));
+                    var dead = await CountAsync(queues.GetQueueClient(poison));
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{queue,-24} {live,8} messages   {poison,-31} {dead,8} messages"));
                 }
 
                 return 0;
 
-            case ["peek", var name, ..] when QueueNames.IsValid(name):
+            case ["peek", var name, ..] when IsQueueName(name):
                 var count = positional.Length > 2 && int.TryParse(positional[2], CultureInfo.InvariantCulture, out var n) ? n : 32;
-                foreach (var message in await queues.PeekMessagesAsync(name, count))
+                var peeked = await queues.GetQueueClient(name).PeekMessagesAsync(Math.Clamp(count, 1, 32));
+                foreach (var message in peeked.Value)
                 {
-                    var body = message.Body?.ToString() ?? $"<not {queues.MessageEncoding}: {message.MessageText}>";
+                    var body = Decoded(message.Body.ToString());
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{message.MessageId}  inserted {message.InsertedOn:O}  dequeued {message.DequeueCount}x\n  {(body.Length > BodyPreview ? body[..BodyPreview] + "..." : body)}"));
                 }
 
                 return 0;
 
-            case ["replay", var poisonQueue] when poisonQueue.EndsWith("-poison", StringComparison.Ordinal) && QueueNames.IsValid(poisonQueue):
-                var target = poisonQueue[..^"-poison".Length];
+            case ["replay", var poisonQueue] when poisonQueue.EndsWith("-poison", StringComparison.Ordinal) && IsQueueName(poisonQueue):
+                var source = queues.GetQueueClient(poisonQueue);
+                var target = queues.GetQueueClient(poisonQueue[..^"-poison".Length]);
                 var replayed = 0;
-                await queues.CreateQueueIfNotExistsAsync(target);
-                while (replayed < max)
+                await target.CreateIfNotExistsAsync();
+                while (replayed < max && await source.ExistsAsync())
                 {
-                    var batch = await queues.ReceiveMessagesAsync(poisonQueue, Math.Min(32, max - replayed), TimeSpan.FromMinutes(5));
-                    if (batch.Count == 0)
+                    QueueMessage[] batch = await source.ReceiveMessagesAsync(Math.Min(32, max - replayed), TimeSpan.FromMinutes(5));
+                    if (batch.Length == 0)
                     {
                         break;
                     }
 
                     foreach (var message in batch)
                     {
-                        await queues.SendMessageTextAsync(target, message.MessageText);
-                        await queues.DeleteMessageAsync(poisonQueue, message.MessageId, message.PopReceipt!);
+                        // Same body, same encoding: the queue holds exactly the text that failed.
+                        await target.SendMessageAsync(message.Body.ToString());
+                        await source.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                         replayed++;
                     }
                 }
 
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replayed {replayed} message(s) from {poisonQueue} to {target}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replayed {replayed} message(s) from {poisonQueue} to {target.Name}"));
                 return 0;
 
             default:
@@ -83,4 +90,20 @@ public static class QueueCommand
                 return 2;
         }
     }
+
+    private static string Decoded(string text)
+    {
+        var buffer = new byte[text.Length];
+        return Convert.TryFromBase64String(text, buffer, out var written)
+            ? System.Text.Encoding.UTF8.GetString(buffer, 0, written)
+            : "<not base64> " + text;
+    }
+
+    private static async Task<int> CountAsync(QueueClient queue) =>
+        await queue.ExistsAsync() ? (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount : 0;
+
+    /// <summary>Azure's queue name rules: 3-63 of lower-case letters, digits and single hyphens.</summary>
+    private static bool IsQueueName(string name) =>
+        name.Length is >= 3 and <= 63 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') &&
+        name[0] != '-' && name[^1] != '-' && !name.Contains("--", StringComparison.Ordinal);
 }

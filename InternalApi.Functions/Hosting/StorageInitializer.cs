@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using InternalApi.Core.Data;
 using InternalApi.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -5,11 +6,11 @@ using Microsoft.Extensions.Options;
 namespace InternalApi.Functions.Hosting;
 
 /// <summary>
-/// Creates the app's tables and the catalog's queues (and their poison queues) before the app serves
+/// Creates the app's tables and queues before the app serves
 /// anything, so that no request meets a missing table. Bounded in time: under the Functions host the
 /// app must be listening within 30 seconds.
 /// </summary>
-public sealed partial class StorageInitializer(IEnumerable<ITableSet> tableSets, TableStorageClient tables, QueueStorageClient queues, FunctionCatalog catalog, IOptions<StorageOptions> options, ILogger<StorageInitializer> logger)
+public sealed partial class StorageInitializer(IEnumerable<ITableSet> tableSets, IEnumerable<IQueueSet> queueSets, QueueServiceClient queues, IOptions<StorageOptions> options, ILogger<StorageInitializer> logger)
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
 
@@ -37,10 +38,11 @@ public sealed partial class StorageInitializer(IEnumerable<ITableSet> tableSets,
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Budget);
-        var queueNames = catalog.QueueFunctions.Select(f => f.QueueName).ToList();
+        var tables = tableSets.SelectMany(t => t.All).DistinctBy(t => t.Name, StringComparer.OrdinalIgnoreCase);
+        var queueNames = queueSets.SelectMany(q => q.Names).Distinct(StringComparer.Ordinal);
         await Task.WhenAll(
-            Task.WhenAll(tableSets.SelectMany(t => t.All).Distinct(StringComparer.OrdinalIgnoreCase).Select(t => tables.CreateTableIfNotExistsAsync(t, timeout.Token))),
-            Task.WhenAll(queueNames.Select(q => queues.CreateQueueIfNotExistsAsync(q, timeout.Token))));
+            Task.WhenAll(tables.Select(t => t.CreateIfNotExistsAsync(timeout.Token))),
+            Task.WhenAll(queueNames.Select(q => queues.GetQueueClient(q).CreateIfNotExistsAsync(cancellationToken: timeout.Token))));
     }
 
     private static partial class Log

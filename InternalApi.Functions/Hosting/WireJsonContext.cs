@@ -13,4 +13,8 @@ namespace InternalApi.Functions.Hosting;
 [JsonSerializable(typeof(CheckResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(PingMessage))]
-public sealed partial class WireJsonContext : JsonSerializerContext;
+public sealed partial class WireJsonContext : JsonSerializerContext
+{
+    /// <summary>The same types with the wire's escaping (see <see cref="WireJsonOptions"/>).</summary>
+    public static WireJsonContext Wire { get; } = new(WireJsonOptions.Create());
+}

@@ -22,7 +22,7 @@ public sealed class DemoFixture : IsolatedAppFixture
     public async Task ImportDemoAsync()
     {
         using var error = new StringWriter();
-        var code = await ImportCommand.RunAsync([ImportTests.FindDemo(), "--Storage:ConnectionString=" + Azurite.ConnectionString], TextWriter.Null, error);
+        var code = await ImportCommand.RunAsync([ImportTests.FindDemo(), "--AzureWebJobsStorage=" + Azurite.ConnectionString], TextWriter.Null, error);
         Assert.True(code == 0, error.ToString());
     }
 }
@@ -63,7 +63,7 @@ public sealed class DocExampleTests(DemoFixture fixture) : IAsyncLifetime
         using var request = new HttpRequestMessage(method, path) { Content = content };
         if (auth is null)
         {
-            request.Headers.Add(FunctionAuthMiddleware.ShellHeader, fixture.App.ShellToken());
+            request.Headers.Add(RequestAuthenticator.ShellHeader, fixture.App.ShellToken());
         }
         else
         {

@@ -48,7 +48,7 @@ public sealed class CheckTests(AppFixture fixture)
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v4/internal/check");
         if (token is not null)
         {
-            request.Headers.Add(FunctionAuthMiddleware.ShellHeader, token);
+            request.Headers.Add(RequestAuthenticator.ShellHeader, token);
         }
 
         using var response = await App.Client.SendAsync(request);
@@ -65,7 +65,7 @@ public sealed class CheckTests(AppFixture fixture)
         foreach (var token in new[] { expired, kasIssued })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v4/internal/check");
-            request.Headers.Add(FunctionAuthMiddleware.ShellHeader, token);
+            request.Headers.Add(RequestAuthenticator.ShellHeader, token);
             using var response = await App.Client.SendAsync(request);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
@@ -93,7 +93,7 @@ public sealed class CheckTests(AppFixture fixture)
         });
         using (var header = new HttpRequestMessage(HttpMethod.Get, "/api/v4/internal/check"))
         {
-            header.Headers.Add(FunctionAuthMiddleware.LegacySecretHeader, Convert.ToBase64String(legacy.ShellKey));
+            header.Headers.Add(RequestAuthenticator.LegacySecretHeader, Convert.ToBase64String(legacy.ShellKey));
             using var response = await legacy.Client.SendAsync(header);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
@@ -104,7 +104,7 @@ public sealed class CheckTests(AppFixture fixture)
         }
 
         using var off = new HttpRequestMessage(HttpMethod.Get, "/api/v4/internal/check");
-        off.Headers.Add(FunctionAuthMiddleware.LegacySecretHeader, Convert.ToBase64String(App.ShellKey));
+        off.Headers.Add(RequestAuthenticator.LegacySecretHeader, Convert.ToBase64String(App.ShellKey));
         using var refused = await App.Client.SendAsync(off);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }

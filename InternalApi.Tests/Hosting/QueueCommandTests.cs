@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using InternalApi.Core.Storage;
 using InternalApi.Functions.Hosting;
 using InternalApi.Tests.Infrastructure;
@@ -7,16 +8,16 @@ namespace InternalApi.Tests.Hosting;
 [Collection(AppCollection.Name)]
 public sealed class QueueCommandTests(AppFixture fixture)
 {
-    private string StorageArg => "--Storage:ConnectionString=" + fixture.Azurite.ConnectionString;
+    private string StorageArg => "--AzureWebJobsStorage=" + fixture.Azurite.ConnectionString;
 
     [Fact]
     public async Task Replay_Moves_Poison_Messages_Back_Unchanged()
     {
-        var queues = new QueueStorageClient(fixture.Azurite.ConnectionString);
+        var queues = new QueueServiceClient(fixture.Azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         var name = "replay" + Guid.NewGuid().ToString("N")[..12];
-        await queues.CreateQueueIfNotExistsAsync(name + "-poison");
-        await queues.SendMessageTextAsync(name + "-poison", "first & <one>");
-        await queues.SendMessageTextAsync(name + "-poison", "c2Vjb25k");
+        // Raw message text: one that is base64 (as the app sends) and one that is not (as a foreign producer might).
+        await queues.SendMessageAsync(name + "-poison", BinaryData.FromString("first & <one>"));
+        await queues.SendMessageAsync(name + "-poison", BinaryData.FromString("c2Vjb25k"));
 
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -25,33 +26,31 @@ public sealed class QueueCommandTests(AppFixture fixture)
 
         Assert.Empty(await queues.PeekMessagesAsync(name + "-poison", 32));
         var back = await queues.PeekMessagesAsync(name, 32);
-        Assert.Equal(["c2Vjb25k", "first & <one>"], back.Select(m => m.MessageText).Order(StringComparer.Ordinal));
+        Assert.Equal(["c2Vjb25k", "first & <one>"], back.Select(m => m.Body.ToString()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task Replay_Respects_Max()
     {
-        var queues = new QueueStorageClient(fixture.Azurite.ConnectionString);
+        var queues = new QueueServiceClient(fixture.Azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         var name = "replay" + Guid.NewGuid().ToString("N")[..12];
-        await queues.CreateQueueIfNotExistsAsync(name + "-poison");
         for (var i = 0; i < 3; i++)
         {
-            await queues.SendMessageTextAsync(name + "-poison", "m" + i);
+            await queues.SendMessageAsync(name + "-poison", BinaryData.FromString("m" + i));
         }
 
         using var output = new StringWriter();
         Assert.Equal(0, await QueueCommand.RunAsync(["replay", name + "-poison", "--max", "2", StorageArg], output, TextWriter.Null));
-        Assert.Equal(2, (await queues.PeekMessagesAsync(name, 32)).Count);
+        Assert.Equal(2, (await queues.PeekMessagesAsync(name, 32)).Length);
         Assert.Single(await queues.PeekMessagesAsync(name + "-poison", 32));
     }
 
     [Fact]
     public async Task List_And_Peek_Show_The_Queues()
     {
-        var queues = new QueueStorageClient(fixture.Azurite.ConnectionString);
+        var queues = new QueueServiceClient(fixture.Azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         var name = "peek" + Guid.NewGuid().ToString("N")[..12];
-        await queues.CreateQueueIfNotExistsAsync(name);
-        await queues.SendMessageAsync(name, BinaryData.FromString("""{"id":"visible"}"""));
+        await queues.SendMessageAsync(name, BinaryData.FromString(Convert.ToBase64String("""{"id":"visible"}"""u8)));
 
         using var peek = new StringWriter();
         Assert.Equal(0, await QueueCommand.RunAsync(["peek", name, StorageArg], peek, TextWriter.Null));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Azure.Data.Tables;
 using InternalApi.Core.Data;
 using InternalApi.Core.Storage;
 using InternalApi.Functions.Hosting;
@@ -40,15 +41,15 @@ public sealed class ImportFixture : IsolatedAppFixture
 
     public string[] Configuration(string? tablePrefix = null) =>
         tablePrefix is null
-            ? ["--Storage:ConnectionString=" + Azurite.ConnectionString]
-            : ["--Storage:ConnectionString=" + Azurite.ConnectionString, "--Storage:TablePrefix=" + tablePrefix];
+            ? ["--AzureWebJobsStorage=" + Azurite.ConnectionString]
+            : ["--AzureWebJobsStorage=" + Azurite.ConnectionString, "--Storage:TablePrefix=" + tablePrefix];
 
     /// <summary>The store of the app, or of a table prefix of its own (an empty store for one test).</summary>
     public GitLabStore Store(string? tablePrefix = null) => tablePrefix is null
         ? App.Services.GetRequiredService<GitLabStore>()
-        : new GitLabStore(Tables, new GitLabTables(Options.Create(new StorageOptions { TablePrefix = tablePrefix })), TimeProvider.System);
+        : new GitLabStore(new GitLabTables(Tables, Options.Create(new StorageOptions { TablePrefix = tablePrefix })), TimeProvider.System);
 
-    public TableStorageClient Tables => App.Services.GetRequiredService<TableStorageClient>();
+    public TableServiceClient Tables => App.Services.GetRequiredService<TableServiceClient>();
 
     /// <summary>Every entity of every table of the store, as sorted text lines (timestamps and ETags left out).</summary>
     public async Task<IReadOnlyList<string>> SnapshotAsync(string? tablePrefix = null)
@@ -56,16 +57,32 @@ public sealed class ImportFixture : IsolatedAppFixture
         var lines = new List<string>();
         foreach (var table in Store(tablePrefix).Tables.All)
         {
-            await foreach (var e in Tables.QueryAsync(table))
+            // A prefix that was never imported into has no tables yet: an empty store.
+            if (!await ExistsAsync(table))
             {
-                var properties = e.Properties.OrderBy(p => p.Key, StringComparer.Ordinal)
+                continue;
+            }
+
+            await foreach (var e in table.QueryAsync<TableEntity>())
+            {
+                var properties = e.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")).OrderBy(p => p.Key, StringComparer.Ordinal)
                     .Select(p => p.Key + "=" + Convert.ToString(p.Value is DateTimeOffset t ? t.ToString("O", CultureInfo.InvariantCulture) : p.Value, CultureInfo.InvariantCulture));
-                lines.Add($"{table}|{e.PartitionKey}|{e.RowKey}|{string.Join("|", properties)}");
+                lines.Add($"{table.Name}|{e.PartitionKey}|{e.RowKey}|{string.Join("|", properties)}");
             }
         }
 
         lines.Sort(StringComparer.Ordinal);
         return lines;
+    }
+
+    private async Task<bool> ExistsAsync(TableClient table)
+    {
+        await foreach (var item in Tables.QueryAsync(TableClient.CreateQueryFilter($"TableName eq {table.Name}")))
+        {
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>A fresh table prefix: an empty store on the same Azurite.</summary>

@@ -180,7 +180,7 @@ public sealed class ImportValidationTests(ImportFixture fixture)
         Assert.Equal(2, (await ImportFixture.RunAsync([])).Code);
         Assert.Equal(2, (await ImportFixture.RunAsync(["a.json", "b.json"])).Code);
         // "--Key value" (two arguments) is refused rather than taking the value for the file.
-        Assert.Equal(2, (await ImportFixture.RunAsync(["a.json", "--Storage:ConnectionString", "x"])).Code);
+        Assert.Equal(2, (await ImportFixture.RunAsync(["a.json", "--AzureWebJobsStorage", "x"])).Code);
         var (code, _, error) = await ImportFixture.RunAsync(["/nonexistent/demo.json", .. fixture.Configuration()]);
         Assert.Equal(2, code);
         Assert.StartsWith("import: cannot read /nonexistent/demo.json", error, StringComparison.Ordinal);
@@ -201,7 +201,7 @@ public sealed class ImportValidationTests(ImportFixture fixture)
         await File.WriteAllTextAsync(path, "{}");
         try
         {
-            var (code, _, error) = await ImportFixture.RunAsync([path, "--Storage:ConnectionString=" + connection]);
+            var (code, _, error) = await ImportFixture.RunAsync([path, "--AzureWebJobsStorage=" + connection]);
             Assert.Equal(2, code);
             Assert.Equal($"import: storage failed (Connection refused (127.0.0.1:{port})); importing the file again is safe", error.Trim());
         }

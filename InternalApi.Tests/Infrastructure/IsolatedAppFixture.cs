@@ -16,34 +16,19 @@ public abstract class IsolatedAppFixture : IAsyncLifetime
     /// <summary>The app.</summary>
     public TestApp App { get; private set; } = null!;
 
-    /// <summary>A second app in custom-handler mode on the same Azurite, when <see cref="WithHostedApp"/> is set.</summary>
-    public TestApp Hosted { get; private set; } = null!;
-
     /// <summary>Extra settings for the app (override to change configuration).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
-
-    /// <summary>Also start an app under a simulated Functions host (queue invocations at <c>POST /{name}</c>).</summary>
-    protected virtual bool WithHostedApp => false;
 
     /// <inheritdoc/>
     public virtual async Task InitializeAsync()
     {
         Azurite = await AzuriteServer.StartAsync();
         App = await TestApp.StartAsync(Azurite.ConnectionString, settings: Settings);
-        if (WithHostedApp)
-        {
-            Hosted = await TestApp.StartAsync(Azurite.ConnectionString, underHost: true);
-        }
     }
 
     /// <inheritdoc/>
     public virtual async Task DisposeAsync()
     {
-        if (WithHostedApp)
-        {
-            await Hosted.DisposeAsync();
-        }
-
         await App.DisposeAsync();
         await Azurite.DisposeAsync();
     }

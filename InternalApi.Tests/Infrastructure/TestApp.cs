@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using InternalApi.Core.Auth;
 using InternalApi.Functions.Hosting;
+using InternalApi.Functions.LocalHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -43,8 +44,11 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>The app's services.</summary>
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts an app. <paramref name="underHost"/> selects custom-handler mode.</summary>
-    public static async Task<TestApp> StartAsync(string storageConnectionString, bool underHost = false, IDictionary<string, string?>? settings = null, FunctionCatalog? catalog = null)
+    /// <summary>
+    /// Starts the local host on the build's functions.metadata; <paramref name="extraFunctions"/> adds test-only
+    /// functions next to them.
+    /// </summary>
+    public static async Task<TestApp> StartAsync(string storageConnectionString, IDictionary<string, string?>? settings = null, IEnumerable<FunctionMetadata>? extraFunctions = null)
     {
         // Hex text of 16 random bytes, like GitLab's generated secret; used as raw bytes.
         var shellSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -52,30 +56,25 @@ public sealed class TestApp : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         var config = new Dictionary<string, string?>
         {
-            ["Storage:ConnectionString"] = storageConnectionString,
+            ["AzureWebJobsStorage"] = storageConnectionString,
             ["Shell:Secret"] = shellSecret,
             ["Kas:Secret"] = Convert.ToBase64String(kasKey),
-            ["Standalone:Urls"] = "http://127.0.0.1:0",
+            ["LocalHost:Urls"] = "http://127.0.0.1:0",
             ["Queues:MaxPollingInterval"] = "00:00:00.200",
             ["Queues:VisibilityTimeout"] = "00:00:00",
             ["Queues:MaxDequeueCount"] = "5",
             ["Logging:LogLevel:Default"] = "Information",
         };
-        if (underHost)
-        {
-            config[HostingMode.PortVariable] = "0";
-        }
-
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             config[key] = value;
         }
 
-        var app = await InternalApiApp.CreateAsync([], builder =>
+        var app = await LocalFunctionsHost.CreateAsync([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(config);
             builder.Logging.AddProvider(logs);
-        }, catalog);
+        }, extraFunctions);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
@@ -92,9 +91,21 @@ public sealed class TestApp : IAsyncDisposable
     public HttpRequestMessage ShellRequest(HttpMethod method, string path, HttpContent? content = null)
     {
         var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Add(FunctionAuthMiddleware.ShellHeader, ShellToken());
+        request.Headers.Add(RequestAuthenticator.ShellHeader, ShellToken());
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("GitLab-Shell", null));
         return request;
+    }
+
+    /// <summary>
+    /// Invokes a queue function of the build directly with one message, as the host does once it has
+    /// received it (no queue involved); exceptions propagate as they would fail the invocation.
+    /// </summary>
+    public Task InvokeQueueFunctionAsync(string name, BinaryData body, string? messageId = null, long dequeueCount = 1)
+    {
+        var function = Services.GetRequiredService<LocalFunctions>().Queue.Single(f => f.Name == name);
+        var message = Azure.Storage.Queues.Models.QueuesModelFactory.QueueMessage(
+            messageId ?? Guid.NewGuid().ToString(), "receipt", body, dequeueCount, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(1), DateTimeOffset.UtcNow.AddDays(7));
+        return function.InvokeQueueAsync(message, CancellationToken.None);
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using InternalApi.Functions.Hosting;
+using InternalApi.Functions.LocalHost;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 
 namespace InternalApi.Tests.Infrastructure;
 
@@ -32,22 +34,46 @@ public sealed record EchoRequest : IValidatedRequest
 [JsonSerializable(typeof(EchoRequest))]
 public sealed partial class TestJsonContext : JsonSerializerContext;
 
-/// <summary>Functions that exist only in tests, to exercise the shared hosting code.</summary>
-public static class TestFunctions
+/// <summary>
+/// Functions that exist only in tests, to exercise the shared hosting code. They are described the way the
+/// SDK describes the build's functions, and the local host serves them the same way.
+/// </summary>
+public sealed class TestFunctions
 {
-    public static HttpFunction Echo { get; } = new("Echo", ["POST", "GET"], "test/echo", FunctionAuth.Anonymous, EchoAsync);
+    public static IReadOnlyList<FunctionMetadata> Metadata { get; } =
+    [
+        Http("Echo", nameof(EchoAsync), "test/echo", "get", "post"),
+        Http("ShellEcho", nameof(ShellEchoAsync), "test/shell-echo", "post"),
+        Http("Boom", nameof(Boom), "test/boom", "get"),
+    ];
 
-    public static HttpFunction ShellEcho { get; } = new("ShellEcho", ["POST"], "test/shell-echo", FunctionAuth.ShellJwt, EchoAsync);
+    /// <summary>A function without an auth declaration (not served: the hosts refuse it).</summary>
+    public static FunctionMetadata UndeclaredMetadata { get; } = Http("Undeclared", nameof(Undeclared), "test/undeclared", "get");
 
-    public static HttpFunction Boom { get; } = new("Boom", ["GET"], "test/boom", FunctionAuth.Anonymous, BoomHandler);
-
-    public static FunctionCatalog Catalog { get; } = new([.. FunctionCatalog.Default.Functions, Echo, ShellEcho, Boom]);
-
-    public static async Task<IResult> EchoAsync(HttpContext context)
+    [FunctionAuth(FunctionAuth.Anonymous)]
+#pragma warning disable CA1822 // Instance methods, as the worker activates function classes.
+    public async Task<IActionResult> EchoAsync(HttpRequest request)
     {
-        var request = await RequestBinder.BindAsync(context, TestJsonContext.Default.EchoRequest);
-        return TypedResults.Json(request, TestJsonContext.Default.EchoRequest);
+        var echo = await RequestBinder.BindAsync(request.HttpContext, TestJsonContext.Default.EchoRequest);
+        return TypedResults.Json(echo, TestJsonContext.Default.EchoRequest).AsAction();
     }
 
-    public static IResult BoomHandler() => throw new InvalidOperationException("secret internals that must not leak");
+    [FunctionAuth(FunctionAuth.ShellJwt)]
+    public Task<IActionResult> ShellEchoAsync(HttpRequest request) => EchoAsync(request);
+
+    [FunctionAuth(FunctionAuth.Anonymous)]
+    public IActionResult Boom(HttpRequest request) => throw new InvalidOperationException("secret internals that must not leak");
+
+    /// <summary>No [FunctionAuth]: the hosts must refuse it (fail closed).</summary>
+    public IActionResult Undeclared(HttpRequest request) => TypedResults.Ok().AsAction();
+
+#pragma warning restore CA1822
+
+    private static FunctionMetadata Http(string name, string method, string route, params string[] methods) => new()
+    {
+        Name = name,
+        ScriptFile = "InternalApi.Tests.dll",
+        EntryPoint = typeof(TestFunctions).FullName + "." + method,
+        Bindings = [new FunctionBinding { Name = "request", Type = "httpTrigger", Direction = "In", Route = route, Methods = methods }],
+    };
 }

@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -29,11 +30,11 @@ public sealed class UsageMetricsEndpointTests(UsageMetricsEndpointFixture fixtur
         using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = content };
         if (token == "kas")
         {
-            request.Headers.Add(FunctionAuthMiddleware.KasHeader, fixture.App.KasToken());
+            request.Headers.Add(RequestAuthenticator.KasHeader, fixture.App.KasToken());
         }
         else if (token is not null)
         {
-            request.Headers.Add(FunctionAuthMiddleware.KasHeader, token);
+            request.Headers.Add(RequestAuthenticator.KasHeader, token);
         }
 
         using var response = await fixture.App.Client.SendAsync(request);
@@ -45,14 +46,14 @@ public sealed class UsageMetricsEndpointTests(UsageMetricsEndpointFixture fixtur
     /// <summary>Receives and deletes everything queued (tests of this collection run one at a time).</summary>
     private async Task<List<UsageMetricsMessage>> DrainAsync()
     {
-        var queues = fixture.App.Services.GetRequiredService<QueueStorageClient>();
+        var queue = fixture.App.Services.GetRequiredService<QueueServiceClient>().GetQueueClient(UsageMetrics.QueueName);
         var list = new List<UsageMetricsMessage>();
-        while (await queues.ReceiveMessagesAsync(UsageMetrics.QueueName, 32, TimeSpan.FromMinutes(5)) is { Count: > 0 } batch)
+        while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value is { Length: > 0 } batch)
         {
             foreach (var m in batch)
             {
                 list.Add(JsonSerializer.Deserialize(m.Body!.ToString(), KubernetesJsonContext.Default.UsageMetricsMessage)!);
-                await queues.DeleteMessageAsync(UsageMetrics.QueueName, m.MessageId, m.PopReceipt!);
+                await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt!);
             }
         }
 

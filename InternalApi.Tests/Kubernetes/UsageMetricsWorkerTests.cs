@@ -1,10 +1,16 @@
+using Azure.Storage.Queues;
 using System.Net;
 using Azure;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using InternalApi.Core.Kubernetes;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using InternalApi.Core.Storage;
+using InternalApi.Functions.LocalHost;
+using Microsoft.Extensions.Options;
 using InternalApi.Functions.Functions.Kubernetes;
 using InternalApi.Functions.Hosting;
 using InternalApi.Tests.Infrastructure;
@@ -14,7 +20,6 @@ namespace InternalApi.Tests.Kubernetes;
 
 public sealed class UsageMetricsWorkerFixture : IsolatedAppFixture
 {
-    protected override bool WithHostedApp => true;
 }
 
 [CollectionDefinition("usage-metrics-worker")]
@@ -76,8 +81,8 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
         var names = fixture.App.Services.GetRequiredService<UsageMetricsTables>();
 
         // The first attempt commits gitops_sync, then storage fails on the second counter.
-        var failing = new FaultyTables(fixture.Azurite.ConnectionString, failOnCall: 2, afterCommit: false);
-        await Assert.ThrowsAsync<RequestFailedException>(() => new UsageMetricsProcessor(failing, names).ApplyAsync("throws-half-way", message, default));
+        var failing = FaultyTables.Create(fixture.Azurite.ConnectionString, names, failOnCall: 2, afterCommit: false);
+        await Assert.ThrowsAsync<RequestFailedException>(() => new UsageMetricsProcessor(failing).ApplyAsync("throws-half-way", message, default));
         Assert.Equal(2, await Report.TotalAsync("gitops_sync", D(day), D(day)));
 
         await Processor.ApplyAsync("throws-half-way", message, default);
@@ -94,8 +99,8 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
         var names = fixture.App.Services.GetRequiredService<UsageMetricsTables>();
 
         // The transaction lands but the worker never hears back (timeout, crash): the queue redelivers.
-        var lost = new FaultyTables(fixture.Azurite.ConnectionString, failOnCall: 1, afterCommit: true);
-        await Assert.ThrowsAsync<RequestFailedException>(() => new UsageMetricsProcessor(lost, names).ApplyAsync("answer-lost", message, default));
+        var lost = FaultyTables.Create(fixture.Azurite.ConnectionString, names, failOnCall: 1, afterCommit: true);
+        await Assert.ThrowsAsync<RequestFailedException>(() => new UsageMetricsProcessor(lost).ApplyAsync("answer-lost", message, default));
         await Processor.ApplyAsync("answer-lost", message, default);
         Assert.Equal(9, await Report.TotalAsync("gitops_sync", D(day), D(day)));
     }
@@ -173,7 +178,7 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
         {
             Content = new StringContent("""{"counters":{"flux_git_push_notifications_total":7}}""", Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add(FunctionAuthMiddleware.KasHeader, fixture.App.KasToken());
+        request.Headers.Add(RequestAuthenticator.KasHeader, fixture.App.KasToken());
         using var response = await fixture.App.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
@@ -190,32 +195,29 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
     }
 
     [Fact]
-    public async Task Host_Invocation_Counts_Once_Per_Message_Id()
+    public async Task The_Function_Counts_Once_Per_Message_Id()
     {
         var day = NewDay();
         var message = JsonSerializer.Serialize(new UsageMetricsMessage { ReceivedAt = day, Counters = new() { ["gitops_sync"] = 5 } }, KubernetesJsonContext.Default.UsageMetricsMessage);
-        var payload = new { Data = new { message }, Metadata = new { DequeueCount = 1, Id = "host-message-1", sys = new { MethodName = "UsageMetrics" } } };
-        for (var attempt = 0; attempt < 2; attempt++)
+        for (var attempt = 1; attempt <= 2; attempt++)
         {
-            using var response = await fixture.Hosted.Client.PostAsync("/UsageMetrics", JsonContent.Create(payload, options: new JsonSerializerOptions()));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await fixture.App.InvokeQueueFunctionAsync("UsageMetrics", BinaryData.FromString(message), "host-message-" + day.Ticks, attempt);
         }
 
         Assert.Equal(5, await Report.TotalAsync("gitops_sync", D(day), D(day)));
     }
 
     [Fact]
-    public async Task Host_Invocation_Of_An_Undecodable_Message_Fails_So_The_Host_Retries()
+    public async Task An_Undecodable_Message_Fails_The_Invocation_So_It_Is_Retried()
     {
-        var payload = new { Data = new { message = "{\"counters\":\"not an object\"}" }, Metadata = new { DequeueCount = 1, Id = "host-bad", sys = new { MethodName = "UsageMetrics" } } };
-        using var response = await fixture.Hosted.Client.PostAsync("/UsageMetrics", JsonContent.Create(payload, options: new JsonSerializerOptions()));
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        await Assert.ThrowsAsync<InvalidDataException>(() =>
+            fixture.App.InvokeQueueFunctionAsync("UsageMetrics", BinaryData.FromString("{\"counters\":\"not an object\"}")));
     }
 
     [Fact]
     public async Task Undecodable_Messages_End_In_The_Poison_Queue()
     {
-        var queues = fixture.App.Services.GetRequiredService<QueueStorageClient>();
+        var queues = fixture.App.Services.GetRequiredService<QueueServiceClient>();
         var sent = await queues.SendMessageAsync(UsageMetrics.QueueName, BinaryData.FromString("[not a metrics message " + Guid.NewGuid() + "]"));
         var outcome = await fixture.App.Services.GetRequiredService<QueueDispatchMonitor>()
             .WaitForAsync(o => o.MessageId == sent.MessageId && o.Status == QueueDispatchStatus.Poisoned, Wait);
@@ -229,7 +231,7 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
         await Processor.ApplyAsync("cmd", new UsageMetricsMessage { ReceivedAt = day, Counters = new() { ["k8s_api_proxy_requests_via_pat_access"] = 11 } }, default);
         using var output = new StringWriter();
         var d = D(day).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(0, await UsageMetricsCommand.RunAsync(["--from", d, "--to", d, "--Storage:ConnectionString=" + fixture.Azurite.ConnectionString], output, TextWriter.Null));
+        Assert.Equal(0, await UsageMetricsCommand.RunAsync(["--from", d, "--to", d, "--AzureWebJobsStorage=" + fixture.Azurite.ConnectionString], output, TextWriter.Null));
         var lines = output.ToString().Split('\n');
         var line = Assert.Single(lines, l => l.Contains("k8s_api_proxy_requests_via_pat_access", StringComparison.Ordinal));
         Assert.Contains(" 11 total", line, StringComparison.Ordinal);
@@ -241,21 +243,36 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
     }
 }
 
-/// <summary>Table client that fails one transaction, before it is sent or after it was committed.</summary>
-internal sealed class FaultyTables(string connectionString, int failOnCall, bool afterCommit) : TableStorageClient(connectionString)
+/// <summary>
+/// A table pipeline that fails one entity-group transaction ($batch), before it is sent or after the service
+/// committed it (the answer lost), so the processor can be tried against both kinds of failure.
+/// </summary>
+internal sealed class FaultyTables(int failOnCall, bool afterCommit) : HttpPipelinePolicy
 {
     private int _calls;
 
-    public override async Task<IReadOnlyList<ETag>> SubmitTransactionAsync(string table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
+    public static UsageMetricsTables Create(string connectionString, UsageMetricsTables names, int failOnCall, bool afterCommit)
     {
-        if (Interlocked.Increment(ref _calls) != failOnCall)
+        var options = new TableClientOptions();
+        options.AddPolicy(new FaultyTables(failOnCall, afterCommit), HttpPipelinePosition.PerCall);
+        var prefix = names.UsageMetrics.Name[..^"UsageMetrics".Length];
+        return new UsageMetricsTables(new TableServiceClient(connectionString, options), Options.Create(new StorageOptions { TablePrefix = prefix }));
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        var isBatch = message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal);
+        if (!isBatch || Interlocked.Increment(ref _calls) != failOnCall)
         {
-            return await base.SubmitTransactionAsync(table, actions, cancellationToken);
+            await ProcessNextAsync(message, pipeline);
+            return;
         }
 
         if (afterCommit)
         {
-            await base.SubmitTransactionAsync(table, actions, cancellationToken);
+            await ProcessNextAsync(message, pipeline);
         }
 
         throw new RequestFailedException(503, "Injected storage failure.");

@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -7,6 +8,7 @@ using InternalApi.Core.Model;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Storage;
 using InternalApi.Functions.Hosting;
+using InternalApi.Functions.LocalHost;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +17,6 @@ namespace InternalApi.Tests.Receive;
 /// <summary>A standalone app with its dispatcher, and one under a simulated Functions host, on one Azurite.</summary>
 public sealed class ReceiveWorkerFixture : IsolatedAppFixture
 {
-    protected override bool WithHostedApp => true;
 }
 
 [CollectionDefinition("receive-worker")]
@@ -160,7 +161,7 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
     [InlineData(false)]
     public async Task Messages_That_Can_Never_Succeed_End_In_The_Poison_Queue(bool unknownRepository)
     {
-        var queues = fixture.App.Services.GetRequiredService<QueueStorageClient>();
+        var queues = fixture.App.Services.GetRequiredService<QueueServiceClient>();
         var text = unknownRepository
             ? JsonSerializer.Serialize(new PostReceiveJob { JobId = Guid.NewGuid().ToString("N"), GlRepository = "project-999999998", ReceivedAt = DateTimeOffset.UtcNow }, ReceiveJsonContext.Default.PostReceiveJob)
             : "{\"not\":\"a job\"," + Guid.NewGuid().ToString("N") + "}";
@@ -174,22 +175,15 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
     }
 
     [Fact]
-    public async Task Host_Invocation_Processes_The_Job_As_The_Functions_Host_Sends_It()
+    public async Task The_Function_Processes_A_Job_Message_And_Fails_On_One_That_Cannot_Succeed()
     {
         var (project, user) = await SeedAsync();
         var job = Job(project, user, $"{Zero} {A} refs/heads/hosted\n");
-        var payload = new
-        {
-            Data = new { message = JsonSerializer.Serialize(job, ReceiveJsonContext.Default.PostReceiveJob) },
-            Metadata = new { DequeueCount = 1, Id = Guid.NewGuid().ToString(), InsertionTime = DateTimeOffset.UtcNow.ToString("O"), sys = new { MethodName = "PostReceive" } },
-        };
-        using var response = await fixture.Hosted.Client.PostAsync("/PostReceive", JsonContent.Create(payload, options: new JsonSerializerOptions()));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await fixture.App.InvokeQueueFunctionAsync("PostReceive", BinaryData.FromString(JsonSerializer.Serialize(job, ReceiveJsonContext.Default.PostReceiveJob)));
         Assert.Equal("refs/heads/hosted", Assert.Single(await History.GetEventsAsync(project.Id)).Ref);
 
-        var bad = new { Data = new { message = "{\"job_id\":\"x\",\"gl_repository\":\"project-999999997\"}" }, Metadata = new { DequeueCount = 5, Id = "poisonous" } };
-        using var failed = await fixture.Hosted.Client.PostAsync("/PostReceive", JsonContent.Create(bad, options: new JsonSerializerOptions()));
-        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        await Assert.ThrowsAsync<InvalidDataException>(() =>
+            fixture.App.InvokeQueueFunctionAsync("PostReceive", BinaryData.FromString("{\"job_id\":\"x\",\"gl_repository\":\"project-999999997\"}"), "poisonous", 5));
     }
 
     [Fact]

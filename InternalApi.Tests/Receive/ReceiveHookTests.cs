@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -68,7 +69,7 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
     public async Task An_Expired_Counter_Counts_As_Zero()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        var counter = new ReferenceCounter(fixture.App.Services.GetRequiredService<TableStorageClient>(), Store.Tables, clock);
+        var counter = new ReferenceCounter(Store.Tables, clock);
         var repository = "project-" + TestIds.Next();
         await counter.IncrementAsync(repository);
         await counter.IncrementAsync(repository);
@@ -168,12 +169,12 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
     /// <summary>Drains the queue (tests of this collection run one at a time) and keeps one repository's jobs.</summary>
     private async Task<List<PostReceiveJob>> JobsForAsync(string glRepository)
     {
-        var queues = fixture.App.Services.GetRequiredService<QueueStorageClient>();
+        var queue = fixture.App.Services.GetRequiredService<QueueServiceClient>().GetQueueClient(PostReceiveService.QueueName);
         var jobs = new List<PostReceiveJob>();
         while (true)
         {
-            var batch = await queues.ReceiveMessagesAsync(PostReceiveService.QueueName, 32, TimeSpan.FromMinutes(5));
-            if (batch.Count == 0)
+            var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value;
+            if (batch.Length == 0)
             {
                 return jobs;
             }

@@ -152,6 +152,6 @@ public sealed class AuthorizedKeysTests(ShellFixture fixture)
         var (response, _) = await fixture.SendAsync(HttpMethod.Get, Path(key.Blob));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.DoesNotContain(fixture.App.Logs.Problems(), e => e.Category.Contains("Shell", StringComparison.Ordinal) || e.Category.Contains(nameof(ErrorHandlingMiddleware), StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.App.Logs.Problems(), e => e.Category.Contains("Shell", StringComparison.Ordinal) || e.Category.Contains(nameof(InternalApi.Functions.Hosting.HttpFunctionPipeline), StringComparison.Ordinal));
     }
 }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -71,11 +72,11 @@ public sealed class PersonalAccessTokenTests(ShellFixture fixture)
         var (token, _, _) = Created((await PostAsync($$"""{"key_id":{{key.Id}},"name":"scan","scopes":["api"]}""")).Body);
 
         var found = false;
-        await foreach (var entity in fixture.Tables.QueryAsync(fixture.Store.Tables.PersonalAccessTokens))
+        await foreach (var entity in fixture.Store.Tables.PersonalAccessTokens.QueryAsync<TableEntity>())
         {
             found |= entity.PartitionKey == SecretDigest.Sha256Hex(token);
             Assert.DoesNotContain(token, entity.PartitionKey + entity.RowKey, StringComparison.Ordinal);
-            Assert.All(entity.Properties.Values, v => Assert.DoesNotContain(token, Convert.ToString(v, CultureInfo.InvariantCulture) ?? "", StringComparison.Ordinal));
+            Assert.All(entity.Select(p => p.Value), v => Assert.DoesNotContain(token, Convert.ToString(v, CultureInfo.InvariantCulture) ?? "", StringComparison.Ordinal));
         }
 
         Assert.True(found);
@@ -289,7 +290,7 @@ public sealed class PersonalAccessTokenTests(ShellFixture fixture)
 
         Assert.Equal(Failure("Failed to create token: Not permitted to create"), body);
         Assert.True((await fixture.Store.GetKeyAsync(key.Id))!.LastUsedAt >= before);
-        await foreach (var entity in fixture.Tables.QueryAsync(fixture.Store.Tables.PersonalAccessTokens))
+        await foreach (var entity in fixture.Store.Tables.PersonalAccessTokens.QueryAsync<TableEntity>())
         {
             Assert.NotEqual(user.Id, entity.GetInt64("UserId"));
         }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Storage;
@@ -32,7 +33,7 @@ public sealed class ShellFixture : IsolatedAppFixture
     public GitLabStore Store => App.Services.GetRequiredService<GitLabStore>();
 
     /// <summary>The raw table client, to look at what was really stored.</summary>
-    public TableStorageClient Tables => App.Services.GetRequiredService<TableStorageClient>();
+    public TableServiceClient Tables => App.Services.GetRequiredService<TableServiceClient>();
 
     /// <summary>Seeds a user.</summary>
     public async Task<User> UserAsync(bool twoFactor = false, bool canCreateToken = true, UserState state = UserState.Active)

@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Mvc;
 using InternalApi.Core.Shell;
 using InternalApi.Functions.Functions.Shell;
 using InternalApi.Functions.Hosting;
@@ -10,20 +12,26 @@ namespace InternalApi.Functions.Functions.ErrorTracking;
 /// asks whether a project's client key may send events. Authenticated by the instance's error tracking
 /// access token (<c>Gitlab-Error-Tracking-Token</c> or <c>error_tracking_token</c>), not the shell JWT.
 /// </summary>
-public static class ErrorTrackingAllowed
+public sealed class ErrorTrackingAllowed(ErrorTrackingAccess access)
 {
     /// <summary>The header carrying the access token.</summary>
     public const string TokenHeader = "Gitlab-Error-Tracking-Token";
 
-    /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("ErrorTrackingAllowed", ["POST"], "v4/internal/error_tracking/allowed", FunctionAuth.Custom, HandleAsync);
+
+    /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
+    [Function(nameof(ErrorTrackingAllowed))]
+    [FunctionAuth(FunctionAuth.Custom)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v4/internal/error_tracking/allowed")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await HandleAsync(request.HttpContext, cancellationToken)).AsAction();
+    }
 
     /// <summary>401, then 422 for blank parameters, 404 <c>404 Not found</c> for an unknown project, else 200 <c>{"enabled":bool}</c>.</summary>
-    public static async Task<Results<JsonHttpResult<ErrorTrackingAllowedResponse>, JsonHttpResult<MessageError>>> HandleAsync(
-        HttpContext context, ErrorTrackingAccess access, CancellationToken cancellationToken)
+    private async Task<Results<JsonHttpResult<ErrorTrackingAllowedResponse>, JsonHttpResult<MessageError>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(access);
         var header = context.Request.Headers.TryGetValue(TokenHeader, out var values) ? values.FirstOrDefault() : null;
         ErrorTrackingAllowedRequest request;
         try

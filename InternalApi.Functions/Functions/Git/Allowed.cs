@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using System.Text.Json;
 using InternalApi.Core;
@@ -14,24 +16,25 @@ namespace InternalApi.Functions.Functions.Git;
 /// Called by gitlab-shell for every SSH Git command (<c>changes=_any</c>) and by Gitaly's pre-receive hook
 /// with the real ref updates.
 /// </summary>
-public static class Allowed
+public sealed class Allowed(GitAccessService access, IOptions<GitLabOptions> gitlab, IOptions<GitalyOptions> gitaly)
 {
-    /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("Allowed", ["POST"], "v4/internal/allowed", FunctionAuth.ShellJwt, HandleAsync);
 
     private static readonly string[] UploadPackOptions = ["uploadpack.allowFilter=true", "uploadpack.allowAnySHA1InWant=true"];
 
-    /// <summary>200 with the Gitaly payload, or <c>{"status":false,"message":...}</c> with 401/404/422/503.</summary>
-    public static async Task<Results<JsonHttpResult<AllowedResponse>, JsonHttpResult<AllowedDenial>>> HandleAsync(
-        HttpContext context,
-        GitAccessService access,
-        IOptions<GitLabOptions> gitlab,
-        IOptions<GitalyOptions> gitaly,
+    /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
+    [Function(nameof(Allowed))]
+    [FunctionAuth(FunctionAuth.ShellJwt)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v4/internal/allowed")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(access);
-        ArgumentNullException.ThrowIfNull(gitlab);
-        ArgumentNullException.ThrowIfNull(gitaly);
+        ArgumentNullException.ThrowIfNull(request);
+        return (await HandleAsync(request.HttpContext, cancellationToken)).AsAction();
+    }
+
+    /// <summary>200 with the Gitaly payload, or <c>{"status":false,"message":...}</c> with 401/404/422/503.</summary>
+    private async Task<Results<JsonHttpResult<AllowedResponse>, JsonHttpResult<AllowedDenial>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
+    {
         var request = await RequestBinder.BindAsync(context, GitJsonContext.Default.AllowedRequest);
         ValidateClientContext(request.GitalyClientContextBin);
 
@@ -57,8 +60,6 @@ public static class Allowed
     public static AllowedResponse Payload(AccessGranted granted, GitLabOptions gitlab, GitalyOptions gitaly)
     {
         ArgumentNullException.ThrowIfNull(granted);
-        ArgumentNullException.ThrowIfNull(gitlab);
-        ArgumentNullException.ThrowIfNull(gitaly);
         var project = granted.Project;
         var repository = granted.Repository;
         var glRepository = repository.GlRepository!;

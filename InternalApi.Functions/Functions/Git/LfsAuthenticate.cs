@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Mvc;
 using InternalApi.Core.Access;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,19 +10,25 @@ namespace InternalApi.Functions.Functions.Git;
 /// <c>POST /api/v4/internal/lfs_authenticate</c> (spec §3.2): an LFS credential for gitlab-shell's
 /// <c>git-lfs-authenticate</c>, after <c>/allowed</c> has authorised the command.
 /// </summary>
-public static class LfsAuthenticate
+public sealed class LfsAuthenticate(LfsAuthentication lfs)
 {
-    /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("LfsAuthenticate", ["POST"], "v4/internal/lfs_authenticate", FunctionAuth.ShellJwt, HandleAsync);
+    /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
+    [Function(nameof(LfsAuthenticate))]
+    [FunctionAuth(FunctionAuth.ShellJwt)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v4/internal/lfs_authenticate")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await HandleAsync(request.HttpContext, cancellationToken)).AsAction();
+    }
 
     /// <summary>
     /// 200 with the credential; 404 <c>{"message":"404 Not Found"}</c> without a container that has LFS, then
     /// 404 <c>{"message":"404 Not found"}</c> (lower-case f: GitLab's not-found exception) without an actor.
     /// </summary>
-    public static async Task<Results<JsonHttpResult<LfsAuthenticateResponse>, JsonHttpResult<GitMessageError>>> HandleAsync(
-        HttpContext context, LfsAuthentication lfs, CancellationToken cancellationToken)
+    private async Task<Results<JsonHttpResult<LfsAuthenticateResponse>, JsonHttpResult<GitMessageError>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(lfs);
         var request = await RequestBinder.BindAsync(context, GitJsonContext.Default.LfsAuthenticateRequest);
         var (credentials, failure) = await lfs.AuthenticateAsync(
             request.Project, new ActorQuery(request.KeyId, request.UserId, null, request.Username), cancellationToken);

@@ -1,6 +1,8 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Mvc;
 using System.Text.Json;
 using InternalApi.Core.Kubernetes;
-using InternalApi.Core.Storage;
+using Azure.Storage.Queues;
 using InternalApi.Functions.Hosting;
 
 namespace InternalApi.Functions.Functions.Kubernetes;
@@ -10,20 +12,28 @@ namespace InternalApi.Functions.Functions.Kubernetes;
 /// the whole body before anything happens, answers 204 and hands the counts to the <c>usage-metrics</c>
 /// queue. A 400 means nothing was counted.
 /// </summary>
-public static class KubernetesUsageMetrics
+public sealed class KubernetesUsageMetrics(QueueServiceClient queues, TimeProvider time)
 {
     /// <summary>Raw size above which unique ids are spread over several messages (queue limit 48 KiB raw).</summary>
     private const int MaxMessageBytes = 40 * 1024;
 
-    /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("KubernetesUsageMetrics", ["POST"], "v4/internal/kubernetes/usage_metrics", FunctionAuth.KasJwt, HandleAsync);
+    private readonly QueueClient _queue = queues.GetQueueClient(UsageMetrics.QueueName);
+
+
+    /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
+    [Function(nameof(KubernetesUsageMetrics))]
+    [FunctionAuth(FunctionAuth.KasJwt)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v4/internal/kubernetes/usage_metrics")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await HandleAsync(request.HttpContext, cancellationToken)).AsAction();
+    }
 
     /// <summary>Validates and enqueues.</summary>
-    public static async Task<IResult> HandleAsync(HttpContext context, QueueStorageClient queues, TimeProvider time, CancellationToken cancellationToken)
+    private async Task<IResult> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(queues);
-        ArgumentNullException.ThrowIfNull(time);
         var validation = UsageMetricsValidator.Validate(await RequestParameters.ReadAsync(context), time.GetUtcNow());
         if (validation.TypeErrors.Count > 0)
         {
@@ -39,7 +49,7 @@ public static class KubernetesUsageMetrics
         {
             foreach (var part in Split(work))
             {
-                await queues.SendMessageAsync(UsageMetrics.QueueName, BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(part, KubernetesJsonContext.Default.UsageMetricsMessage)), cancellationToken: cancellationToken);
+                await _queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(part, KubernetesJsonContext.Default.UsageMetricsMessage)), cancellationToken: cancellationToken);
             }
         }
 

@@ -1,5 +1,7 @@
+using Azure.Storage.Queues.Models;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
 
 namespace InternalApi.Functions.Functions.Kubernetes;
 
@@ -8,19 +10,16 @@ namespace InternalApi.Functions.Functions.Kubernetes;
 /// once per queue message (its id is stable across redeliveries). Undecodable messages fail every time
 /// and end in <c>usage-metrics-poison</c>.
 /// </summary>
-public static class UsageMetrics
+public sealed class UsageMetrics(UsageMetricsProcessor processor)
 {
     /// <summary>The queue.</summary>
     public const string QueueName = "usage-metrics";
 
-    /// <summary>Declaration.</summary>
-    public static QueueFunction Function { get; } = new("UsageMetrics", QueueName, "AzureWebJobsStorage", HandleAsync);
-
     /// <summary>Decodes and applies the message.</summary>
-    public static async Task HandleAsync(QueueTrigger trigger, IServiceProvider services, CancellationToken cancellationToken)
+    [Function(nameof(UsageMetrics))]
+    public Task RunAsync([QueueTrigger(QueueName, Connection = StorageConnection.Name)] QueueMessage message, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(trigger);
-        ArgumentNullException.ThrowIfNull(services);
-        await services.GetRequiredService<UsageMetricsProcessor>().ApplyAsync(trigger.MessageId, trigger.ReadJson(KubernetesJsonContext.Default.UsageMetricsMessage), cancellationToken);
+        ArgumentNullException.ThrowIfNull(message);
+        return processor.ApplyAsync(message.MessageId, QueueMessages.ReadJson(message, QueueName, KubernetesJsonContext.Default.UsageMetricsMessage), cancellationToken);
     }
 }

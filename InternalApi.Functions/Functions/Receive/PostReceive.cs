@@ -1,5 +1,7 @@
+using Azure.Storage.Queues.Models;
 using InternalApi.Core.Receive;
 using InternalApi.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker;
 
 namespace InternalApi.Functions.Functions.Receive;
 
@@ -8,25 +10,18 @@ namespace InternalApi.Functions.Functions.Receive;
 /// branch, activity, merge-request push options). A body that is not a job, or a job for an unknown
 /// repository, fails the invocation every time and so ends in <c>post-receive-poison</c>.
 /// </summary>
-public static class PostReceive
+public sealed class PostReceive(PostReceiveProcessor processor)
 {
-    /// <summary>The queue.</summary>
-    public const string QueueName = PostReceiveService.QueueName;
-
-    /// <summary>Declaration.</summary>
-    public static QueueFunction Function { get; } = new("PostReceive", QueueName, "AzureWebJobsStorage", HandleAsync);
-
     /// <summary>Decodes the job and processes it.</summary>
-    public static async Task HandleAsync(QueueTrigger trigger, IServiceProvider services, CancellationToken cancellationToken)
+    [Function(nameof(PostReceive))]
+    public async Task RunAsync([QueueTrigger(PostReceiveService.QueueName, Connection = StorageConnection.Name)] QueueMessage message, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(trigger);
-        ArgumentNullException.ThrowIfNull(services);
-        var job = trigger.ReadJson(ReceiveJsonContext.Default.PostReceiveJob);
+        var job = QueueMessages.ReadJson(message, PostReceiveService.QueueName, ReceiveJsonContext.Default.PostReceiveJob);
         if (string.IsNullOrEmpty(job.JobId))
         {
             throw new InvalidDataException("The post-receive message has no job id.");
         }
 
-        await services.GetRequiredService<PostReceiveProcessor>().ProcessAsync(job, cancellationToken);
+        await processor.ProcessAsync(job, cancellationToken);
     }
 }

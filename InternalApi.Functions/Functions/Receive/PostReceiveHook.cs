@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Mvc;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InternalApi.Core.Receive;
@@ -10,16 +12,22 @@ namespace InternalApi.Functions.Functions.Receive;
 /// <c>POST /api/v4/internal/post_receive</c> (spec §3.8.2): Gitaly's post-receive hook. Hands the push to
 /// the <c>post-receive</c> queue, decrements the reference counter and answers the messages to print.
 /// </summary>
-public static class PostReceiveHook
+public sealed class PostReceiveHook(PostReceiveService service)
 {
-    /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("PostReceiveHook", ["POST"], "v4/internal/post_receive", FunctionAuth.ShellJwt, HandleAsync);
+    /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
+    [Function(nameof(PostReceiveHook))]
+    [FunctionAuth(FunctionAuth.ShellJwt)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v4/internal/post_receive")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await HandleAsync(request.HttpContext, cancellationToken)).AsAction();
+    }
 
     /// <summary>Runs the hook.</summary>
-    public static async Task<JsonHttpResult<PostReceiveResponse>> HandleAsync(HttpContext context, PostReceiveService service, CancellationToken cancellationToken)
+    private async Task<JsonHttpResult<PostReceiveResponse>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(service);
         var parameters = await RequestParameters.ReadAsync(context);
         var outcome = await service.HandleAsync(
             parameters.Text("gl_repository"),

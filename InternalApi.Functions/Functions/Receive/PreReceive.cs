@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Mvc;
 using InternalApi.Core.Receive;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,16 +10,22 @@ namespace InternalApi.Functions.Functions.Receive;
 /// <c>POST /api/v4/internal/pre_receive</c> (spec §3.8.1): Gitaly marks a push as in flight. The answer is
 /// always 200; <c>false</c> only when the store really could not be updated (Gitaly then rejects the push).
 /// </summary>
-public static partial class PreReceive
+public sealed partial class PreReceive(ReferenceCounter counter, ILogger<PreReceive> logger)
 {
-    /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("PreReceive", ["POST"], "v4/internal/pre_receive", FunctionAuth.ShellJwt, HandleAsync);
+    /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
+    [Function(nameof(PreReceive))]
+    [FunctionAuth(FunctionAuth.ShellJwt)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v4/internal/pre_receive")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await HandleAsync(request.HttpContext, cancellationToken)).AsAction();
+    }
 
     /// <summary>Increments the repository's reference counter.</summary>
-    public static async Task<JsonHttpResult<PreReceiveResponse>> HandleAsync(HttpContext context, ReferenceCounter counter, ILogger<PreReceiveResponse> logger, CancellationToken cancellationToken)
+    private async Task<JsonHttpResult<PreReceiveResponse>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(counter);
         var parameters = await RequestParameters.ReadAsync(context);
         var glRepository = parameters.Text("gl_repository") ?? "";
         bool increased;

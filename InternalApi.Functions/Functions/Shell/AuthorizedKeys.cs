@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using InternalApi.Core.Shell;
 using InternalApi.Functions.Hosting;
@@ -9,16 +11,22 @@ namespace InternalApi.Functions.Functions.Shell;
 /// <c>GET /api/v4/internal/authorized_keys?key=&lt;base64 blob&gt;</c> (spec §3.3): OpenSSH's
 /// <c>AuthorizedKeysCommand</c> (through gitlab-shell) asks whether a key offered at login is known.
 /// </summary>
-public static class AuthorizedKeys
+public sealed class AuthorizedKeys(AuthorizedKeyFinder finder)
 {
-    /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("AuthorizedKeys", ["GET"], "v4/internal/authorized_keys", FunctionAuth.ShellJwt, HandleAsync);
+    /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
+    [Function(nameof(AuthorizedKeys))]
+    [FunctionAuth(FunctionAuth.ShellJwt)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v4/internal/authorized_keys")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await HandleAsync(request.HttpContext, cancellationToken)).AsAction();
+    }
 
     /// <summary>200 with the key, 404 <c>{"message":"404 Key Not Found"}</c>, 400 when <c>key</c> is missing.</summary>
-    public static async Task<Results<JsonHttpResult<AuthorizedKeyResponse>, JsonHttpResult<MessageError>>> HandleAsync(
-        HttpContext context, AuthorizedKeyFinder finder, CancellationToken cancellationToken)
+    private async Task<Results<JsonHttpResult<AuthorizedKeyResponse>, JsonHttpResult<MessageError>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(finder);
         var request = await RequestBinder.BindAsync(context, ShellJsonContext.Default.AuthorizedKeysRequest);
         if (await finder.FindAsync(request.Key!, cancellationToken) is not { } found)
         {

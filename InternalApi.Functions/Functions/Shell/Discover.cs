@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Mvc;
 using InternalApi.Core.Access;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,19 +10,25 @@ namespace InternalApi.Functions.Functions.Shell;
 /// <c>GET /api/v4/internal/discover</c> (spec §3.4): who is behind a key id, user id or username, for
 /// gitlab-shell's welcome message and before its 2FA/token commands.
 /// </summary>
-public static class Discover
+public sealed class Discover(ActorResolver actors)
 {
-    /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("Discover", ["GET"], "v4/internal/discover", FunctionAuth.ShellJwt, HandleAsync);
+    /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
+    [Function(nameof(Discover))]
+    [FunctionAuth(FunctionAuth.ShellJwt)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v4/internal/discover")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await HandleAsync(request.HttpContext, cancellationToken)).AsAction();
+    }
 
     /// <summary>
     /// Always 200: <c>{"id","username","name"}</c>, or the 4-byte body <c>null</c> when nobody is found
     /// (gitlab-shell then greets "Anonymous"). A deploy key answers its creator, or <c>null</c> once gone.
     /// </summary>
-    public static async Task<Results<JsonHttpResult<DiscoverResponse>, ContentHttpResult>> HandleAsync(
-        HttpContext context, ActorResolver actors, CancellationToken cancellationToken)
+    private async Task<Results<JsonHttpResult<DiscoverResponse>, ContentHttpResult>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actors);
         var request = await RequestBinder.BindAsync(context, ShellJsonContext.Default.ShellActorRequest);
         var actor = await actors.ResolveAsync(new ActorQuery(request.KeyId, request.UserId, request.Identifier, request.Username), cancellationToken);
         if (actor.User is not { } user)

@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using InternalApi.Core.Shell;
 using InternalApi.Functions.Hosting;
@@ -6,16 +8,22 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace InternalApi.Functions.Functions.Shell;
 
 /// <summary><c>POST /api/v4/internal/personal_access_token</c> (spec §3.7): gitlab-shell's <c>personal_access_token</c>.</summary>
-public static class PersonalAccessTokens
+public sealed class PersonalAccessTokens(PersonalAccessTokenService service)
 {
-    /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("PersonalAccessTokens", ["POST"], "v4/internal/personal_access_token", FunctionAuth.ShellJwt, HandleAsync);
+    /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
+    [Function(nameof(PersonalAccessTokens))]
+    [FunctionAuth(FunctionAuth.ShellJwt)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v4/internal/personal_access_token")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await HandleAsync(request.HttpContext, cancellationToken)).AsAction();
+    }
 
     /// <summary>Always 200: the new token (shown once), or <c>{"success":false,"message":...}</c>.</summary>
-    public static async Task<Results<JsonHttpResult<PersonalAccessTokenResponse>, JsonHttpResult<ShellCommandFailure>>> HandleAsync(
-        HttpContext context, PersonalAccessTokenService service, CancellationToken cancellationToken)
+    private async Task<Results<JsonHttpResult<PersonalAccessTokenResponse>, JsonHttpResult<ShellCommandFailure>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(service);
         var request = await RequestBinder.BindAsync(context, ShellJsonContext.Default.PersonalAccessTokenParameters);
         var result = await service.CreateAsync(
             new PersonalAccessTokenRequest(new ShellActorQuery(request.KeyId, request.UserId), request.Name, request.Scopes, request.ExpiresAt),

@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Mvc;
 using InternalApi.Core.Shell;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,16 +10,22 @@ namespace InternalApi.Functions.Functions.Shell;
 /// <c>POST /api/v4/internal/two_factor_recovery_codes</c> (spec §3.6): gitlab-shell's
 /// <c>2fa_recovery_codes</c>. Only POST exists (the doc's heading says GET; GET answers 405).
 /// </summary>
-public static class TwoFactorRecoveryCodes
+public sealed class TwoFactorRecoveryCodes(RecoveryCodeService service)
 {
-    /// <summary>Declaration.</summary>
-    public static HttpFunction Function { get; } = new("TwoFactorRecoveryCodes", ["POST"], "v4/internal/two_factor_recovery_codes", FunctionAuth.ShellJwt, HandleAsync);
+    /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
+    [Function(nameof(TwoFactorRecoveryCodes))]
+    [FunctionAuth(FunctionAuth.ShellJwt)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v4/internal/two_factor_recovery_codes")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (await HandleAsync(request.HttpContext, cancellationToken)).AsAction();
+    }
 
     /// <summary>Always 200: fresh codes, or <c>{"success":false,"message":...}</c>.</summary>
-    public static async Task<Results<JsonHttpResult<RecoveryCodesResponse>, JsonHttpResult<ShellCommandFailure>>> HandleAsync(
-        HttpContext context, RecoveryCodeService service, CancellationToken cancellationToken)
+    private async Task<Results<JsonHttpResult<RecoveryCodesResponse>, JsonHttpResult<ShellCommandFailure>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(service);
         var request = await RequestBinder.BindAsync(context, ShellJsonContext.Default.ShellActorRequest);
         var result = await service.RegenerateAsync(new ShellActorQuery(request.KeyId, request.UserId), cancellationToken);
         return result.Success

@@ -1,12 +1,34 @@
 using System.Globalization;
 using System.Text.Json;
-using InternalApi.Core.Storage;
+using Azure.Storage.Queues;
 
-namespace InternalApi.Functions.Hosting;
+namespace InternalApi.Functions.LocalHost;
+
+/// <summary>What the local host reads from host.json besides the queue settings.</summary>
+public static class HostJson
+{
+    /// <summary><c>extensions.http.routePrefix</c>, <c>api</c> when absent (the host's default).</summary>
+    public static string RoutePrefix(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return "api";
+        }
+
+        using var doc = Parse(path);
+        return doc.RootElement.TryGetProperty("extensions", out var ext) && ext.TryGetProperty("http", out var http) &&
+               http.TryGetProperty("routePrefix", out var prefix) && prefix.ValueKind == JsonValueKind.String
+            ? prefix.GetString()!.Trim('/')
+            : "api";
+    }
+
+    internal static JsonDocument Parse(string path) =>
+        JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+}
 
 /// <summary>
-/// The host's queue-trigger settings (<c>extensions.queues</c> in host.json), which the standalone
-/// dispatcher obeys so that local runs behave like Azure. Configuration section <c>Queues</c> overrides
+/// The host's queue-trigger settings (<c>extensions.queues</c> in host.json), which the local host's
+/// listener obeys so that local runs behave like Azure. Configuration section <c>Queues</c> overrides
 /// host.json (tests use it for short polling intervals).
 /// </summary>
 public sealed class QueueProcessingOptions
@@ -32,7 +54,7 @@ public sealed class QueueProcessingOptions
     /// <summary>base64 (default) or none.</summary>
     public QueueMessageEncoding MessageEncoding { get; set; } = QueueMessageEncoding.Base64;
 
-    /// <summary>Whether standalone mode runs the dispatcher at all.</summary>
+    /// <summary>Whether the local host polls queues at all.</summary>
     public bool DispatcherEnabled { get; set; } = true;
 
     /// <summary>Applies <c>extensions.queues</c> from a host.json file, when present.</summary>
@@ -43,7 +65,7 @@ public sealed class QueueProcessingOptions
             return;
         }
 
-        using var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        using var doc = HostJson.Parse(path);
         if (!doc.RootElement.TryGetProperty("extensions", out var ext) || !ext.TryGetProperty("queues", out var q))
         {
             return;

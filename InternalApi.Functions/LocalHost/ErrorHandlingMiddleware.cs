@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 
-namespace InternalApi.Functions.Hosting;
+using InternalApi.Functions.Hosting;
+
+namespace InternalApi.Functions.LocalHost;
 
 /// <summary>
 /// The outermost middleware: every failure leaves as JSON, never as an HTML page or a stack trace.

@@ -3,10 +3,11 @@ using InternalApi.Core.Auth;
 namespace InternalApi.Functions.Hosting;
 
 /// <summary>
-/// Authenticates the calling component per function, after routing and before any parameter binding,
-/// so a request without valid credentials is answered 401 before anything is looked at (spec §3).
+/// The one place a function's declared <see cref="FunctionAuth"/> is enforced, before any parameter is
+/// bound: worker middleware calls it under the Functions host, the local host calls it too. Failures
+/// are GitLab's 401 bodies.
 /// </summary>
-public sealed partial class FunctionAuthMiddleware(RequestDelegate next, InternalAuthenticator authenticator, ILogger<FunctionAuthMiddleware> logger)
+public sealed partial class RequestAuthenticator(InternalAuthenticator authenticator, ILogger<RequestAuthenticator> logger)
 {
     /// <summary>Shell JWT header.</summary>
     public const string ShellHeader = "Gitlab-Shell-Api-Request";
@@ -17,27 +18,28 @@ public sealed partial class FunctionAuthMiddleware(RequestDelegate next, Interna
     /// <summary>KAS JWT header.</summary>
     public const string KasHeader = "Gitlab-Kas-Api-Request";
 
-    /// <summary>Checks the credential the matched function requires.</summary>
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>Throws the 401 <see cref="ApiErrorException"/> when the caller lacks the credential; a missing declaration fails closed.</summary>
+    public async Task AuthenticateAsync(HttpContext context, string functionName, FunctionAuth? kind)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var function = context.GetEndpoint()?.Metadata.GetMetadata<HttpFunction>();
-        switch (function?.Auth)
+        switch (kind)
         {
+            case FunctionAuth.Anonymous or FunctionAuth.Custom:
+                return;
+
             case FunctionAuth.ShellJwt:
                 {
-                    var legacy = await LegacySecretParameterAsync(context);
                     var result = await authenticator.AuthenticateShellAsync(
                         context.Request.Headers[ShellHeader].FirstOrDefault(),
                         context.Request.Headers[LegacySecretHeader].FirstOrDefault(),
-                        legacy);
+                        await LegacySecretParameterAsync(context));
                     if (!result.IsValid)
                     {
-                        Log.Rejected(logger, function.Name, result.Reason);
+                        Log.Rejected(logger, functionName, result.Reason);
                         throw ApiErrorException.WithMessage(StatusCodes.Status401Unauthorized, "401 Unauthorized");
                     }
 
-                    break;
+                    return;
                 }
 
             case FunctionAuth.KasJwt:
@@ -45,15 +47,17 @@ public sealed partial class FunctionAuthMiddleware(RequestDelegate next, Interna
                     var result = await authenticator.AuthenticateKasAsync(context.Request.Headers[KasHeader].FirstOrDefault());
                     if (!result.IsValid)
                     {
-                        Log.Rejected(logger, function.Name, result.Reason);
+                        Log.Rejected(logger, functionName, result.Reason);
                         throw ApiErrorException.WithMessage(StatusCodes.Status401Unauthorized, "KAS JWT authentication invalid");
                     }
 
-                    break;
+                    return;
                 }
-        }
 
-        await next(context);
+            default:
+                Log.Rejected(logger, functionName, "the function declares no [FunctionAuth]");
+                throw ApiErrorException.WithMessage(StatusCodes.Status401Unauthorized, "401 Unauthorized");
+        }
     }
 
     /// <summary>The <c>secret_token</c> parameter is read only when legacy mode could use it.</summary>

@@ -1,4 +1,4 @@
-namespace InternalApi.Functions.Hosting;
+namespace InternalApi.Functions.LocalHost;
 
 /// <summary>What happened to a message the standalone dispatcher handled.</summary>
 public enum QueueDispatchStatus

@@ -1,8 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace InternalApi.Core.Storage;
-
-internal sealed record TableNameBody(string TableName);
-
-[JsonSerializable(typeof(TableNameBody))]
-internal sealed partial class StorageJsonContext : JsonSerializerContext;

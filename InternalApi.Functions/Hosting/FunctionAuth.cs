@@ -1,0 +1,28 @@
+namespace InternalApi.Functions.Hosting;
+
+/// <summary>How a function's caller authenticates (spec §1.7).</summary>
+public enum FunctionAuth
+{
+    /// <summary>No authentication (liveness probe).</summary>
+    Anonymous,
+
+    /// <summary>Shell JWT in <c>Gitlab-Shell-Api-Request</c> (gitlab-shell, Gitaly).</summary>
+    ShellJwt,
+
+    /// <summary>KAS JWT in <c>Gitlab-Kas-Api-Request</c>.</summary>
+    KasJwt,
+
+    /// <summary>The function checks its own credential (the error tracking token).</summary>
+    Custom,
+}
+
+/// <summary>
+/// Declares, next to the trigger, how callers of an HTTP function authenticate. Every HTTP function
+/// carries one; a function without it is refused (fail closed) by both hosts.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class FunctionAuthAttribute(FunctionAuth kind) : Attribute
+{
+    /// <summary>The credential the caller must present.</summary>
+    public FunctionAuth Kind { get; } = kind;
+}

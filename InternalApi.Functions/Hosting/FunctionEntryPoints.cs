@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace InternalApi.Functions.Hosting;
+
+/// <summary>A function's method, found from the <c>entryPoint</c> that <c>functions.metadata</c> names.</summary>
+public sealed record FunctionEntryPoint(string EntryPoint, Type Type, MethodInfo Method, FunctionAuth? Auth);
+
+/// <summary>
+/// Resolves <c>Namespace.Class.Method</c> entry points (as the SDK writes them into <c>functions.metadata</c>
+/// and the worker reports them in <c>FunctionDefinition.EntryPoint</c>) to methods of this assembly, once.
+/// Both hosts use it, so the auth declared on a method is read the same way everywhere.
+/// </summary>
+public static class FunctionEntryPoints
+{
+    private static readonly ConcurrentDictionary<string, FunctionEntryPoint> Cache = new(StringComparer.Ordinal);
+
+    /// <summary>The entry point's method and auth declaration; throws when it names nothing here.</summary>
+    public static FunctionEntryPoint Resolve(string entryPoint, Assembly? assembly = null) =>
+        Cache.GetOrAdd(entryPoint, static (e, a) => Find(e, a ?? typeof(FunctionEntryPoints).Assembly), assembly);
+
+    private static FunctionEntryPoint Find(string entryPoint, Assembly assembly)
+    {
+        var dot = entryPoint.LastIndexOf('.');
+        var type = dot > 0 ? assembly.GetType(entryPoint[..dot], throwOnError: false) : null;
+        var method = type?.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+            .SingleOrDefault(m => m.Name == entryPoint[(dot + 1)..]);
+        if (type is null || method is null)
+        {
+            throw new InvalidOperationException($"Function entry point '{entryPoint}' names no public method in {assembly.GetName().Name}.");
+        }
+
+        return new FunctionEntryPoint(entryPoint, type, method, method.GetCustomAttribute<FunctionAuthAttribute>()?.Kind);
+    }
+}

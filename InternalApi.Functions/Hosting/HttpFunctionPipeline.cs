@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+
+namespace InternalApi.Functions.Hosting;
+
+/// <summary>
+/// What every HTTP function invocation goes through, under either host: authentication first, then the
+/// function, with every failure turned into JSON — request errors (<see cref="ApiErrorException"/>, Kestrel's
+/// bad-request/too-large) keep their status, anything else is a logged 500 without internals.
+/// </summary>
+public sealed partial class HttpFunctionPipeline(RequestAuthenticator authenticator, ILogger<HttpFunctionPipeline> logger)
+{
+    /// <summary>Authenticates, invokes and maps failures; the answer is always an action result to execute.</summary>
+    public async Task<IActionResult?> RunAsync(HttpContext context, FunctionEntryPoint function, Func<Task<IActionResult?>> invoke)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(invoke);
+        try
+        {
+            await authenticator.AuthenticateAsync(context, function.Method.DeclaringType?.Name ?? function.EntryPoint, function.Auth);
+            return await invoke();
+        }
+        catch (ApiErrorException ex)
+        {
+            return Json(ex.Status, ex.Body);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? Json(ex.StatusCode, new JsonObject { ["message"] = "413 Request Entity Too Large" })
+                : Json(ex.StatusCode, new JsonObject { ["message"] = "400 Bad request" });
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away; there is nobody to answer.
+            return null;
+        }
+        catch (Exception ex)
+        {
+            Log.Unhandled(logger, ex, function.EntryPoint);
+            return Json(StatusCodes.Status500InternalServerError, new JsonObject { ["message"] = "500 Internal Server Error" });
+        }
+    }
+
+    /// <summary>A JSON body with a status (written directly: no MVC services are needed to execute it).</summary>
+    public static IActionResult Json(int status, JsonObject body) => new JsonBodyResult(status, body.ToJsonString());
+
+    private sealed class JsonBodyResult(int status, string body) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            var response = context.HttpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = "application/json";
+            return response.WriteAsync(body, context.HttpContext.RequestAborted);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled exception in {Function}")]
+        public static partial void Unhandled(ILogger logger, Exception exception, string function);
+    }
+}

@@ -1,0 +1,94 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
+
+namespace InternalApi.Functions.Hosting;
+
+/// <summary>
+/// The storage account, as the Functions host names it: the <c>AzureWebJobsStorage</c> connection. Its value
+/// is a connection string (Azurite, account keys), or its identity-based form: <c>__accountName</c>, or
+/// <c>__tableServiceUri</c> and <c>__queueServiceUri</c>, with <c>__clientId</c> for a user-assigned managed
+/// identity. Queue triggers and the app's own tables and queues use the same account.
+/// </summary>
+public static class StorageConnection
+{
+    /// <summary>The connection setting every trigger names (<c>Connection = StorageConnection.Name</c>).</summary>
+    public const string Name = "AzureWebJobsStorage";
+
+    /// <summary>
+    /// A second <see cref="QueueServiceClient"/> (from <c>IAzureClientFactory</c>) that leaves message text as it
+    /// is: the local host's listener decodes base64 itself, so an undecodable message fails like a binding
+    /// failure in the host (retried, then poisoned unchanged) instead of failing the whole receive.
+    /// </summary>
+    public const string RawQueues = "RawQueues";
+
+    /// <summary>Registers <see cref="TableServiceClient"/> and <see cref="QueueServiceClient"/> (base64 messages, as the queue trigger expects).</summary>
+    public static IServiceCollection AddInternalApiStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(Name);
+        services.AddSingleton<StorageCallCounter>();
+        services.AddAzureClients(clients =>
+        {
+            if (!string.IsNullOrWhiteSpace(section.Value))
+            {
+                clients.AddTableServiceClient(section.Value);
+                clients.AddQueueServiceClient(section.Value).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.Base64);
+                clients.AddQueueServiceClient(section.Value).WithName(RawQueues).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.None);
+            }
+            else
+            {
+                var (tables, queues) = ServiceUris(section);
+                TokenCredential credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
+                {
+                    ManagedIdentityClientId = section["clientId"] ?? configuration["AZURE_CLIENT_ID"],
+                });
+                clients.AddTableServiceClient(tables).WithCredential(credential);
+                clients.AddQueueServiceClient(queues).WithCredential(credential).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.Base64);
+                clients.AddQueueServiceClient(queues).WithName(RawQueues).WithCredential(credential).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.None);
+            }
+
+            clients.ConfigureDefaults((ClientOptions o, IServiceProvider sp) =>
+            {
+                // Storage answers in milliseconds; a request that hangs should fail while the caller still waits.
+                o.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+                o.Retry.MaxRetries = 3;
+                o.Retry.Delay = TimeSpan.FromMilliseconds(100);
+                o.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+                o.AddPolicy(sp.GetRequiredService<StorageCallCounter>(), HttpPipelinePosition.PerRetry);
+            });
+        });
+        return services;
+    }
+
+    private static (Uri Tables, Uri Queues) ServiceUris(IConfigurationSection section)
+    {
+        var account = section["accountName"];
+        var tables = Uri(section["tableServiceUri"]) ?? (account is null ? null : new Uri($"https://{account}.table.core.windows.net"));
+        var queues = Uri(section["queueServiceUri"]) ?? (account is null ? null : new Uri($"https://{account}.queue.core.windows.net"));
+        return tables is not null && queues is not null
+            ? (tables, queues)
+            : throw new InvalidOperationException(
+                $"No storage configured: set {Name} to a connection string, or {Name}__accountName (or {Name}__tableServiceUri and {Name}__queueServiceUri) for a managed identity.");
+    }
+
+    private static Uri? Uri(string? value) => string.IsNullOrWhiteSpace(value) ? null : new Uri(value);
+}
+
+/// <summary>
+/// Counts storage requests as they leave (every retry too), so that benchmarks report calls per request
+/// from the pipeline itself rather than from hand-kept tallies.
+/// </summary>
+public sealed class StorageCallCounter : HttpPipelineSynchronousPolicy
+{
+    private long _count;
+
+    /// <summary>Requests sent since start.</summary>
+    public long Count => Interlocked.Read(ref _count);
+
+    /// <inheritdoc/>
+    public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
+}

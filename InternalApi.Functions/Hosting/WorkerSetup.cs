@@ -1,0 +1,19 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+
+namespace InternalApi.Functions.Hosting;
+
+/// <summary>The isolated worker's setup: Program's builder, and the tests that build it without a host.</summary>
+public static class WorkerSetup
+{
+    /// <summary>Registers the app's services and the HTTP middleware on the worker builder.</summary>
+    public static FunctionsApplicationBuilder UseInternalApi(this FunctionsApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
+        builder.Services.AddInternalApi(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
+            kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>()?.MaxRequestBodyBytes ?? new HttpOptions().MaxRequestBodyBytes);
+        builder.UseMiddleware<WorkerHttpMiddleware>();
+        return builder;
+    }
+}

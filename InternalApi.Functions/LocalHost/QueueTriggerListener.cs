@@ -1,0 +1,200 @@
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Options;
+
+namespace InternalApi.Functions.LocalHost;
+
+/// <summary>
+/// The local host's stand-in for the Functions host's queue trigger, with its semantics: batches of
+/// <c>batchSize</c>; a message stays leased (its visibility renewed) while its function runs; a failed
+/// message is released with <c>visibilityTimeout</c>, and moved unchanged to <c>&lt;queue&gt;-poison</c> once it
+/// has been dequeued <c>maxDequeueCount</c> times; back-off up to <c>maxPollingInterval</c> while a queue is
+/// empty. It polls the queue triggers <c>functions.metadata</c> lists and nothing else, and never runs
+/// under the Functions host.
+/// </summary>
+public sealed partial class QueueTriggerListener(
+    LocalFunctions functions,
+    IAzureClientFactory<QueueServiceClient> clients,
+    QueueDispatchMonitor monitor,
+    IOptions<QueueProcessingOptions> options,
+    TimeProvider time,
+    ILogger<QueueTriggerListener> logger) : BackgroundService
+{
+    private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly QueueServiceClient _queues = clients.CreateClient(Hosting.StorageConnection.RawQueues);
+
+    /// <inheritdoc/>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.DispatcherEnabled
+            ? Task.WhenAll(functions.Queue.Select(f => Task.Run(() => PollAsync(f, stoppingToken), stoppingToken)))
+            : Task.CompletedTask;
+
+    private async Task PollAsync(LocalFunction function, CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var queue = _queues.GetQueueClient(function.QueueName);
+        var delay = MinPollingInterval;
+        var ready = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!ready)
+                {
+                    await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                    ready = true;
+                }
+
+                QueueMessage[] messages = await queue.ReceiveMessagesAsync(settings.BatchSize, settings.LeaseDuration, stoppingToken);
+                if (messages.Length > 0)
+                {
+                    await Task.WhenAll(messages.Select(m => ProcessAsync(function, queue, m, settings, stoppingToken)));
+                    delay = MinPollingInterval;
+                    continue;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Math.Max(settings.MaxPollingInterval.Ticks, MinPollingInterval.Ticks)));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or AggregateException)
+            {
+                Log.PollFailed(logger, ex, function.QueueName);
+                delay = settings.MaxPollingInterval > MinPollingInterval ? settings.MaxPollingInterval : MinPollingInterval;
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ProcessAsync(LocalFunction function, QueueClient queue, QueueMessage message, QueueProcessingOptions settings, CancellationToken stoppingToken)
+    {
+        var lease = new Lease(message.PopReceipt);
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewal = RenewAsync(queue, message.MessageId, lease, settings.LeaseDuration, renewing.Token);
+        var succeeded = false;
+        try
+        {
+            await function.InvokeQueueAsync(Decode(message, settings), stoppingToken);
+            succeeded = true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the lease expires and the message is delivered again.
+            return;
+        }
+        catch (Exception ex)
+        {
+            Log.Failed(logger, ex, function.Name, message.MessageId, message.DequeueCount);
+        }
+        finally
+        {
+            await renewing.CancelAsync();
+            await renewal;
+        }
+
+        try
+        {
+            if (succeeded)
+            {
+                await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, CancellationToken.None);
+                monitor.Publish(new(function.Name, function.QueueName, message.MessageId, message.DequeueCount, QueueDispatchStatus.Succeeded));
+                return;
+            }
+
+            if (message.DequeueCount >= settings.MaxDequeueCount)
+            {
+                var poison = _queues.GetQueueClient(function.QueueName + "-poison");
+                await poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+                // The text is copied unchanged so that a replay puts back exactly what failed.
+                await poison.SendMessageAsync(message.Body.ToString(), cancellationToken: CancellationToken.None);
+                await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, CancellationToken.None);
+                Log.Poisoned(logger, function.Name, message.MessageId, message.DequeueCount, poison.Name);
+                monitor.Publish(new(function.Name, function.QueueName, message.MessageId, message.DequeueCount, QueueDispatchStatus.Poisoned));
+                return;
+            }
+
+            await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
+            monitor.Publish(new(function.Name, function.QueueName, message.MessageId, message.DequeueCount, QueueDispatchStatus.Released));
+        }
+        catch (RequestFailedException ex)
+        {
+            // Lost the lease (receipt superseded or message gone): another attempt will follow.
+            Log.SettleFailed(logger, ex, function.Name, message.MessageId);
+        }
+    }
+
+    /// <summary>
+    /// The message as the trigger binds it: with base64 encoding (the default) the body is the decoded text;
+    /// text that is not base64 fails binding, as it does in the host, and so is retried and then poisoned.
+    /// </summary>
+    private static QueueMessage Decode(QueueMessage raw, QueueProcessingOptions settings)
+    {
+        var body = raw.Body;
+        if (settings.MessageEncoding == QueueMessageEncoding.Base64)
+        {
+            var text = raw.Body?.ToString() ?? "";
+            var buffer = new byte[text.Length];
+            body = Convert.TryFromBase64String(text, buffer, out var written)
+                ? BinaryData.FromBytes(buffer.AsMemory(0, written))
+                : throw new InvalidDataException($"Message {raw.MessageId} is not valid base64, as the queue trigger expects.");
+        }
+
+        return QueuesModelFactory.QueueMessage(raw.MessageId, raw.PopReceipt, body, raw.DequeueCount, raw.NextVisibleOn, raw.InsertedOn, raw.ExpiresOn);
+    }
+
+    /// <summary>Keeps a running message invisible, as the host does, renewing at half the lease.</summary>
+    private async Task RenewAsync(QueueClient queue, string messageId, Lease lease, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var every = TimeSpan.FromTicks(Math.Max(duration.Ticks / 2, TimeSpan.FromSeconds(1).Ticks));
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, time, cancellationToken);
+                var receipt = await queue.UpdateMessageAsync(messageId, lease.PopReceipt, visibilityTimeout: duration, cancellationToken: cancellationToken);
+                lease.PopReceipt = receipt.Value.PopReceipt;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The function finished.
+        }
+        catch (RequestFailedException ex)
+        {
+            Log.SettleFailed(logger, ex, queue.Name, messageId);
+        }
+    }
+
+    private sealed class Lease(string popReceipt)
+    {
+        public string PopReceipt { get; set; } = popReceipt;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "Queue function {Function} failed on message {MessageId} (attempt {DequeueCount})")]
+        public static partial void Failed(ILogger logger, Exception exception, string function, string messageId, long dequeueCount);
+
+        [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "Polling queue {Queue} failed; backing off")]
+        public static partial void PollFailed(ILogger logger, Exception exception, string queue);
+
+        [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Queue function {Function} gave up on message {MessageId} after {DequeueCount} attempts; moved to {PoisonQueue}")]
+        public static partial void Poisoned(ILogger logger, string function, string messageId, long dequeueCount, string poisonQueue);
+
+        [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Queue function {Function} could not settle message {MessageId}")]
+        public static partial void SettleFailed(ILogger logger, Exception exception, string function, string messageId);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using InternalApi.Functions.Functions;
+using InternalApi.Functions.Hosting;
+using InternalApi.Functions.LocalHost;
+using InternalApi.Tests.Infrastructure;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace InternalApi.Tests.Hosting;
+
+/// <summary>The local host serves exactly what the build's functions.metadata declares, with the host's queue semantics.</summary>
+[Collection(AppCollection.Name)]
+public sealed class LocalHostTests(AppFixture fixture)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
+    private QueueServiceClient Queues => fixture.App.Services.GetRequiredService<QueueServiceClient>();
+
+    private QueueDispatchMonitor Monitor => fixture.App.Services.GetRequiredService<QueueDispatchMonitor>();
+
+    private static IReadOnlyList<FunctionMetadata> BuildMetadata() => FunctionMetadata.Load(Path.Combine(AppContext.BaseDirectory, "functions.metadata"));
+
+    [Fact]
+    public void The_Build_Metadata_Lists_Every_Function_With_Its_Route_Or_Queue()
+    {
+        var metadata = BuildMetadata();
+        var http = metadata.Where(m => m.IsHttp).ToDictionary(m => m.Name, m => (m.Trigger!.Route, string.Join(",", m.Trigger.Methods ?? [])));
+        Assert.Equal(new Dictionary<string, (string?, string)>
+        {
+            ["Health"] = ("health", "get"),
+            ["Check"] = ("v4/internal/check", "get"),
+            ["Allowed"] = ("v4/internal/allowed", "post"),
+            ["LfsAuthenticate"] = ("v4/internal/lfs_authenticate", "post"),
+            ["AuthorizedKeys"] = ("v4/internal/authorized_keys", "get"),
+            ["Discover"] = ("v4/internal/discover", "get"),
+            ["TwoFactorRecoveryCodes"] = ("v4/internal/two_factor_recovery_codes", "post"),
+            ["PersonalAccessTokens"] = ("v4/internal/personal_access_token", "post"),
+            ["PreReceive"] = ("v4/internal/pre_receive", "post"),
+            ["PostReceiveHook"] = ("v4/internal/post_receive", "post"),
+            ["ErrorTrackingAllowed"] = ("v4/internal/error_tracking/allowed", "post"),
+            ["KubernetesUsageMetrics"] = ("v4/internal/kubernetes/usage_metrics", "post"),
+        }, http);
+        var queues = metadata.Where(m => m.IsQueue).ToDictionary(m => m.Name, m => (m.Trigger!.QueueName, m.Trigger.Connection));
+        Assert.Equal(new Dictionary<string, (string?, string?)>
+        {
+            ["Ping"] = ("ping", StorageConnection.Name),
+            ["PostReceive"] = ("post-receive", StorageConnection.Name),
+            ["UsageMetrics"] = ("usage-metrics", StorageConnection.Name),
+        }, queues);
+    }
+
+    [Fact]
+    public async Task Every_Http_Function_In_The_Metadata_Is_Served_With_Its_Declared_Auth()
+    {
+        foreach (var function in BuildMetadata().Where(m => m.IsHttp))
+        {
+            var trigger = function.Trigger!;
+            using var request = new HttpRequestMessage(new HttpMethod(trigger.Methods![0].ToUpperInvariant()), "/api/" + trigger.Route);
+            using var response = await fixture.App.Client.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            var auth = FunctionEntryPoints.Resolve(function.EntryPoint).Auth;
+            switch (auth)
+            {
+                case FunctionAuth.Anonymous:
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    break;
+                case FunctionAuth.KasJwt:
+                    Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+                    Assert.Equal("""{"message":"KAS JWT authentication invalid"}""", body);
+                    break;
+                default:
+                    // Shell JWT, or the error tracking token (checked by the function itself).
+                    Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+                    Assert.Equal("""{"message":"401 Unauthorized"}""", body);
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_Queue_Trigger_In_The_Metadata_Is_Polled()
+    {
+        var served = fixture.App.Services.GetRequiredService<LocalFunctions>().Queue.Select(f => f.QueueName).Order(StringComparer.Ordinal);
+        Assert.Equal(BuildMetadata().Where(m => m.IsQueue).Select(m => m.Trigger!.QueueName!).Order(StringComparer.Ordinal), served);
+    }
+
+    [Fact]
+    public void A_Function_Without_An_Auth_Declaration_Is_Refused_At_Start()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            new LocalFunctions([TestFunctions.UndeclaredMetadata], fixture.App.Services.GetRequiredService<IServiceScopeFactory>()));
+        Assert.Contains("FunctionAuth", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_Worker_Builder_Builds_And_Activates_Every_Function_Class_Without_A_Host()
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [StorageConnection.Name] = fixture.Azurite.ConnectionString,
+            ["Shell:Secret"] = "0123456789abcdef",
+            ["Kas:Secret"] = Convert.ToBase64String(new byte[32]),
+        });
+        builder.ConfigureFunctionsWebApplication();
+        builder.UseInternalApi();
+        using var host = builder.Build();
+        await using var scope = host.Services.CreateAsyncScope();
+        foreach (var function in BuildMetadata())
+        {
+            var entryPoint = FunctionEntryPoints.Resolve(function.EntryPoint);
+            Assert.NotNull(ActivatorUtilities.CreateInstance(scope.ServiceProvider, entryPoint.Type));
+            if (function.IsHttp)
+            {
+                Assert.NotNull(entryPoint.Auth);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_Listener_Runs_A_Queued_Message_And_Deletes_It()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var sent = await Queues.SendMessageAsync(Ping.QueueName, BinaryData.FromString($$"""{"id":"{{id}}"}"""));
+
+        var outcome = await Monitor.WaitForAsync(o => o.MessageId == sent.MessageId, Wait);
+        Assert.Equal(QueueDispatchStatus.Succeeded, outcome.Status);
+        Assert.Equal(1, outcome.DequeueCount);
+        Assert.DoesNotContain(await Queues.PeekMessagesAsync(Ping.QueueName, 32), m => m.MessageId == sent.MessageId);
+        Assert.Empty(fixture.App.Logs.Problems(sent.MessageId));
+    }
+
+    [Fact]
+    public async Task A_Message_That_Always_Fails_Ends_In_The_Poison_Queue_After_MaxDequeueCount()
+    {
+        var text = "not a ping " + Guid.NewGuid().ToString("N");
+        var sent = await Queues.SendMessageAsync(Ping.QueueName, BinaryData.FromString(text));
+
+        var outcome = await Monitor.WaitForAsync(o => o.MessageId == sent.MessageId && o.Status == QueueDispatchStatus.Poisoned, Wait);
+        Assert.Equal(5, outcome.DequeueCount);
+        for (var attempt = 1; attempt < 5; attempt++)
+        {
+            var released = await Monitor.WaitForAsync(o => o.MessageId == sent.MessageId && o.DequeueCount == attempt, Wait);
+            Assert.Equal(QueueDispatchStatus.Released, released.Status);
+        }
+
+        var poisoned = await Queues.PeekMessagesAsync("ping-poison", 32);
+        Assert.Contains(poisoned, m => m.Body?.ToString() == text);
+        Assert.DoesNotContain(await Queues.PeekMessagesAsync(Ping.QueueName, 32), m => m.MessageId == sent.MessageId);
+        Assert.Contains(fixture.App.Logs.Entries, e => e.EventId.Id == 2000 && e.Exception is InvalidDataException);
+    }
+
+    [Fact]
+    public async Task Unknown_Routes_And_Wrong_Methods_Answer_GitLab_Json()
+    {
+        using var missing = await fixture.App.Client.GetAsync("/api/v4/internal/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("""{"error":"404 Not Found"}""", await missing.Content.ReadAsStringAsync());
+        using var wrong = await fixture.App.Client.GetAsync("/api/v4/internal/allowed");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrong.StatusCode);
+        Assert.Equal("""{"error":"405 Not Allowed"}""", await wrong.Content.ReadAsStringAsync());
+    }
+}
