@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Local development entry point (everything listens on 127.0.0.1 only).
-#   ./run.sh                  Azurite (persistent, .azurite/) + the app standalone on http://127.0.0.1:7071;
+#   ./run.sh                  Azurite (persistent, .azurite/) + the app on http://127.0.0.1:7071: under Core Tools
+#                             (`func start`) when func is on PATH, else under the local host (the stand-in for it);
 #                             loads data/demo.json when the store is empty. Ctrl-C stops what it started.
+#   ./run.sh local            the same, always under the local host
 #   ./run.sh token shell|kas  print a fresh JWT for curl (Gitlab-Shell-Api-Request / Gitlab-Kas-Api-Request)
 #   ./run.sh import FILE      validate and import a data file into the running Azurite
 #   ./run.sh queues list|peek QUEUE|replay QUEUE-poison      inspect queues, replay poison messages
@@ -28,9 +30,11 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ensure_secrets
 export GitLab__ErrorTrackingAccessToken="${GitLab__ErrorTrackingAccessToken:-$(cat .gitlab_error_tracking_token)}"
 
+MODE=auto
 case "${1:-}" in
   "" | serve) ;;
-  -h | --help | help) sed -n '2,10p' "$0"; exit 0 ;;
+  local) MODE=local ;;
+  -h | --help | help) sed -n '2,12p' "$0"; exit 0 ;;
   token)
     [ -f "$APP_DLL" ] || build_app
     exec dotnet "$APP_DLL" token "${2:-shell}"
@@ -70,7 +74,25 @@ if [ -f data/demo.json ]; then
   dotnet "$APP_DLL" import data/demo.json --if-empty || log "demo data not imported (see above)"
 fi
 
-log "InternalApi on http://127.0.0.1:7071/api (Ctrl-C to stop)"
-dotnet "$APP_DLL" &
+if [ "$MODE" = auto ] && command -v func >/dev/null 2>&1; then
+  # Core Tools reads local.settings.json from the project folder; generate it pointing at this Azurite and
+  # at the secrets in the repo root (never committed: .gitignore).
+  python3 - "$REPO_ROOT" <<'PY'
+import json, os, sys
+root = sys.argv[1]
+settings = json.load(open(os.path.join(root, "local.settings.json.example")))
+values = settings["Values"]
+values["AzureWebJobsStorage"] = os.environ["AzureWebJobsStorage"]
+values["Shell__SecretFile"] = os.path.join(root, ".gitlab_shell_secret")
+values["Kas__SecretFile"] = os.path.join(root, ".gitlab_kas_secret")
+values["GitLab__ErrorTrackingAccessToken"] = os.environ.get("GitLab__ErrorTrackingAccessToken", "")
+json.dump(settings, open(os.path.join(root, "InternalApi.Functions", "local.settings.json"), "w"), indent=2)
+PY
+  log "InternalApi under Core Tools on http://127.0.0.1:7071/api (Ctrl-C to stop)"
+  (cd InternalApi.Functions && func start --port 7071) &
+else
+  log "InternalApi under the local host on http://127.0.0.1:7071/api (Ctrl-C to stop)"
+  dotnet "$APP_DLL" &
+fi
 pids+=($!)
 wait "${pids[-1]}"
