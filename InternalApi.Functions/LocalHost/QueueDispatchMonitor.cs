@@ -1,6 +1,6 @@
 namespace InternalApi.Functions.LocalHost;
 
-/// <summary>What happened to a message the standalone dispatcher handled.</summary>
+/// <summary>What happened to a message the local host's queue listener handled.</summary>
 public enum QueueDispatchStatus
 {
     /// <summary>The function succeeded and the message was deleted.</summary>

@@ -131,9 +131,12 @@ public sealed class RequestHandlingTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task Invocation_Routes_Do_Not_Exist_In_Standalone_Mode()
+    public async Task Queue_Functions_Have_No_Http_Route()
     {
-        using var response = await fixture.App.Client.PostAsync("/Ping", new StringContent("""{"Data":{"message":"{}"}}""", Encoding.UTF8, "application/json"));
+        // Only HTTP triggers are served over HTTP: a queue function's name is no route.
+        using var response = await fixture.App.Client.PostAsync("/Ping", new StringContent("""{"id":"x"}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var prefixed = await fixture.App.Client.PostAsync("/api/Ping", new StringContent("""{"id":"x"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, prefixed.StatusCode);
     }
 }

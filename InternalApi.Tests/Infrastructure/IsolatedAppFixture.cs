@@ -1,7 +1,7 @@
 namespace InternalApi.Tests.Infrastructure;
 
 /// <summary>
-/// Base for an area's own collection fixture: one Azurite and one standalone app (with its queue
+/// Base for an area's own collection fixture: one Azurite and one local host (with its queue
 /// dispatcher) shared by that collection only, so areas never see each other's data or messages.
 /// <code>
 /// public sealed class GitFixture : IsolatedAppFixture;

@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Tests.Receive;
 
-/// <summary>A standalone app with its dispatcher, and one under a simulated Functions host, on one Azurite.</summary>
+/// <summary>The local host with its queue listener, on an Azurite of its own.</summary>
 public sealed class ReceiveWorkerFixture : IsolatedAppFixture
 {
 }
