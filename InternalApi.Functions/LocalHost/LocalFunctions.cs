@@ -13,6 +13,8 @@ namespace InternalApi.Functions.LocalHost;
 public sealed class LocalFunction
 {
     private readonly ParameterInfo[] _parameters;
+    private readonly ObjectFactory? _activate;
+    private readonly PropertyInfo? _taskResult;
 
     internal LocalFunction(FunctionMetadata metadata, FunctionEntryPoint entryPoint, IServiceScopeFactory scopes)
     {
@@ -20,6 +22,11 @@ public sealed class LocalFunction
         EntryPoint = entryPoint;
         Scopes = scopes;
         _parameters = entryPoint.Method.GetParameters();
+        // Built once: activation resolves the constructor's services from the invocation's scope each time.
+        _activate = entryPoint.Method.IsStatic ? null : ActivatorUtilities.CreateFactory(entryPoint.Type, Type.EmptyTypes);
+        _taskResult = entryPoint.Method.ReturnType.IsGenericType && typeof(Task).IsAssignableFrom(entryPoint.Method.ReturnType)
+            ? entryPoint.Method.ReturnType.GetProperty(nameof(Task<object>.Result))
+            : null;
         foreach (var parameter in _parameters)
         {
             if (!CanBind(parameter))
@@ -74,7 +81,7 @@ public sealed class LocalFunction
 
     private async Task<object?> CallAsync(IServiceProvider services, Func<ParameterInfo, object?> bind)
     {
-        var instance = EntryPoint.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, EntryPoint.Type);
+        var instance = _activate?.Invoke(services, null);
         try
         {
             var returned = EntryPoint.Method.Invoke(instance, _parameters.Select(bind).ToArray());
@@ -82,7 +89,7 @@ public sealed class LocalFunction
             {
                 case Task task:
                     await task;
-                    return task.GetType().IsGenericType ? task.GetType().GetProperty(nameof(Task<object>.Result))!.GetValue(task) : null;
+                    return _taskResult?.GetValue(task);
                 default:
                     return returned;
             }
