@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using InternalApi.Core.Access;
@@ -26,6 +27,7 @@ public sealed partial class PostReceiveService(
     ReferenceCounter counter,
     RepositoryResolver repositories,
     ActorResolver actors,
+    MergeRequestStore mergeRequests,
     QueueServiceClient queues,
     IOptions<GitLabOptions> gitlab,
     TimeProvider time,
@@ -33,6 +35,9 @@ public sealed partial class PostReceiveService(
 {
     /// <summary>The queue the worker reads.</summary>
     public const string QueueName = "post-receive";
+
+    /// <summary>GitLab's limit of branches per push for merge-request push options.</summary>
+    public const int MaxMergeRequestBranches = 10;
 
     /// <summary>Raw job size per message; the queue takes 64 KiB of base64 text (48 KiB raw).</summary>
     private const int MaxJobBytes = 40 * 1024;
@@ -107,16 +112,30 @@ public sealed partial class PostReceiveService(
 
     private async Task<IReadOnlyList<PostReceiveMessage>> BuildMessagesAsync(string? glRepository, string? identifier, string changes, IReadOnlyList<string> pushOptions, CancellationToken cancellationToken)
     {
-        var options = gitlab.Value;
         var target = await repositories.ResolveAsync(null, glRepository, cancellationToken);
+        var actor = await actors.ResolveAsync(new ActorQuery(Identifier: identifier), cancellationToken);
+        var refChanges = RefChange.Parse(changes).Changes;
         var alerts = new List<PostReceiveMessage>();
         var basic = new List<PostReceiveMessage>();
 
-        // Alerts are each put in front, so the final order is broadcast, then push-option warnings.
+        // GitLab runs the merge-request push-option handler before it builds the links, so a merge request
+        // created here is already the one the link points to.
+        var openMergeRequests = new Dictionary<string, MergeRequest>(StringComparer.Ordinal);
+        string? pushOptionError = null;
         var mrOptions = pushOptions.Where(o => o.StartsWith("merge_request.", StringComparison.Ordinal)).ToList();
         if (mrOptions.Count > 0 && target.Type != RepositoryType.Project)
         {
-            alerts.Insert(0, new($"WARNINGS:\nError encountered with push options {string.Join(' ', mrOptions.Select(o => $"'{o}'"))}: Push options are only supported for projects", "alert"));
+            pushOptionError = "Push options are only supported for projects";
+        }
+        else if (target is { Type: RepositoryType.Project, Project: { } mrProject } && PushOptions.Parse(pushOptions) is { CreateMergeRequest: true } parsed)
+        {
+            pushOptionError = await CreateMergeRequestsAsync(mrProject, actor, refChanges, parsed, openMergeRequests, cancellationToken);
+        }
+
+        // Alerts are each put in front, so the final order is broadcast, then push-option warnings.
+        if (pushOptionError is not null)
+        {
+            alerts.Insert(0, new($"WARNINGS:\nError encountered with push options {string.Join(' ', pushOptions.Select(o => $"'{o}'"))}: {pushOptionError}", "alert"));
         }
 
         if (await BroadcastAsync(target.Project, cancellationToken) is { } banner)
@@ -126,14 +145,17 @@ public sealed partial class PostReceiveService(
 
         if (target is { Type: RepositoryType.Project, Project: { } project } && project.PrintMergeRequestLink && project.MergeRequestsEnabled && !project.IsEmpty)
         {
-            foreach (var change in RefChange.Parse(changes).Changes.Where(c => c.IsBranch && !c.IsDelete && c.Name != project.DefaultBranch))
+            var branches = refChanges.Where(c => c.IsBranch && !c.IsDelete && c.Name != project.DefaultBranch).Select(c => c.Name).ToList();
+            await AddOpenMergeRequestsAsync(project, branches, openMergeRequests, cancellationToken);
+            var projectUrl = $"{gitlab.Value.ExternalUrl.ToString().TrimEnd('/')}/{project.FullPath}";
+            foreach (var branch in branches)
             {
-                var url = $"{options.ExternalUrl.ToString().TrimEnd('/')}/{project.FullPath}/-/merge_requests/new?merge_request%5Bsource_branch%5D={Uri.EscapeDataString(change.Name)}";
-                basic.Add(new($"To create a merge request for {change.Name}, visit:\n  {url}", "basic"));
+                basic.Add(openMergeRequests.TryGetValue(branch, out var mergeRequest)
+                    ? new($"View merge request for {branch}:\n  {projectUrl}/-/merge_requests/{mergeRequest.Iid.ToString(CultureInfo.InvariantCulture)}", "basic")
+                    : new($"To create a merge request for {branch}, visit:\n  {projectUrl}/-/merge_requests/new?merge_request%5Bsource_branch%5D={Uri.EscapeDataString(branch)}", "basic"));
             }
         }
 
-        var actor = await actors.ResolveAsync(new ActorQuery(Identifier: identifier), cancellationToken);
         if (actor.User is { } user && target.GlRepository is { } repository)
         {
             foreach (var key in new[] { GitLabStore.MovedMessageKey(user.Id, repository), GitLabStore.CreatedMessageKey(user.Id, repository) })
@@ -148,6 +170,70 @@ public sealed partial class PostReceiveService(
         return [.. alerts.Where(m => m.Message.Length > 0), .. basic];
     }
 
+    /// <summary>
+    /// GitLab's push-option handler, for <c>merge_request.create</c>: a merge request per pushed branch (not a
+    /// tag, deletion, the default or the target branch) that has no open one yet. Runs after the job is
+    /// enqueued, so it must not fail the request: a storage error for a branch is logged and that branch keeps
+    /// the generic link; a retried <c>post_receive</c> finds the open merge request and creates none.
+    /// Answers the handler's error, if any, for the push-option warning.
+    /// </summary>
+    private async Task<string?> CreateMergeRequestsAsync(Project project, Actor actor, IReadOnlyList<RefChange> changes, PushOptions options, Dictionary<string, MergeRequest> open, CancellationToken cancellationToken)
+    {
+        // Only a user push has an author: a deploy key (or an unknown identifier) creates nothing and keeps the
+        // generic link.
+        var targetBranch = options.Target is { Length: > 0 } t ? t : project.DefaultBranch;
+        if (!project.MergeRequestsEnabled || actor is not { Kind: ActorKind.User, User: { } author } || targetBranch is null)
+        {
+            return null;
+        }
+
+        var branches = changes.Where(c => c.IsBranch && !c.IsDelete && c.Name != project.DefaultBranch).Select(c => c.Name).Distinct(StringComparer.Ordinal).ToList();
+        if (branches.Count > MaxMergeRequestBranches)
+        {
+            // GitLab refuses the whole push's options rather than creating a first few.
+            return $"Too many branches pushed ({branches.Count.ToString(CultureInfo.InvariantCulture)} were pushed, limit is {MaxMergeRequestBranches.ToString(CultureInfo.InvariantCulture)})";
+        }
+
+        // The source branch cannot be its own target.
+        foreach (var branch in branches.Where(b => b != targetBranch))
+        {
+            // The option's literal "\n" stands for a line break, as in GitLab.
+            var request = new NewMergeRequest(project.Id, branch, targetBranch, options.Title is { Length: > 0 } title ? title : branch, options.Description?.Replace("\\n", "\n", StringComparison.Ordinal), author.Id);
+            try
+            {
+                var (mergeRequest, created) = await mergeRequests.OpenAsync(request, cancellationToken);
+                open[branch] = mergeRequest;
+                if (created)
+                {
+                    Log.MergeRequestCreated(logger, project.Id, mergeRequest.Iid, branch);
+                }
+            }
+            catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException)
+            {
+                Log.MergeRequestFailed(logger, ex, project.Id, branch);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Adds the open merge requests of branches not looked at yet; on a storage error they keep the generic link.</summary>
+    private async Task AddOpenMergeRequestsAsync(Project project, IReadOnlyList<string> branches, Dictionary<string, MergeRequest> open, CancellationToken cancellationToken)
+    {
+        var missing = branches.Where(b => !open.ContainsKey(b)).Distinct(StringComparer.Ordinal).ToList();
+        try
+        {
+            foreach (var (branch, mergeRequest) in await mergeRequests.FindOpenAsync(project.Id, missing, cancellationToken))
+            {
+                open[branch] = mergeRequest;
+            }
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException)
+        {
+            Log.OpenMergeRequestsFailed(logger, ex, project.Id);
+        }
+    }
+
     /// <summary>The newest current command-line banner; one targeted at a matching project path wins over a global one.</summary>
     private async Task<string?> BroadcastAsync(Project? project, CancellationToken cancellationToken)
     {
@@ -160,6 +246,15 @@ public sealed partial class PostReceiveService(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Created merge request !{Iid} of project {ProjectId} from branch {SourceBranch}")]
+        public static partial void MergeRequestCreated(ILogger logger, long projectId, long iid, string sourceBranch);
+
+        [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Could not create the merge request of project {ProjectId} from branch {SourceBranch}; answering the generic link")]
+        public static partial void MergeRequestFailed(ILogger logger, Exception exception, long projectId, string sourceBranch);
+
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Could not read the open merge requests of project {ProjectId}; answering generic links")]
+        public static partial void OpenMergeRequestsFailed(ILogger logger, Exception exception, long projectId);
+
         [LoggerMessage(EventId = 4000, Level = LogLevel.Error, Message = "Could not decrement the reference counter of {GlRepository}")]
         public static partial void CounterFailed(ILogger logger, Exception exception, string glRepository);
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace InternalApi.Core.Receive;
 
-/// <summary>Tables the post-receive worker keeps.</summary>
+/// <summary>Tables the push hooks and the post-receive worker keep.</summary>
 public sealed class ReceiveTables : ITableSet
 {
     /// <summary>Creates a client per table.</summary>
@@ -18,6 +18,7 @@ public sealed class ReceiveTables : ITableSet
         PushEvents = service.GetTableClient(prefix + "PushEvents");
         MergeRequestRequests = service.GetTableClient(prefix + "MergeRequestRequests");
         PostReceiveJobs = service.GetTableClient(prefix + "PostReceiveJobs");
+        MergeRequests = service.GetTableClient(prefix + "MergeRequests");
     }
 
     /// <summary>PK project id, RK encoded ref → head sha, kind, tombstone, received-at of the job that set it.</summary>
@@ -26,12 +27,18 @@ public sealed class ReceiveTables : ITableSet
     /// <summary>PK project id, RK inverted time + job id + change index → one push event per ref.</summary>
     public TableClient PushEvents { get; }
 
-    /// <summary>PK project id, RK job id + change index → merge request asked for with push options.</summary>
+    /// <summary>
+    /// PK project id, RK job id + change index → merge request asked for with push options (a record of the
+    /// request only; the merge request itself is created by <c>/post_receive</c>, see <see cref="MergeRequests"/>).
+    /// </summary>
     public TableClient MergeRequestRequests { get; }
 
     /// <summary>PK job id → outcome: malformed lines, warnings, counts.</summary>
     public TableClient PostReceiveJobs { get; }
 
+    /// <summary>PK project id, RK <c>counter</c> / <c>iid-N</c> / <c>open-branch</c> → merge requests (see <see cref="MergeRequestStore"/>).</summary>
+    public TableClient MergeRequests { get; }
+
     /// <inheritdoc/>
-    public IReadOnlyList<TableClient> All => [RepositoryRefs, PushEvents, MergeRequestRequests, PostReceiveJobs];
+    public IReadOnlyList<TableClient> All => [RepositoryRefs, PushEvents, MergeRequestRequests, PostReceiveJobs, MergeRequests];
 }
