@@ -104,9 +104,19 @@ public partial class TableStorageClient
         return response.Status == 200;
     }
 
-    /// <summary>Point read; null when the entity (or table) does not exist.</summary>
+    /// <summary>Longest PartitionKey or RowKey the service stores: 1 KiB of UTF-16.</summary>
+    public const int MaxKeyLength = 512;
+
+    /// <summary>Point read; null when the entity (or table) does not exist, or cannot exist (a key over <see cref="MaxKeyLength"/>).</summary>
     public virtual async Task<TableEntity?> GetEntityAsync(string table, string partitionKey, string rowKey, IEnumerable<string>? columns = null, CancellationToken cancellationToken = default)
     {
+        // Lookups take keys from request parameters: a longer key names nothing, while asking would be refused
+        // (400, or 431 once the URL is too long) and surface as a failure of the caller.
+        if (IsOverlong(partitionKey, rowKey))
+        {
+            return null;
+        }
+
         using var message = CreateMessage(RequestMethod.Get, EntityPath(table, partitionKey, rowKey));
         AppendSelect(message.Request, columns);
         var response = await SendAsync(message, cancellationToken);
@@ -163,6 +173,11 @@ public partial class TableStorageClient
     /// <summary>Deletes an entity (unconditionally unless an ETag is given); false when it did not exist.</summary>
     public virtual async Task<bool> DeleteEntityAsync(string table, string partitionKey, string rowKey, ETag ifMatch = default, CancellationToken cancellationToken = default)
     {
+        if (IsOverlong(partitionKey, rowKey))
+        {
+            return false;
+        }
+
         using var message = CreateMessage(RequestMethod.Delete, EntityPath(table, partitionKey, rowKey));
         // A DELETE without If-Match is a 400; '*' is the unconditional form.
         message.Request.Headers.SetValue("If-Match", ifMatch == default ? "*" : ifMatch.ToString());
@@ -314,6 +329,13 @@ public partial class TableStorageClient
 
     /// <summary>Quotes doubled inside the literal, then the whole literal percent-encoded.</summary>
     private static string KeyLiteral(string key) => Uri.EscapeDataString("'" + key.Replace("'", "''", StringComparison.Ordinal) + "'");
+
+    private static bool IsOverlong(string partitionKey, string rowKey)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        ArgumentNullException.ThrowIfNull(rowKey);
+        return partitionKey.Length > MaxKeyLength || rowKey.Length > MaxKeyLength;
+    }
 
     private static void ValidateKeys(string partitionKey, string rowKey)
     {

@@ -22,6 +22,25 @@ public sealed class TableStorageClientTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task Keys_Up_To_The_Service_Limit_Are_Stored_And_Longer_Ones_Name_Nothing()
+    {
+        var table = NewTable();
+        await _tables.CreateTableIfNotExistsAsync(table);
+        var longest = new string('\'', TableStorageClient.MaxKeyLength);
+        await _tables.AddEntityAsync(table, new TableEntity(longest, longest) { ["X"] = 1 });
+        Assert.NotNull(await _tables.GetEntityAsync(table, longest, longest));
+
+        // The service refuses to store longer keys, so a lookup by one (a request parameter, say) finds
+        // nothing instead of failing; quotes and accents make the URL far longer than the key.
+        foreach (var key in new[] { new string('a', TableStorageClient.MaxKeyLength + 1), new string('\'', 5000), new string('é', 5000) })
+        {
+            Assert.Null(await _tables.GetEntityAsync(table, key, ""));
+            Assert.Null(await _tables.GetEntityAsync(table, "p", key));
+            Assert.False(await _tables.DeleteEntityAsync(table, key, ""));
+        }
+    }
+
+    [Fact]
     public async Task Entity_Round_Trips_Every_Supported_Type()
     {
         var table = NewTable();
