@@ -6,10 +6,24 @@ namespace InternalApi.Core.Storage;
 /// <summary>The few shapes every store repeats over the SDK's <see cref="TableClient"/>.</summary>
 public static class TableClientExtensions
 {
-    /// <summary>Point read; null when the entity does not exist.</summary>
+    /// <summary>Longest PartitionKey or RowKey the service stores: 1 KiB of UTF-16.</summary>
+    public const int MaxKeyLength = 512;
+
+    /// <summary>
+    /// Point read; null when the entity does not exist, or cannot exist: lookups take keys from request
+    /// parameters, and a key over <see cref="MaxKeyLength"/> names nothing, while asking would be refused
+    /// (400, or 431 once the URL grows too long) and surface as a failure of the caller.
+    /// </summary>
     public static async Task<TableEntity?> FindAsync(this TableClient table, string partitionKey, string rowKey, IEnumerable<string>? select = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        ArgumentNullException.ThrowIfNull(rowKey);
+        if (partitionKey.Length > MaxKeyLength || rowKey.Length > MaxKeyLength)
+        {
+            return null;
+        }
+
         var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, select, cancellationToken);
         return response.HasValue ? response.Value : null;
     }

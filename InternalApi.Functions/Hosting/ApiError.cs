@@ -34,6 +34,10 @@ public sealed class ApiErrorException : Exception
         return new(400, new JsonObject { ["error"] = text }, text);
     }
 
+    /// <summary>E1 with another status: <c>{"error":"&lt;text&gt;"}</c> (framework errors, e.g. 415).</summary>
+    public static ApiErrorException WithError(int status, string error) =>
+        new(status, new JsonObject { ["error"] = error }, error);
+
     /// <summary>E2: <c>{"message":"&lt;text&gt;"}</c> with a status.</summary>
     public static ApiErrorException WithMessage(int status, string message) =>
         new(status, new JsonObject { ["message"] = message }, message);

@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
@@ -9,10 +11,54 @@ namespace InternalApi.Functions.Hosting;
 /// GitLab merges query string and body into one parameter set whatever the encoding (spec §1.2).
 /// This reads both once per request into a JSON object: JSON bodies as they are, form and query
 /// values as strings, <c>a[]=x</c> as arrays and <c>a[b]=x</c> as nested objects. Body values win.
+/// <para>
+/// What cannot be read is refused here, before any function runs, so bad input never reaches a handler
+/// (and never writes). As GitLab's stack does (Rack, Grape, and its malformed-strings middleware, which
+/// answers 400 for invalid UTF-8 and NUL in parameters):
+/// </para>
+/// <list type="bullet">
+/// <item>JSON that does not parse, repeats a key, is not UTF-8, holds a lone surrogate escape, nests deeper
+/// than <see cref="MaxDepth"/>, or is not an object: 400 <c>400 Bad request - malformed JSON body</c>.
+/// A <c>charset</c> parameter is ignored: JSON is UTF-8, and GitLab reads the bytes as UTF-8 too.</item>
+/// <item>Form bodies and query strings with a bad <c>%</c> escape, invalid UTF-8, keys nested deeper than
+/// <see cref="MaxDepth"/> or more than 1024 values (ASP.NET's form limits): 400 <c>400 Bad request - malformed
+/// form body</c> / <c>malformed query string</c>; a multipart body that does not parse: the same form error.</item>
+/// <item>A NUL character in any key or value: 400 <c>400 Bad request - null byte in parameters</c>.</item>
+/// <item>A body in a format nobody here reads (XML, octet-stream, ...) on POST/PUT/PATCH/DELETE: 415
+/// <c>{"error":"The provided content-type is not supported."}</c>, Grape's answer for a type the API does not
+/// declare. <c>text/plain</c>, which GitLab declares without a parser, is accepted and not read; so are bodies
+/// of other methods, which Grape does not read either.</item>
+/// </list>
 /// </summary>
 public static class RequestParameters
 {
+    /// <summary>Deepest nesting accepted in a JSON body or a form key (<c>a[b][c]</c>).</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Most keys and values in one form body or query string (ASP.NET's form value count limit).</summary>
+    public const int MaxValues = 1024;
+
+    /// <summary>Longest form or query key (ASP.NET's form key length limit).</summary>
+    public const int MaxKeyLength = 2048;
+
+    private const string MalformedJson = "400 Bad request - malformed JSON body";
+    private const string MalformedForm = "400 Bad request - malformed form body";
+    private const string MalformedQuery = "400 Bad request - malformed query string";
+    private const string NullByte = "400 Bad request - null byte in parameters";
+
     private static readonly object CacheKey = new();
+
+    private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+
+    private enum BodyFormat
+    {
+        None,
+        Json,
+        UrlEncoded,
+        Multipart,
+        Unread,
+        Unsupported,
+    }
 
     /// <summary>The merged parameters of the request (cached on the context).</summary>
     public static async ValueTask<JsonObject> ReadAsync(HttpContext context)
@@ -23,70 +69,260 @@ public static class RequestParameters
             return hit;
         }
 
-        var result = new JsonObject();
-        foreach (var (key, values) in context.Request.Query)
-        {
-            AddFormValue(result, key, values);
-        }
-
         var request = context.Request;
-        var contentType = request.ContentType ?? "";
-        if (request.HasFormContentType)
-        {
-            IFormCollection form;
-            try
-            {
-                form = await request.ReadFormAsync(context.RequestAborted);
-            }
-            catch (InvalidDataException)
-            {
-                throw ApiErrorException.WithMessage(400, "400 Bad request - malformed form body");
-            }
+        var result = new JsonObject();
+        var query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
+        AddPairs(result, DecodePairs(Encoding.UTF8.GetBytes(query), MalformedQuery), MalformedQuery);
 
-            foreach (var (key, values) in form)
-            {
-                AddFormValue(result, key, values);
-            }
-        }
-        else if (HasBody(request))
+        switch (FormatOf(request))
         {
-            var isJson = contentType.Length == 0 ||
-                         contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ||
-                         contentType.Contains("+json", StringComparison.OrdinalIgnoreCase);
-            if (isJson)
-            {
-                Merge(result, await ReadJsonObjectAsync(request, context.RequestAborted));
-            }
+            case BodyFormat.Json:
+                Merge(result, ReadJsonObject(await ReadBodyAsync(request, context.RequestAborted)));
+                break;
+            case BodyFormat.UrlEncoded:
+                AddPairs(result, DecodePairs(await ReadBodyAsync(request, context.RequestAborted), MalformedForm), MalformedForm);
+                break;
+            case BodyFormat.Multipart:
+                foreach (var (key, values) in await ReadMultipartAsync(request, context.RequestAborted))
+                {
+                    if (key.Contains('\0', StringComparison.Ordinal) || values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
+                    {
+                        throw ApiErrorException.WithMessage(400, NullByte);
+                    }
+
+                    AddFormValue(result, key, values, MalformedForm);
+                }
+
+                break;
+            case BodyFormat.Unsupported:
+                throw ApiErrorException.WithError(StatusCodes.Status415UnsupportedMediaType, "The provided content-type is not supported.");
         }
 
         context.Items[CacheKey] = result;
         return result;
     }
 
+    /// <summary>Picks the reader from the media type, taken as Rack does: what precedes the first <c>;</c> or <c>,</c>.</summary>
+    private static BodyFormat FormatOf(HttpRequest request)
+    {
+        var header = request.ContentType;
+        var media = (header ?? "").Split([';', ','], 2)[0].Trim();
+        if (media.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            return BodyFormat.UrlEncoded;
+        }
+
+        if (media.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return BodyFormat.Multipart;
+        }
+
+        if (!HasBody(request))
+        {
+            return BodyFormat.None;
+        }
+
+        // No type at all: JSON, Grape's default format.
+        if (string.IsNullOrWhiteSpace(header) ||
+            media.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+            media.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+        {
+            return BodyFormat.Json;
+        }
+
+        if (media.Equals("text/plain", StringComparison.OrdinalIgnoreCase))
+        {
+            return BodyFormat.Unread;
+        }
+
+        var method = request.Method;
+        return HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method)
+            ? BodyFormat.Unsupported
+            : BodyFormat.Unread;
+    }
+
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 ||
         (request.ContentLength is null && request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
 
-    private static async Task<JsonObject> ReadJsonObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The whole body; the server's body size limit applies (413 beyond it).</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length == 0)
+        return buffer.ToArray();
+    }
+
+    private static JsonObject ReadJsonObject(byte[] body)
+    {
+        if (body.Length == 0)
         {
             return [];
+        }
+
+        // The parser checks UTF-8 and escapes inside strings only when a string is read, which would then
+        // throw in the middle of a handler: check the bytes first, and read every string once below.
+        if (!Utf8.IsValid(body))
+        {
+            throw ApiErrorException.WithMessage(400, MalformedJson);
         }
 
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
+            node = JsonNode.Parse(body, documentOptions: JsonOptions);
+            RequireReadableStrings(node);
         }
         catch (JsonException)
         {
-            throw ApiErrorException.WithMessage(400, "400 Bad request - malformed JSON body");
+            throw ApiErrorException.WithMessage(400, MalformedJson);
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape (\ud800): valid JSON grammar, but no text.
+            throw ApiErrorException.WithMessage(400, MalformedJson);
         }
 
         return node as JsonObject ?? throw ApiErrorException.WithMessage(400, "400 Bad request - JSON body must be an object");
+    }
+
+    /// <summary>Reads every key and string once (so that none fails later) and refuses NUL in any of them.</summary>
+    private static void RequireReadableStrings(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    if (key.Contains('\0', StringComparison.Ordinal))
+                    {
+                        throw ApiErrorException.WithMessage(400, NullByte);
+                    }
+
+                    RequireReadableStrings(value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    RequireReadableStrings(item);
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                if (value.GetValue<string>().Contains('\0', StringComparison.Ordinal))
+                {
+                    throw ApiErrorException.WithMessage(400, NullByte);
+                }
+
+                break;
+        }
+    }
+
+    private static async Task<IFormCollection> ReadMultipartAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException and not BadHttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // No or a bad boundary, a truncated part, a bad part header. A body over the size limit
+            // (BadHttpRequestException) keeps its 413.
+            throw ApiErrorException.WithMessage(400, MalformedForm);
+        }
+    }
+
+    /// <summary>
+    /// <c>application/x-www-form-urlencoded</c> pairs, decoded strictly as Rack does: <c>+</c> is a space, every
+    /// <c>%</c> starts two hex digits, and the result must be UTF-8 without NUL. Empty keys are skipped.
+    /// </summary>
+    private static List<(string Key, string Value)> DecodePairs(ReadOnlySpan<byte> input, string malformed)
+    {
+        var pairs = new List<(string, string)>();
+        while (!input.IsEmpty)
+        {
+            var end = input.IndexOf((byte)'&');
+            var pair = end < 0 ? input : input[..end];
+            input = end < 0 ? [] : input[(end + 1)..];
+            if (pair.IsEmpty)
+            {
+                continue;
+            }
+
+            var equals = pair.IndexOf((byte)'=');
+            var key = Unescape(equals < 0 ? pair : pair[..equals], malformed);
+            var value = equals < 0 ? "" : Unescape(pair[(equals + 1)..], malformed);
+            if (key.Length == 0)
+            {
+                continue;
+            }
+
+            if (pairs.Count == MaxValues || key.Length > MaxKeyLength)
+            {
+                throw ApiErrorException.WithMessage(400, malformed);
+            }
+
+            pairs.Add((key, value));
+        }
+
+        return pairs;
+    }
+
+    private static string Unescape(ReadOnlySpan<byte> encoded, string malformed)
+    {
+        var bytes = new byte[encoded.Length];
+        var length = 0;
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            var b = encoded[i];
+            if (b == '+')
+            {
+                b = (byte)' ';
+            }
+            else if (b == '%')
+            {
+                if (i + 2 >= encoded.Length || HexValue(encoded[i + 1]) is not { } high || HexValue(encoded[i + 2]) is not { } low)
+                {
+                    throw ApiErrorException.WithMessage(400, malformed);
+                }
+
+                b = (byte)((high << 4) | low);
+                i += 2;
+            }
+
+            bytes[length++] = b;
+        }
+
+        var decoded = bytes.AsSpan(0, length);
+        if (!Utf8.IsValid(decoded))
+        {
+            throw ApiErrorException.WithMessage(400, malformed);
+        }
+
+        if (decoded.Contains((byte)0))
+        {
+            throw ApiErrorException.WithMessage(400, NullByte);
+        }
+
+        return Encoding.UTF8.GetString(decoded);
+    }
+
+    private static int? HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => null,
+    };
+
+    private static void AddPairs(JsonObject target, List<(string Key, string Value)> pairs, string malformed)
+    {
+        foreach (var (key, value) in pairs)
+        {
+            AddFormValue(target, key, value, malformed);
+        }
     }
 
     private static void Merge(JsonObject target, JsonObject source)
@@ -98,12 +334,18 @@ public static class RequestParameters
         }
     }
 
-    private static void AddFormValue(JsonObject target, string key, StringValues values)
+    private static void AddFormValue(JsonObject target, string key, StringValues values, string malformed)
     {
         var path = ParseKey(key);
         if (path.Count == 0)
         {
             return;
+        }
+
+        // Rack refuses deeper keys too; without a limit a 5,000-level key builds a 5,000-level object.
+        if (path.Count > MaxDepth)
+        {
+            throw ApiErrorException.WithMessage(400, malformed);
         }
 
         var isArray = path[^1].Length == 0;
@@ -149,7 +391,7 @@ public static class RequestParameters
         }
     }
 
-    /// <summary><c>a[b][]</c> → ["a", "b", ""].</summary>
+    /// <summary><c>a[b][]</c> → ["a", "b", ""]; stops once deeper than <see cref="MaxDepth"/> (refused by the caller).</summary>
     private static List<string> ParseKey(string key)
     {
         var parts = new List<string>();
@@ -165,17 +407,17 @@ public static class RequestParameters
         }
 
         parts.Add(key[..open]);
-        var rest = key[open..];
-        while (rest.StartsWith('['))
+        var index = open;
+        while (index < key.Length && key[index] == '[' && parts.Count <= MaxDepth)
         {
-            var close = rest.IndexOf(']', StringComparison.Ordinal);
+            var close = key.IndexOf(']', index);
             if (close < 0)
             {
                 break;
             }
 
-            parts.Add(rest[1..close]);
-            rest = rest[(close + 1)..];
+            parts.Add(key[(index + 1)..close]);
+            index = close + 1;
         }
 
         return parts;

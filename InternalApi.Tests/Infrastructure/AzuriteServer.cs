@@ -34,8 +34,26 @@ public sealed class AzuriteServer : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
-    /// <summary>Starts Azurite and waits until both services accept connections.</summary>
+    /// <summary>
+    /// Starts Azurite and waits until both services accept connections. A free port can be taken by another
+    /// process between choosing it and Azurite binding it (collections start in parallel): then Azurite exits
+    /// with EADDRINUSE, and we try again on other ports.
+    /// </summary>
     public static async Task<AzuriteServer> StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryStartAsync();
+            }
+            catch (InvalidOperationException ex) when (attempt < 5 && ex.Message.Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private static async Task<AzuriteServer> TryStartAsync()
     {
         var bin = FindAzurite();
         var workDir = Directory.CreateTempSubdirectory("azurite-").FullName;

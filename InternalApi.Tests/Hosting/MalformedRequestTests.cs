@@ -1,0 +1,324 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using InternalApi.Core.Data;
+using InternalApi.Core.Model;
+using InternalApi.Core.Receive;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using InternalApi.Functions.Functions.Kubernetes;
+using InternalApi.Functions.Hosting;
+using InternalApi.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace InternalApi.Tests.Hosting;
+
+/// <summary>
+/// Its own app: a small body limit (oversize cases stay cheap), no queue dispatcher (nothing is consumed
+/// behind the snapshot's back), an error tracking token, and a few stored entities no case names.
+/// </summary>
+public sealed class MalformedRequestFixture : IsolatedAppFixture
+{
+    /// <summary>The configured error tracking access token.</summary>
+    public const string ErrorTrackingToken = "et-malformed-0123456789";
+
+    /// <inheritdoc/>
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Http:MaxRequestBodyBytes"] = MalformedRequests.BodyLimit.ToString(CultureInfo.InvariantCulture),
+        ["Queues:DispatcherEnabled"] = "false",
+        ["GitLab:ErrorTrackingAccessToken"] = ErrorTrackingToken,
+    };
+
+    /// <inheritdoc/>
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+
+        // Ids and names far from anything the generator produces, so that no case can reach them.
+        const long id = 777_000_000_123;
+        var store = App.Services.GetRequiredService<GitLabStore>();
+        await store.UpsertUserAsync(new User { Id = id, Username = "seeded-malformed-user", Name = "Seeded", CanCreatePersonalAccessToken = true });
+        await store.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "seeded", FullPath = "seeded-malformed-group", RootId = id });
+        await store.UpsertProjectAsync(new Project { Id = id, Name = "p", NamespaceId = id, FullPath = "seeded-malformed-group/p", DefaultBranch = "main", Visibility = Visibility.Public });
+        var blob = Convert.ToBase64String(Encoding.ASCII.GetBytes("seeded-malformed-key-blob-that-no-case-sends"));
+        await store.UpsertKeyAsync(new SshKey { Id = id, UserId = id, Title = "seeded", KeyType = "ssh-ed25519", Blob = blob, Fingerprint = SshKey.FingerprintOf(blob) ?? "seeded-fingerprint" });
+        await store.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(id, "seeded-public-key", true));
+        await App.Services.GetRequiredService<ReferenceCounter>().IncrementAsync("project-" + id.ToString(CultureInfo.InvariantCulture));
+    }
+}
+
+[CollectionDefinition("malformed-requests")]
+public sealed class MalformedRequestCollection : ICollectionFixture<MalformedRequestFixture>;
+
+/// <summary>
+/// "Bad input never gets a 5xx": every generated malformed request (<see cref="MalformedRequests"/>) is answered
+/// with JSON and a 4xx, or with one of the function's documented non-error answers, and nothing is written.
+/// </summary>
+[Collection("malformed-requests")]
+public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITestOutputHelper output)
+{
+    private const int Concurrency = 16;
+
+    /// <summary>
+    /// The 2xx answers a function may legitimately give to a request that reaches it (anything else must be
+    /// a 4xx with an error body). Functions not listed here have none: for them a malformed request that is
+    /// not refused would be a bug (<c>/allowed</c>, <c>lfs_authenticate</c>, <c>authorized_keys</c> deny with
+    /// 401/404 and GitLab's bodies; the receive hooks only ever get requests that must be refused).
+    /// </summary>
+    private static readonly Dictionary<string, Func<int, JsonNode?, bool>> DocumentedAnswers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        // Liveness never reads the request.
+        ["/api/health"] = (status, body) => status == 200 && Text(body, "status") == "ok",
+
+        // Never reads parameters: 200 once authenticated.
+        ["/api/v4/internal/check"] = (status, body) => status == 200 && Text(body, "api_version") == "v4",
+
+        // Nobody found: the literal body null (gitlab-shell then greets "Anonymous").
+        ["/api/v4/internal/discover"] = (status, body) => status == 200 && body is null,
+
+        // Business failures of the shell commands are 200 {"success":false,"message":...} (spec §1.6).
+        ["/api/v4/internal/two_factor_recovery_codes"] = (status, body) => status == 200 && IsShellFailure(body),
+        ["/api/v4/internal/personal_access_token"] = (status, body) => status == 200 && IsShellFailure(body),
+
+        // A known project with an unknown key: not enabled.
+        ["/api/v4/internal/error_tracking/allowed"] = (status, body) => status == 200 && body?["enabled"]?.GetValueKind() == JsonValueKind.False,
+
+        // Validation passed and nothing was counted (zero counts, unknown names): 204 without a body.
+        ["/api/v4/internal/kubernetes/usage_metrics"] = (status, _) => status == 204,
+    };
+
+    [Fact]
+    public async Task Malformed_Requests_Get_Json_4xx_Or_A_Documented_Answer_And_Write_Nothing()
+    {
+        var clock = Stopwatch.StartNew();
+        var targets = MalformedRequests.Targets();
+        var requests = MalformedRequests.Generate(targets);
+        var generated = clock.Elapsed;
+        Assert.True(requests.Count >= 10_000, $"only {requests.Count} requests generated");
+        Assert.All(targets, t => Assert.Contains(requests, r => r.Target == t));
+
+        var before = await SnapshotAsync(fixture.App.Services);
+        Assert.True(before.Count >= 6, "the snapshot does not see the seeded rows");
+        var failures = new ConcurrentBag<(MalformedRequest Request, string Problem, string Text)>();
+        var statuses = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        clock.Restart();
+        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (request, cancellationToken) =>
+        {
+            using var message = request.ToHttpRequest(fixture.App.Client.BaseAddress!, Credential);
+
+            // The server closes a connection whose oversize body it did not read; pooling it would race the close.
+            message.Headers.ConnectionClose = request.Body?.Length > MalformedRequests.BodyLimit;
+            int status;
+            string? mediaType;
+            byte[] body;
+            try
+            {
+                using var response = await fixture.App.Client.SendAsync(message, cancellationToken);
+                status = (int)response.StatusCode;
+                mediaType = response.Content.Headers.ContentType?.MediaType;
+                body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            }
+            catch (HttpRequestException ex)
+            {
+                failures.Add((request, "no answer", $"{request.Describe()}\n    no answer: {ex.Message}"));
+                return;
+            }
+
+            statuses.AddOrUpdate($"{request.Target.Method} {request.Target.Route} {status}", 1, (_, n) => n + 1);
+            if (Problem(request, status, mediaType, body) is { } problem)
+            {
+                failures.Add((request, problem, $"{request.Describe()}\n    -> {status} {mediaType ?? "(no content type)"} {MalformedRequest.Printable(body, 200)}\n    {problem}"));
+            }
+        });
+        clock.Stop();
+        var after = await SnapshotAsync(fixture.App.Services);
+
+        output.WriteLine($"{requests.Count} requests ({requests.Count(r => r.Expectation == MalformedExpectation.Rejected)} that must be refused) in {clock.Elapsed.TotalSeconds:0.0} s, {Concurrency} at a time (generated in {generated.TotalSeconds:0.0} s), seed {MalformedRequests.Seed}");
+        foreach (var (key, count) in statuses.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"  {key}: {count}");
+        }
+
+        // The distinct server-side failures behind any 5xx, to point at the cause.
+        foreach (var error in fixture.App.Logs.Entries.Where(e => e.Level >= LogLevel.Error && e.Exception is not null)
+                     .GroupBy(e => $"{e.Exception!.GetType().Name}: {e.Exception.Message} at {e.Exception.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}")
+                     .OrderByDescending(g => g.Count()))
+        {
+            output.WriteLine($"  logged {error.Count()}x {error.Key}");
+        }
+
+        // One example (the lowest number) per function, family and problem, so every distinct cause shows.
+        var groups = failures.GroupBy(f => (f.Request.Target.Method, f.Request.Target.Route, f.Request.Family, f.Problem))
+            .Select(g => (Count: g.Count(), First: g.MinBy(f => f.Request.Number).Text))
+            .OrderBy(g => g.First, StringComparer.Ordinal)
+            .ToList();
+        Assert.True(groups.Count == 0, $"{failures.Count} of {requests.Count} requests were answered wrongly:\n" + string.Join("\n", groups.Take(80).Select(g => $"[{g.Count}x] {g.First}")));
+
+        var changed = before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)).ToList();
+        Assert.True(changed.Count == 0, "malformed requests changed the store:\n" + string.Join("\n", changed.Take(30).Select(k => $"  {k}: {before.GetValueOrDefault(k) ?? "(absent)"} -> {after.GetValueOrDefault(k) ?? "(absent)"}")));
+    }
+
+    [Fact]
+    public void Generation_Is_Deterministic_And_Covers_Every_Family_For_Every_Function()
+    {
+        var targets = MalformedRequests.Targets();
+        var first = MalformedRequests.Generate(targets);
+        var second = MalformedRequests.Generate(targets);
+        Assert.Equal(first.Select(r => r.Describe()), second.Select(r => r.Describe()));
+
+        // Functions that read parameters get every kind of malformation that can be refused.
+        string[] families = ["duplicate-keys", "invalid-utf8-json", "invalid-utf8-form", "invalid-utf8-query", "content-type", "multipart", "charset", "wrong-type-json", "deep-nesting", "oversize", "broken-form", "random"];
+        foreach (var target in targets.Where(t => t.Route.Contains("/internal/", StringComparison.Ordinal)))
+        {
+            var present = first.Where(r => r.Target == target).Select(r => r.Family).ToHashSet(StringComparer.Ordinal);
+            Assert.All(families, family => Assert.True(present.Contains(family), $"{target.Method} {target.Route} has no {family} case"));
+        }
+    }
+
+    /// <summary>Bodies as Latin-1 text, so that <c>\u00ff</c> is the byte 0xFF (invalid UTF-8).</summary>
+    public static TheoryData<string, string?, string, int, string> Refusals => new()
+    {
+        { "pre_receive", "application/json", """{"gl_repository":"a","gl_repository":"b"}""", 400, """{"message":"400 Bad request - malformed JSON body"}""" },
+        { "pre_receive", "application/json", "{\"gl_repository\":\"\u00ff\"}", 400, """{"message":"400 Bad request - malformed JSON body"}""" },
+        { "pre_receive", "application/json", """{"gl_repository":"\ud800"}""", 400, """{"message":"400 Bad request - malformed JSON body"}""" },
+        { "pre_receive", "application/json; charset=utf-16", "{\0\"\0}\0", 400, """{"message":"400 Bad request - malformed JSON body"}""" },
+        { "pre_receive", "application/json", "{\"gl_repository\":" + new string('[', 5000) + new string(']', 5000) + "}", 400, """{"message":"400 Bad request - malformed JSON body"}""" },
+        { "pre_receive", "application/json", """{"gl_repository":["project-1"]}""", 400, """{"error":"gl_repository is invalid"}""" },
+        { "post_receive", "application/json", """{"gl_repository":"project-1","changes":{"a":1}}""", 400, """{"error":"changes is invalid"}""" },
+        { "pre_receive", "application/json", """{"gl_repository":"a\u0000b"}""", 400, """{"message":"400 Bad request - null byte in parameters"}""" },
+        { "pre_receive", "application/xml", "<gl_repository>project-1</gl_repository>", 415, """{"error":"The provided content-type is not supported."}""" },
+        { "pre_receive", "application/x-www-form-urlencoded", "gl_repository=%zz", 400, """{"message":"400 Bad request - malformed form body"}""" },
+        { "pre_receive", "application/x-www-form-urlencoded", "gl_repository=%FF", 400, """{"message":"400 Bad request - malformed form body"}""" },
+        { "pre_receive", "application/x-www-form-urlencoded", "gl_repository" + string.Concat(Enumerable.Repeat("[a]", 40)) + "=1", 400, """{"message":"400 Bad request - malformed form body"}""" },
+        { "pre_receive?gl_repository=%C3%28", null, "", 400, """{"message":"400 Bad request - malformed query string"}""" },
+        { "pre_receive", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"gl_repository\"\r\n\r\nx", 400, """{"message":"400 Bad request - malformed form body"}""" },
+        { "pre_receive", "application/json", "{\"gl_repository\":\"" + new string('x', MalformedRequests.BodyLimit) + "\"}", 413, """{"message":"413 Request Entity Too Large"}""" },
+        { "kubernetes/usage_metrics", "application/json", """{"counters":{"gitops_sync":1e400}}""", 400, """{"error":"counters[gitops_sync] is invalid"}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task Refusals_Use_GitLab_Error_Bodies_And_Write_Nothing(string function, string? contentType, string body, int status, string expected)
+    {
+        var before = await SnapshotAsync(fixture.App.Services);
+        var content = new ByteArrayContent(Encoding.Latin1.GetBytes(body));
+        if (contentType is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"{fixture.App.Client.BaseAddress}api/v4/internal/{function}", new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }))
+        {
+            Content = content,
+        };
+        request.Headers.Add(function.StartsWith("kubernetes", StringComparison.Ordinal) ? RequestAuthenticator.KasHeader : RequestAuthenticator.ShellHeader,
+            function.StartsWith("kubernetes", StringComparison.Ordinal) ? fixture.App.KasToken() : fixture.App.ShellToken());
+        request.Headers.ConnectionClose = true;
+        using var response = await fixture.App.Client.SendAsync(request);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+        Assert.Equal(before, await SnapshotAsync(fixture.App.Services));
+    }
+
+    /// <summary>What is wrong with an answer, or null when it is a legitimate one.</summary>
+    private static string? Problem(MalformedRequest request, int status, string? mediaType, byte[] body)
+    {
+        if (status >= 500)
+        {
+            return "a 5xx for bad input";
+        }
+
+        if (status == 204)
+        {
+            return body.Length == 0 && request.Expectation == MalformedExpectation.Tolerated && Documented(request, status, null)
+                ? null
+                : "204 is not a legitimate answer here";
+        }
+
+        if (mediaType != "application/json")
+        {
+            return "not application/json";
+        }
+
+        JsonNode? json;
+        try
+        {
+            json = JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return "the body is not JSON";
+        }
+
+        // Shell and KAS credentials are checked before anything is read: 401. A function with its own credential
+        // may take it from the body (error tracking's token), so it reads first and a bad body keeps its 4xx.
+        if (request.Credential != MalformedCredential.Valid && request.Target.Auth is MalformedAuth.Shell or MalformedAuth.Kas)
+        {
+            return status == 401 ? null : "expected 401 without a valid credential";
+        }
+
+        if (status is >= 400 and < 500)
+        {
+            // E1 {"error":...}, E2/E3 {"message":...}, /allowed's E4 {"status":false,"message":...}.
+            return json is JsonObject error && (error.ContainsKey("message") || error.ContainsKey("error")) ? null : "a 4xx without GitLab's error body";
+        }
+
+        if (request.Expectation == MalformedExpectation.Rejected)
+        {
+            return "expected a 4xx: this request can never be read";
+        }
+
+        return Documented(request, status, json) ? null : "neither a 4xx nor a documented answer of this function";
+    }
+
+    private static bool Documented(MalformedRequest request, int status, JsonNode? body) =>
+        DocumentedAnswers.TryGetValue(request.Target.Route, out var documented) && documented(status, body);
+
+    private (string Header, string Value)? Credential(MalformedAuth auth) => auth switch
+    {
+        MalformedAuth.Shell => (RequestAuthenticator.ShellHeader, fixture.App.ShellToken()),
+        MalformedAuth.Kas => (RequestAuthenticator.KasHeader, fixture.App.KasToken()),
+        MalformedAuth.Custom => ("Gitlab-Error-Tracking-Token", MalformedRequestFixture.ErrorTrackingToken),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Every row of every table the app registers, ETag included (any write changes it), plus the number of
+    /// messages waiting in the queues the functions write to.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> SnapshotAsync(IServiceProvider services)
+    {
+        var snapshot = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var table in services.GetServices<ITableSet>().SelectMany(s => s.All).DistinctBy(t => t.Name, StringComparer.Ordinal))
+        {
+            await foreach (var entity in table.QueryAsync<TableEntity>())
+            {
+                snapshot[$"{table.Name} {entity.PartitionKey} {entity.RowKey}"] = entity.ETag + " " + string.Join(", ", entity
+                    .OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => $"{p.Key}={(p.Value is byte[] bytes ? Convert.ToBase64String(bytes) : Convert.ToString(p.Value, CultureInfo.InvariantCulture))}"));
+            }
+        }
+
+        var queues = services.GetRequiredService<QueueServiceClient>();
+        foreach (var queue in new[] { PostReceiveService.QueueName, UsageMetrics.QueueName })
+        {
+            snapshot["queue " + queue] = (await queues.CountAsync(queue)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return snapshot;
+    }
+
+    private static string? Text(JsonNode? body, string name) =>
+        body is JsonObject obj && obj[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    private static bool IsShellFailure(JsonNode? body) =>
+        body?["success"]?.GetValueKind() == JsonValueKind.False && Text(body, "message") is not null;
+}

@@ -1,0 +1,900 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using InternalApi.Functions.Hosting;
+using InternalApi.Functions.LocalHost;
+
+namespace InternalApi.Tests.Infrastructure;
+
+/// <summary>How a target's caller authenticates.</summary>
+public enum MalformedAuth
+{
+    /// <summary>Nothing to present.</summary>
+    Anonymous,
+
+    /// <summary><c>Gitlab-Shell-Api-Request</c> JWT.</summary>
+    Shell,
+
+    /// <summary><c>Gitlab-Kas-Api-Request</c> JWT.</summary>
+    Kas,
+
+    /// <summary>The function checks its own credential (today only error tracking's token).</summary>
+    Custom,
+}
+
+/// <summary>Which credential a request carries.</summary>
+public enum MalformedCredential
+{
+    /// <summary>The right one for the target.</summary>
+    Valid,
+
+    /// <summary>None at all.</summary>
+    None,
+
+    /// <summary>The right header with a worthless value.</summary>
+    Wrong,
+}
+
+/// <summary>What a malformed request may get back.</summary>
+public enum MalformedExpectation
+{
+    /// <summary>Must be refused with a 4xx (by authentication or the shared request layer): the function never runs.</summary>
+    Rejected,
+
+    /// <summary>May reach the function, which answers one of its documented outcomes; it can never write.</summary>
+    Tolerated,
+}
+
+/// <summary>An HTTP function to aim at: method, route (with <c>/api</c>) and how it authenticates.</summary>
+public sealed record MalformedTarget(string Method, string Route, MalformedAuth Auth);
+
+/// <summary>One generated request.</summary>
+public sealed record MalformedRequest(
+    int Number,
+    MalformedTarget Target,
+    string Family,
+    string PathAndQuery,
+    string? ContentType,
+    byte[]? Body,
+    bool Chunked,
+    MalformedCredential Credential,
+    MalformedExpectation Expectation)
+{
+    /// <summary>
+    /// The request to send to the server at <paramref name="server"/>. <paramref name="credential"/> gives the header
+    /// and a valid value for an auth kind; a <see cref="MalformedCredential.Wrong"/> request sends that header with a
+    /// worthless value. The path and query go out byte for byte (<see cref="Uri"/> would turn <c>%zz</c> into <c>%25zz</c>).
+    /// </summary>
+    public HttpRequestMessage ToHttpRequest(Uri server, Func<MalformedAuth, (string Header, string Value)?> credential)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(credential);
+        var uri = new Uri(server.GetLeftPart(UriPartial.Authority) + PathAndQuery, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        var request = new HttpRequestMessage(new HttpMethod(Target.Method), uri);
+        if (Body is not null)
+        {
+            HttpContent content = Chunked ? new ChunkedContent(Body) : new ByteArrayContent(Body);
+            if (ContentType is not null)
+            {
+                // Without validation: several of these are deliberately unparseable.
+                content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
+            }
+
+            request.Content = content;
+        }
+
+        if (Credential != MalformedCredential.None && credential(Target.Auth) is { } header)
+        {
+            request.Headers.TryAddWithoutValidation(header.Header, Credential == MalformedCredential.Valid ? header.Value : "x.y.z");
+        }
+
+        return request;
+    }
+
+    /// <summary>Method, path, content type, credential and the first 200 bytes of the body (non-printables as <c>\xNN</c>).</summary>
+    public string Describe()
+    {
+        var body = Body is null ? "(no body)" : $"{Body.Length} bytes{(Chunked ? ", chunked" : "")}: {Printable(Body, 200)}";
+        return $"#{Number} [{Family}, expect {Expectation}] {Target.Method} {Truncate(PathAndQuery, 300)} | Content-Type: {ContentType ?? "(none)"} | credential: {Credential} | body {body}";
+    }
+
+    /// <summary>Bytes as text, printable ASCII kept and everything else escaped.</summary>
+    public static string Printable(ReadOnlySpan<byte> bytes, int max)
+    {
+        var text = new StringBuilder();
+        foreach (var b in bytes[..Math.Min(max, bytes.Length)])
+        {
+            text.Append(b is >= 0x20 and < 0x7F and not (byte)'\\' ? ((char)b).ToString() : $"\\x{b:X2}");
+        }
+
+        return bytes.Length > max ? text.Append('…').ToString() : text.ToString();
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+
+    /// <summary>A body sent without a Content-Length (chunked transfer encoding).</summary>
+    private sealed class ChunkedContent(byte[] bytes) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+}
+
+/// <summary>
+/// Generates malformed requests for every HTTP function: duplicate JSON keys, invalid UTF-8, lying content
+/// types, wrong JSON types for every parameter, deep nesting, oversize bodies, broken form encoding and
+/// injection-shaped strings, mostly with valid credentials and some without. Deterministic for a seed.
+/// <para>
+/// Nothing generated may write: a function that writes when it succeeds only gets requests that must be
+/// refused (or, for <c>usage_metrics</c>, that count nothing); a case that could succeed there is dropped.
+/// Values never name stored entities (the seeded ones have ids and names no case uses).
+/// </para>
+/// </summary>
+public static class MalformedRequests
+{
+    /// <summary>The fixed seed: a failure reproduces with the same request numbers.</summary>
+    public const int Seed = 20_251_122;
+
+    /// <summary>Requests per target, systematic cases first, topped up with random combinations.</summary>
+    public const int PerTarget = 900;
+
+    /// <summary>The test app's <c>Http:MaxRequestBodyBytes</c>; oversize cases go above it.</summary>
+    public const int BodyLimit = 65_536;
+
+    /// <summary>
+    /// The functions to aim at: every HTTP function of the build's <c>functions.metadata</c> (the SDK's list,
+    /// the same one the hosts serve), with the auth its method declares.
+    /// </summary>
+    public static IReadOnlyList<MalformedTarget> Targets() =>
+    [
+        .. FunctionMetadata.Load(Path.Combine(AppContext.BaseDirectory, "functions.metadata")).Where(f => f.IsHttp).SelectMany(f => f.Trigger!.Methods!.Select(method => new MalformedTarget(
+            method.ToUpperInvariant(),
+            "/api/" + f.Trigger.Route,
+            FunctionEntryPoints.Resolve(f.EntryPoint).Auth switch
+            {
+                FunctionAuth.ShellJwt => MalformedAuth.Shell,
+                FunctionAuth.KasJwt => MalformedAuth.Kas,
+                FunctionAuth.Custom => MalformedAuth.Custom,
+                _ => MalformedAuth.Anonymous,
+            }))),
+    ];
+
+    /// <summary>Every request for <paramref name="targets"/>, numbered in order.</summary>
+    public static IReadOnlyList<MalformedRequest> Generate(IReadOnlyList<MalformedTarget> targets, int seed = Seed, int perTarget = PerTarget)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var random = new Random(seed);
+        var all = new List<MalformedRequest>();
+        foreach (var target in targets)
+        {
+            var cases = new TargetCases(target, Profiles.For(target.Route), random, all.Count);
+            cases.AddSystematic();
+            cases.FillRandom(perTarget);
+            all.AddRange(cases.Requests);
+        }
+
+        return all;
+    }
+
+    /// <summary>How a parameter is read by the function.</summary>
+    internal enum Kind
+    {
+        /// <summary>Text GitLab looks things up with: scalars are their text, arrays and objects read as absent.</summary>
+        Text,
+
+        /// <summary>Text as above, but an array or object is refused (<c>&lt;name&gt; is invalid</c>).</summary>
+        StrictText,
+
+        /// <summary>A list of strings, read leniently.</summary>
+        TextList,
+
+        /// <summary>An object of named non-negative integer counts (<c>counters</c>).</summary>
+        Counts,
+
+        /// <summary>An object of named integer id lists (<c>unique_counters</c>).</summary>
+        IdSets,
+    }
+
+    /// <summary>What a function does with an accepted request.</summary>
+    internal enum Writes
+    {
+        /// <summary>Reads only, or writes only for entities that exist (which no case names).</summary>
+        Never,
+
+        /// <summary>Every accepted request writes (the receive hooks).</summary>
+        Always,
+
+        /// <summary>Writes only when a known counter is positive or an id list is non-empty (usage_metrics).</summary>
+        WhenCounted,
+    }
+
+    internal sealed record Param(string Name, Kind Kind);
+
+    /// <summary>
+    /// What a function takes. <paramref name="ReadsParameters"/> false: it never looks at the query or body, so
+    /// a malformed one is not refused. Unknown routes get a cautious default (reads text, always writes).
+    /// </summary>
+    internal sealed record Profile(bool ReadsParameters, Writes Writes, IReadOnlyList<Param> Parameters);
+
+    /// <summary>The parameters each route takes, keyed by route (spec §3, §4).</summary>
+    internal static class Profiles
+    {
+        public static readonly IReadOnlyList<string> KnownCounters = ["gitops_sync", "k8s_api_proxy_request"];
+
+        public static readonly IReadOnlyList<string> KnownIdSets = ["agent_users_using_ci_tunnel", "flux_git_push_notified_unique_projects"];
+
+        private static readonly Param[] Actor = [new("key_id", Kind.Text), new("user_id", Kind.Text), new("identifier", Kind.Text), new("username", Kind.Text)];
+
+        private static readonly Dictionary<string, Profile> ByRoute = new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["/api/health"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/check"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/allowed"] = new(true, Writes.Never,
+            [
+                new("action", Kind.Text), new("protocol", Kind.Text), new("changes", Kind.Text), new("project", Kind.Text),
+                new("gl_repository", Kind.Text), .. Actor, new("gitaly_client_context_bin", Kind.Text),
+            ]),
+            ["/api/v4/internal/lfs_authenticate"] = new(true, Writes.Never,
+                [new("project", Kind.Text), new("key_id", Kind.Text), new("user_id", Kind.Text), new("username", Kind.Text), new("operation", Kind.Text)]),
+            ["/api/v4/internal/authorized_keys"] = new(true, Writes.Never, [new("key", Kind.Text)]),
+            ["/api/v4/internal/discover"] = new(true, Writes.Never, Actor),
+            ["/api/v4/internal/two_factor_recovery_codes"] = new(true, Writes.Never, [new("key_id", Kind.Text), new("user_id", Kind.Text)]),
+            ["/api/v4/internal/personal_access_token"] = new(true, Writes.Never,
+                [new("key_id", Kind.Text), new("user_id", Kind.Text), new("name", Kind.Text), new("scopes", Kind.TextList), new("expires_at", Kind.Text)]),
+            // The hooks count any scalar as text (GitLab validates nothing: spec §3.8.1), and every accepted
+            // request writes, so they only get wrong types that are refused: arrays and objects.
+            ["/api/v4/internal/pre_receive"] = new(true, Writes.Always, [new("gl_repository", Kind.StrictText)]),
+            ["/api/v4/internal/post_receive"] = new(true, Writes.Always,
+                [new("gl_repository", Kind.StrictText), new("identifier", Kind.StrictText), new("changes", Kind.StrictText), new("push_options", Kind.TextList)]),
+            ["/api/v4/internal/error_tracking/allowed"] = new(true, Writes.Never,
+                [new("project_id", Kind.Text), new("public_key", Kind.Text), new("error_tracking_token", Kind.Text)]),
+            ["/api/v4/internal/kubernetes/usage_metrics"] = new(true, Writes.WhenCounted, [new("counters", Kind.Counts), new("unique_counters", Kind.IdSets)]),
+        };
+
+        private static readonly Profile Unknown = new(true, Writes.Always, [new("id", Kind.Text), new("name", Kind.Text)]);
+
+        public static Profile For(string route) => ByRoute.GetValueOrDefault(route) ?? Unknown;
+    }
+
+    /// <summary>The verdict on one generated request before the target's write rules apply.</summary>
+    internal enum Outcome
+    {
+        /// <summary>Must be refused by the shared layer.</summary>
+        Rejected,
+
+        /// <summary>Accepted by the shared layer; the function decides (see <see cref="Writes"/>).</summary>
+        Accepted,
+
+        /// <summary>Accepted, and a counter would be counted.</summary>
+        Counted,
+
+        /// <summary>Not known in advance (random corruption): may be accepted.</summary>
+        Unknown,
+    }
+
+    /// <summary>Wrong JSON values for any parameter, as raw JSON text.</summary>
+    internal static readonly string[] WrongValues =
+    [
+        "\"text\"", "\"\"", "\" \"", "0", "1", "-1", "-0", "1.5", "-1.5", "1e400", "-1e400", "1e-400", "99999999999999999999999",
+        "-99999999999999999999999", "9223372036854775808", "1.0", "5e0", "true", "false", "null", "[]", "[1]", "[\"a\",\"b\"]", "[[]]", "[null]",
+        "{}", "{\"a\":1}", "{\"\":\"\"}", "\"NaN\"", "\"Infinity\"", "\"-0\"", "\"1e400\"", "\"0x10\"", "\"1,5\"", "\" 5 \"", "\"+5\"", "\"-5\"",
+        "\"99999999999999999999999\"", "\"true\"", "\"null\"",
+    ];
+
+    /// <summary>Injection-shaped and otherwise hostile strings (valid UTF-16; a few contain NUL).</summary>
+    internal static readonly string[] Injections =
+    [
+        "' or 1 eq 1", "' or ''='", "PartitionKey eq 'x'", "') or (PartitionKey ne '", "x' or RowKey gt '", "'", "''", "\"", "\\", "/", "#", "?", "%",
+        "../../../../etc/passwd", "..\\..\\windows\\win.ini", "%2e%2e%2f%2e%2e%2f", "a%00b", "a\0b", "\0", "line1\r\nSet-Cookie: x=y", "\r\n\r\n", "\n",
+        "<script>alert(1)</script>", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>",
+        "${jndi:ldap://127.0.0.1/a}", "{{7*7}}", "$(id)", "`id`", "; DROP TABLE users; --", "user-", "key-", "user-x", "key-0", "user--1",
+        "project-", "project-0", "project--1", "wiki-", "snippet-", "group-", "project-99999999999999999999999", "user-1e400", "\u202Egnp.exe", "😀",
+        "\uFEFF", "  ", "\t", "_any", "git-receive-pack\0", "ssh-ed25519 AAAA", "\uFFFD", "é", "ǅ",
+        new string('a', 5000), new string('/', 3000), new string('\'', 2000), new string('%', 1000), new string('\\', 1000), new string('é', 3000),
+        "ssh-ed25519 " + new string('A', 8000), string.Concat(Enumerable.Repeat("../", 700)),
+    ];
+
+    /// <summary>Invalid UTF-8 byte sequences.</summary>
+    internal static readonly byte[][] BadUtf8 =
+    [
+        [0xFF], [0xFE], [0xC3, 0x28], [0xC0, 0xAF], [0xC0, 0x80], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xED, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80],
+        [0xF8, 0x88, 0x80, 0x80, 0x80], [0xE2, 0x82], [0x80], [0xBF, 0xBF],
+    ];
+
+    /// <summary>Lone surrogates as JSON escapes: valid JSON grammar, invalid text.</summary>
+    internal static readonly string[] LoneSurrogateEscapes = ["\\ud800", "\\udfff", "\\ud800\\u0041", "a\\udc00b", "\\ud83d"];
+
+    /// <summary>Builds one target's cases.</summary>
+    private sealed class TargetCases(MalformedTarget target, Profile profile, Random random, int numberOffset)
+    {
+        private readonly HashSet<string> _seen = [];
+        private readonly bool _isGet = target.Method is "GET" or "HEAD";
+
+        public List<MalformedRequest> Requests { get; } = [];
+
+        private IReadOnlyList<Param> Params => profile.Parameters.Count > 0 ? profile.Parameters : [new("id", Kind.Text)];
+
+        public void AddSystematic()
+        {
+            DuplicateKeys();
+            InvalidUtf8();
+            LyingContentTypes();
+            WrongTypes();
+            DeepNesting();
+            Oversize();
+            BrokenForms();
+            Injection();
+            Credentials();
+        }
+
+        /// <summary>Random combinations of the same ingredients until the target has <paramref name="count"/> requests (at least 100 of them).</summary>
+        public void FillRandom(int count)
+        {
+            count = Math.Max(count, Requests.Count + 100);
+            for (var attempt = 0; Requests.Count < count && attempt < count * 200; attempt++)
+            {
+                RandomCase();
+            }
+        }
+
+        private void DuplicateKeys()
+        {
+            foreach (var p in Params)
+            {
+                foreach (var (a, b) in new[] { ("\"a\"", "\"b\""), ("1", "2"), ("null", "\"x\""), ("[]", "{}"), ("\"x\"", "\"x\"") })
+                {
+                    Json("duplicate-keys", $"{{\"{p.Name}\":{a},\"{p.Name}\":{b}}}", Outcome.Rejected);
+                }
+
+                // Equal once unescaped.
+                Json("duplicate-keys", $"{{\"{p.Name}\":\"a\",\"{Escaped(p.Name)}\":\"b\"}}", Outcome.Rejected);
+                Json("duplicate-keys", $"{{\"{p.Name}\":{{\"k\":1,\"k\":2}}}}", Outcome.Rejected);
+                var filler = string.Join(",", Enumerable.Range(0, 50).Select(i => $"\"f{i}\":{i}"));
+                Json("duplicate-keys", $"{{\"{p.Name}\":\"a\",{filler},\"{p.Name}\":\"b\"}}", Outcome.Rejected);
+            }
+
+            Json("duplicate-keys", "{\"x\":{\"y\":[{\"z\":1,\"z\":2}]}}", Outcome.Rejected);
+            Json("duplicate-keys", "{\"a\":1,\"b\":2,\"a\":3}", Outcome.Rejected);
+            Json("duplicate-keys", "{\"\":1,\"\":2}", Outcome.Rejected);
+        }
+
+        private void InvalidUtf8()
+        {
+            foreach (var p in Params)
+            {
+                foreach (var bad in BadUtf8)
+                {
+                    Send("invalid-utf8-json", null, "application/json", Concat($"{{\"{p.Name}\":\"ab", bad, "cd\"}"), Outcome.Rejected);
+                    Send("invalid-utf8-form", null, "application/x-www-form-urlencoded", Encoding.ASCII.GetBytes($"{p.Name}=ab{PercentBytes(bad)}cd"), Outcome.Rejected);
+                    Send("invalid-utf8-query", $"{p.Name}=ab{PercentBytes(bad)}cd", null, null, Outcome.Rejected);
+                }
+
+                foreach (var escape in LoneSurrogateEscapes)
+                {
+                    Json("invalid-utf16-json", $"{{\"{p.Name}\":\"{escape}\"}}", Outcome.Rejected);
+                }
+
+                Send("invalid-utf8-form", null, "application/x-www-form-urlencoded", Concat($"{p.Name}=ab", [0xFF, 0xFE], "cd"), Outcome.Rejected);
+                Send("invalid-utf8-form", null, "application/x-www-form-urlencoded", Concat($"{p.Name}", [0xC3], "=1"), Outcome.Rejected);
+                Send("invalid-utf8-query", $"{p.Name}%FF=1", null, null, Outcome.Rejected);
+            }
+
+            foreach (var bad in BadUtf8.Take(5))
+            {
+                Send("invalid-utf8-json", null, "application/json", Concat("{\"", bad, "\":1}"), Outcome.Rejected);
+                Send("invalid-utf8-json", null, "application/json", Concat("{\"a\":1", bad, "}"), Outcome.Rejected);
+                Send("invalid-utf8-json", null, null, Concat("{\"a\":\"", bad, "\"}"), Outcome.Rejected);
+                Send("invalid-utf8-form", null, "application/x-www-form-urlencoded", Encoding.ASCII.GetBytes($"{PercentBytes(bad)}=1"), Outcome.Rejected);
+            }
+
+            Json("invalid-utf16-json", "{\"\\ud800\":1}", Outcome.Rejected);
+        }
+
+        private void LyingContentTypes()
+        {
+            var p = Params[0];
+            var json = $"{{\"{p.Name}\":\"x\"}}";
+            var bodyIgnored = Judge([]);
+            var parsedAsX = Judge([(p, JsonValue.Create("x"))]);
+
+            // text/plain is a type GitLab registers without a parser: the body is not read.
+            Send("content-type", null, "text/plain", Encoding.UTF8.GetBytes(json), bodyIgnored);
+            Send("content-type", null, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"{p.Name}=x"), bodyIgnored);
+
+            // Types nobody can read: 415 for a method with a body (GET ignores bodies it cannot read).
+            var unreadable = _isGet ? bodyIgnored : Outcome.Rejected;
+            foreach (var (type, body) in new[]
+                     {
+                         ("application/xml", $"<?xml version=\"1.0\"?><{p.Name}>x</{p.Name}>"), ("text/xml", $"<r><{p.Name}>x</{p.Name}></r>"),
+                         ("application/octet-stream", json), ("image/png", "\u0089PNG"), ("text/html", "<html><body>x</body></html>"),
+                         ("foo", json), ("application/", json), ("/", json), ("*/*", json), ("application/jsonx", json), ("text/json", json),
+                         ("application/x-www-form-urlencodedx", $"{p.Name}=x"), ("multipart/mixed; boundary=b", "--b--\r\n"), (";;;", json),
+                         ("application/json-seq", json), ("text/javascript", json),
+                     })
+            {
+                Send("content-type", null, type, Encoding.UTF8.GetBytes(body), unreadable);
+            }
+
+            // Multipart/form-data without a boundary, with the wrong one, truncated, or over the boundary length limit.
+            var part = $"--b\r\nContent-Disposition: form-data; name=\"{p.Name}\"\r\n\r\nx\r\n";
+            Send("multipart", null, "multipart/form-data", Encoding.UTF8.GetBytes(part + "--b--\r\n"), Outcome.Rejected);
+            Send("multipart", null, "multipart/form-data; boundary=", Encoding.UTF8.GetBytes(part + "--b--\r\n"), Outcome.Rejected);
+            Send("multipart", null, "multipart/form-data; boundary=\"\"", Encoding.UTF8.GetBytes(part + "--b--\r\n"), Outcome.Rejected);
+            Send("multipart", null, "multipart/form-data; boundary=other", Encoding.UTF8.GetBytes(part + "--b--\r\n"), Outcome.Rejected);
+            Send("multipart", null, "multipart/form-data; boundary=b", Encoding.UTF8.GetBytes(json), Outcome.Rejected);
+            Send("multipart", null, "multipart/form-data; boundary=b", Encoding.UTF8.GetBytes(part), Outcome.Rejected);
+            Send("multipart", null, "multipart/form-data; boundary=b", Encoding.UTF8.GetBytes(part[..^8]), Outcome.Rejected);
+            Send("multipart", null, "multipart/form-data; boundary=b", Encoding.UTF8.GetBytes("--b\r\nno header line\r\n\r\nx\r\n--b--\r\n"), Outcome.Rejected);
+            Send("multipart", null, "multipart/form-data; boundary=" + new string('b', 80), Encoding.UTF8.GetBytes(part), Outcome.Rejected);
+            Send("multipart", null, "multipart/form-data; boundary=b", Encoding.UTF8.GetBytes("--b--\r\n"), bodyIgnored);
+            Send("multipart", null, "multipart/form-data; boundary=b", [], bodyIgnored);
+            Send("multipart", null, "multipart/form-data; boundary=b", Encoding.UTF8.GetBytes(part + "--b--\r\n"), parsedAsX);
+            Send("multipart", null, "multipart/form-data; boundary=b", Encoding.UTF8.GetBytes(part.Replace("\r\nx\r\n", "\r\na\0b\r\n", StringComparison.Ordinal) + "--b--\r\n"), Outcome.Rejected);
+            Send("multipart", null, "multipart/form-data; boundary=b", Encoding.UTF8.GetBytes(part.Replace(p.Name, p.Name + "[]", StringComparison.Ordinal) + "--b--\r\n"),
+                Judge([(p, new JsonArray("x"))]));
+
+            // JSON with a charset it does not have: the bytes are read as UTF-8, as GitLab reads them.
+            Send("charset", null, "application/json; charset=latin1", Encoding.Latin1.GetBytes($"{{\"{p.Name}\":\"café\"}}"), Outcome.Rejected);
+            Send("charset", null, "application/json; charset=iso-8859-1", Encoding.Latin1.GetBytes($"{{\"{p.Name}\":\"\u00ff\"}}"), Outcome.Rejected);
+            Send("charset", null, "application/json; charset=latin1", Encoding.Latin1.GetBytes(json), parsedAsX);
+            Send("charset", null, "application/json; charset=utf-16", Encoding.Unicode.GetBytes(json), Outcome.Rejected);
+            Send("charset", null, "application/json; charset=utf-16", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(json)], Outcome.Rejected);
+            Send("charset", null, "application/json; charset=utf-16be", Encoding.BigEndianUnicode.GetBytes(json), Outcome.Rejected);
+            Send("charset", null, "application/json; charset=utf-32", Encoding.UTF32.GetBytes(json), Outcome.Rejected);
+            Send("charset", null, "application/json; charset=utf-16", Encoding.UTF8.GetBytes(json), parsedAsX);
+            Send("charset", null, "application/json; charset=\"", Encoding.UTF8.GetBytes(json), parsedAsX);
+
+            // Form declared, JSON sent (one odd key, no value) and the other way round.
+            Send("content-type", null, "application/x-www-form-urlencoded", Encoding.UTF8.GetBytes(json), bodyIgnored);
+            Send("content-type", null, "application/json", Encoding.UTF8.GetBytes($"{p.Name}=x&other=y"), Outcome.Rejected);
+            Send("content-type", null, null, Encoding.UTF8.GetBytes($"{p.Name}=x"), Outcome.Rejected);
+            Send("content-type", null, "application/json", Encoding.UTF8.GetBytes($"<{p.Name}>x</{p.Name}>"), Outcome.Rejected);
+            Send("content-type", null, "application/json, text/plain", Encoding.UTF8.GetBytes(json), parsedAsX);
+            Send("content-type", null, "APPLICATION/JSON", Encoding.UTF8.GetBytes(json), parsedAsX);
+        }
+
+        private void WrongTypes()
+        {
+            foreach (var p in Params)
+            {
+                foreach (var value in WrongValues)
+                {
+                    Json("wrong-type-json", $"{{\"{p.Name}\":{value}}}", Judge([(p, Parse(value))]));
+                    if (p.Kind == Kind.Counts)
+                    {
+                        foreach (var name in Profiles.KnownCounters)
+                        {
+                            Json("wrong-type-json", $"{{\"{p.Name}\":{{\"{name}\":{value}}}}}", JudgeMember(p, value));
+                        }
+                    }
+
+                    if (p.Kind == Kind.IdSets)
+                    {
+                        foreach (var name in Profiles.KnownIdSets)
+                        {
+                            Json("wrong-type-json", $"{{\"{p.Name}\":{{\"{name}\":{value}}}}}", JudgeMember(p, value));
+                            Json("wrong-type-json", $"{{\"{p.Name}\":{{\"{name}\":[{value}]}}}}", JudgeMember(p, $"[{value}]"));
+                        }
+                    }
+                }
+
+                // Form and query forms of the same: arrays, hashes, empty and valueless keys, odd numbers.
+                foreach (var (form, received) in FormShapes(p.Name))
+                {
+                    Form("wrong-type-form", form, Judge([(p, received)]));
+                    Query("wrong-type-query", form, Judge([(p, received)]));
+                }
+
+                if (p.Kind is Kind.Counts or Kind.IdSets)
+                {
+                    var names = p.Kind == Kind.Counts ? Profiles.KnownCounters : Profiles.KnownIdSets;
+                    foreach (var text in new[] { "x", "1e400", "-1", "99999999999999999999999", "1.5", "", "0", "5" })
+                    {
+                        var form = p.Kind == Kind.Counts ? $"{p.Name}[{names[0]}]={Uri.EscapeDataString(text)}" : $"{p.Name}[{names[0]}][]={Uri.EscapeDataString(text)}";
+                        var received = p.Kind == Kind.Counts ? JsonSerializer.Serialize(text) : $"[{JsonSerializer.Serialize(text)}]";
+                        Form("wrong-type-form", form, JudgeMember(p, received));
+                        Query("wrong-type-query", form, JudgeMember(p, received));
+                    }
+                }
+            }
+
+            // Bodies that are JSON but not an object.
+            foreach (var value in WrongValues.Where(v => !v.StartsWith('{')))
+            {
+                Json("wrong-type-json", value, Outcome.Rejected);
+            }
+        }
+
+        private void DeepNesting()
+        {
+            var p = Params[0];
+            Json("deep-nesting", $"{{\"{p.Name}\":{new string('[', 5000)}{new string(']', 5000)}}}", Outcome.Rejected);
+            Json("deep-nesting", $"{{\"{p.Name}\":{string.Concat(Enumerable.Repeat("{\"a\":", 5000))}1{new string('}', 5000)}}}", Outcome.Rejected);
+            Json("deep-nesting", new string('[', 5000) + new string(']', 5000), Outcome.Rejected);
+            Json("deep-nesting", string.Concat(Enumerable.Repeat("{\"a\":", 5000)), Outcome.Rejected);
+            Json("deep-nesting", new string('[', 5000), Outcome.Rejected);
+            Json("deep-nesting", $"{{\"{p.Name}\":{new string('[', 40)}{new string(']', 40)}}}", Outcome.Rejected);
+            Json("deep-nesting", $"{{\"other\":{new string('[', 20)}{new string(']', 20)}}}", Judge([]));
+
+            // Deep form keys: far too long, then just too deep (Rack's depth limit), then fine.
+            Form("deep-nesting", p.Name + string.Concat(Enumerable.Repeat("[a]", 5000)) + "=1", Outcome.Rejected);
+            Form("deep-nesting", p.Name + string.Concat(Enumerable.Repeat("[a]", 40)) + "=1", Outcome.Rejected);
+            Query("deep-nesting", p.Name + string.Concat(Enumerable.Repeat("[a]", 40)) + "=1", Outcome.Rejected);
+            Query("deep-nesting", p.Name + string.Concat(Enumerable.Repeat("[]", 40)) + "=1", Outcome.Rejected);
+            Form("deep-nesting", p.Name + string.Concat(Enumerable.Repeat("[a]", 10)) + "=1", Judge([(p, new JsonObject())]));
+        }
+
+        private void Oversize()
+        {
+            var p = Params[0];
+            var big = new string('x', BodyLimit + 10);
+            var json = Encoding.UTF8.GetBytes($"{{\"{p.Name}\":\"{big}\"}}");
+            Send("oversize", null, "application/json", json, Outcome.Rejected);
+            Send("oversize", null, "application/json", json, Outcome.Rejected, chunked: true);
+            Send("oversize", null, null, json, Outcome.Rejected);
+            Send("oversize", null, "application/x-www-form-urlencoded", Encoding.ASCII.GetBytes($"{p.Name}={big}"), Outcome.Rejected);
+            Send("oversize", null, "application/x-www-form-urlencoded", Encoding.ASCII.GetBytes($"{p.Name}={big}"), Outcome.Rejected, chunked: true);
+            Send("oversize", null, "multipart/form-data; boundary=b", Encoding.ASCII.GetBytes($"--b\r\nContent-Disposition: form-data; name=\"{p.Name}\"\r\n\r\n{big}\r\n--b--\r\n"), Outcome.Rejected);
+            Send("oversize", null, "application/json", Encoding.UTF8.GetBytes("{" + string.Join(",", Enumerable.Range(0, 8000).Select(i => $"\"k{i}\":1")) + "}"), Outcome.Rejected);
+            Send("oversize", null, "application/json", Encoding.UTF8.GetBytes(new string('[', BodyLimit + 1)), Outcome.Rejected, chunked: true);
+            Send("oversize", null, "application/xml", Encoding.UTF8.GetBytes($"<a>{big}</a>"), _isGet ? Judge([]) : Outcome.Rejected);
+        }
+
+        private void BrokenForms()
+        {
+            var p = Params[0];
+            var scalar = Judge([(p, JsonValue.Create("1"))]);
+            var nothing = Judge([]);
+            foreach (var (form, outcome) in new (string, Outcome)[]
+                     {
+                         ("%zz=1", Outcome.Rejected), ($"{p.Name}=%zz", Outcome.Rejected), ($"{p.Name}=%", Outcome.Rejected), ($"{p.Name}=%4", Outcome.Rejected),
+                         ("%=1", Outcome.Rejected), ($"{p.Name}=a%g0b", Outcome.Rejected), ($"{p.Name}%=1", Outcome.Rejected),
+                         ($"{p.Name}=1&" + string.Join("&", Enumerable.Repeat("a=1", 1100)), Outcome.Rejected),
+                         (new string('k', 3000) + "=1", Outcome.Rejected),
+                         ($"{p.Name}[=1", scalar), ($"{p.Name}]]=1", nothing), ("a[=1", nothing), ("a]]=", nothing), ("=1", nothing), ("=", nothing),
+                         ("&&&", nothing), ("&=&=&", nothing), ("[]=1", nothing), ($"[{p.Name}]=1", nothing), ("[=1", nothing), ("]=1", nothing),
+                         ($"{p.Name}=1&{p.Name}[]=2", Judge([(p, new JsonArray("2"))])), ($"{p.Name}[]=1&{p.Name}=2", Judge([(p, JsonValue.Create("2"))])),
+                         ($"{p.Name}[a]=1&{p.Name}[]=2", Judge([(p, new JsonArray("2"))])), ($"{p.Name}[]=1&{p.Name}[a]=2", Judge([(p, new JsonObject())])),
+                         ($"{p.Name}[a]b=1", Judge([(p, new JsonObject())])), ($"{p.Name}[]][=1", Judge([(p, new JsonArray("1"))])),
+                         ($"{p.Name}=1=2", Judge([(p, JsonValue.Create("1=2"))])), ($"{p.Name}=a+b%2B", Judge([(p, JsonValue.Create("a b+"))])),
+                     })
+            {
+                Form("broken-form", form, outcome);
+                if (form.Length < 2500)
+                {
+                    Query("broken-form", form, outcome);
+                }
+            }
+        }
+
+        private void Injection()
+        {
+            foreach (var p in Params)
+            {
+                for (var i = 0; i < Injections.Length; i++)
+                {
+                    var text = Injections[i];
+                    var outcome = Judge([(p, JsonValue.Create(text))]);
+                    Json("injection", $"{{\"{p.Name}\":{JsonSerializer.Serialize(text)}}}", outcome);
+
+                    // Form and query renderings alternate: the decoding is shared, the run stays short.
+                    if (i % 2 == 0)
+                    {
+                        Form("injection", $"{p.Name}={Uri.EscapeDataString(text)}", outcome);
+                    }
+                    else if (Uri.EscapeDataString(text).Length < 2500)
+                    {
+                        Query("injection", $"{p.Name}={Uri.EscapeDataString(text)}", outcome);
+                    }
+                }
+            }
+        }
+
+        private void Credentials()
+        {
+            if (target.Auth == MalformedAuth.Anonymous)
+            {
+                return;
+            }
+
+            var p = Params[0];
+            foreach (var credential in new[] { MalformedCredential.None, MalformedCredential.Wrong })
+            {
+                Json("credentials", $"{{\"{p.Name}\":\"x\"}}", Outcome.Rejected, credential);
+                Json("credentials", "{\"a\":", Outcome.Rejected, credential);
+                Send("credentials", null, "application/json", Encoding.UTF8.GetBytes($"{{\"{p.Name}\":\"{new string('x', BodyLimit + 10)}\"}}"), Outcome.Rejected, credential: credential);
+                Send("credentials", $"{p.Name}=%FF", null, null, Outcome.Rejected, credential: credential);
+                Send("credentials", null, "application/xml", Encoding.UTF8.GetBytes("<a/>"), Outcome.Rejected, credential: credential);
+            }
+        }
+
+        private void RandomCase()
+        {
+            var chosen = Enumerable.Range(0, random.Next(1, 4)).Select(_ => random.Next(4) == 0 ? new Param("extra" + random.Next(3), Kind.Text) : Params[random.Next(Params.Count)])
+                .DistinctBy(p => p.Name).ToList();
+            var values = chosen.Select(p => (Param: p, Json: RandomValue(p))).ToList();
+            var judged = values.Select(v => (v.Param, Parse(v.Json))).ToList();
+            var credential = random.Next(25) == 0 ? MalformedCredential.None : random.Next(25) == 0 ? MalformedCredential.Wrong : MalformedCredential.Valid;
+            var encoding = random.Next(10);
+            if (encoding < 6)
+            {
+                var text = "{" + string.Join(",", values.Select(v => $"\"{v.Param.Name}\":{v.Json}")) + "}";
+                var outcome = JudgeRandom(values);
+                switch (random.Next(8))
+                {
+                    case 0:
+                        text = text[..random.Next(1, text.Length - 1)];
+                        outcome = Outcome.Rejected;
+                        break;
+                    case 1:
+                        text = text.Insert(1, $"\"{values[0].Param.Name}\":{WrongValues[random.Next(WrongValues.Length)]},");
+                        outcome = Outcome.Rejected;
+                        break;
+                    case 2:
+                        text = text.Insert(random.Next(1, text.Length), ((char)random.Next(0x21, 0x7F)).ToString());
+                        outcome = Outcome.Unknown;
+                        break;
+                    case 3:
+                        Send("random", null, "application/json", Concat("{\"zz\":\"", BadUtf8[random.Next(BadUtf8.Length)], "\"," + text[1..]), Outcome.Rejected, credential: credential);
+                        return;
+                    case 4:
+                        var depth = random.Next(33, 200);
+                        text = text[..^1] + $",\"deep\":{new string('[', depth)}{new string(']', depth)}}}";
+                        outcome = Outcome.Rejected;
+                        break;
+                    case 5:
+                        text += new[] { "x", ",", "}", "{}", " 1", "\0" }[random.Next(6)];
+                        outcome = Outcome.Rejected;
+                        break;
+                }
+
+                Json("random", text, outcome, credential);
+                return;
+            }
+
+            var pairs = values.SelectMany(v => FormPairs(v.Param.Name, Parse(v.Json))).ToList();
+            var formText = string.Join("&", pairs);
+            var formOutcome = JudgeRandom(values);
+            if (random.Next(3) == 0)
+            {
+                // Each of these is refused wherever it lands (a bare "%" could complete a valid escape).
+                formText = formText.Insert(random.Next(formText.Length + 1), new[] { "%zz", "%G", "%-1", "%FF", "%00", "%C3%28" }[random.Next(6)]);
+                formOutcome = Outcome.Rejected;
+            }
+
+            if (encoding < 9)
+            {
+                Send("random", null, "application/x-www-form-urlencoded", Encoding.ASCII.GetBytes(formText), formOutcome, credential: credential);
+            }
+            else if (formText.Length < 2500)
+            {
+                Send("random", formText, null, null, formOutcome, credential: credential);
+            }
+        }
+
+        private Outcome JudgeRandom(List<(Param Param, string Json)> values) => Judge([.. values.Select(v => (v.Param, Parse(v.Json)))]);
+
+        private string RandomValue(Param p) => random.Next(6) switch
+        {
+            0 or 1 => WrongValues[random.Next(WrongValues.Length)],
+            2 => JsonSerializer.Serialize(Injections[random.Next(Injections.Length)]),
+            3 when p.Kind is Kind.Counts or Kind.IdSets => $"{{\"{(p.Kind == Kind.Counts ? Profiles.KnownCounters : Profiles.KnownIdSets)[random.Next(2)]}\":{WrongValues[random.Next(WrongValues.Length)]}}}",
+            _ => JsonSerializer.Serialize(RandomText()),
+        };
+
+        private string RandomText()
+        {
+            const string alphabet = "abcXYZ019 -_./\\'\"%&=?#[]{}<>:;,+*!~`\r\n\t\0éß€😀\u202E\uFEFF";
+            var text = new StringBuilder();
+            for (var i = random.Next(0, random.Next(2) == 0 ? 20 : 600); i > 0; i--)
+            {
+                var c = alphabet[random.Next(alphabet.Length)];
+                if (char.IsHighSurrogate(c))
+                {
+                    text.Append("😀");
+                }
+                else if (!char.IsLowSurrogate(c))
+                {
+                    text.Append(c);
+                }
+            }
+
+            return text.ToString();
+        }
+
+        /// <summary>Form renderings of a parameter and what the app receives for each.</summary>
+        private static IEnumerable<(string Form, JsonNode? Received)> FormShapes(string name) =>
+        [
+            ($"{name}[]=a", new JsonArray("a")), ($"{name}[]=1&{name}[]=2", new JsonArray("1", "2")), ($"{name}[a]=1", new JsonObject { ["a"] = "1" }),
+            ($"{name}[a][b]=1", new JsonObject()), ($"{name}[][]=1", new JsonObject()), ($"{name}=", JsonValue.Create("")), ($"{name}", JsonValue.Create("")),
+            ($"{name}=1e400", JsonValue.Create("1e400")), ($"{name}=-0", JsonValue.Create("-0")), ($"{name}=NaN", JsonValue.Create("NaN")),
+            ($"{name}=99999999999999999999999", JsonValue.Create("99999999999999999999999")), ($"{name}=null", JsonValue.Create("null")),
+        ];
+
+        /// <summary>A JSON value as form pairs (scalars as text, arrays as <c>name[]</c>, objects as <c>name[key]</c>).</summary>
+        private static IEnumerable<string> FormPairs(string name, JsonNode? value) => value switch
+        {
+            JsonArray array => array.Count == 0 ? [$"{name}[]"] : array.SelectMany(item => item is JsonValue ? FormPairs(name + "[]", item) : FormPairs(name + "[]", JsonValue.Create("x"))),
+            JsonObject obj => obj.Count == 0 ? [$"{name}[x]"] : obj.SelectMany(kv => FormPairs($"{name}[{kv.Key}]", kv.Value)),
+            null => [name],
+            _ => [$"{name}={Uri.EscapeDataString(value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString())}"],
+        };
+
+        /// <summary>
+        /// The verdict on a request the shared layer can read, from the values the function receives (form values
+        /// arrive as text): NUL anywhere is refused (as GitLab's malformed-strings check does), then each kind's rules.
+        /// </summary>
+        private Outcome Judge(IReadOnlyList<(Param Param, JsonNode? Value)> received)
+        {
+            if (received.Any(r => HasNul(r.Value)))
+            {
+                return Outcome.Rejected;
+            }
+
+            var counted = false;
+            foreach (var (p, value) in received)
+            {
+                switch (p.Kind)
+                {
+                    case Kind.StrictText when value is JsonArray or JsonObject:
+                        return Outcome.Rejected;
+                    case Kind.Counts or Kind.IdSets when value is not (null or JsonObject):
+                        return Outcome.Rejected;
+                    case Kind.Counts or Kind.IdSets when value is JsonObject members:
+                        var known = p.Kind == Kind.Counts ? Profiles.KnownCounters : Profiles.KnownIdSets;
+                        foreach (var name in known.Where(members.ContainsKey))
+                        {
+                            switch (JudgeMember(p, members[name]?.ToJsonString() ?? "null"))
+                            {
+                                case Outcome.Rejected:
+                                    return Outcome.Rejected;
+                                case Outcome.Counted:
+                                    counted = true;
+                                    break;
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            return profile.Writes switch
+            {
+                Writes.Always => Outcome.Accepted,
+                Writes.WhenCounted when counted => Outcome.Counted,
+                _ => Outcome.Accepted,
+            };
+        }
+
+        /// <summary><c>counters[name]</c> / <c>unique_counters[name]</c> given as raw JSON, judged as the usage_metrics validator does.</summary>
+        private static Outcome JudgeMember(Param p, string json)
+        {
+            var node = Parse(json);
+            if (node is null)
+            {
+                return Outcome.Accepted;
+            }
+
+            if (p.Kind == Kind.Counts)
+            {
+                return Integer(node) switch
+                {
+                    null => Outcome.Rejected,
+                    < 0 => Outcome.Rejected,
+                    0 => Outcome.Accepted,
+                    _ => Outcome.Counted,
+                };
+            }
+
+            if (node is not JsonArray array || array.Any(item => item is null || Integer(item) is null))
+            {
+                return Outcome.Rejected;
+            }
+
+            return array.Count == 0 ? Outcome.Accepted : Outcome.Counted;
+        }
+
+        /// <summary>An integer the way the validator reads one: a long, an integral double below 9e15, or integer text.</summary>
+        private static long? Integer(JsonNode node)
+        {
+            if (node is not JsonValue v)
+            {
+                return null;
+            }
+
+            var text = v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>().Trim() : v.ToJsonString();
+            if (v.GetValueKind() == JsonValueKind.String)
+            {
+                return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var s) ? s : null;
+            }
+
+            if (v.GetValueKind() != JsonValueKind.Number)
+            {
+                return null;
+            }
+
+            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+            {
+                return n;
+            }
+
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) && d == Math.Floor(d) && Math.Abs(d) < 9e15
+                ? (long)d
+                : null;
+        }
+
+        private static JsonNode? Parse(string json) => JsonNode.Parse(json);
+
+        private static bool HasNul(JsonNode? node) => node switch
+        {
+            JsonObject obj => obj.Any(kv => kv.Key.Contains('\0', StringComparison.Ordinal) || HasNul(kv.Value)),
+            JsonArray array => array.Any(HasNul),
+            JsonValue v => v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Contains('\0', StringComparison.Ordinal),
+            _ => false,
+        };
+
+        private void Json(string family, string json, Outcome outcome, MalformedCredential credential = MalformedCredential.Valid) =>
+            Send(family, null, "application/json", Encoding.UTF8.GetBytes(json), outcome, credential: credential);
+
+        private void Form(string family, string form, Outcome outcome) =>
+            Send(family, null, "application/x-www-form-urlencoded", Encoding.ASCII.GetBytes(form), outcome);
+
+        private void Query(string family, string query, Outcome outcome) => Send(family, query, null, null, outcome);
+
+        /// <summary>Adds a case unless it could succeed on a function that writes; decides what it may get.</summary>
+        private void Send(string family, string? query, string? contentType, byte[]? body, Outcome outcome, bool chunked = false, MalformedCredential credential = MalformedCredential.Valid)
+        {
+            if (credential != MalformedCredential.Valid && target.Auth != MalformedAuth.Anonymous)
+            {
+                outcome = Outcome.Rejected;
+            }
+            else if (!profile.ReadsParameters && outcome == Outcome.Rejected)
+            {
+                // It never reads the query or the body, so nothing there is refused.
+                outcome = Outcome.Accepted;
+            }
+
+            var mayWrite = outcome switch
+            {
+                Outcome.Rejected => false,
+                Outcome.Counted => true,
+                _ => profile.Writes == Writes.Always || (profile.Writes == Writes.WhenCounted && outcome == Outcome.Unknown),
+            };
+            if (mayWrite)
+            {
+                return;
+            }
+
+            var path = target.Route + (query is null ? "" : "?" + query);
+            var key = $"{path}\n{contentType}\n{chunked}\n{credential}\n{(body is null ? "-" : Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(body)))}";
+            if (!_seen.Add(key))
+            {
+                return;
+            }
+
+            Requests.Add(new MalformedRequest(
+                numberOffset + Requests.Count + 1,
+                target,
+                family,
+                path,
+                contentType,
+                body,
+                chunked,
+                credential,
+                outcome == Outcome.Rejected ? MalformedExpectation.Rejected : MalformedExpectation.Tolerated));
+        }
+
+        private static string Escaped(string name) => string.Concat(name.Select(c => $"\\u{(int)c:x4}"));
+
+        private static string PercentBytes(byte[] bytes) => string.Concat(bytes.Select(b => $"%{b:X2}"));
+
+        private static byte[] Concat(string before, byte[] middle, string after) => [.. Encoding.UTF8.GetBytes(before), .. middle, .. Encoding.UTF8.GetBytes(after)];
+    }
+}
