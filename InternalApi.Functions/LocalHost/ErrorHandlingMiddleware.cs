@@ -1,13 +1,12 @@
 using System.Text.Json.Nodes;
-
 using InternalApi.Functions.Hosting;
 
 namespace InternalApi.Functions.LocalHost;
 
 /// <summary>
-/// The outermost middleware: every failure leaves as JSON, never as an HTML page or a stack trace.
-/// Request errors (<see cref="ApiErrorException"/>, Kestrel's bad-request/too-large) keep their status;
-/// anything else is a logged 500 <c>{"message":"500 Internal Server Error"}</c>.
+/// The local host's outermost middleware: what routing answers without a function (unknown paths, wrong
+/// methods) gets GitLab's E1 JSON bodies, and a failure outside any function (functions have
+/// <see cref="HttpFunctionPipeline"/> for theirs) is a logged JSON 500, never an HTML page or a stack trace.
 /// </summary>
 public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
@@ -18,19 +17,6 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
         try
         {
             await next(context);
-        }
-        catch (ApiErrorException ex) when (!context.Response.HasStarted)
-        {
-            await WriteAsync(context, ex.Status, ex.Body);
-            return;
-        }
-        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
-        {
-            var body = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? new JsonObject { ["message"] = "413 Request Entity Too Large" }
-                : new JsonObject { ["message"] = "400 Bad request" };
-            await WriteAsync(context, ex.StatusCode, body);
-            return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -44,7 +30,6 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
             return;
         }
 
-        // Routing answers unknown paths and wrong methods with an empty body: give them GitLab's E1 bodies.
         if (!context.Response.HasStarted && context.Response.ContentLength is null && string.IsNullOrEmpty(context.Response.ContentType))
         {
             var text = context.Response.StatusCode switch
@@ -72,7 +57,7 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unhandled exception outside any function for {Method} {Path}")]
         public static partial void Unhandled(ILogger logger, Exception exception, string method, PathString path);
     }
 }
