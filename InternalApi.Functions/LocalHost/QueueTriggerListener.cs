@@ -158,7 +158,7 @@ public sealed partial class QueueTriggerListener(
     /// <summary>Keeps a running message invisible, as the host does, renewing at half the lease.</summary>
     private async Task RenewAsync(QueueClient queue, string messageId, Lease lease, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var every = TimeSpan.FromTicks(Math.Max(duration.Ticks / 2, TimeSpan.FromSeconds(1).Ticks));
+        var every = TimeSpan.FromTicks(Math.Max(duration.Ticks / 2, TimeSpan.FromMilliseconds(200).Ticks));
         try
         {
             while (true)

@@ -47,6 +47,29 @@ public sealed class TestFunctions
         Http("Boom", nameof(Boom), "test/boom", "get"),
     ];
 
+    /// <summary>A queue function that runs until the test lets it finish (to watch the lease being renewed).</summary>
+    public static FunctionMetadata HeldQueueMetadata { get; } = new()
+    {
+        Name = "Held",
+        ScriptFile = "InternalApi.Tests.dll",
+        EntryPoint = typeof(TestFunctions).FullName + "." + nameof(HeldAsync),
+        Bindings = [new FunctionBinding { Name = "message", Type = "queueTrigger", Direction = "In", QueueName = HeldQueue, Connection = "AzureWebJobsStorage" }],
+    };
+
+    public const string HeldQueue = "held";
+
+    /// <summary>Completed when <see cref="HeldAsync"/> has started.</summary>
+    public static TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completed by the test to let <see cref="HeldAsync"/> finish.</summary>
+    public static TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static async Task HeldAsync(string message, CancellationToken cancellationToken)
+    {
+        Started.TrySetResult();
+        await Release.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>A function without an auth declaration (not served: the hosts refuse it).</summary>
     public static FunctionMetadata UndeclaredMetadata { get; } = Http("Undeclared", nameof(Undeclared), "test/undeclared", "get");
 

@@ -1,0 +1,57 @@
+using Azure.Storage.Queues;
+using InternalApi.Functions.LocalHost;
+using InternalApi.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InternalApi.Tests.Hosting;
+
+/// <summary>A local host whose queue lease is one second, serving a queue function the test holds open.</summary>
+public sealed class QueueLeaseFixture : IAsyncLifetime
+{
+    public AzuriteServer Azurite { get; private set; } = null!;
+
+    public TestApp App { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await AzuriteServer.StartAsync();
+        App = await TestApp.StartAsync(Azurite.ConnectionString, new Dictionary<string, string?> { ["Queues:LeaseDuration"] = "00:00:01" }, [TestFunctions.HeldQueueMetadata]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        TestFunctions.Release.TrySetResult();
+        await App.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}
+
+[CollectionDefinition("queue-lease")]
+public sealed class QueueLeaseCollection : ICollectionFixture<QueueLeaseFixture>;
+
+[Collection("queue-lease")]
+public sealed class QueueLeaseTests(QueueLeaseFixture fixture)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_Running_Message_Stays_Leased_Past_The_Lease_Duration_And_Runs_Once()
+    {
+        var queues = fixture.App.Services.GetRequiredService<QueueServiceClient>();
+        var sent = await queues.SendMessageAsync(TestFunctions.HeldQueue, BinaryData.FromString("hold me"));
+        await TestFunctions.Started.Task.WaitAsync(Wait);
+
+        // Three lease lengths pass while the function runs: without renewal the message would be visible
+        // again (and delivered a second time) after the first.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Empty(await queues.PeekMessagesAsync(TestFunctions.HeldQueue, 32));
+
+        TestFunctions.Release.TrySetResult();
+        var monitor = fixture.App.Services.GetRequiredService<QueueDispatchMonitor>();
+        var outcome = await monitor.WaitForAsync(o => o.MessageId == sent.MessageId, Wait);
+        Assert.Equal(QueueDispatchStatus.Succeeded, outcome.Status);
+        Assert.Equal(1, outcome.DequeueCount);
+        Assert.Equal(0, await queues.CountAsync(TestFunctions.HeldQueue));
+        Assert.Empty(fixture.App.Logs.Problems());
+    }
+}
