@@ -39,7 +39,7 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         return index?.GetInt64("UserId") is { } id ? await GetUserAsync(id, cancellationToken) : null;
     }
 
-    /// <summary>Creates or replaces a user and its username index.</summary>
+    /// <summary>Creates or replaces a user and its username index, and the fingerprint rows of its keys when its name changes.</summary>
     public async Task UpsertUserAsync(User user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -49,6 +49,13 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         if (previous is not null && !string.Equals(previous.Username, user.Username, StringComparison.OrdinalIgnoreCase))
         {
             await names.UsernameIndex.DeleteEntityAsync(PathKey(previous.Username), "", cancellationToken: cancellationToken);
+        }
+
+        // The fingerprint rows carry the display name (and, for a user that did not exist, whether it does):
+        // nothing else of the user is in them, so other changes (state, username, flags) leave them as they are.
+        if (previous is null || previous.Name != user.Name)
+        {
+            await RefreshFingerprintsOfUserAsync(user.Id, cancellationToken);
         }
     }
 
@@ -74,16 +81,31 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         return index?.GetInt64("KeyId") is { } id ? await GetKeyAsync(id, cancellationToken) : null;
     }
 
-    /// <summary>Creates or replaces a key and its fingerprint index.</summary>
+    /// <summary>
+    /// Creates or replaces a key (user key or deploy key) and its fingerprint row; a changed fingerprint
+    /// removes the old row, a changed owner moves the key to the new owner's list.
+    /// </summary>
     public async Task UpsertKeyAsync(SshKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         var previous = await GetKeyAsync(key.Id, cancellationToken);
         await names.SshKeys.UpsertEntityAsync(ToEntity(key), TableUpdateMode.Replace, cancellationToken);
-        await names.SshKeyFingerprints.UpsertEntityAsync(new TableEntity(TableKey.Encode(key.Fingerprint), "") { ["KeyId"] = key.Id }, TableUpdateMode.Replace, cancellationToken);
+
+        // Listed under the owner before the row is derived, so that a concurrent change of the owner finds the key.
+        if (key.UserId is { } userId)
+        {
+            await names.UserSshKeys.UpsertEntityAsync(new TableEntity(Id(userId), Id(key.Id)), TableUpdateMode.Replace, cancellationToken);
+        }
+
+        await RefreshFingerprintAsync(key.Fingerprint, key.Id, claim: true, cancellationToken);
         if (previous is not null && previous.Fingerprint != key.Fingerprint)
         {
-            await names.SshKeyFingerprints.DeleteEntityAsync(TableKey.Encode(previous.Fingerprint), "", cancellationToken: cancellationToken);
+            await RefreshFingerprintAsync(previous.Fingerprint, key.Id, claim: false, cancellationToken);
+        }
+
+        if (previous?.UserId is { } previousUserId && previousUserId != key.UserId)
+        {
+            await names.UserSshKeys.DeleteEntityAsync(Id(previousUserId), Id(key.Id), cancellationToken: cancellationToken);
         }
     }
 
