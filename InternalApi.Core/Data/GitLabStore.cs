@@ -9,6 +9,12 @@ namespace InternalApi.Core.Data;
 /// <summary>A project found by path, and whether the path was an old (redirected) one.</summary>
 public sealed record ProjectLookup(Project Project, bool Redirected);
 
+/// <summary>What an access check knows about an actor and an existing project.</summary>
+/// <param name="Chain">The project's namespace and its ancestors, nearest first (the last is the top-level namespace).</param>
+/// <param name="Level">The user's effective access level (<see cref="AccessLevel.NoAccess"/> without a user).</param>
+/// <param name="DeployKeyLink">The deploy key's enablement on the project, when a deploy key was given and is enabled there.</param>
+public sealed record ProjectAccessFacts(IReadOnlyList<GitLabNamespace> Chain, AccessLevel Level, DeployKeyProject? DeployKeyLink);
+
 /// <summary>
 /// Reads and writes GitLab's entities in Table storage. Reads on the hot paths are point reads;
 /// index rows (username, fingerprint, paths) are written alongside their entity. Writers that
@@ -240,23 +246,61 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
     /// memberships of the project's group and every ancestor group (inherited), as GitLab computes it.
     /// The owner of a personal namespace is Owner of its projects.
     /// </summary>
-    public async Task<AccessLevel> GetProjectAccessLevelAsync(long userId, Project project, CancellationToken cancellationToken = default)
+    public async Task<AccessLevel> GetProjectAccessLevelAsync(long userId, Project project, CancellationToken cancellationToken = default) =>
+        (await GetProjectAccessFactsAsync(project, userId, null, cancellationToken)).Level;
+
+    /// <summary>
+    /// What an access check reads about an existing project, with as few round trips as the data allows:
+    /// the direct project membership (of <paramref name="userId"/>), the deploy key's enablement (of
+    /// <paramref name="deployKeyId"/>) and the namespace chain with the user's group memberships all start
+    /// together; up the chain, each level's namespace and membership rows are read together.
+    /// </summary>
+    public async Task<ProjectAccessFacts> GetProjectAccessFactsAsync(Project project, long? userId, long? deployKeyId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(project);
-        var best = await GetMembershipAsync(MemberSource.Project, project.Id, userId, cancellationToken) ?? AccessLevel.NoAccess;
-        foreach (var ns in await GetNamespaceChainAsync(project.NamespaceId, cancellationToken))
+        var direct = userId is { } uid ? GetMembershipAsync(MemberSource.Project, project.Id, uid, cancellationToken) : Task.FromResult<AccessLevel?>(null);
+        var link = deployKeyId is { } kid ? GetDeployKeyProjectAsync(kid, project.Id, cancellationToken) : Task.FromResult<DeployKeyProject?>(null);
+        var chain = GetMemberChainAsync(project.NamespaceId, userId, cancellationToken);
+        await Task.WhenAll(direct, link, chain);
+
+        var levels = await chain;
+        var best = AccessLevel.NoAccess;
+        if (userId is { } user)
+        {
+            best = await direct ?? AccessLevel.NoAccess;
+            foreach (var (ns, membership) in levels)
+            {
+                if (ns.Kind == NamespaceKind.User)
+                {
+                    if (ns.OwnerId == user)
+                    {
+                        best = AccessLevel.Owner;
+                    }
+
+                    continue;
+                }
+
+                if (membership is { } level && level > best)
+                {
+                    best = level;
+                }
+            }
+        }
+
+        return new ProjectAccessFacts([.. levels.Select(l => l.Namespace)], best, await link);
+    }
+
+    /// <summary>Effective access to a namespace (group memberships up the chain; owner of a user namespace).</summary>
+    public async Task<AccessLevel> GetNamespaceAccessLevelAsync(long userId, long namespaceId, CancellationToken cancellationToken = default)
+    {
+        var best = AccessLevel.NoAccess;
+        foreach (var (ns, membership) in await GetMemberChainAsync(namespaceId, userId, cancellationToken))
         {
             if (ns.Kind == NamespaceKind.User)
             {
-                if (ns.OwnerId == userId)
-                {
-                    best = AccessLevel.Owner;
-                }
-
-                continue;
+                best = ns.OwnerId == userId ? AccessLevel.Owner : best;
             }
-
-            if (await GetMembershipAsync(MemberSource.Group, ns.Id, userId, cancellationToken) is { } level && level > best)
+            else if (membership is { } level && level > best)
             {
                 best = level;
             }
@@ -265,23 +309,30 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         return best;
     }
 
-    /// <summary>Effective access to a namespace (group memberships up the chain; owner of a user namespace).</summary>
-    public async Task<AccessLevel> GetNamespaceAccessLevelAsync(long userId, long namespaceId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The namespace and its ancestors, nearest first, each with the user's direct group membership (null
+    /// without a user). A level's membership row is read together with its namespace row, before the kind is
+    /// known: for a personal namespace that read is wasted and its answer ignored (memberships belong to groups).
+    /// </summary>
+    private async Task<IReadOnlyList<(GitLabNamespace Namespace, AccessLevel? Membership)>> GetMemberChainAsync(long namespaceId, long? userId, CancellationToken cancellationToken)
     {
-        var best = AccessLevel.NoAccess;
-        foreach (var ns in await GetNamespaceChainAsync(namespaceId, cancellationToken))
+        var chain = new List<(GitLabNamespace, AccessLevel?)>();
+        long? next = namespaceId;
+        while (next is { } id && chain.Count < 32)
         {
-            if (ns.Kind == NamespaceKind.User)
+            var ns = GetNamespaceAsync(id, cancellationToken);
+            var membership = userId is { } uid ? GetMembershipAsync(MemberSource.Group, id, uid, cancellationToken) : Task.FromResult<AccessLevel?>(null);
+            await Task.WhenAll(ns, membership);
+            if (await ns is not { } found)
             {
-                best = ns.OwnerId == userId ? AccessLevel.Owner : best;
+                break;
             }
-            else if (await GetMembershipAsync(MemberSource.Group, ns.Id, userId, cancellationToken) is { } level && level > best)
-            {
-                best = level;
-            }
+
+            chain.Add((found, found.Kind == NamespaceKind.Group ? await membership : null));
+            next = found.ParentId;
         }
 
-        return best;
+        return chain;
     }
 
     /// <summary>Creates or replaces a membership.</summary>
