@@ -67,19 +67,28 @@ public sealed record ActorAccess(Actor Actor, Project Project, AccessLevel Level
     /// <summary>May write the wiki (<c>create_wiki</c>): Developer+ while the wiki is not disabled.</summary>
     public bool CanWriteWiki => Project.WikiAccess != FeatureAccess.Disabled && HasLevel(AccessLevel.Developer);
 
-    /// <summary>Computes the access of an actor to a project.</summary>
-    public static async Task<ActorAccess> ForAsync(GitLabStore store, Actor actor, Project project, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads what the access of <paramref name="actor"/> to <paramref name="project"/> depends on (memberships for a
+    /// user, the enablement for a deploy key) together with the project's namespace chain, in one batch of
+    /// concurrent reads per namespace level.
+    /// </summary>
+    public static Task<ProjectAccessFacts> LoadFactsAsync(GitLabStore store, Actor actor, Project project, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(project);
-        var level = actor.Kind == ActorKind.User && actor.User is { } user
-            ? await store.GetProjectAccessLevelAsync(user.Id, project, cancellationToken)
-            : AccessLevel.NoAccess;
-        var link = actor.Kind == ActorKind.DeployKey && actor.Key is { } key
-            ? await store.GetDeployKeyProjectAsync(key.Id, project.Id, cancellationToken)
-            : null;
-        return new ActorAccess(actor, project, level, link);
+
+        // Deploy keys act as themselves: their creator's memberships do not count.
+        var userId = actor.Kind == ActorKind.User ? actor.User?.Id : null;
+        var deployKeyId = actor.Kind == ActorKind.DeployKey ? actor.Key?.Id : null;
+        return store.GetProjectAccessFactsAsync(project, userId, deployKeyId, cancellationToken);
+    }
+
+    /// <summary>The access of an actor to a project, from what <see cref="LoadFactsAsync"/> read.</summary>
+    public static ActorAccess From(Actor actor, Project project, ProjectAccessFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return new ActorAccess(actor, project, facts.Level, facts.DeployKeyLink);
     }
 
     private bool CanUseFeature(FeatureAccess feature)

@@ -50,13 +50,18 @@ public sealed class LfsAuthentication(
     public async Task<(LfsCredentials? Credentials, LfsFailure? Failure)> AuthenticateAsync(string? projectPath, ActorQuery actorQuery, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actorQuery);
-        var target = await repositories.ResolveAsync(projectPath, null, cancellationToken);
+
+        // Both are read together (they do not depend on each other); the container is still judged first.
+        var resolvingTarget = repositories.ResolveAsync(projectPath, null, cancellationToken);
+        var resolvingActor = actors.ResolveAsync(actorQuery, cancellationToken);
+        await Task.WhenAll(resolvingTarget, resolvingActor);
+        var target = await resolvingTarget;
         if (target.Project is not { LfsEnabled: true } project || target.Type == RepositoryType.Snippet)
         {
             return (null, LfsFailure.ContainerNotFound);
         }
 
-        var actor = await actors.ResolveAsync(actorQuery, cancellationToken);
+        var actor = await resolvingActor;
         string username;
         if (actor.Kind == ActorKind.DeployKey && actor.Key is { } deployKey)
         {

@@ -9,6 +9,12 @@ namespace InternalApi.Core.Data;
 /// <summary>A project found by path, and whether the path was an old (redirected) one.</summary>
 public sealed record ProjectLookup(Project Project, bool Redirected);
 
+/// <summary>What an access check knows about an actor and an existing project.</summary>
+/// <param name="Chain">The project's namespace and its ancestors, nearest first (the last is the top-level namespace).</param>
+/// <param name="Level">The user's effective access level (<see cref="AccessLevel.NoAccess"/> without a user).</param>
+/// <param name="DeployKeyLink">The deploy key's enablement on the project, when a deploy key was given and is enabled there.</param>
+public sealed record ProjectAccessFacts(IReadOnlyList<GitLabNamespace> Chain, AccessLevel Level, DeployKeyProject? DeployKeyLink);
+
 /// <summary>
 /// Reads and writes GitLab's entities in Table storage. Reads on the hot paths are point reads;
 /// index rows (username, fingerprint, paths) are written alongside their entity. Writers that
@@ -39,7 +45,7 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         return index?.GetInt64("UserId") is { } id ? await GetUserAsync(id, cancellationToken) : null;
     }
 
-    /// <summary>Creates or replaces a user and its username index.</summary>
+    /// <summary>Creates or replaces a user and its username index, and the fingerprint rows of its keys when its name changes.</summary>
     public async Task UpsertUserAsync(User user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -49,6 +55,13 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         if (previous is not null && !string.Equals(previous.Username, user.Username, StringComparison.OrdinalIgnoreCase))
         {
             await names.UsernameIndex.DeleteEntityAsync(PathKey(previous.Username), "", cancellationToken: cancellationToken);
+        }
+
+        // The fingerprint rows carry the display name (and, for a user that did not exist, whether it does):
+        // nothing else of the user is in them, so other changes (state, username, flags) leave them as they are.
+        if (previous is null || previous.Name != user.Name)
+        {
+            await RefreshFingerprintsOfUserAsync(user.Id, cancellationToken);
         }
     }
 
@@ -74,16 +87,31 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         return index?.GetInt64("KeyId") is { } id ? await GetKeyAsync(id, cancellationToken) : null;
     }
 
-    /// <summary>Creates or replaces a key and its fingerprint index.</summary>
+    /// <summary>
+    /// Creates or replaces a key (user key or deploy key) and its fingerprint row; a changed fingerprint
+    /// removes the old row, a changed owner moves the key to the new owner's list.
+    /// </summary>
     public async Task UpsertKeyAsync(SshKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         var previous = await GetKeyAsync(key.Id, cancellationToken);
         await names.SshKeys.UpsertEntityAsync(ToEntity(key), TableUpdateMode.Replace, cancellationToken);
-        await names.SshKeyFingerprints.UpsertEntityAsync(new TableEntity(TableKey.Encode(key.Fingerprint), "") { ["KeyId"] = key.Id }, TableUpdateMode.Replace, cancellationToken);
+
+        // Listed under the owner before the row is derived, so that a concurrent change of the owner finds the key.
+        if (key.UserId is { } userId)
+        {
+            await names.UserSshKeys.UpsertEntityAsync(new TableEntity(Id(userId), Id(key.Id)), TableUpdateMode.Replace, cancellationToken);
+        }
+
+        await RefreshFingerprintAsync(key.Fingerprint, key.Id, claim: true, cancellationToken);
         if (previous is not null && previous.Fingerprint != key.Fingerprint)
         {
-            await names.SshKeyFingerprints.DeleteEntityAsync(TableKey.Encode(previous.Fingerprint), "", cancellationToken: cancellationToken);
+            await RefreshFingerprintAsync(previous.Fingerprint, key.Id, claim: false, cancellationToken);
+        }
+
+        if (previous?.UserId is { } previousUserId && previousUserId != key.UserId)
+        {
+            await names.UserSshKeys.DeleteEntityAsync(Id(previousUserId), Id(key.Id), cancellationToken: cancellationToken);
         }
     }
 
@@ -218,23 +246,61 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
     /// memberships of the project's group and every ancestor group (inherited), as GitLab computes it.
     /// The owner of a personal namespace is Owner of its projects.
     /// </summary>
-    public async Task<AccessLevel> GetProjectAccessLevelAsync(long userId, Project project, CancellationToken cancellationToken = default)
+    public async Task<AccessLevel> GetProjectAccessLevelAsync(long userId, Project project, CancellationToken cancellationToken = default) =>
+        (await GetProjectAccessFactsAsync(project, userId, null, cancellationToken)).Level;
+
+    /// <summary>
+    /// What an access check reads about an existing project, with as few round trips as the data allows:
+    /// the direct project membership (of <paramref name="userId"/>), the deploy key's enablement (of
+    /// <paramref name="deployKeyId"/>) and the namespace chain with the user's group memberships all start
+    /// together; up the chain, each level's namespace and membership rows are read together.
+    /// </summary>
+    public async Task<ProjectAccessFacts> GetProjectAccessFactsAsync(Project project, long? userId, long? deployKeyId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(project);
-        var best = await GetMembershipAsync(MemberSource.Project, project.Id, userId, cancellationToken) ?? AccessLevel.NoAccess;
-        foreach (var ns in await GetNamespaceChainAsync(project.NamespaceId, cancellationToken))
+        var direct = userId is { } uid ? GetMembershipAsync(MemberSource.Project, project.Id, uid, cancellationToken) : Task.FromResult<AccessLevel?>(null);
+        var link = deployKeyId is { } kid ? GetDeployKeyProjectAsync(kid, project.Id, cancellationToken) : Task.FromResult<DeployKeyProject?>(null);
+        var chain = GetMemberChainAsync(project.NamespaceId, userId, cancellationToken);
+        await Task.WhenAll(direct, link, chain);
+
+        var levels = await chain;
+        var best = AccessLevel.NoAccess;
+        if (userId is { } user)
+        {
+            best = await direct ?? AccessLevel.NoAccess;
+            foreach (var (ns, membership) in levels)
+            {
+                if (ns.Kind == NamespaceKind.User)
+                {
+                    if (ns.OwnerId == user)
+                    {
+                        best = AccessLevel.Owner;
+                    }
+
+                    continue;
+                }
+
+                if (membership is { } level && level > best)
+                {
+                    best = level;
+                }
+            }
+        }
+
+        return new ProjectAccessFacts([.. levels.Select(l => l.Namespace)], best, await link);
+    }
+
+    /// <summary>Effective access to a namespace (group memberships up the chain; owner of a user namespace).</summary>
+    public async Task<AccessLevel> GetNamespaceAccessLevelAsync(long userId, long namespaceId, CancellationToken cancellationToken = default)
+    {
+        var best = AccessLevel.NoAccess;
+        foreach (var (ns, membership) in await GetMemberChainAsync(namespaceId, userId, cancellationToken))
         {
             if (ns.Kind == NamespaceKind.User)
             {
-                if (ns.OwnerId == userId)
-                {
-                    best = AccessLevel.Owner;
-                }
-
-                continue;
+                best = ns.OwnerId == userId ? AccessLevel.Owner : best;
             }
-
-            if (await GetMembershipAsync(MemberSource.Group, ns.Id, userId, cancellationToken) is { } level && level > best)
+            else if (membership is { } level && level > best)
             {
                 best = level;
             }
@@ -243,23 +309,30 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         return best;
     }
 
-    /// <summary>Effective access to a namespace (group memberships up the chain; owner of a user namespace).</summary>
-    public async Task<AccessLevel> GetNamespaceAccessLevelAsync(long userId, long namespaceId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The namespace and its ancestors, nearest first, each with the user's direct group membership (null
+    /// without a user). A level's membership row is read together with its namespace row, before the kind is
+    /// known: for a personal namespace that read is wasted and its answer ignored (memberships belong to groups).
+    /// </summary>
+    private async Task<IReadOnlyList<(GitLabNamespace Namespace, AccessLevel? Membership)>> GetMemberChainAsync(long namespaceId, long? userId, CancellationToken cancellationToken)
     {
-        var best = AccessLevel.NoAccess;
-        foreach (var ns in await GetNamespaceChainAsync(namespaceId, cancellationToken))
+        var chain = new List<(GitLabNamespace, AccessLevel?)>();
+        long? next = namespaceId;
+        while (next is { } id && chain.Count < 32)
         {
-            if (ns.Kind == NamespaceKind.User)
+            var ns = GetNamespaceAsync(id, cancellationToken);
+            var membership = userId is { } uid ? GetMembershipAsync(MemberSource.Group, id, uid, cancellationToken) : Task.FromResult<AccessLevel?>(null);
+            await Task.WhenAll(ns, membership);
+            if (await ns is not { } found)
             {
-                best = ns.OwnerId == userId ? AccessLevel.Owner : best;
+                break;
             }
-            else if (await GetMembershipAsync(MemberSource.Group, ns.Id, userId, cancellationToken) is { } level && level > best)
-            {
-                best = level;
-            }
+
+            chain.Add((found, found.Kind == NamespaceKind.Group ? await membership : null));
+            next = found.ParentId;
         }
 
-        return best;
+        return chain;
     }
 
     /// <summary>Creates or replaces a membership.</summary>

@@ -22,6 +22,7 @@ public sealed class GitLabTables : ITableSet
         UsernameIndex = Table("UsernameIndex");
         SshKeys = Table("SshKeys");
         SshKeyFingerprints = Table("SshKeyFingerprints");
+        UserSshKeys = Table("UserSshKeys");
         DeployKeyProjects = Table("DeployKeyProjects");
         Namespaces = Table("Namespaces");
         NamespacePaths = Table("NamespacePaths");
@@ -46,8 +47,14 @@ public sealed class GitLabTables : ITableSet
     /// <summary>PK key id.</summary>
     public TableClient SshKeys { get; }
 
-    /// <summary>PK SHA-256 fingerprint (encoded) → key id.</summary>
+    /// <summary>
+    /// PK SHA-256 fingerprint (encoded) → key id, plus the key and its owner's name as <c>/authorized_keys</c>
+    /// answers them (one read per SSH login; kept current by every key and user write).
+    /// </summary>
     public TableClient SshKeyFingerprints { get; }
+
+    /// <summary>PK user id, RK key id: the keys a user owns or created, to refresh their fingerprint rows when the user changes.</summary>
+    public TableClient UserSshKeys { get; }
 
     /// <summary>PK deploy key id, RK project id.</summary>
     public TableClient DeployKeyProjects { get; }
@@ -91,7 +98,7 @@ public sealed class GitLabTables : ITableSet
     /// <summary>Every table the store uses (created at start).</summary>
     public IReadOnlyList<TableClient> All =>
     [
-        Users, UsernameIndex, SshKeys, SshKeyFingerprints, DeployKeyProjects, Namespaces, NamespacePaths, Projects,
+        Users, UsernameIndex, SshKeys, SshKeyFingerprints, UserSshKeys, DeployKeyProjects, Namespaces, NamespacePaths, Projects,
         ProjectRoutes, Members, ProtectedRefs, PersonalAccessTokens, ErrorTrackingKeys, ReferenceCounters, StoredMessages, Sequences,
         BroadcastMessages,
     ];

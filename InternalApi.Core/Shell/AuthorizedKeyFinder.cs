@@ -11,7 +11,8 @@ public sealed record AuthorizedKey(SshKey Key, string PublishableKey);
 
 /// <summary>
 /// <c>/internal/authorized_keys</c> (spec §3.3): finds the key OpenSSH offers by the SHA-256 fingerprint
-/// of its blob, with one index read and one key read, among keys usable for authentication.
+/// of its blob, among keys usable for authentication, with one point read: the fingerprint row carries
+/// the key and its owner's display name (see <see cref="GitLabStore.FindFingerprintEntryAsync"/>).
 /// </summary>
 public sealed class AuthorizedKeyFinder(GitLabStore store, IOptions<GitLabOptions> options)
 {
@@ -20,8 +21,9 @@ public sealed class AuthorizedKeyFinder(GitLabStore store, IOptions<GitLabOption
 
     /// <summary>
     /// The key with this blob, or null when the blob is not base64, matches no key, the key is
-    /// signing-only, or it is a user key whose user is gone. Expired keys are returned: OpenSSH may
-    /// offer them and <c>/allowed</c> refuses them with a message the user can act on.
+    /// signing-only, or it is a user key whose user is gone. Expired keys, and keys of blocked users, are
+    /// returned as GitLab returns them: OpenSSH may offer them and <c>/allowed</c> refuses them with a
+    /// message the user can act on.
     /// </summary>
     public async Task<AuthorizedKey?> FindAsync(string blob, CancellationToken cancellationToken = default)
     {
@@ -29,16 +31,16 @@ public sealed class AuthorizedKeyFinder(GitLabStore store, IOptions<GitLabOption
 
         // A raw '+' in a query string arrives as a space; base64 never contains spaces, so put it back.
         var fingerprint = SshKey.FingerprintOf(blob.Trim().Replace(' ', '+'));
-        if (fingerprint is null || await store.FindKeyByFingerprintAsync(fingerprint, cancellationToken) is not { } key || !key.UsableForAuth)
+        if (fingerprint is null || await store.FindFingerprintEntryAsync(fingerprint, cancellationToken) is not { } entry || !entry.Key.UsableForAuth)
         {
             return null;
         }
 
-        var owner = key.UserId is { } userId ? await store.GetUserAsync(userId, cancellationToken) : null;
+        var key = entry.Key;
         string ownerName;
-        if (owner is not null)
+        if (entry.OwnerName is { } name)
         {
-            ownerName = owner.Name;
+            ownerName = name;
         }
         else if (key.Kind == SshKeyKind.Deploy)
         {

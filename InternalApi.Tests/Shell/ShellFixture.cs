@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,6 +8,7 @@ using Azure.Data.Tables;
 using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Storage;
+using InternalApi.Functions.Hosting;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,8 +31,40 @@ public sealed class ShellFixture : IsolatedAppFixture
         ["GitLab:PersonalAccessTokenMaxLifetimeDays"] = "365",
     };
 
+    /// <summary>
+    /// A second instance of the app on the same Azurite, with its queue dispatcher off, so that nothing but the
+    /// requests sent to it moves its <see cref="StorageCallCounter"/>. Only <see cref="SendCountedAsync"/> uses it,
+    /// and the tests of a collection run one at a time, so a count is exactly one request's.
+    /// </summary>
+    public TestApp QuietApp { get; private set; } = null!;
+
     /// <summary>The store.</summary>
     public GitLabStore Store => App.Services.GetRequiredService<GitLabStore>();
+
+    /// <inheritdoc/>
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        QuietApp = await TestApp.StartAsync(Azurite.ConnectionString, settings: new Dictionary<string, string?>(Settings) { ["Queues:DispatcherEnabled"] = "false" });
+    }
+
+    /// <inheritdoc/>
+    public override async Task DisposeAsync()
+    {
+        await QuietApp.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>Sends a shell-authenticated GET to <see cref="QuietApp"/> and counts the storage calls it made.</summary>
+    public async Task<(HttpStatusCode Status, string Body, long StorageCalls)> SendCountedAsync(string path)
+    {
+        var counter = QuietApp.Services.GetRequiredService<StorageCallCounter>();
+        using var request = QuietApp.ShellRequest(HttpMethod.Get, path);
+        var before = counter.Count;
+        using var response = await QuietApp.Client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, body, counter.Count - before);
+    }
 
     /// <summary>The raw table client, to look at what was really stored.</summary>
     public TableServiceClient Tables => App.Services.GetRequiredService<TableServiceClient>();
