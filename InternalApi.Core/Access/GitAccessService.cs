@@ -333,12 +333,12 @@ public sealed partial class GitAccessService(
         var touches = new List<Task>(2);
         if (decision.Actor.Key is { } key)
         {
-            touches.Add(store.TouchKeyUsedAsync(key.Id, ct));
+            touches.Add(store.TouchKeyUsedAsync(key, ct));
         }
 
         if (result is AccessGranted && GitActions.IsDownload(request.Action?.Trim()) && decision.Actor.Kind == ActorKind.User && decision.Actor.User is { } user)
         {
-            touches.Add(store.TouchUserActivityAsync(user.Id, ct));
+            touches.Add(store.TouchUserActivityAsync(user, ct));
         }
 
         await Task.WhenAll(touches);

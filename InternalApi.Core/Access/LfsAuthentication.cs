@@ -78,7 +78,7 @@ public sealed class LfsAuthentication(
 
         if (actor.Key is { } key)
         {
-            await store.TouchKeyUsedAsync(key.Id, cancellationToken);
+            await store.TouchKeyUsedAsync(key, cancellationToken);
         }
 
         var settings = gitlab.Value;

@@ -65,9 +65,18 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         }
     }
 
-    /// <summary>Records user activity (merge; no read needed).</summary>
-    public Task TouchUserActivityAsync(long userId, CancellationToken cancellationToken = default) =>
-        names.Users.MergeIfExistsAsync(new TableEntity(Id(userId), "") { ["LastActivityAt"] = time.GetUtcNow() }, cancellationToken);
+    /// <summary>
+    /// Records the user's activity, at most once per UTC day as GitLab does (its activity is a date), so the
+    /// hot path writes once a day per user instead of on every pull. A merge: no read needed.
+    /// </summary>
+    public Task TouchUserActivityAsync(User user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var now = time.GetUtcNow();
+        return user.LastActivityAt is { } seen && seen.UtcDateTime.Date == now.UtcDateTime.Date
+            ? Task.CompletedTask
+            : names.Users.MergeIfExistsAsync(new TableEntity(Id(user.Id), "") { ["LastActivityAt"] = now }, cancellationToken);
+    }
 
     /// <summary>Replaces the user's recovery code digests (the previous codes stop working).</summary>
     public Task ReplaceRecoveryCodesAsync(long userId, IReadOnlyList<string> digests, CancellationToken cancellationToken = default) =>
@@ -115,9 +124,18 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         }
     }
 
-    /// <summary>Records key use (merge; no read needed).</summary>
-    public Task TouchKeyUsedAsync(long keyId, CancellationToken cancellationToken = default) =>
-        names.SshKeys.MergeIfExistsAsync(new TableEntity(Id(keyId), "") { ["LastUsedAt"] = time.GetUtcNow() }, cancellationToken);
+    /// <summary>How often a key's last use is recorded (GitLab's key last-used service: once a day).</summary>
+    public static readonly TimeSpan KeyUseRecordInterval = TimeSpan.FromDays(1);
+
+    /// <summary>Records key use when the recorded one is older than <see cref="KeyUseRecordInterval"/> (a merge: no read needed).</summary>
+    public Task TouchKeyUsedAsync(SshKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var now = time.GetUtcNow();
+        return key.LastUsedAt is { } used && now - used < KeyUseRecordInterval
+            ? Task.CompletedTask
+            : names.SshKeys.MergeIfExistsAsync(new TableEntity(Id(key.Id), "") { ["LastUsedAt"] = now }, cancellationToken);
+    }
 
     /// <summary>Deploy key enablement for a project, or null when the key is not enabled there.</summary>
     public async Task<DeployKeyProject?> GetDeployKeyProjectAsync(long deployKeyId, long projectId, CancellationToken cancellationToken = default) =>

@@ -78,7 +78,7 @@ public sealed class ShellActorLookup(GitLabStore store)
                 return new ShellActor(true, userIdGiven, null, null);
             }
 
-            await store.TouchKeyUsedAsync(key.Id, cancellationToken);
+            await store.TouchKeyUsedAsync(key, cancellationToken);
             var owner = key.UserId is { } ownerId ? await store.GetUserAsync(ownerId, cancellationToken) : null;
             return new ShellActor(true, userIdGiven, key, owner);
         }

@@ -515,6 +515,32 @@ public sealed class AllowedTests(AllowedFixture fixture)
         Assert.NotNull((await fixture.Store.GetUserAsync(user.Id))!.LastActivityAt);
     }
 
+    [Fact]
+    public async Task Key_Use_And_User_Activity_Are_Recorded_Once_A_Day_As_GitLab_Does()
+    {
+        var project = await fixture.ProjectAsync();
+        var user = await fixture.MemberAsync(project, AccessLevel.Reporter);
+        var key = await fixture.KeyAsync(user.Id);
+        var pull = new { action = "git-upload-pack", project = project.FullPath, protocol = "ssh", key_id = key.Id };
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.AllowedAsync(pull)).Status);
+        var firstUse = (await fixture.Store.GetKeyAsync(key.Id))!.LastUsedAt;
+        var firstActivity = (await fixture.Store.GetUserAsync(user.Id))!.LastActivityAt;
+
+        // Recorded within the day: a second pull leaves both as they are (no write on the hot path).
+        Assert.Equal(HttpStatusCode.OK, (await fixture.AllowedAsync(pull)).Status);
+        Assert.Equal(firstUse, (await fixture.Store.GetKeyAsync(key.Id))!.LastUsedAt);
+        Assert.Equal(firstActivity, (await fixture.Store.GetUserAsync(user.Id))!.LastActivityAt);
+
+        // Recorded longer ago than that: the next pull records both again.
+        var longAgo = DateTimeOffset.UtcNow.AddDays(-2);
+        await fixture.Store.UpsertKeyAsync((await fixture.Store.GetKeyAsync(key.Id))! with { LastUsedAt = longAgo });
+        await fixture.Store.UpsertUserAsync((await fixture.Store.GetUserAsync(user.Id))! with { LastActivityAt = longAgo });
+        Assert.Equal(HttpStatusCode.OK, (await fixture.AllowedAsync(pull)).Status);
+        Assert.True((await fixture.Store.GetKeyAsync(key.Id))!.LastUsedAt > longAgo.AddDays(1));
+        Assert.True((await fixture.Store.GetUserAsync(user.Id))!.LastActivityAt > longAgo.AddDays(1));
+    }
+
     [Theory]
     [InlineData("!!!not base64!!!", "400 Bad request - malformed gitaly_client_context_bin")]
     [InlineData("bm90IGpzb24=", "400 Bad request - malformed gitaly_client_context_bin")]

@@ -139,8 +139,8 @@ public sealed class ImportTests(ImportFixture fixture)
         var json = ValidFile(u, ImportFixture.Key("x"), ImportFixture.Key("y"), NewToken(), "rc-1");
         Assert.Equal(0, (await fixture.ImportAsync(json)).Code);
         var store = fixture.Store();
-        await store.TouchUserActivityAsync(u);
-        await store.TouchKeyUsedAsync(u);
+        await store.TouchUserActivityAsync((await store.GetUserAsync(u))!);
+        await store.TouchKeyUsedAsync((await store.GetKeyAsync(u))!);
         // User u+1 has no recovery_codes in the file, so codes regenerated over SSH must survive.
         await store.ReplaceRecoveryCodesAsync(u + 1, ["regenerated"]);
         await store.UpdateProjectActivityAsync(u + 1, DateTimeOffset.UtcNow, repositoryUpdated: true, defaultBranch: "main");
