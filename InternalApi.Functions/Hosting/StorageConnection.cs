@@ -31,6 +31,11 @@ public static class StorageConnection
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(Name);
         services.AddSingleton<StorageCallCounter>();
+
+        // Azure.Core logs every request at Information and every 404 (a "not found" point read, an absent queue)
+        // at Warning: noise on the hot paths, in every host and command. Real failures surface as exceptions,
+        // which the app logs itself.
+        services.AddLogging(logging => logging.AddFilter("Azure.Core", LogLevel.Error));
         services.AddAzureClients(clients =>
         {
             if (!string.IsNullOrWhiteSpace(section.Value))

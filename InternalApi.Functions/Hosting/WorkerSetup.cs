@@ -9,7 +9,6 @@ public static class WorkerSetup
     public static FunctionsApplicationBuilder UseInternalApi(this FunctionsApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
         builder.Services.AddInternalApi(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
             kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>()?.MaxRequestBodyBytes ?? new HttpOptions().MaxRequestBodyBytes);

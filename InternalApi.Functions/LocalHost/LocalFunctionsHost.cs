@@ -70,7 +70,6 @@ public static class LocalFunctionsHost
 
         // Framework request logs are noise next to ours; configuration can still turn them up.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
 
         var services = builder.Services;
         services.AddInternalApi(builder.Configuration, builder.Environment.ContentRootPath);
