@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Tests.Hosting;
 
-/// <summary>A local host whose queue lease is one second, serving a queue function the test holds open.</summary>
+/// <summary>A local host whose queue lease is two seconds, serving a queue function the test holds open.</summary>
 public sealed class QueueLeaseFixture : IAsyncLifetime
 {
     public AzuriteServer Azurite { get; private set; } = null!;
@@ -15,7 +15,7 @@ public sealed class QueueLeaseFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Azurite = await AzuriteServer.StartAsync();
-        App = await TestApp.StartAsync(Azurite.ConnectionString, new Dictionary<string, string?> { ["Queues:LeaseDuration"] = "00:00:01" }, [TestFunctions.HeldQueueMetadata]);
+        App = await TestApp.StartAsync(Azurite.ConnectionString, new Dictionary<string, string?> { ["Queues:LeaseDuration"] = "00:00:02" }, [TestFunctions.HeldQueueMetadata]);
     }
 
     public async Task DisposeAsync()
@@ -43,7 +43,7 @@ public sealed class QueueLeaseTests(QueueLeaseFixture fixture)
 
         // Three lease lengths pass while the function runs: without renewal the message would be visible
         // again (and delivered a second time) after the first.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(6));
         Assert.Empty(await queues.PeekMessagesAsync(TestFunctions.HeldQueue, 32));
 
         TestFunctions.Release.TrySetResult();
