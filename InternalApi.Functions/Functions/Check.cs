@@ -1,9 +1,9 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.AspNetCore.Mvc;
+using InternalApi.Core;
 using InternalApi.Core.Health;
 using InternalApi.Functions.Hosting;
-using InternalApi.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace InternalApi.Functions.Functions;

@@ -1,5 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using System.Text.Json;
 using InternalApi.Core;
@@ -7,6 +5,8 @@ using InternalApi.Core.Access;
 using InternalApi.Core.Model;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace InternalApi.Functions.Functions.Git;

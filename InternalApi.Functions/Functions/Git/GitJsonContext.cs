@@ -1,7 +1,7 @@
-using InternalApi.Functions.Hosting;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using InternalApi.Functions.Hosting;
 
 namespace InternalApi.Functions.Functions.Git;
 

@@ -1,8 +1,8 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.AspNetCore.Mvc;
 using InternalApi.Core.Access;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace InternalApi.Functions.Functions.Git;
 

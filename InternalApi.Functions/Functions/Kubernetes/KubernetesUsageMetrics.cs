@@ -1,9 +1,9 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.AspNetCore.Mvc;
 using System.Text.Json;
-using InternalApi.Core.Kubernetes;
 using Azure.Storage.Queues;
+using InternalApi.Core.Kubernetes;
 using InternalApi.Functions.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace InternalApi.Functions.Functions.Kubernetes;
 

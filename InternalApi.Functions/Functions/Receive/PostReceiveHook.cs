@@ -1,10 +1,10 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.AspNetCore.Mvc;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InternalApi.Core.Receive;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace InternalApi.Functions.Functions.Receive;
 
