@@ -36,4 +36,10 @@ public sealed class KasAuthOptions
 
     /// <summary>Clock leeway for exp/nbf/iat.</summary>
     public TimeSpan Leeway { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How stale an agent token's <c>last_used_at</c> may get before a request writes it again: KAS calls
+    /// several endpoints per agent per second, and a write on every call would turn each read into a write.
+    /// </summary>
+    public TimeSpan AgentTokenUsageInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

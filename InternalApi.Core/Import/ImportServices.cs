@@ -22,6 +22,7 @@ public static class ImportServices
         services.AddSingleton<IImportSection>(new ProtectedRefsSection(RefKind.Tag));
         services.AddSingleton<IImportSection, PersonalAccessTokensSection>();
         services.AddSingleton<IImportSection, ErrorTrackingKeysSection>();
+        services.AddSingleton<IImportSection, AgentsSection>();
         services.AddSingleton<IImportSection, BroadcastMessagesSection>();
         services.AddSingleton<Importer>();
         return services;

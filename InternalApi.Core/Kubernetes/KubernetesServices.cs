@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core.Kubernetes;
 
-/// <summary>Service registration for KAS usage metrics.</summary>
+/// <summary>Service registration for the KAS endpoints: agents and their tokens, usage metrics.</summary>
 public static class KubernetesServices
 {
     /// <summary>Adds this area's services.</summary>
@@ -11,6 +11,11 @@ public static class KubernetesServices
     {
         services.AddSingleton<UsageMetricsTables>();
         services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<UsageMetricsTables>());
+        services.AddSingleton<AgentTables>();
+        services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<AgentTables>());
+        services.AddSingleton<AgentStore>();
+        services.AddSingleton<AgentTokenAuthenticator>();
+        services.AddSingleton<AgentProjectAccess>();
         return services.AddSingleton<UsageMetricsProcessor>().AddSingleton<UsageMetricsReport>();
     }
 }

@@ -12,6 +12,12 @@ public enum FunctionAuth
     /// <summary>KAS JWT in <c>Gitlab-Kas-Api-Request</c>.</summary>
     KasJwt,
 
+    /// <summary>
+    /// KAS JWT, then an active agent token in <c>Authorization: Bearer</c> (spec §4.1); the agent is then
+    /// available to the function (<see cref="KasAgentContext.Agent"/>).
+    /// </summary>
+    KasAgentToken,
+
     /// <summary>The function checks its own credential (the error tracking token).</summary>
     Custom,
 }

@@ -1,4 +1,5 @@
 using InternalApi.Core.Auth;
+using InternalApi.Core.Kubernetes;
 
 namespace InternalApi.Functions.Hosting;
 
@@ -7,7 +8,7 @@ namespace InternalApi.Functions.Hosting;
 /// bound: worker middleware calls it under the Functions host, the local host calls it too. Failures
 /// are GitLab's 401 bodies.
 /// </summary>
-public sealed partial class RequestAuthenticator(InternalAuthenticator authenticator, ILogger<RequestAuthenticator> logger)
+public sealed partial class RequestAuthenticator(InternalAuthenticator authenticator, AgentTokenAuthenticator agents, ILogger<RequestAuthenticator> logger)
 {
     /// <summary>Shell JWT header.</summary>
     public const string ShellHeader = "Gitlab-Shell-Api-Request";
@@ -43,20 +44,40 @@ public sealed partial class RequestAuthenticator(InternalAuthenticator authentic
                 }
 
             case FunctionAuth.KasJwt:
+                await AuthenticateKasAsync(context, functionName);
+                return;
+
+            case FunctionAuth.KasAgentToken:
                 {
-                    var result = await authenticator.AuthenticateKasAsync(context.Request.Headers[KasHeader].FirstOrDefault());
-                    if (!result.IsValid)
+                    // GitLab's order: the KAS JWT first (its own 401 text), then the agent token.
+                    await AuthenticateKasAsync(context, functionName);
+                    var token = AgentTokenHeader.Read(
+                        context.Request.Headers.Authorization.FirstOrDefault(),
+                        context.Request.Headers[AgentTokenHeader.AgentkHeader].FirstOrDefault());
+                    var result = await agents.AuthenticateAsync(token, context.RequestAborted);
+                    if (result.Agent is not { } agent)
                     {
                         Log.Rejected(logger, functionName, result.Reason);
-                        throw ApiErrorException.WithMessage(StatusCodes.Status401Unauthorized, "KAS JWT authentication invalid");
+                        throw ApiErrorException.WithMessage(StatusCodes.Status401Unauthorized, "401 Unauthorized");
                     }
 
+                    context.Features.Set(agent);
                     return;
                 }
 
             default:
                 Log.Rejected(logger, functionName, "the function declares no [FunctionAuth]");
                 throw ApiErrorException.WithMessage(StatusCodes.Status401Unauthorized, "401 Unauthorized");
+        }
+    }
+
+    private async Task AuthenticateKasAsync(HttpContext context, string functionName)
+    {
+        var result = await authenticator.AuthenticateKasAsync(context.Request.Headers[KasHeader].FirstOrDefault());
+        if (!result.IsValid)
+        {
+            Log.Rejected(logger, functionName, result.Reason);
+            throw ApiErrorException.WithMessage(StatusCodes.Status401Unauthorized, "KAS JWT authentication invalid");
         }
     }
 

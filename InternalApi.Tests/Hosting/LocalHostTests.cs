@@ -44,6 +44,8 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["PostReceiveHook"] = ("v4/internal/post_receive", "post"),
             ["ErrorTrackingAllowed"] = ("v4/internal/error_tracking/allowed", "post"),
             ["KubernetesUsageMetrics"] = ("v4/internal/kubernetes/usage_metrics", "post"),
+            ["AgentInfo"] = ("v4/internal/kubernetes/agent_info", "get"),
+            ["ProjectInfo"] = ("v4/internal/kubernetes/project_info", "get"),
         }, http);
         var queues = metadata.Where(m => m.IsQueue).ToDictionary(m => m.Name, m => (m.Trigger!.QueueName, m.Trigger.Connection));
         Assert.Equal(new Dictionary<string, (string?, string?)>
@@ -70,7 +72,7 @@ public sealed class LocalHostTests(AppFixture fixture)
                 case FunctionAuth.Anonymous:
                     Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                     break;
-                case FunctionAuth.KasJwt:
+                case FunctionAuth.KasJwt or FunctionAuth.KasAgentToken:
                     Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
                     Assert.Equal("""{"message":"KAS JWT authentication invalid"}""", body);
                     break;

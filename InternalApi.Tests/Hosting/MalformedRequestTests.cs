@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InternalApi.Core.Data;
+using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Model;
 using InternalApi.Core.Receive;
 using Azure.Data.Tables;
@@ -27,12 +28,22 @@ public sealed class MalformedRequestFixture : IsolatedAppFixture
     /// <summary>The configured error tracking access token.</summary>
     public const string ErrorTrackingToken = "et-malformed-0123456789";
 
+    /// <summary>The id of every seeded entity.</summary>
+    public const long SeededId = 777_000_000_123;
+
+    /// <summary>The seeded agent's active token.</summary>
+    public const string AgentToken = "glagent-seeded-malformed-agent-token";
+
     /// <inheritdoc/>
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Http:MaxRequestBodyBytes"] = MalformedRequests.BodyLimit.ToString(CultureInfo.InvariantCulture),
         ["Queues:DispatcherEnabled"] = "false",
         ["GitLab:ErrorTrackingAccessToken"] = ErrorTrackingToken,
+
+        // The seeded agent token's last use is recorded at seeding, and then not again for a day: the agent
+        // endpoints authenticate every request with it, and the run must not write.
+        ["Kas:AgentTokenUsageInterval"] = "1.00:00:00",
     };
 
     /// <inheritdoc/>
@@ -41,7 +52,7 @@ public sealed class MalformedRequestFixture : IsolatedAppFixture
         await base.InitializeAsync();
 
         // Ids and names far from anything the generator produces, so that no case can reach them.
-        const long id = 777_000_000_123;
+        const long id = SeededId;
         var store = App.Services.GetRequiredService<GitLabStore>();
         await store.UpsertUserAsync(new User { Id = id, Username = "seeded-malformed-user", Name = "Seeded", CanCreatePersonalAccessToken = true });
         await store.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "seeded", FullPath = "seeded-malformed-group", RootId = id });
@@ -50,6 +61,16 @@ public sealed class MalformedRequestFixture : IsolatedAppFixture
         await store.UpsertKeyAsync(new SshKey { Id = id, UserId = id, Title = "seeded", KeyType = "ssh-ed25519", Blob = blob, Fingerprint = SshKey.FingerprintOf(blob) ?? "seeded-fingerprint" });
         await store.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(id, "seeded-public-key", true));
         await App.Services.GetRequiredService<ReferenceCounter>().IncrementAsync("project-" + id.ToString(CultureInfo.InvariantCulture));
+        var agents = App.Services.GetRequiredService<AgentStore>();
+        await agents.UpsertAgentAsync(new ClusterAgent { Id = id, Name = "seeded-malformed-agent", ProjectId = id, CreatedById = id });
+        await agents.UpsertTokenAsync(new AgentToken
+        {
+            Id = id,
+            AgentId = id,
+            Digest = SecretDigest.Sha256Hex(AgentToken),
+            Name = "seeded",
+            LastUsedAt = DateTimeOffset.UtcNow,
+        });
     }
 }
 
@@ -91,6 +112,9 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
 
         // Validation passed and nothing was counted (zero counts, unknown names): 204 without a body.
         ["/api/v4/internal/kubernetes/usage_metrics"] = (status, _) => status == 204,
+
+        // Takes no parameters: the seeded agent, whatever the request carries.
+        ["/api/v4/internal/kubernetes/agent_info"] = (status, body) => status == 200 && body?["agent_id"]?.GetValue<long>() == MalformedRequestFixture.SeededId,
     };
 
     [Fact]
@@ -260,7 +284,7 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
 
         // Shell and KAS credentials are checked before anything is read: 401. A function with its own credential
         // may take it from the body (error tracking's token), so it reads first and a bad body keeps its 4xx.
-        if (request.Credential != MalformedCredential.Valid && request.Target.Auth is MalformedAuth.Shell or MalformedAuth.Kas)
+        if (request.Credential != MalformedCredential.Valid && request.Target.Auth is MalformedAuth.Shell or MalformedAuth.Kas or MalformedAuth.KasAgent)
         {
             return status == 401 ? null : "expected 401 without a valid credential";
         }
@@ -282,12 +306,13 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
     private static bool Documented(MalformedRequest request, int status, JsonNode? body) =>
         DocumentedAnswers.TryGetValue(request.Target.Route, out var documented) && documented(status, body);
 
-    private (string Header, string Value)? Credential(MalformedAuth auth) => auth switch
+    private IReadOnlyList<(string Header, string Value)> Credential(MalformedAuth auth) => auth switch
     {
-        MalformedAuth.Shell => (RequestAuthenticator.ShellHeader, fixture.App.ShellToken()),
-        MalformedAuth.Kas => (RequestAuthenticator.KasHeader, fixture.App.KasToken()),
-        MalformedAuth.Custom => ("Gitlab-Error-Tracking-Token", MalformedRequestFixture.ErrorTrackingToken),
-        _ => null,
+        MalformedAuth.Shell => [(RequestAuthenticator.ShellHeader, fixture.App.ShellToken())],
+        MalformedAuth.Kas => [(RequestAuthenticator.KasHeader, fixture.App.KasToken())],
+        MalformedAuth.KasAgent => [(RequestAuthenticator.KasHeader, fixture.App.KasToken()), ("Authorization", "Bearer " + MalformedRequestFixture.AgentToken)],
+        MalformedAuth.Custom => [("Gitlab-Error-Tracking-Token", MalformedRequestFixture.ErrorTrackingToken)],
+        _ => [],
     };
 
     /// <summary>

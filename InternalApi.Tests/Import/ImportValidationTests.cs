@@ -45,7 +45,7 @@ public sealed class ImportValidationTests(ImportFixture fixture)
           "protected_tags": [ { "project_id": {{u + 97}}, "name": "v*" } ],
           "personal_access_tokens": [ { "id": {{u}}, "user_id": {{u}}, "name": "t", "expires_at": "next year" } ],
           "broadcast_messages": [ { "id": {{u}}, "message": "m", "starts_at": "2020-01-02", "ends_at": "2020-01-01" } ],
-          "agents": []
+          "clusters": []
         }
         """;
         var before = await fixture.SnapshotAsync(prefix);
@@ -55,7 +55,7 @@ public sealed class ImportValidationTests(ImportFixture fixture)
         Assert.Equal((1, ""), (code, output));
         string[] expected =
         [
-            "$.agents: unknown section 'agents' (known: users, groups, keys, deploy_keys, projects, memberships, protected_branches, protected_tags, personal_access_tokens, error_tracking_keys, broadcast_messages)",
+            "$.clusters: unknown section 'clusters' (known: users, groups, keys, deploy_keys, projects, memberships, protected_branches, protected_tags, personal_access_tokens, error_tracking_keys, agents, broadcast_messages)",
             "$.users[1].id: must be a positive integer",
             "$.users[1].username: is missing",
             "$.users[2].state: must be one of active, blocked, deactivated, blocked_pending_approval",

@@ -20,6 +20,9 @@ public enum MalformedAuth
     /// <summary><c>Gitlab-Kas-Api-Request</c> JWT.</summary>
     Kas,
 
+    /// <summary>The KAS JWT, then an agent token in <c>Authorization: Bearer</c>.</summary>
+    KasAgent,
+
     /// <summary>The function checks its own credential (today only error tracking's token).</summary>
     Custom,
 }
@@ -33,8 +36,14 @@ public enum MalformedCredential
     /// <summary>None at all.</summary>
     None,
 
-    /// <summary>The right header with a worthless value.</summary>
+    /// <summary>The right header with a worthless value (every header, for a two-part credential).</summary>
     Wrong,
+
+    /// <summary>A two-part credential whose first part is right and second part worthless (a bad agent token).</summary>
+    WrongSecond,
+
+    /// <summary>Only the first part of a two-part credential (no agent token).</summary>
+    FirstOnly,
 }
 
 /// <summary>What a malformed request may get back.</summary>
@@ -63,11 +72,13 @@ public sealed record MalformedRequest(
     MalformedExpectation Expectation)
 {
     /// <summary>
-    /// The request to send to the server at <paramref name="server"/>. <paramref name="credential"/> gives the header
-    /// and a valid value for an auth kind; a <see cref="MalformedCredential.Wrong"/> request sends that header with a
-    /// worthless value. The path and query go out byte for byte (<see cref="Uri"/> would turn <c>%zz</c> into <c>%25zz</c>).
+    /// The request to send to the server at <paramref name="server"/>. <paramref name="credential"/> gives the headers
+    /// and valid values for an auth kind (two for the agent endpoints: the KAS JWT, then the agent token); a
+    /// <see cref="MalformedCredential.Wrong"/> request sends them with worthless values, <see cref="MalformedCredential.WrongSecond"/>
+    /// spoils only the second and <see cref="MalformedCredential.FirstOnly"/> leaves it out. The path and query go out
+    /// byte for byte (<see cref="Uri"/> would turn <c>%zz</c> into <c>%25zz</c>).
     /// </summary>
-    public HttpRequestMessage ToHttpRequest(Uri server, Func<MalformedAuth, (string Header, string Value)?> credential)
+    public HttpRequestMessage ToHttpRequest(Uri server, Func<MalformedAuth, IReadOnlyList<(string Header, string Value)>> credential)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(credential);
@@ -85,9 +96,18 @@ public sealed record MalformedRequest(
             request.Content = content;
         }
 
-        if (Credential != MalformedCredential.None && credential(Target.Auth) is { } header)
+        var headers = Credential == MalformedCredential.None ? [] : credential(Target.Auth);
+        for (var i = 0; i < headers.Count; i++)
         {
-            request.Headers.TryAddWithoutValidation(header.Header, Credential == MalformedCredential.Valid ? header.Value : "x.y.z");
+            var (header, value) = headers[i];
+            var spoiled = Credential == MalformedCredential.Wrong || (i > 0 && Credential == MalformedCredential.WrongSecond);
+            if (i > 0 && Credential == MalformedCredential.FirstOnly)
+            {
+                break;
+            }
+
+            // A worthless value in the header's own shape, so that it is refused as a credential, not as a header.
+            request.Headers.TryAddWithoutValidation(header, spoiled ? (header == "Authorization" ? "Bearer x.y.z" : "x.y.z") : value);
         }
 
         return request;
@@ -161,6 +181,7 @@ public static class MalformedRequests
             {
                 FunctionAuth.ShellJwt => MalformedAuth.Shell,
                 FunctionAuth.KasJwt => MalformedAuth.Kas,
+                FunctionAuth.KasAgentToken => MalformedAuth.KasAgent,
                 FunctionAuth.Custom => MalformedAuth.Custom,
                 _ => MalformedAuth.Anonymous,
             }))),
@@ -256,6 +277,11 @@ public static class MalformedRequests
             ["/api/v4/internal/error_tracking/allowed"] = new(true, Writes.Never,
                 [new("project_id", Kind.Text), new("public_key", Kind.Text), new("error_tracking_token", Kind.Text)]),
             ["/api/v4/internal/kubernetes/usage_metrics"] = new(true, Writes.WhenCounted, [new("counters", Kind.Counts), new("unique_counters", Kind.IdSets)]),
+
+            // The agent endpoints authenticate with the seeded agent's token (whose last use the fixture keeps
+            // from being rewritten); agent_info reads nothing, project_info only a lenient id (arrays find nothing).
+            ["/api/v4/internal/kubernetes/agent_info"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/kubernetes/project_info"] = new(true, Writes.Never, [new("id", Kind.Text)]),
         };
 
         private static readonly Profile Unknown = new(true, Writes.Always, [new("id", Kind.Text), new("name", Kind.Text)]);
@@ -605,7 +631,10 @@ public static class MalformedRequests
             }
 
             var p = Params[0];
-            foreach (var credential in new[] { MalformedCredential.None, MalformedCredential.Wrong })
+            MalformedCredential[] credentials = target.Auth == MalformedAuth.KasAgent
+                ? [MalformedCredential.None, MalformedCredential.Wrong, MalformedCredential.WrongSecond, MalformedCredential.FirstOnly]
+                : [MalformedCredential.None, MalformedCredential.Wrong];
+            foreach (var credential in credentials)
             {
                 Json("credentials", $"{{\"{p.Name}\":\"x\"}}", Outcome.Rejected, credential);
                 Json("credentials", "{\"a\":", Outcome.Rejected, credential);

@@ -1,0 +1,40 @@
+using InternalApi.Core;
+using InternalApi.Core.Data;
+using InternalApi.Functions.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+
+namespace InternalApi.Functions.Functions.Kubernetes;
+
+/// <summary>
+/// <c>GET /api/v4/internal/kubernetes/agent_info</c> (spec §4.2): who the agent is and where its configuration
+/// project's repository lives, so that KAS can fetch <c>.gitlab/agents/&lt;name&gt;/config.yaml</c>.
+/// Takes no parameters.
+/// </summary>
+public sealed class AgentInfo(GitLabStore store, IOptions<GitalyOptions> gitaly)
+{
+    /// <summary>The HTTP trigger; the KAS JWT and the agent token are checked before this runs.</summary>
+    [Function(nameof(AgentInfo))]
+    [FunctionAuth(FunctionAuth.KasAgentToken)]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v4/internal/kubernetes/agent_info")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var agent = request.HttpContext.Agent().Agent;
+
+        // Agents belong to their project; a project deleted under an agent leaves nothing to serve.
+        var project = await store.GetProjectAsync(agent.ProjectId, cancellationToken)
+            ?? throw ApiErrorException.WithMessage(StatusCodes.Status404NotFound, "404 Not Found");
+        return TypedResults.Json(
+            new AgentInfoResponse(
+                project.Id,
+                agent.Id,
+                agent.Name,
+                KasProjectPayload.GitalyInfo(project, gitaly.Value),
+                KasProjectPayload.Repository(project),
+                KasProjectPayload.DefaultBranch(project)),
+            KasJsonContext.Wire.AgentInfoResponse).AsAction();
+    }
+}

@@ -1,0 +1,171 @@
+using Azure.Data.Tables;
+using InternalApi.Core.Kubernetes;
+using InternalApi.Core.Model;
+using InternalApi.Core.Storage;
+using InternalApi.Tests.Import;
+using InternalApi.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace InternalApi.Tests.Kubernetes;
+
+/// <summary>The <c>agents</c> import section: whole-file validation, digests only, re-import, the demo agent.</summary>
+[Collection("import")]
+public sealed class AgentImportTests(ImportFixture fixture)
+{
+    private static string[] ProblemLines(string error) =>
+        [.. error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).Order(StringComparer.Ordinal)];
+
+    private AgentStore Agents(string prefix) => new(new AgentTables(fixture.Tables, Options.Create(new StorageOptions { TablePrefix = prefix })));
+
+    /// <summary>Every row of the agent tables of a prefix, as text (timestamps and ETags left out).</summary>
+    private async Task<List<string>> AgentRowsAsync(string prefix)
+    {
+        var lines = new List<string>();
+        foreach (var table in Agents(prefix).Tables.All)
+        {
+            await foreach (var e in table.QueryAsync<TableEntity>())
+            {
+                lines.Add($"{table.Name}|{e.PartitionKey}|{e.RowKey}|" + string.Join("|", e.Where(p => p.Key is not ("Timestamp" or "odata.etag" or "PartitionKey" or "RowKey"))
+                    .OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")));
+            }
+        }
+
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+
+    private static string File(long u, string agents) => $$"""
+    {
+      "users": [ { "id": {{u}}, "username": "kas{{u}}", "name": "KAS {{u}}" } ],
+      "groups": [ { "id": {{u}}, "path": "kasg{{u}}" } ],
+      "projects": [ { "id": {{u}}, "namespace": "kasg{{u}}", "path": "config" }, { "id": {{u + 1}}, "namespace": "kasg{{u}}", "path": "other" } ],
+      "agents": {{agents}}
+    }
+    """;
+
+    [Fact]
+    public async Task Agents_And_Tokens_Are_Imported_With_Token_Digests_Only()
+    {
+        var prefix = ImportFixture.NewPrefix();
+        var u = TestIds.Next() * 10;
+        var (active, revoked) = ("glagent-" + Guid.NewGuid().ToString("N"), "glagent-" + Guid.NewGuid().ToString("N"));
+        var json = File(u, $$"""
+            [ { "id": {{u}}, "name": "prod-cluster", "project_id": {{u}}, "created_by_id": {{u}}, "created_at": "2024-01-02T03:04:05Z",
+                "tokens": [ { "id": {{u}}, "name": "main", "description": "d", "token": "{{active}}", "created_by_id": {{u}} },
+                            { "id": {{u + 1}}, "name": "old", "token": "{{revoked}}", "status": "revoked" } ] } ]
+            """);
+        var (code, output, error) = await fixture.ImportAsync(json, prefix);
+        Assert.True(code == 0, error);
+        Assert.Contains("imported     1 agents", output, StringComparison.Ordinal);
+
+        var agents = Agents(prefix);
+        var agent = (await agents.GetAgentAsync(u))!;
+        Assert.Equal(("prod-cluster", u, (long?)u, DateTimeOffset.Parse("2024-01-02T03:04:05Z", System.Globalization.CultureInfo.InvariantCulture)),
+            (agent.Name, agent.ProjectId, agent.CreatedById, agent.CreatedAt));
+        Assert.Equal(u, await agents.FindAgentIdByNameAsync(u, "prod-cluster"));
+        var token = (await agents.FindTokenAsync(SecretDigest.Sha256Hex(active)))!.Token;
+        Assert.Equal((u, u, "main", "d", AgentTokenStatus.Active), (token.Id, token.AgentId, token.Name, token.Description, token.Status));
+        Assert.Equal(AgentTokenStatus.Revoked, (await agents.FindTokenAsync(SecretDigest.Sha256Hex(revoked)))!.Token.Status);
+
+        var rows = await AgentRowsAsync(prefix);
+        Assert.DoesNotContain(rows, r => r.Contains(active, StringComparison.Ordinal) || r.Contains(revoked, StringComparison.Ordinal));
+
+        // Re-importing changes nothing, and keeps a last use the app recorded.
+        var used = token with { LastUsedAt = DateTimeOffset.UtcNow };
+        await agents.UpsertTokenAsync(used);
+        rows = await AgentRowsAsync(prefix);
+        Assert.Equal(0, (await fixture.ImportAsync(json, prefix)).Code);
+        Assert.Equal(rows, await AgentRowsAsync(prefix));
+    }
+
+    [Fact]
+    public async Task Invalid_Agents_Are_Reported_With_Their_Paths_And_Nothing_Is_Written()
+    {
+        var prefix = ImportFixture.NewPrefix();
+        var u = TestIds.Next() * 10;
+        var json = File(u, $$"""
+            [
+              { "id": {{u}}, "name": "Prod_Cluster", "project_id": {{u}} },
+              { "id": {{u}}, "name": "a", "project_id": {{u + 7}}, "created_by_id": {{u + 8}}, "colour": "red" },
+              { "id": {{u + 1}}, "name": "b", "project_id": {{u}}, "tokens": [ { "id": {{u}}, "name": "t", "token": "same", "status": "expired" }, { "id": {{u}}, "token": "same" } ] },
+              { "id": {{u + 2}}, "name": "b", "project_id": {{u}}, "tokens": "none" },
+              { "id": {{u + 3}}, "name": "{{new string('x', 64)}}", "project_id": {{u}} },
+              { "id": {{u + 4}}, "name": "c-", "project_id": {{u}} }
+            ]
+            """);
+        var (code, output, error) = await fixture.ImportAsync(json, prefix);
+        Assert.Equal((1, ""), (code, output));
+        const string NameRule = "must be 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit";
+        string[] expected =
+        [
+            $"$.agents[0].name: {NameRule}",
+            "$.agents[1].colour: unknown field",
+            "$.agents[1].id: duplicate of $.agents[0]",
+            $"$.agents[1].project_id: unknown project {u + 7}",
+            $"$.agents[1].created_by_id: unknown user {u + 8}",
+            "$.agents[2].tokens[0].status: must be one of active, revoked",
+            "$.agents[2].tokens[1].id: duplicate of $.agents[2].tokens[0]",
+            "$.agents[2].tokens[1].name: is missing",
+            "$.agents[2].tokens[1].token: duplicate of $.agents[2].tokens[0]",
+            "$.agents[3].name: duplicate of $.agents[2]",
+            "$.agents[3].tokens: must be an array",
+            $"$.agents[4].name: {NameRule}",
+            $"$.agents[5].name: {NameRule}",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), ProblemLines(error));
+        Assert.Empty(await fixture.SnapshotAsync(prefix));
+    }
+
+    [Fact]
+    public async Task Conflicts_With_Stored_Agents_And_Tokens_Are_Refused()
+    {
+        var prefix = ImportFixture.NewPrefix();
+        var u = TestIds.Next() * 10;
+        var token = "glagent-" + Guid.NewGuid().ToString("N");
+        var seeded = await fixture.ImportAsync(File(u, $$"""[ { "id": {{u}}, "name": "one", "project_id": {{u}}, "tokens": [ { "id": {{u}}, "name": "t", "token": "{{token}}" } ] } ]"""), prefix);
+        Assert.True(seeded.Code == 0, seeded.Error);
+        var before = await AgentRowsAsync(prefix);
+
+        var json = File(u, $$"""
+            [
+              { "id": {{u + 1}}, "name": "one", "project_id": {{u}}, "tokens": [ { "id": {{u + 1}}, "name": "t", "token": "{{token}}" } ] },
+              { "id": {{u}}, "name": "one", "project_id": {{u}}, "tokens": [ { "id": {{u}}, "name": "t", "token": "{{token}}-rotated" } ] }
+            ]
+            """);
+        var (code, _, error) = await fixture.ImportAsync(json, prefix);
+        Assert.Equal(1, code);
+        string[] expected =
+        [
+            "$.agents[1].name: duplicate of $.agents[0]",
+            $"$.agents[0].name: project {u} already has agent {u} named 'one' in the store",
+            $"$.agents[0].tokens[0].token: this token is already token {u} of agent {u} in the store",
+            $"$.agents[1].tokens[0].token: token {u} of agent {u} has another text in the store; add a new token and revoke this one",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), ProblemLines(error));
+        Assert.Equal(before, await AgentRowsAsync(prefix));
+
+        // Renaming the agent or moving it to another project is fine; the old name is released.
+        Assert.Equal(0, (await fixture.ImportAsync(File(u, $$"""[ { "id": {{u}}, "name": "renamed", "project_id": {{u + 1}} } ]"""), prefix)).Code);
+        var agents = Agents(prefix);
+        Assert.Null(await agents.FindAgentIdByNameAsync(u, "one"));
+        Assert.Equal(u, await agents.FindAgentIdByNameAsync(u + 1, "renamed"));
+    }
+
+    [Fact]
+    public async Task The_Demo_Data_Has_Local_Agent_On_Gnuwget_Wget2_With_An_Active_And_A_Revoked_Token()
+    {
+        var prefix = ImportFixture.NewPrefix();
+        var (code, output, error) = await fixture.ImportAsync(await System.IO.File.ReadAllTextAsync(ImportTests.FindDemo()), prefix);
+        Assert.True(code == 0, error);
+        Assert.Contains("imported     1 agents", output, StringComparison.Ordinal);
+
+        var agents = Agents(prefix);
+        var agent = (await agents.GetAgentAsync(1))!;
+        Assert.Equal(("local-agent", 3L), (agent.Name, agent.ProjectId));
+        var active = (await agents.FindTokenAsync(SecretDigest.Sha256Hex("glagent-demo-agent-token-0001")))!.Token;
+        var revoked = (await agents.FindTokenAsync(SecretDigest.Sha256Hex("glagent-demo-revoked-token-0001")))!.Token;
+        Assert.Equal((1L, AgentTokenStatus.Active), (active.AgentId, active.Status));
+        Assert.Equal((1L, AgentTokenStatus.Revoked), (revoked.AgentId, revoked.Status));
+        Assert.Equal("gnuwget/wget2", (await fixture.Store(prefix).GetProjectAsync(3))!.FullPath);
+    }
+}
