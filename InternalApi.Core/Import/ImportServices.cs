@@ -23,6 +23,7 @@ public static class ImportServices
         services.AddSingleton<IImportSection, PersonalAccessTokensSection>();
         services.AddSingleton<IImportSection, ErrorTrackingKeysSection>();
         services.AddSingleton<IImportSection, AgentsSection>();
+        services.AddSingleton<IImportSection, StarboardVulnerabilitiesSection>();
         services.AddSingleton<IImportSection, BroadcastMessagesSection>();
         services.AddSingleton<Importer>();
         return services;

@@ -40,6 +40,10 @@ public sealed class AgentStore(AgentTables tables)
         }
     }
 
+    /// <summary>Records that the agent reported a vulnerability (a merge: nothing else of the agent changes).</summary>
+    public Task MarkHasVulnerabilitiesAsync(long agentId, CancellationToken cancellationToken = default) =>
+        tables.Agents.MergeIfExistsAsync(new TableEntity(Key(agentId), "") { ["HasVulnerabilities"] = true }, cancellationToken);
+
     /// <summary>Token by digest, with its ETag, or null.</summary>
     public async Task<StoredAgentToken?> FindTokenAsync(string digest, CancellationToken cancellationToken = default)
     {

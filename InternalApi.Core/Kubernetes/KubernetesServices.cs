@@ -1,5 +1,6 @@
 using InternalApi.Core.Data;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace InternalApi.Core.Kubernetes;
 
@@ -16,6 +17,12 @@ public static class KubernetesServices
         services.AddSingleton<AgentStore>();
         services.AddSingleton<AgentTokenAuthenticator>();
         services.AddSingleton<AgentProjectAccess>();
+        services.AddOptions<KubernetesOptions>().BindConfiguration(KubernetesOptions.SectionName);
+        services.AddSingleton<StarboardTables>();
+        services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<StarboardTables>());
+        services.AddSingleton<StarboardStore>();
+        services.AddSingleton<SecurityPermissions>();
+        services.AddSingleton<StarboardVulnerabilityService>();
         return services.AddSingleton<UsageMetricsProcessor>().AddSingleton<UsageMetricsReport>();
     }
 }

@@ -43,8 +43,17 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
         }
     }
 
-    /// <summary>A JSON body with a status (written directly: no MVC services are needed to execute it).</summary>
-    public static IActionResult Json(int status, JsonObject body) => new JsonBodyResult(status, body.ToJsonString());
+    private static readonly System.Text.Json.JsonSerializerOptions WireOptions = WireJsonOptions.Create();
+
+    /// <summary>
+    /// A JSON body with a status (written directly: no MVC services are needed to execute it), escaped as GitLab
+    /// escapes it (<see cref="WireJsonOptions"/>): "can't" keeps its apostrophe.
+    /// </summary>
+    public static IActionResult Json(int status, JsonObject body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return new JsonBodyResult(status, body.ToJsonString(WireOptions));
+    }
 
     private sealed class JsonBodyResult(int status, string body) : IActionResult
     {

@@ -46,6 +46,8 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["KubernetesUsageMetrics"] = ("v4/internal/kubernetes/usage_metrics", "post"),
             ["AgentInfo"] = ("v4/internal/kubernetes/agent_info", "get"),
             ["ProjectInfo"] = ("v4/internal/kubernetes/project_info", "get"),
+            ["StarboardVulnerability"] = ("v4/internal/kubernetes/modules/starboard_vulnerability", "put"),
+            ["StarboardScanResult"] = ("v4/internal/kubernetes/modules/starboard_vulnerability/scan_result", "post"),
         }, http);
         var queues = metadata.Where(m => m.IsQueue).ToDictionary(m => m.Name, m => (m.Trigger!.QueueName, m.Trigger.Connection));
         Assert.Equal(new Dictionary<string, (string?, string?)>

@@ -282,6 +282,11 @@ public static class MalformedRequests
             // from being rewritten); agent_info reads nothing, project_info only a lenient id (arrays find nothing).
             ["/api/v4/internal/kubernetes/agent_info"] = new(false, Writes.Never, []),
             ["/api/v4/internal/kubernetes/project_info"] = new(true, Writes.Never, [new("id", Kind.Text)]),
+
+            // The Starboard module refuses anything short of a complete finding (400), and the seeded agent's
+            // creator may not manage vulnerabilities, so even a complete one would be 403: nothing can write.
+            ["/api/v4/internal/kubernetes/modules/starboard_vulnerability"] = new(true, Writes.Never, [new("vulnerability", Kind.Text), new("scanner", Kind.Text)]),
+            ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/scan_result"] = new(true, Writes.Never, [new("uuids", Kind.TextList)]),
         };
 
         private static readonly Profile Unknown = new(true, Writes.Always, [new("id", Kind.Text), new("name", Kind.Text)]);

@@ -152,6 +152,70 @@ public sealed class AgentImportTests(ImportFixture fixture)
     }
 
     [Fact]
+    public async Task Starboard_Findings_Are_Imported_Under_The_Uuid_A_Kas_Report_Would_Get()
+    {
+        var prefix = ImportFixture.NewPrefix();
+        var u = TestIds.Next() * 10;
+        var json = File(u, $$"""[ { "id": {{u}}, "name": "prod", "project_id": {{u}} } ]""").TrimEnd().TrimEnd('}') + $$"""
+          , "starboard_vulnerabilities": [
+            { "agent_id": {{u}}, "name": "CVE-2022-3715 in bash", "severity": "high", "image": "nginx:1.18", "package_name": "bash", "package_version": "5.0",
+              "namespace": "default", "kind": "Deployment", "resource_name": "nginx-ingress", "container_name": "nginx",
+              "identifiers": [ { "type": "cve", "name": "CVE-2022-3715", "value": "CVE-2022-3715" } ],
+              "scanner_id": "starboard_trivy", "scanner_name": "Trivy", "scanner_vendor": "GitLab", "detected_at": "2024-02-03T04:05:06Z" },
+            { "agent_id": {{u}}, "name": "old", "severity": "low", "state": "resolved", "image": "i", "package_name": "p", "namespace": "n", "kind": "k",
+              "resource_name": "r", "container_name": "c", "identifiers": [ { "type": "cwe", "name": "CWE-79" } ],
+              "scanner_id": "s", "scanner_name": "S", "scanner_vendor": "V" }
+          ]
+        }
+        """;
+        var (code, output, error) = await fixture.ImportAsync(json, prefix);
+        Assert.True(code == 0, error);
+        Assert.Contains("imported     2 starboard vulnerabilities", output, StringComparison.Ordinal);
+
+        var findings = new StarboardStore(new StarboardTables(fixture.Tables, Options.Create(new StorageOptions { TablePrefix = prefix })));
+        var stored = (await findings.ListAsync(u)).OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        Assert.Equal(2, stored.Count);
+        var expected = VulnerabilityUuid.Compute(KubernetesOptions.ProductionUuidNamespace,
+            VulnerabilityUuid.IdentifierFingerprint("cve", "CVE-2022-3715"),
+            VulnerabilityUuid.LocationFingerprint(u, "default", "Deployment", "nginx-ingress", null, "bash"), u);
+        Assert.Equal((expected, VulnerabilityState.Detected, "high"), (stored[0].Uuid, stored[0].State, stored[0].Severity));
+        Assert.Equal(u.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Text.Json.Nodes.JsonNode.Parse(stored[0].LocationJson)!["kubernetes_resource"]!["agent_id"]!.GetValue<string>());
+        Assert.Equal(VulnerabilityState.Resolved, stored[1].State);
+        Assert.True((await Agents(prefix).GetAgentAsync(u))!.HasVulnerabilities);
+
+        var before = await AgentRowsAsync(prefix);
+        Assert.Equal(0, (await fixture.ImportAsync(json, prefix)).Code);
+        Assert.Equal(before, await AgentRowsAsync(prefix));
+    }
+
+    [Fact]
+    public async Task Invalid_Starboard_Findings_Are_Reported()
+    {
+        var prefix = ImportFixture.NewPrefix();
+        var u = TestIds.Next() * 10;
+        var finding = $$"""{ "agent_id": {{u}}, "name": "n", "severity": "high", "image": "i", "package_name": "p", "namespace": "n", "kind": "k", "resource_name": "r", "container_name": "c", "identifiers": [ { "type": "cve", "name": "CVE-1" } ], "scanner_id": "s", "scanner_name": "S", "scanner_vendor": "V" }""";
+        var json = File(u, "[]").TrimEnd().TrimEnd('}') + $$"""
+          , "starboard_vulnerabilities": [
+            {{finding}}, {{finding}},
+            { "agent_id": {{u + 5}}, "name": "n", "severity": "severe", "state": "gone", "identifiers": [], "description": "{{new string('d', 15_001)}}" }
+          ]
+        }
+        """;
+        var (code, _, error) = await fixture.ImportAsync(json, prefix);
+        Assert.Equal(1, code);
+        var lines = ProblemLines(error);
+        Assert.Contains($"$.starboard_vulnerabilities[0].agent_id: unknown agent {u}", lines);
+        Assert.Contains("$.starboard_vulnerabilities[1]: duplicate of $.starboard_vulnerabilities[0]", lines);
+        Assert.Contains($"$.starboard_vulnerabilities[2].agent_id: unknown agent {u + 5}", lines);
+        Assert.Contains("$.starboard_vulnerabilities[2].severity: must be one of info, unknown, low, medium, high, critical", lines);
+        Assert.Contains("$.starboard_vulnerabilities[2].state: must be one of detected, resolved", lines);
+        Assert.Contains("$.starboard_vulnerabilities[2].identifiers: must list at least one identifier (the first is the primary one)", lines);
+        Assert.Contains("$.starboard_vulnerabilities[2].image: is missing", lines);
+        Assert.Contains("$.starboard_vulnerabilities[2].scanner_vendor: is missing", lines);
+        Assert.Empty(await fixture.SnapshotAsync(prefix));
+    }
+
+    [Fact]
     public async Task The_Demo_Data_Has_Local_Agent_On_Gnuwget_Wget2_With_An_Active_And_A_Revoked_Token()
     {
         var prefix = ImportFixture.NewPrefix();

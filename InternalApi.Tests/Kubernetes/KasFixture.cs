@@ -60,10 +60,10 @@ public sealed class KasFixture : IsolatedAppFixture
     public AgentStore Agents => App.Services.GetRequiredService<AgentStore>();
 
     /// <summary>A user.</summary>
-    public async Task<User> UserAsync()
+    public async Task<User> UserAsync(UserState state = UserState.Active, bool admin = false)
     {
         var id = TestIds.Next();
-        var user = new User { Id = id, Username = TestIds.Name("kasuser"), Name = "KAS test user " + id };
+        var user = new User { Id = id, Username = TestIds.Name("kasuser"), Name = "KAS test user " + id, State = state, Admin = admin };
         await Store.UpsertUserAsync(user);
         return user;
     }
@@ -73,16 +73,17 @@ public sealed class KasFixture : IsolatedAppFixture
         Visibility visibility = Visibility.Private,
         FeatureAccess repository = FeatureAccess.Enabled,
         string? defaultBranch = "main",
-        string storage = "default")
+        string storage = "default",
+        long? id = null)
     {
-        var id = TestIds.Next();
-        var group = new GitLabNamespace { Id = id, Name = "g" + id, FullPath = TestIds.Name("kasgroup"), RootId = id };
+        id ??= TestIds.Next();
+        var group = new GitLabNamespace { Id = id.Value, Name = "g" + id, FullPath = TestIds.Name("kasgroup"), RootId = id.Value };
         await Store.UpsertNamespaceAsync(group);
         var project = new Project
         {
-            Id = id,
+            Id = id.Value,
             Name = "p" + id,
-            NamespaceId = id,
+            NamespaceId = id.Value,
             FullPath = group.FullPath + "/app",
             Visibility = visibility,
             RepositoryAccess = repository,
@@ -94,12 +95,12 @@ public sealed class KasFixture : IsolatedAppFixture
     }
 
     /// <summary>An agent on <paramref name="project"/> (a new private project when null) with one active token.</summary>
-    public async Task<SeededAgent> AgentAsync(Project? project = null, long? createdById = null)
+    public async Task<SeededAgent> AgentAsync(Project? project = null, long? createdById = null, long? id = null)
     {
         project ??= await ProjectAsync();
         var agent = new ClusterAgent
         {
-            Id = TestIds.Next(),
+            Id = id ?? TestIds.Next(),
             Name = TestIds.Name("agent-"),
             ProjectId = project.Id,
             CreatedById = createdById,
@@ -107,6 +108,18 @@ public sealed class KasFixture : IsolatedAppFixture
         };
         await Agents.UpsertAgentAsync(agent);
         return new SeededAgent(agent, await TokenAsync(agent), project);
+    }
+
+    /// <summary>
+    /// An agent registered by a user with <paramref name="role"/> on its (new, private) project — a Maintainer may
+    /// manage vulnerabilities, so the Starboard endpoints act for it.
+    /// </summary>
+    public async Task<SeededAgent> SecurityAgentAsync(AccessLevel role = AccessLevel.Maintainer, long? agentId = null, long? projectId = null)
+    {
+        var user = await UserAsync();
+        var project = await ProjectAsync(id: projectId);
+        await Store.UpsertMembershipAsync(new Membership(MemberSource.Project, project.Id, user.Id, role));
+        return await AgentAsync(project, user.Id, agentId);
     }
 
     /// <summary>Another token of the agent; returns its clear text.</summary>

@@ -23,6 +23,9 @@ public sealed record ProjectInfoResponse(
     GitalyRepositoryMessage GitalyRepository,
     string DefaultBranch);
 
+/// <summary>The Starboard PUT answer: the finding's UUID.</summary>
+public sealed record StarboardVulnerabilityResponse(string Uuid);
+
 /// <summary>Source-generated serialization for the KAS endpoints: snake_case on the wire.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -30,6 +33,8 @@ public sealed record ProjectInfoResponse(
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
 [JsonSerializable(typeof(AgentInfoResponse))]
 [JsonSerializable(typeof(ProjectInfoResponse))]
+[JsonSerializable(typeof(StarboardVulnerabilityResponse))]
+[JsonSerializable(typeof(int))]
 public sealed partial class KasJsonContext : JsonSerializerContext
 {
     /// <summary>The context answers are written with (only the escaping JSON requires, see <see cref="WireJsonOptions"/>).</summary>
