@@ -23,6 +23,10 @@ public static class KubernetesServices
         services.AddSingleton<StarboardStore>();
         services.AddSingleton<SecurityPermissions>();
         services.AddSingleton<StarboardVulnerabilityService>();
+        services.AddSingleton<SecurityPolicyTables>();
+        services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<SecurityPolicyTables>());
+        services.AddSingleton<SecurityPolicyStore>();
+        services.AddSingleton<SecurityPolicyService>();
         return services.AddSingleton<UsageMetricsProcessor>().AddSingleton<UsageMetricsReport>();
     }
 }

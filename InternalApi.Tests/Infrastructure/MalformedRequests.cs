@@ -287,6 +287,8 @@ public static class MalformedRequests
             // creator may not manage vulnerabilities, so even a complete one would be 403: nothing can write.
             ["/api/v4/internal/kubernetes/modules/starboard_vulnerability"] = new(true, Writes.Never, [new("vulnerability", Kind.Text), new("scanner", Kind.Text)]),
             ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/scan_result"] = new(true, Writes.Never, [new("uuids", Kind.TextList)]),
+            ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/scan_execution_policies"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/policies_configuration"] = new(false, Writes.Never, []),
         };
 
         private static readonly Profile Unknown = new(true, Writes.Always, [new("id", Kind.Text), new("name", Kind.Text)]);
