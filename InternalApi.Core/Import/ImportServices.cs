@@ -24,6 +24,7 @@ public static class ImportServices
         services.AddSingleton<IImportSection, ErrorTrackingKeysSection>();
         services.AddSingleton<IImportSection, AgentsSection>();
         services.AddSingleton<IImportSection, StarboardVulnerabilitiesSection>();
+        services.AddSingleton<IImportSection, SecurityPoliciesSection>();
         services.AddSingleton<IImportSection, BroadcastMessagesSection>();
         services.AddSingleton<Importer>();
         return services;

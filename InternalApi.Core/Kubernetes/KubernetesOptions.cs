@@ -26,6 +26,12 @@ public sealed class KubernetesOptions
     /// <summary>License feature <c>security_orchestration_policies</c>: without it the policy endpoints answer 402.</summary>
     public bool SecurityOrchestrationPoliciesLicensed { get; set; } = true;
 
+    /// <summary>
+    /// <c>scan_execution_policies</c> answers every scan execution policy of the agent's project (as GitLab's policy
+    /// finder would) instead of only those naming the agent in a rule (the spec's reading; appendix B, point 14).
+    /// </summary>
+    public bool ScanExecutionPoliciesOfAllAgents { get; set; }
+
     /// <summary>License feature <c>cilium_alerts</c>: without it <c>cilium_alert</c> answers 403.</summary>
     public bool CiliumAlertsLicensed { get; set; } = true;
 }

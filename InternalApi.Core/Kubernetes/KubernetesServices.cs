@@ -23,6 +23,14 @@ public static class KubernetesServices
         services.AddSingleton<StarboardStore>();
         services.AddSingleton<SecurityPermissions>();
         services.AddSingleton<StarboardVulnerabilityService>();
+        services.AddSingleton<SecurityPolicyTables>();
+        services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<SecurityPolicyTables>());
+        services.AddSingleton<SecurityPolicyStore>();
+        services.AddSingleton<SecurityPolicyService>();
+        services.AddSingleton<NetworkAlertTables>();
+        services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<NetworkAlertTables>());
+        services.AddSingleton<NetworkAlertStore>();
+        services.AddSingleton<CiliumAlertService>();
         return services.AddSingleton<UsageMetricsProcessor>().AddSingleton<UsageMetricsReport>();
     }
 }

@@ -48,6 +48,9 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["ProjectInfo"] = ("v4/internal/kubernetes/project_info", "get"),
             ["StarboardVulnerability"] = ("v4/internal/kubernetes/modules/starboard_vulnerability", "put"),
             ["StarboardScanResult"] = ("v4/internal/kubernetes/modules/starboard_vulnerability/scan_result", "post"),
+            ["ScanExecutionPolicies"] = ("v4/internal/kubernetes/modules/starboard_vulnerability/scan_execution_policies", "get"),
+            ["PoliciesConfiguration"] = ("v4/internal/kubernetes/modules/starboard_vulnerability/policies_configuration", "get"),
+            ["CiliumAlert"] = ("v4/internal/kubernetes/modules/cilium_alert", "post"),
         }, http);
         var queues = metadata.Where(m => m.IsQueue).ToDictionary(m => m.Name, m => (m.Trigger!.QueueName, m.Trigger.Connection));
         Assert.Equal(new Dictionary<string, (string?, string?)>

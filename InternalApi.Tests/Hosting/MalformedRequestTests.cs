@@ -115,6 +115,10 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
 
         // Takes no parameters: the seeded agent, whatever the request carries.
         ["/api/v4/internal/kubernetes/agent_info"] = (status, body) => status == 200 && body?["agent_id"]?.GetValue<long>() == MalformedRequestFixture.SeededId,
+
+        // Read nothing: the seeded agent's project has no policy configuration.
+        ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/scan_execution_policies"] = (status, body) => status == 200 && body?["policies"] is JsonArray { Count: 0 },
+        ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/policies_configuration"] = (status, body) => status == 200 && body?["configurations"] is JsonArray { Count: 0 },
     };
 
     [Fact]

@@ -221,6 +221,9 @@ public static class MalformedRequests
 
         /// <summary>An object of named integer id lists (<c>unique_counters</c>).</summary>
         IdSets,
+
+        /// <summary>An object of anything (<c>cilium_alert</c>'s <c>alert</c>): any other value is refused.</summary>
+        Object,
     }
 
     /// <summary>What a function does with an accepted request.</summary>
@@ -287,6 +290,11 @@ public static class MalformedRequests
             // creator may not manage vulnerabilities, so even a complete one would be 403: nothing can write.
             ["/api/v4/internal/kubernetes/modules/starboard_vulnerability"] = new(true, Writes.Never, [new("vulnerability", Kind.Text), new("scanner", Kind.Text)]),
             ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/scan_result"] = new(true, Writes.Never, [new("uuids", Kind.TextList)]),
+            ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/scan_execution_policies"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/policies_configuration"] = new(false, Writes.Never, []),
+
+            // Any object is an alert: every accepted request raises one, so it only gets requests that are refused.
+            ["/api/v4/internal/kubernetes/modules/cilium_alert"] = new(true, Writes.Always, [new("alert", Kind.Object)]),
         };
 
         private static readonly Profile Unknown = new(true, Writes.Always, [new("id", Kind.Text), new("name", Kind.Text)]);
@@ -778,6 +786,8 @@ public static class MalformedRequests
                 switch (p.Kind)
                 {
                     case Kind.StrictText when value is JsonArray or JsonObject:
+                        return Outcome.Rejected;
+                    case Kind.Object when value is not JsonObject:
                         return Outcome.Rejected;
                     case Kind.Counts or Kind.IdSets when value is not (null or JsonObject):
                         return Outcome.Rejected;

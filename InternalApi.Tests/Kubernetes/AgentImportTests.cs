@@ -231,5 +231,67 @@ public sealed class AgentImportTests(ImportFixture fixture)
         Assert.Equal((1L, AgentTokenStatus.Active), (active.AgentId, active.Status));
         Assert.Equal((1L, AgentTokenStatus.Revoked), (revoked.AgentId, revoked.Status));
         Assert.Equal("gnuwget/wget2", (await fixture.Store(prefix).GetProjectAsync(3))!.FullPath);
+
+        // One enabled scan execution policy whose schedule rule targets local-agent: both policy endpoints answer one entry.
+        var service = new SecurityPolicyService(fixture.Store(prefix), Policies(prefix), Options.Create(new KubernetesOptions()));
+        var policy = Assert.Single((await service.ScanExecutionPoliciesAsync(agent)).Items);
+        Assert.Equal(("Nightly cluster scan", true), (policy.Name, policy.Enabled));
+        var schedule = Assert.Single((await service.SchedulesAsync(agent)).Items);
+        Assert.Equal("0 4 * * *", schedule.Cadence);
+        Assert.Equal(["default", "kube-system"], schedule.Namespaces);
+    }
+
+    private SecurityPolicyStore Policies(string prefix) => new(new SecurityPolicyTables(fixture.Tables, Options.Create(new StorageOptions { TablePrefix = prefix })));
+
+    [Fact]
+    public async Task Security_Policies_Are_Imported_And_Validated()
+    {
+        var prefix = ImportFixture.NewPrefix();
+        var u = TestIds.Next() * 10;
+        var valid = File(u, "[]").TrimEnd().TrimEnd('}') + $$"""
+          , "security_policies": [ { "project_id": {{u}}, "security_policy_project_id": {{u + 1}}, "updated_at": "2024-01-02T03:04:05Z", "scan_execution_policies": [
+              { "name": "nightly", "actions": [ { "scan": "cluster_image_scanning" } ], "rules": [ { "type": "schedule", "cadence": "0 4 * * *", "agents": [ { "name": "prod", "namespaces": ["web"] } ] } ] },
+              { "name": "mr", "description": "d", "enabled": false, "actions": [ { "scan": "sast" } ], "rules": [ { "type": "pipeline", "branches": ["main"] } ] } ] } ]
+        }
+        """;
+        var (code, output, error) = await fixture.ImportAsync(valid, prefix);
+        Assert.True(code == 0, error);
+        Assert.Contains("imported     1 security policies", output, StringComparison.Ordinal);
+        var stored = (await Policies(prefix).GetAsync(u))!;
+        Assert.Equal(((long?)(u + 1), DateTimeOffset.Parse("2024-01-02T03:04:05Z", System.Globalization.CultureInfo.InvariantCulture), 2),
+            (stored.SecurityPolicyProjectId, stored.UpdatedAt, stored.ScanExecutionPolicies.Count));
+        var rule = stored.ScanExecutionPolicies[0].Rules.Single();
+        Assert.Equal(("schedule", "0 4 * * *", "prod", "web"), (rule.Type, rule.Cadence, rule.Agents.Single().AgentName, rule.Agents.Single().Namespaces.Single()));
+        Assert.False(stored.ScanExecutionPolicies[1].Enabled);
+
+        var invalid = File(u, "[]").TrimEnd().TrimEnd('}') + $$"""
+          , "security_policies": [
+            { "project_id": {{u + 9}}, "scan_execution_policies": [
+              { "name": "a", "actions": [ { "scan": "fuzz" } ], "rules": [ { "type": "schedule" }, { "type": "pipeline", "agents": [ { "name": "x" } ] }, { "type": "cron", "cadence": "daily" } ] },
+              { "name": "a", "actions": [], "rules": [] } ] },
+            { "project_id": {{u + 9}}, "updated_at": "yesterday" }
+          ]
+        }
+        """;
+        (code, _, error) = await fixture.ImportAsync(invalid, ImportFixture.NewPrefix());
+        Assert.Equal(1, code);
+        string[] expected =
+        [
+            "$.security_policies[0].updated_at: is missing",
+            "$.security_policies[0].scan_execution_policies[0].actions[0].scan: must be one of sast, sast_iac, dependency_scanning, container_scanning, cluster_image_scanning, secret_detection, dast",
+            "$.security_policies[0].scan_execution_policies[0].rules[0].cadence: is missing (a schedule rule needs a cron cadence)",
+            "$.security_policies[0].scan_execution_policies[0].rules[1].branches: is missing (a pipeline rule needs branches)",
+            "$.security_policies[0].scan_execution_policies[0].rules[1].agents: only schedule rules run in agents",
+            "$.security_policies[0].scan_execution_policies[0].rules[2].type: must be one of pipeline, schedule",
+            "$.security_policies[0].scan_execution_policies[0].rules[2].cadence: must be a cron expression of five fields, e.g. '0 4 * * *'",
+            "$.security_policies[0].scan_execution_policies[1].actions: must list at least one action",
+            "$.security_policies[0].scan_execution_policies[1].rules: must list at least one rule",
+            "$.security_policies[0].scan_execution_policies[1].name: duplicate of $.security_policies[0].scan_execution_policies[0]",
+            $"$.security_policies[0].project_id: unknown project {u + 9}",
+            "$.security_policies[1].updated_at: is not an ISO 8601 date/time",
+            "$.security_policies[1].project_id: duplicate of $.security_policies[0]",
+            $"$.security_policies[1].project_id: unknown project {u + 9}",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), ProblemLines(error));
     }
 }

@@ -26,6 +26,18 @@ public sealed record ProjectInfoResponse(
 /// <summary>The Starboard PUT answer: the finding's UUID.</summary>
 public sealed record StarboardVulnerabilityResponse(string Uuid);
 
+/// <summary>One policy of <c>scan_execution_policies</c> (spec §4.7).</summary>
+public sealed record ScanExecutionPolicyEntry(string Name, string? Description, bool Enabled, string Yaml, string UpdatedAt);
+
+/// <summary>The <c>scan_execution_policies</c> answer.</summary>
+public sealed record ScanExecutionPoliciesResponse(IReadOnlyList<ScanExecutionPolicyEntry> Policies);
+
+/// <summary>One schedule of <c>policies_configuration</c> (spec §4.8).</summary>
+public sealed record PolicyConfigurationEntry(string Cadence, IReadOnlyList<string> Namespaces, string UpdatedAt);
+
+/// <summary>The <c>policies_configuration</c> answer.</summary>
+public sealed record PoliciesConfigurationResponse(IReadOnlyList<PolicyConfigurationEntry> Configurations);
+
 /// <summary>Source-generated serialization for the KAS endpoints: snake_case on the wire.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -35,6 +47,8 @@ public sealed record StarboardVulnerabilityResponse(string Uuid);
 [JsonSerializable(typeof(ProjectInfoResponse))]
 [JsonSerializable(typeof(StarboardVulnerabilityResponse))]
 [JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(ScanExecutionPoliciesResponse))]
+[JsonSerializable(typeof(PoliciesConfigurationResponse))]
 public sealed partial class KasJsonContext : JsonSerializerContext
 {
     /// <summary>The context answers are written with (only the escaping JSON requires, see <see cref="WireJsonOptions"/>).</summary>
