@@ -13,6 +13,18 @@ public sealed class ShellAuthOptions
     public string? Secret { get; set; }
 
     /// <summary>
+    /// During a rotation, the secret being replaced (or <see cref="PreviousSecretFile"/>): JWTs signed with it
+    /// are still accepted until <see cref="PreviousSecretValidUntil"/>, which must then be set.
+    /// </summary>
+    public string? PreviousSecret { get; set; }
+
+    /// <summary>File holding the previous secret; <see cref="PreviousSecret"/> wins.</summary>
+    public string? PreviousSecretFile { get; set; }
+
+    /// <summary>End of the rotation window (an absolute time, e.g. <c>2026-12-02T12:00:00Z</c>); after it the previous secret is refused.</summary>
+    public DateTimeOffset? PreviousSecretValidUntil { get; set; }
+
+    /// <summary>
     /// Accept the older docs' <c>Gitlab-Shared-Secret</c> header / <c>secret_token</c> parameter when no JWT is
     /// sent. Off by default: current GitLab refuses a plain secret.
     /// </summary>
@@ -33,6 +45,15 @@ public sealed class KasAuthOptions
 
     /// <summary>The base64 secret itself; wins over the file.</summary>
     public string? Secret { get; set; }
+
+    /// <summary>During a rotation, the base64 secret being replaced (or <see cref="PreviousSecretFile"/>), accepted until <see cref="PreviousSecretValidUntil"/>.</summary>
+    public string? PreviousSecret { get; set; }
+
+    /// <summary>File holding the previous KAS secret; <see cref="PreviousSecret"/> wins.</summary>
+    public string? PreviousSecretFile { get; set; }
+
+    /// <summary>End of the KAS rotation window; after it the previous secret is refused.</summary>
+    public DateTimeOffset? PreviousSecretValidUntil { get; set; }
 
     /// <summary>Clock leeway for exp/nbf/iat.</summary>
     public TimeSpan Leeway { get; set; } = TimeSpan.FromSeconds(60);

@@ -20,7 +20,7 @@ public sealed class InternalAuthenticator(InternalSecrets secrets, IOptions<Shel
         var options = shell.Value;
         if (!string.IsNullOrEmpty(jwt) || !options.AllowLegacySharedSecret)
         {
-            return await InternalJwt.ValidateAsync(jwt, secrets.ShellKey, new JwtRequirements
+            return await InternalJwt.ValidateAsync(jwt, secrets.Shell.KeysAt(time.GetUtcNow()), new JwtRequirements
             {
                 Issuer = InternalJwt.ShellIssuer,
                 RequireExpiryAndIssuedAt = true,
@@ -46,7 +46,16 @@ public sealed class InternalAuthenticator(InternalSecrets secrets, IOptions<Shel
             }
         }
 
-        return presented is not null && CryptographicOperations.FixedTimeEquals(presented, secrets.ShellKey)
+        var matched = false;
+        if (presented is not null)
+        {
+            foreach (var key in secrets.Shell.KeysAt(time.GetUtcNow()))
+            {
+                matched |= CryptographicOperations.FixedTimeEquals(presented, key);
+            }
+        }
+
+        return matched
             ? JwtValidation.Valid
             : JwtValidation.Invalid(presented is null ? "missing token" : "legacy secret mismatch");
     }
@@ -54,12 +63,12 @@ public sealed class InternalAuthenticator(InternalSecrets secrets, IOptions<Shel
     /// <summary>KAS scheme: HS256, <c>iss</c> gitlab-kas, <c>aud</c> gitlab; exp/iat checked when present.</summary>
     public Task<JwtValidation> AuthenticateKasAsync(string? jwt)
     {
-        if (secrets.KasKey is null)
+        if (secrets.Kas is null)
         {
             return Task.FromResult(JwtValidation.Invalid("KAS secret not configured"));
         }
 
-        return InternalJwt.ValidateAsync(jwt, secrets.KasKey, new JwtRequirements
+        return InternalJwt.ValidateAsync(jwt, secrets.Kas.KeysAt(time.GetUtcNow()), new JwtRequirements
         {
             Issuer = InternalJwt.KasIssuer,
             Audience = InternalJwt.KasAudience,

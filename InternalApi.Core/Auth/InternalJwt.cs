@@ -49,9 +49,19 @@ public static class InternalJwt
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
     /// <summary>Validates a compact JWS against a key and requirements.</summary>
-    public static async Task<JwtValidation> ValidateAsync(string? token, byte[] key, JwtRequirements requirements, TimeProvider time)
+    public static Task<JwtValidation> ValidateAsync(string? token, byte[] key, JwtRequirements requirements, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(key);
+        return ValidateAsync(token, [key], requirements, time);
+    }
+
+    /// <summary>
+    /// Validates a compact JWS signed with any of <paramref name="keys"/> (the current key and, during a
+    /// rotation window, the previous one).
+    /// </summary>
+    public static async Task<JwtValidation> ValidateAsync(string? token, IReadOnlyList<byte[]> keys, JwtRequirements requirements, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(requirements);
         ArgumentNullException.ThrowIfNull(time);
         if (string.IsNullOrWhiteSpace(token))
@@ -76,7 +86,7 @@ public static class InternalJwt
             ValidateIssuerSigningKey = false,
             TryAllIssuerSigningKeys = false,
             LifetimeValidator = (notBefore, expires, _, p) => ValidateLifetime(notBefore, expires, p, time),
-            SignatureValidator = (t, _) => VerifySignature(t, key),
+            SignatureValidator = (t, _) => VerifySignature(t, keys),
         };
 
         var result = await Handler.ValidateTokenAsync(token, parameters);
@@ -133,7 +143,7 @@ public static class InternalJwt
         return signingInput + "." + Base64UrlEncoder.Encode(signature);
     }
 
-    private static JsonWebToken VerifySignature(string token, byte[] key)
+    private static JsonWebToken VerifySignature(string token, IReadOnlyList<byte[]> keys)
     {
         var jwt = new JsonWebToken(token);
         // Only HS256: 'none', other HMAC sizes and asymmetric algorithms are refused outright.
@@ -143,7 +153,6 @@ public static class InternalJwt
         }
 
         var lastDot = token.LastIndexOf('.');
-        var expected = HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(token[..lastDot]));
         byte[] actual;
         try
         {
@@ -154,9 +163,15 @@ public static class InternalJwt
             throw new SecurityTokenInvalidSignatureException("signature is not base64url", ex);
         }
 
-        return CryptographicOperations.FixedTimeEquals(expected, actual)
-            ? jwt
-            : throw new SecurityTokenInvalidSignatureException("signature mismatch");
+        // Every key is tried (no early exit), so the time taken says nothing about which key matched.
+        var signingInput = Encoding.ASCII.GetBytes(token[..lastDot]);
+        var matched = false;
+        foreach (var key in keys)
+        {
+            matched |= CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, signingInput), actual);
+        }
+
+        return matched ? jwt : throw new SecurityTokenInvalidSignatureException("signature mismatch");
     }
 
     private static bool ValidateLifetime(DateTime? notBefore, DateTime? expires, TokenValidationParameters p, TimeProvider time)

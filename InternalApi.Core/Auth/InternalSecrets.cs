@@ -8,29 +8,41 @@ public sealed class InternalSecrets
     /// <summary>Number of bytes a KAS secret must decode to.</summary>
     public const int KasSecretLength = 32;
 
-    /// <summary>Creates the key set.</summary>
+    /// <summary>Creates the key set from single keys (no rotation under way).</summary>
     public InternalSecrets(byte[] shellKey, byte[]? kasKey)
+        : this(new RotatingKey(shellKey), kasKey is null ? null : new RotatingKey(kasKey))
     {
-        ArgumentNullException.ThrowIfNull(shellKey);
-        if (shellKey.Length == 0)
+    }
+
+    /// <summary>Creates the key set.</summary>
+    public InternalSecrets(RotatingKey shell, RotatingKey? kas)
+    {
+        ArgumentNullException.ThrowIfNull(shell);
+        if (shell.Current.Length == 0 || shell.Previous is { Length: 0 })
         {
             throw new InvalidOperationException("The shell secret is empty.");
         }
 
-        if (kasKey is not null && kasKey.Length != KasSecretLength)
+        if (kas is not null && (kas.Current.Length != KasSecretLength || kas.Previous is { } previous && previous.Length != KasSecretLength))
         {
             throw new InvalidOperationException($"The KAS secret must be base64 of exactly {KasSecretLength} bytes.");
         }
 
-        ShellKey = shellKey;
-        KasKey = kasKey;
+        Shell = shell;
+        Kas = kas;
     }
 
     /// <summary>Shell secret: the trimmed file contents as raw bytes (not base64-decoded), as GitLab uses it.</summary>
-    public byte[] ShellKey { get; }
+    public byte[] ShellKey => Shell.Current;
 
     /// <summary>KAS secret: the base64-decoded 32 bytes; null when KAS is not configured.</summary>
-    public byte[]? KasKey { get; }
+    public byte[]? KasKey => Kas?.Current;
+
+    /// <summary>The shell keys, with the previous one during a rotation window.</summary>
+    public RotatingKey Shell { get; }
+
+    /// <summary>The KAS keys; null when KAS is not configured.</summary>
+    public RotatingKey? Kas { get; }
 
     /// <summary>
     /// Loads both secrets. A missing or empty shell secret, or a KAS secret that is present but not
@@ -42,16 +54,28 @@ public sealed class InternalSecrets
         ArgumentNullException.ThrowIfNull(kas);
         var shellText = shell.Secret ?? ReadFile(shell.SecretFile, contentRoot)
             ?? throw new InvalidOperationException($"Shell secret file '{Resolve(shell.SecretFile, contentRoot)}' not found; set Shell:SecretFile or Shell:Secret.");
-        var shellKey = Encoding.UTF8.GetBytes(shellText.Trim());
+        var previousShell = ReadPrevious("Shell", shell.PreviousSecret, shell.PreviousSecretFile, shell.PreviousSecretValidUntil, contentRoot);
+        var shellKeys = new RotatingKey(
+            ShellBytes(shellText),
+            previousShell is null ? null : ShellBytes(previousShell),
+            previousShell is null ? null : shell.PreviousSecretValidUntil);
 
-        byte[]? kasKey = null;
+        RotatingKey? kasKeys = null;
         var kasText = kas.Secret ?? ReadFile(kas.SecretFile, contentRoot);
+        var previousKas = ReadPrevious("Kas", kas.PreviousSecret, kas.PreviousSecretFile, kas.PreviousSecretValidUntil, contentRoot);
         if (kasText is not null)
         {
-            kasKey = DecodeKas(kasText);
+            kasKeys = new RotatingKey(
+                DecodeKas(kasText),
+                previousKas is null ? null : DecodeKas(previousKas),
+                previousKas is null ? null : kas.PreviousSecretValidUntil);
+        }
+        else if (previousKas is not null)
+        {
+            throw new InvalidOperationException("Kas:PreviousSecret is set but there is no current KAS secret.");
         }
 
-        return new InternalSecrets(shellKey, kasKey);
+        return new InternalSecrets(shellKeys, kasKeys);
     }
 
     /// <summary>Decodes a KAS secret; throws when it is not base64 of exactly 32 bytes.</summary>
@@ -76,6 +100,31 @@ public sealed class InternalSecrets
     /// <summary>Resolves a secret path against the content root.</summary>
     public static string Resolve(string path, string contentRoot) =>
         Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(contentRoot, path));
+
+    private static byte[] ShellBytes(string text) => Encoding.UTF8.GetBytes(text.Trim());
+
+    /// <summary>
+    /// The previous secret of a rotation, or null. A previous secret without the end of its window is a
+    /// configuration error rather than "accept forever": a forgotten old secret must not stay valid.
+    /// </summary>
+    private static string? ReadPrevious(string section, string? value, string? file, DateTimeOffset? validUntil, string contentRoot)
+    {
+        string? text = value;
+        if (text is null && !string.IsNullOrWhiteSpace(file))
+        {
+            text = ReadFile(file, contentRoot)
+                ?? throw new InvalidOperationException($"{section}:PreviousSecretFile '{Resolve(file, contentRoot)}' not found.");
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return validUntil is null
+            ? throw new InvalidOperationException($"{section}:PreviousSecret is set without {section}:PreviousSecretValidUntil (the end of the rotation window).")
+            : text;
+    }
 
     private static string? ReadFile(string path, string contentRoot)
     {
