@@ -28,6 +28,7 @@ public static class InternalApiServices
         services.AddSingleton<InternalAuthenticator>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<HttpFunctionPipeline>();
+        services.AddSingleton<OpenApi.OpenApiDocumentProvider>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

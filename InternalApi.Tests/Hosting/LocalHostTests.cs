@@ -33,6 +33,7 @@ public sealed class LocalHostTests(AppFixture fixture)
         Assert.Equal(new Dictionary<string, (string?, string)>
         {
             ["Health"] = ("health", "get"),
+            ["OpenApiDocument"] = ("openapi.json", "get"),
             ["Check"] = ("v4/internal/check", "get"),
             ["Allowed"] = ("v4/internal/allowed", "post"),
             ["LfsAuthenticate"] = ("v4/internal/lfs_authenticate", "post"),

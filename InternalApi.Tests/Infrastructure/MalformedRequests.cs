@@ -259,6 +259,7 @@ public static class MalformedRequests
         private static readonly Dictionary<string, Profile> ByRoute = new(StringComparer.OrdinalIgnoreCase)
         {
             ["/api/health"] = new(false, Writes.Never, []),
+            ["/api/openapi.json"] = new(false, Writes.Never, []),
             ["/api/v4/internal/check"] = new(false, Writes.Never, []),
             ["/api/v4/internal/allowed"] = new(true, Writes.Never,
             [

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using InternalApi.Functions.Hosting;
+using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.OpenApi;
+using InternalApi.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InternalApi.Tests.OpenApi;
+
+/// <summary>The served OpenAPI document against the build's own function metadata and the routes the host serves.</summary>
+[Collection(AppCollection.Name)]
+public sealed class OpenApiDocumentTests(AppFixture fixture)
+{
+    private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "head", "options"];
+
+    private static IReadOnlyList<FunctionMetadata> Build =>
+        FunctionMetadata.Load(Path.Combine(AppContext.BaseDirectory, "functions.metadata"));
+
+    private async Task<(string Text, JsonObject Document)> FetchAsync()
+    {
+        using var response = await fixture.App.Client.GetAsync("/api/openapi.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        return (text, JsonNode.Parse(text)!.AsObject());
+    }
+
+    [Fact]
+    public async Task Every_Http_Function_Of_The_Build_Is_Documented_With_Its_Methods_And_Auth()
+    {
+        var (_, document) = await FetchAsync();
+        var paths = document["paths"]!.AsObject();
+        var http = Build.Where(f => f.IsHttp).ToList();
+        Assert.NotEmpty(http);
+        foreach (var function in http)
+        {
+            var (path, _) = OpenApiDocumentBuilder.PathOf("api", function.Trigger!.Route!);
+            var item = paths[path]?.AsObject();
+            Assert.True(item is not null, $"{function.Name}: {path} missing");
+            var auth = FunctionEntryPoints.Resolve(function.EntryPoint).Auth!.Value;
+            foreach (var method in function.Trigger.Methods!)
+            {
+                var operation = item[method]?.AsObject();
+                Assert.True(operation is not null, $"{function.Name}: {method} {path} missing");
+                Assert.Equal(function.Name, operation["operationId"]!.GetValue<string>());
+                var schemes = operation["security"]!.AsArray().SelectMany(r => r!.AsObject().Select(p => p.Key)).ToList();
+                Assert.Equal(OpenApiDocumentBuilder.SchemesFor(auth), schemes);
+                Assert.Equal(auth != FunctionAuth.Anonymous, operation["responses"]!["401"] is not null);
+            }
+        }
+
+        var documented = paths.Sum(p => p.Value!.AsObject().Count(o => Methods.Contains(o.Key)));
+        Assert.Equal(http.Sum(f => f.Trigger!.Methods!.Count), documented);
+    }
+
+    [Fact]
+    public async Task Every_Documented_Route_Is_Served_By_The_Host()
+    {
+        var (_, document) = await FetchAsync();
+        // What the local host mapped, in OpenAPI's spelling (parameter constraints dropped).
+        var served = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m =>
+                (Method: m.ToLowerInvariant(), Path: OpenApiDocumentBuilder.PathOf("", e.RoutePattern.RawText!).Path)))
+            .ToHashSet();
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var method in item!.AsObject().Select(o => o.Key).Where(Methods.Contains))
+            {
+                Assert.True(served.Contains((method, path)), $"{method} {path} is documented but not served");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_Document_Is_Valid_OpenApi_With_Wire_Schemas_Read_From_The_Code()
+    {
+        var (text, document) = await FetchAsync();
+        var read = Microsoft.OpenApi.OpenApiDocument.Parse(text, "json");
+        Assert.Empty(read.Diagnostic!.Errors);
+        Assert.Equal(Build.Count(f => f.IsHttp), read.Document!.Paths.Sum(p => p.Value.Operations!.Count));
+
+        var allowed = document["paths"]!["/api/v4/internal/allowed"]!["post"]!;
+        Assert.Equal("Git", allowed["tags"]![0]!.GetValue<string>());
+        Assert.Contains("/api/v4/internal/allowed", allowed["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        var body = allowed["requestBody"]!["content"]!;
+        Assert.NotNull(body["application/x-www-form-urlencoded"]);
+        var request = Resolve(document, body["application/json"]!["schema"]!);
+        Assert.NotNull(request["properties"]!["changes"]);
+        Assert.NotNull(request["properties"]!["gl_repository"]);
+
+        // GET parameters become query parameters; snake_case as on the wire.
+        var keys = document["paths"]!["/api/v4/internal/authorized_keys"]!["get"]!["parameters"]!.AsArray();
+        Assert.Contains(keys, p => p!["name"]!.GetValue<string>() == "key" && p["in"]!.GetValue<string>() == "query");
+        var answer = Resolve(document, document["paths"]!["/api/v4/internal/authorized_keys"]!["get"]!["responses"]!["2XX"]!["content"]!["application/json"]!["schema"]!);
+        Assert.Contains(answer is JsonObject { } o && o["oneOf"] is JsonArray one ? one.Select(s => Resolve(document, s!)) : [answer],
+            s => s["properties"]?["authorized_keys"] is not null || s["properties"]?["key"] is not null);
+    }
+
+    private static JsonNode Resolve(JsonObject document, JsonNode schema) =>
+        schema["$ref"]?.GetValue<string>() is { } reference
+            ? document["components"]!["schemas"]![reference["#/components/schemas/".Length..]]!
+            : schema;
+}
