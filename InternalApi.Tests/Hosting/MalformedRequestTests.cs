@@ -97,6 +97,9 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         // Liveness never reads the request.
         ["/api/health"] = (status, body) => status == 200 && Text(body, "status") == "ok",
 
+        // The OpenAPI document never reads the request either.
+        ["/api/openapi.json"] = (status, body) => status == 200 && Text(body, "openapi") == "3.1.0",
+
         // Never reads parameters: 200 once authenticated.
         ["/api/v4/internal/check"] = (status, body) => status == 200 && Text(body, "api_version") == "v4",
 
