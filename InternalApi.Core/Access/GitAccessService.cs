@@ -3,6 +3,7 @@ using InternalApi.Core.Git;
 using InternalApi.Core.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using InternalApi.Core.Diagnostics;
 
 namespace InternalApi.Core.Access;
 
@@ -57,6 +58,10 @@ public sealed partial class GitAccessService(
         await Task.WhenAll(resolvingActor, resolvingTarget);
         var actor = await resolvingActor;
         var target = await resolvingTarget;
+        InvocationLog.Set("gl_repository", request.GlRepository);
+        InvocationLog.Set("project_id", target.Project?.Id);
+        InvocationLog.Set("actor_id", actor.User?.Id);
+        InvocationLog.Set("key_id", actor.Key?.Id);
         timer.Step("Resolving the actor and the repository...");
         var protocol = (request.Protocol ?? "").Trim();
         var action = (request.Action ?? "").Trim();

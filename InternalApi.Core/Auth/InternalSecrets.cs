@@ -82,6 +82,7 @@ public sealed class InternalSecrets
     public static byte[] DecodeKas(string base64)
     {
         ArgumentNullException.ThrowIfNull(base64);
+        base64 = Resolved(base64, "KAS");
         byte[] bytes;
         try
         {
@@ -101,7 +102,17 @@ public sealed class InternalSecrets
     public static string Resolve(string path, string contentRoot) =>
         Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(contentRoot, path));
 
-    private static byte[] ShellBytes(string text) => Encoding.UTF8.GetBytes(text.Trim());
+    private static byte[] ShellBytes(string text) => Encoding.UTF8.GetBytes(Resolved(text, "Shell").Trim());
+
+    /// <summary>
+    /// App Service hands an app setting's Key Vault reference through as literal text when it cannot resolve
+    /// it (a missing secret, a role assignment not yet effective). Used as a key, that text would let anyone
+    /// who knows the vault's name sign tokens, so it stops the app instead.
+    /// </summary>
+    private static string Resolved(string text, string section) =>
+        text.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)
+            ? throw new InvalidOperationException($"The {section} secret is an unresolved Key Vault reference; check the secret exists and the app's identity may read it.")
+            : text;
 
     /// <summary>
     /// The previous secret of a rotation, or null. A previous secret without the end of its window is a

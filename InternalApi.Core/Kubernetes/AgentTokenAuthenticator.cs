@@ -3,6 +3,7 @@ using InternalApi.Core.Auth;
 using InternalApi.Core.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using InternalApi.Core.Diagnostics;
 
 namespace InternalApi.Core.Kubernetes;
 
@@ -51,6 +52,8 @@ public sealed partial class AgentTokenAuthenticator(AgentStore store, IOptions<K
             return new(null, "agent token of a missing agent");
         }
 
+        InvocationLog.Set("agent_id", agent.Id);
+        InvocationLog.Set("project_id", agent.ProjectId);
         await TrackUsageAsync(stored, cancellationToken);
         return new(new AuthenticatedAgent(agent, stored.Token), "valid");
     }

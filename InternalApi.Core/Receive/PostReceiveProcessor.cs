@@ -7,6 +7,7 @@ using InternalApi.Core.Git;
 using InternalApi.Core.Model;
 using InternalApi.Core.Storage;
 using Microsoft.Extensions.Logging;
+using InternalApi.Core.Diagnostics;
 
 namespace InternalApi.Core.Receive;
 
@@ -34,6 +35,7 @@ public sealed partial class PostReceiveProcessor(
     public async Task<PostReceiveJobOutcome> ProcessAsync(PostReceiveJob job, CancellationToken cancellationToken, Func<int, Task>? afterChange = null)
     {
         ArgumentNullException.ThrowIfNull(job);
+        InvocationLog.Set("gl_repository", job.GlRepository);
         var target = await repositories.ResolveAsync(null, job.GlRepository, cancellationToken);
         if (target is not { Type: RepositoryType.Project or RepositoryType.Wiki, Project: { } project })
         {
@@ -42,6 +44,8 @@ public sealed partial class PostReceiveProcessor(
         }
 
         var actor = await actors.ResolveAsync(new ActorQuery(Identifier: job.Identifier), cancellationToken);
+        InvocationLog.Set("project_id", project.Id);
+        InvocationLog.Set("actor_id", actor.User?.Id);
         var parsed = RefChange.Parse(job.Changes);
         var options = PushOptions.Parse(job.PushOptions);
         var events = 0;

@@ -8,6 +8,7 @@ using InternalApi.Core.Model;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using InternalApi.Core.Diagnostics;
 
 namespace InternalApi.Core.Receive;
 
@@ -48,6 +49,7 @@ public sealed partial class PostReceiveService(
     public async Task<PostReceiveOutcome> HandleAsync(string? glRepository, string? identifier, string? changes, IReadOnlyList<string> pushOptions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pushOptions);
+        InvocationLog.Set("gl_repository", glRepository);
         var receivedAt = time.GetUtcNow();
         foreach (var job in Jobs(glRepository ?? "", identifier, changes ?? "", pushOptions, receivedAt))
         {

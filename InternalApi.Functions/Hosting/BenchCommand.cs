@@ -57,6 +57,7 @@ public static class BenchCommand
             {
                 ["LocalHost:Urls"] = "http://127.0.0.1:0",
                 ["Queues:DispatcherEnabled"] = "false",
+                ["Telemetry:Exporter"] = "none",
             });
 
             // Only errors: the SDK logs every 404 and lost ETag race (expected here) as a warning.

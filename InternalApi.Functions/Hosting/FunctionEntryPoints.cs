@@ -4,7 +4,11 @@ using System.Reflection;
 namespace InternalApi.Functions.Hosting;
 
 /// <summary>A function's method, found from the <c>entryPoint</c> that <c>functions.metadata</c> names.</summary>
-public sealed record FunctionEntryPoint(string EntryPoint, Type Type, MethodInfo Method, FunctionAuth? Auth);
+public sealed record FunctionEntryPoint(string EntryPoint, Type Type, MethodInfo Method, FunctionAuth? Auth)
+{
+    /// <summary>The function's name, as its <c>[Function]</c> attribute gives it.</summary>
+    public string Name { get; } = Method.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>()?.Name ?? Type.Name;
+}
 
 /// <summary>
 /// Resolves <c>Namespace.Class.Method</c> entry points (as the SDK writes them into <c>functions.metadata</c>

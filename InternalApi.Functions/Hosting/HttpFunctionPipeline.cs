@@ -10,12 +10,17 @@ namespace InternalApi.Functions.Hosting;
 /// </summary>
 public sealed partial class HttpFunctionPipeline(RequestAuthenticator authenticator, ILogger<HttpFunctionPipeline> logger)
 {
-    /// <summary>Authenticates, invokes and maps failures; the answer is always an action result to execute.</summary>
-    public async Task<IActionResult?> RunAsync(HttpContext context, FunctionEntryPoint function, Func<Task<IActionResult?>> invoke)
+    /// <summary>
+    /// Authenticates, invokes and maps failures; the answer is always an action result to execute.
+    /// <paramref name="invocationId"/> is the host's (the Functions host's invocation id; the local host
+    /// uses the request's trace identifier).
+    /// </summary>
+    public async Task<IActionResult?> RunAsync(HttpContext context, FunctionEntryPoint function, Func<Task<IActionResult?>> invoke, string? invocationId = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(invoke);
+        using var scope = InvocationScope.Http(logger, function.Name, invocationId ?? context.TraceIdentifier);
         try
         {
             await authenticator.AuthenticateAsync(context, function.Method.DeclaringType?.Name ?? function.EntryPoint, function.Auth);
@@ -38,6 +43,7 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
         }
         catch (Exception ex)
         {
+            scope.Failed(ex);
             Log.Unhandled(logger, ex, function.EntryPoint);
             return Json(StatusCodes.Status500InternalServerError, new JsonObject { ["message"] = "500 Internal Server Error" });
         }

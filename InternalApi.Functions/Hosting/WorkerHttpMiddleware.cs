@@ -6,9 +6,10 @@ namespace InternalApi.Functions.Hosting;
 /// <summary>
 /// Under the Functions host: runs each HTTP invocation through <see cref="HttpFunctionPipeline"/> (auth, JSON
 /// errors) and leaves the answer as the invocation result, which the ASP.NET Core integration executes.
-/// Queue invocations pass straight through, so their exceptions reach the host's retry and poison handling.
+/// Queue invocations pass straight through (inside their <see cref="InvocationScope"/>: message id and dequeue
+/// count), so their exceptions reach the host's retry and poison handling.
 /// </summary>
-public sealed class WorkerHttpMiddleware(HttpFunctionPipeline pipeline) : IFunctionsWorkerMiddleware
+public sealed class WorkerHttpMiddleware(HttpFunctionPipeline pipeline, ILogger<WorkerHttpMiddleware> logger) : IFunctionsWorkerMiddleware
 {
     /// <inheritdoc/>
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
@@ -17,7 +18,23 @@ public sealed class WorkerHttpMiddleware(HttpFunctionPipeline pipeline) : IFunct
         ArgumentNullException.ThrowIfNull(next);
         if (context.GetHttpContext() is not { } http)
         {
-            await next(context);
+            var data = context.BindingContext.BindingData;
+            using var scope = InvocationScope.Queue(
+                logger,
+                context.FunctionDefinition.Name,
+                context.InvocationId,
+                data.TryGetValue("Id", out var id) ? id?.ToString() : null,
+                data.TryGetValue("DequeueCount", out var count) && long.TryParse(count?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null);
+            try
+            {
+                await next(context);
+            }
+            catch (Exception ex)
+            {
+                scope.Failed(ex);
+                throw;
+            }
+
             return;
         }
 
@@ -26,7 +43,7 @@ public sealed class WorkerHttpMiddleware(HttpFunctionPipeline pipeline) : IFunct
         {
             await next(context);
             return context.GetInvocationResult().Value as Microsoft.AspNetCore.Mvc.IActionResult;
-        });
+        }, context.InvocationId);
         context.GetInvocationResult().Value = result;
     }
 }

@@ -10,6 +10,7 @@ public static class WorkerSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddInternalApi(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddInternalApiTelemetry(builder.Configuration, functionsWorker: true);
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
             kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>()?.MaxRequestBodyBytes ?? new HttpOptions().MaxRequestBodyBytes);
         builder.UseMiddleware<WorkerHttpMiddleware>();

@@ -73,6 +73,9 @@ public static class LocalFunctionsHost
 
         var services = builder.Services;
         services.AddInternalApi(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddInternalApiTelemetry(builder.Configuration, functionsWorker: false);
+        // Console lines carry the invocation's fields (function, invocation id, repository, actor, message).
+        services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true);
         services.AddOptions<QueueProcessingOptions>()
             .Configure(o => o.ApplyHostJson(hostJson))
             .BindConfiguration(QueueProcessingOptions.SectionName);

@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Options;
+using InternalApi.Functions.Hosting;
 
 namespace InternalApi.Functions.LocalHost;
 
@@ -85,6 +86,7 @@ public sealed partial class QueueTriggerListener(
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewal = RenewAsync(queue, message.MessageId, lease, settings.LeaseDuration, renewing.Token);
         var succeeded = false;
+        using var scope = InvocationScope.Queue(logger, function.Name, Guid.NewGuid().ToString(), message.MessageId, message.DequeueCount);
         try
         {
             await function.InvokeQueueAsync(Decode(message, settings), stoppingToken);
@@ -97,6 +99,7 @@ public sealed partial class QueueTriggerListener(
         }
         catch (Exception ex)
         {
+            scope.Failed(ex);
             Log.Failed(logger, ex, function.Name, message.MessageId, message.DequeueCount);
         }
         finally

@@ -85,6 +85,18 @@ public sealed class SecretRotationTests(AppFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData("Shell")]
+    [InlineData("Kas")]
+    public void An_Unresolved_Key_Vault_Reference_Is_Never_Used_As_A_Key(string section)
+    {
+        const string reference = "@Microsoft.KeyVault(SecretUri=https://vault.invalid/secrets/gitlab-shell-secret/)";
+        var shell = new ShellAuthOptions { Secret = section == "Shell" ? reference : "a-secret" };
+        var kas = new KasAuthOptions { Secret = section == "Kas" ? reference : null };
+        var error = Assert.Throws<InvalidOperationException>(() => InternalSecrets.Load(shell, kas, Path.GetTempPath()));
+        Assert.Contains("Key Vault", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Over_Http_The_App_Honours_The_Configured_Window()
     {

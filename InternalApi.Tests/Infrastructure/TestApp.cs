@@ -64,6 +64,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Queues:VisibilityTimeout"] = "00:00:00",
             ["Queues:MaxDequeueCount"] = "5",
             ["Logging:LogLevel:Default"] = "Information",
+            ["Telemetry:Exporter"] = "none",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
