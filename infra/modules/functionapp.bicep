@@ -10,7 +10,7 @@ param planName string
 @description('Region (one that offers Flex Consumption).')
 param location string
 
-@description('Tags of the plan.')
+@description('Tags of the plan and the site.')
 param tags object
 
 @description('Resource id of the user-assigned managed identity the app runs as.')
