@@ -12,6 +12,12 @@ log "restore"
 dotnet restore InternalApi.sln --nologo -v q
 log "build (Release, warnings are errors)"
 dotnet build InternalApi.sln -c Release --no-restore --nologo -v q
+# The published folder (ReadyToRun, linux-x64) is what Azure runs; tests in Deploy/ check it and run it.
+log "publish (Release, linux-x64, ReadyToRun)"
+PUBLISH_DIR="$TOOLS_DIR/publish"
+rm -rf "$PUBLISH_DIR"
+dotnet publish InternalApi.Functions -c Release -r linux-x64 -o "$PUBLISH_DIR" --nologo -v q
+export INTERNALAPI_PUBLISH_DIR="$PUBLISH_DIR"
 log "test"
 mkdir -p "$TOOLS_DIR"
 set +e

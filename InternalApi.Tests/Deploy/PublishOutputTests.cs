@@ -1,0 +1,140 @@
+using System.Net;
+using System.Reflection.PortableExecutable;
+using System.Text.Json.Nodes;
+using InternalApi.Functions.Hosting;
+using InternalApi.Functions.LocalHost;
+using InternalApi.Tests.Import;
+
+namespace InternalApi.Tests.Deploy;
+
+/// <summary>
+/// What <c>dotnet publish -c Release -r linux-x64</c> produces is what Azure runs: the folder has everything
+/// the Functions host needs, its code is ReadyToRun, and the published process serves every function.
+/// </summary>
+[Collection(PublishedAppCollection.Name)]
+public sealed class PublishOutputTests(PublishedAppFixture fixture)
+{
+    private static IReadOnlyList<FunctionMetadata> Build =>
+        FunctionMetadata.Load(Path.Combine(AppContext.BaseDirectory, "functions.metadata"));
+
+    [Fact]
+    public void The_Folder_Holds_What_The_Functions_Host_Loads()
+    {
+        foreach (var file in new[] { "InternalApi.Functions.dll", "InternalApi.Core.dll", "host.json", "functions.metadata", "worker.config.json", "extensions.json", "InternalApi.Functions.xml" })
+        {
+            Assert.True(File.Exists(Path.Combine(fixture.Folder, file)), $"{file} is missing from {fixture.Folder}");
+        }
+
+        var extensions = Path.Combine(fixture.Folder, ".azurefunctions");
+        Assert.True(File.Exists(Path.Combine(extensions, "Microsoft.Azure.WebJobs.Extensions.Storage.Queues.dll")), ".azurefunctions lacks the queue extension");
+        foreach (var hint in JsonNode.Parse(File.ReadAllText(Path.Combine(fixture.Folder, "extensions.json")))!["extensions"]!.AsArray())
+        {
+            var path = Path.Combine(fixture.Folder, hint!["hintPath"]!.GetValue<string>());
+            Assert.True(File.Exists(path), $"extensions.json points at a missing {path}");
+        }
+
+        var worker = JsonNode.Parse(File.ReadAllText(Path.Combine(fixture.Folder, "worker.config.json")))!["description"]!;
+        Assert.Equal("dotnet-isolated", worker["language"]!.GetValue<string>());
+        Assert.Equal("InternalApi.Functions.dll", worker["defaultWorkerPath"]!.GetValue<string>());
+        Assert.Equal("api", HostJson.RoutePrefix(Path.Combine(fixture.Folder, "host.json")));
+        Assert.Equal(File.ReadAllText(Path.Combine(ImportTests.FindDemo(), "..", "..", "host.json")), File.ReadAllText(Path.Combine(fixture.Folder, "host.json")));
+    }
+
+    [Fact]
+    public void The_Published_Metadata_Is_The_Build_Of_Every_Function()
+    {
+        var published = FunctionMetadata.Load(Path.Combine(fixture.Folder, "functions.metadata"));
+        static string Describe(FunctionMetadata f) =>
+            $"{f.Name} {f.EntryPoint} {f.Trigger?.Type} {f.Trigger?.Route ?? f.Trigger?.QueueName} {string.Join(",", f.Trigger?.Methods ?? [])}";
+        Assert.Equal(Build.Select(Describe).Order(StringComparer.Ordinal), published.Select(Describe).Order(StringComparer.Ordinal));
+        Assert.Contains(published, f => f.IsQueue);
+    }
+
+    [Theory]
+    [InlineData("InternalApi.Functions.dll")]
+    [InlineData("InternalApi.Core.dll")]
+    public void The_App_Is_ReadyToRun(string assembly)
+    {
+        using var pe = new PEReader(File.OpenRead(Path.Combine(fixture.Folder, assembly)));
+        // A ReadyToRun image carries precompiled code, announced by the CLR header's managed native header.
+        Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} has no ReadyToRun code");
+    }
+
+    [Fact]
+    public async Task The_Published_Process_Serves_Every_Http_Function_With_Its_Auth()
+    {
+        foreach (var function in Build.Where(f => f.IsHttp))
+        {
+            var auth = FunctionEntryPoints.Resolve(function.EntryPoint).Auth;
+            var path = "/api/" + System.Text.RegularExpressions.Regex.Replace(function.Trigger!.Route!, @"\{[^}]+\}", "1");
+            foreach (var method in function.Trigger.Methods!)
+            {
+                using var response = await fixture.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path));
+                var status = (int)response.StatusCode;
+                Assert.True(status < 500, $"{method} {path}: {status}\n{fixture.Output}");
+                Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+                if (auth is FunctionAuth.ShellJwt or FunctionAuth.KasJwt or FunctionAuth.KasAgentToken)
+                {
+                    Assert.True(status == 401, $"{method} {path} without credentials: {status}");
+                }
+                else if (auth == FunctionAuth.Anonymous)
+                {
+                    Assert.True(status == 200, $"{method} {path}: {status}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_Published_Process_Answers_Git_And_Shell_Calls_And_Runs_Its_Queue_Functions()
+    {
+        using (var check = await fixture.Client.SendAsync(fixture.ShellRequest(HttpMethod.Get, "/api/v4/internal/check")))
+        {
+            Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+        }
+
+        using (var keys = await fixture.Client.SendAsync(fixture.ShellRequest(HttpMethod.Get,
+            "/api/v4/internal/authorized_keys?key=AAAAC3NzaC1lZDI1NTE5AAAAIIZLoVGw7mESHED7PLdyhKend81F4Vo%2B5oSRFFqdyCfS")))
+        {
+            Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+            Assert.Equal(11, JsonNode.Parse(await keys.Content.ReadAsStringAsync())!["id"]!.GetValue<long>());
+        }
+
+        var allowed = fixture.ShellRequest(HttpMethod.Post, "/api/v4/internal/allowed");
+        allowed.Content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["action"] = "git-upload-pack", ["key_id"] = "11", ["project"] = "gnuwget/wget2", ["protocol"] = "ssh", ["changes"] = "_any",
+        });
+        using (var response = await fixture.Client.SendAsync(allowed))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]!.GetValue<bool>());
+        }
+
+        // A push: pre_receive counts it, post_receive queues the job, the process's queue dispatcher runs it.
+        var queues = new Azure.Storage.Queues.QueueServiceClient(fixture.Azurite.ConnectionString);
+        foreach (var hook in new[] { "pre_receive", "post_receive" })
+        {
+            var request = fixture.ShellRequest(HttpMethod.Post, "/api/v4/internal/" + hook);
+            request.Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["gl_repository"] = "project-3", ["identifier"] = "key-11",
+                ["changes"] = "0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 refs/heads/published",
+            });
+            using var response = await fixture.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Bounded wait for the other process to drain its queue: the only way to observe it from here.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var queue = queues.GetQueueClient("post-receive");
+        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0 || (await queue.PeekMessagesAsync(1)).Value.Length > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the published app did not process its post-receive message\n" + fixture.Output);
+            await Task.Delay(100);
+        }
+
+        var poison = queues.GetQueueClient("post-receive-poison");
+        Assert.False((await poison.ExistsAsync()).Value && (await poison.PeekMessagesAsync(1)).Value.Length > 0, "the job was poisoned\n" + fixture.Output);
+    }
+}
