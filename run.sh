@@ -29,6 +29,8 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 ensure_secrets
 export GitLab__ErrorTrackingAccessToken="${GitLab__ErrorTrackingAccessToken:-$(cat .gitlab_error_tracking_token)}"
+# The demo configuration turns instance SAML/SCIM on (GitLab's default, and ours, is off): docs/scim.md.
+export Scim__InstanceSamlEnabled="${Scim__InstanceSamlEnabled:-true}"
 
 MODE=auto
 case "${1:-}" in
@@ -86,6 +88,7 @@ values["AzureWebJobsStorage"] = os.environ["AzureWebJobsStorage"]
 values["Shell__SecretFile"] = os.path.join(root, ".gitlab_shell_secret")
 values["Kas__SecretFile"] = os.path.join(root, ".gitlab_kas_secret")
 values["GitLab__ErrorTrackingAccessToken"] = os.environ.get("GitLab__ErrorTrackingAccessToken", "")
+values["Scim__InstanceSamlEnabled"] = os.environ.get("Scim__InstanceSamlEnabled", "true")
 json.dump(settings, open(os.path.join(root, "InternalApi.Functions", "local.settings.json"), "w"), indent=2)
 PY
   log "InternalApi under Core Tools on http://127.0.0.1:7071/api (Ctrl-C to stop)"

@@ -4,6 +4,7 @@ using InternalApi.Core.Health;
 using InternalApi.Core.Import;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Receive;
+using InternalApi.Core.Scim;
 using InternalApi.Core.Shell;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,6 +27,7 @@ public static class CoreServices
         services.AddReceiveServices();
         services.AddKubernetesServices();
         services.AddImportServices();
+        services.AddScimServices();
         return services;
     }
 }

@@ -299,7 +299,7 @@ public sealed partial class GitAccessService(
             UserState.BlockedPendingApproval => AccessMessages.PendingApproval,
             UserState.Deactivated => AccessMessages.Deactivated(ExternalUrl(settings)),
             _ when !user.EmailConfirmed => AccessMessages.EmailNotConfirmed(ExternalUrl(settings)),
-            UserState.Blocked => AccessMessages.Blocked,
+            UserState.Blocked or UserState.LdapBlocked => AccessMessages.Blocked,
             _ when user.PasswordExpired => AccessMessages.PasswordExpired,
             _ => null,
         };

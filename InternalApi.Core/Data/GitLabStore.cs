@@ -45,6 +45,21 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         return index?.GetInt64("UserId") is { } id ? await GetUserAsync(id, cancellationToken) : null;
     }
 
+    /// <summary>User by primary e-mail (case-insensitive), or null; an index row left by a changed e-mail finds nobody.</summary>
+    public async Task<User?> FindUserByEmailAsync(string email, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return null;
+        }
+
+        var index = await names.UserEmails.FindAsync(PathKey(email), "", cancellationToken: cancellationToken);
+        return index?.GetInt64("UserId") is { } id && await GetUserAsync(id, cancellationToken) is { } user &&
+            string.Equals(user.Email?.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase)
+            ? user
+            : null;
+    }
+
     /// <summary>Creates or replaces a user and its username index, and the fingerprint rows of its keys when its name changes.</summary>
     public async Task UpsertUserAsync(User user, CancellationToken cancellationToken = default)
     {
@@ -55,6 +70,16 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         if (previous is not null && !string.Equals(previous.Username, user.Username, StringComparison.OrdinalIgnoreCase))
         {
             await names.UsernameIndex.DeleteEntityAsync(PathKey(previous.Username), "", cancellationToken: cancellationToken);
+        }
+
+        if (!string.IsNullOrWhiteSpace(user.Email))
+        {
+            await names.UserEmails.UpsertEntityAsync(new TableEntity(PathKey(user.Email), "") { ["UserId"] = user.Id }, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        if (!string.IsNullOrWhiteSpace(previous?.Email) && !string.Equals(previous.Email, user.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            await names.UserEmails.DeleteEntityAsync(PathKey(previous.Email), "", cancellationToken: cancellationToken);
         }
 
         // The fingerprint rows carry the display name (and, for a user that did not exist, whether it does):
@@ -77,6 +102,10 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
             ? Task.CompletedTask
             : names.Users.MergeIfExistsAsync(new TableEntity(Id(user.Id), "") { ["LastActivityAt"] = now }, cancellationToken);
     }
+
+    /// <summary>Sets only the user's state (a merge: nothing else of the user is rewritten); false when the user is gone.</summary>
+    public Task<bool> SetUserStateAsync(long userId, UserState state, CancellationToken cancellationToken = default) =>
+        names.Users.MergeIfExistsAsync(new TableEntity(Id(userId), "") { ["State"] = state.ToString() }, cancellationToken);
 
     /// <summary>Replaces the user's recovery code digests (the previous codes stop working).</summary>
     public Task ReplaceRecoveryCodesAsync(long userId, IReadOnlyList<string> digests, CancellationToken cancellationToken = default) =>
@@ -361,6 +390,27 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
             new TableEntity(SourceKey(membership.Source, membership.SourceId), Id(membership.UserId)) { ["AccessLevel"] = (int)membership.AccessLevel },
             TableUpdateMode.Replace,
             cancellationToken);
+    }
+
+    /// <summary>Removes a direct membership (nothing when there is none).</summary>
+    public async Task DeleteMembershipAsync(MemberSource source, long sourceId, long userId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await names.Members.DeleteEntityAsync(SourceKey(source, sourceId), Id(userId), cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Already gone: the removal is repeatable.
+        }
+    }
+
+    /// <summary>The user ids with a direct membership of the source at exactly <paramref name="level"/> (one partition query).</summary>
+    public async Task<IReadOnlyList<long>> GetMemberIdsAtLevelAsync(MemberSource source, long sourceId, AccessLevel level, CancellationToken cancellationToken = default)
+    {
+        var rows = await names.Members.ListAsync(
+            TableClient.CreateQueryFilter($"PartitionKey eq {SourceKey(source, sourceId)} and AccessLevel eq {(int)level}"), ["RowKey"], cancellationToken);
+        return [.. rows.Select(r => long.Parse(r.RowKey, System.Globalization.CultureInfo.InvariantCulture))];
     }
 
     private static string SourceKey(MemberSource source, long id) =>

@@ -36,6 +36,7 @@ public sealed class GitLabTables : ITableSet
         StoredMessages = Table("StoredMessages");
         Sequences = Table("Sequences");
         BroadcastMessages = Table("BroadcastMessages");
+        UserEmails = Table("UserEmails");
     }
 
     /// <summary>PK user id.</summary>
@@ -95,11 +96,14 @@ public sealed class GitLabTables : ITableSet
     /// <summary>PK <c>broadcast</c>, RK id → command-line broadcast messages.</summary>
     public TableClient BroadcastMessages { get; }
 
+    /// <summary>PK lower-cased primary e-mail (encoded) → user id (SCIM finds users by e-mail).</summary>
+    public TableClient UserEmails { get; }
+
     /// <summary>Every table the store uses (created at start).</summary>
     public IReadOnlyList<TableClient> All =>
     [
         Users, UsernameIndex, SshKeys, SshKeyFingerprints, UserSshKeys, DeployKeyProjects, Namespaces, NamespacePaths, Projects,
         ProjectRoutes, Members, ProtectedRefs, PersonalAccessTokens, ErrorTrackingKeys, ReferenceCounters, StoredMessages, Sequences,
-        BroadcastMessages,
+        BroadcastMessages, UserEmails,
     ];
 }

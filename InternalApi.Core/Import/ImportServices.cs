@@ -26,6 +26,9 @@ public static class ImportServices
         services.AddSingleton<IImportSection, StarboardVulnerabilitiesSection>();
         services.AddSingleton<IImportSection, SecurityPoliciesSection>();
         services.AddSingleton<IImportSection, BroadcastMessagesSection>();
+        services.AddSingleton<IImportSection, SamlProvidersSection>();
+        services.AddSingleton<IImportSection, ScimTokensSection>();
+        services.AddSingleton<IImportSection, ScimIdentitiesSection>();
         services.AddSingleton<Importer>();
         return services;
     }

@@ -12,6 +12,7 @@ public static class ImportValues
         ["blocked"] = UserState.Blocked,
         ["deactivated"] = UserState.Deactivated,
         ["blocked_pending_approval"] = UserState.BlockedPendingApproval,
+        ["ldap_blocked"] = UserState.LdapBlocked,
     };
 
     /// <summary>User types.</summary>

@@ -14,6 +14,9 @@ public enum UserState
 
     /// <summary>Awaiting administrator approval.</summary>
     BlockedPendingApproval,
+
+    /// <summary>Blocked by the directory: LDAP sync, or instance SCIM deprovisioning (spec §6.12); GitLab treats it as blocked.</summary>
+    LdapBlocked,
 }
 
 /// <summary>Kind of account.</summary>

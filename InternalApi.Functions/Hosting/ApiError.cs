@@ -38,6 +38,10 @@ public sealed class ApiErrorException : Exception
     public static ApiErrorException WithError(int status, string error) =>
         new(status, new JsonObject { ["error"] = error }, error);
 
+    /// <summary>Any other body with a status (the SCIM error object, E5).</summary>
+    public static ApiErrorException WithBody(int status, JsonObject body, string summary) =>
+        new(status, body, summary);
+
     /// <summary>E2: <c>{"message":"&lt;text&gt;"}</c> with a status.</summary>
     public static ApiErrorException WithMessage(int status, string message) =>
         new(status, new JsonObject { ["message"] = message }, message);

@@ -20,6 +20,16 @@ public enum FunctionAuth
 
     /// <summary>The function checks its own credential (the error tracking token).</summary>
     Custom,
+
+    /// <summary>
+    /// Group SCIM (spec §1.7 F, §6.2): the group of the route's <c>groupPath</c> and its SAML provider must exist
+    /// (404 SCIM errors otherwise, before the token), then <c>Authorization: Bearer</c> must be that group's SCIM
+    /// token; the scope is then available to the function (<see cref="ScimScopeContext.ScimScope"/>).
+    /// </summary>
+    ScimGroupToken,
+
+    /// <summary>Instance SCIM (spec §6.8): instance SAML/SCIM enabled, then the instance SCIM token.</summary>
+    ScimInstanceToken,
 }
 
 /// <summary>

@@ -21,6 +21,9 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(invoke);
         using var scope = InvocationScope.Http(logger, function.Name, invocationId ?? context.TraceIdentifier);
+
+        // SCIM answers everything, errors included, as application/scim+json (spec §6.1).
+        var mediaType = function.Auth is FunctionAuth.ScimGroupToken or FunctionAuth.ScimInstanceToken ? ScimScopeContext.MediaType : "application/json";
         try
         {
             await authenticator.AuthenticateAsync(context, function.Method.DeclaringType?.Name ?? function.EntryPoint, function.Auth);
@@ -28,13 +31,13 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
         }
         catch (ApiErrorException ex)
         {
-            return Json(ex.Status, ex.Body);
+            return Json(ex.Status, ex.Body, mediaType);
         }
         catch (BadHttpRequestException ex)
         {
             return ex.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? Json(ex.StatusCode, new JsonObject { ["message"] = "413 Request Entity Too Large" })
-                : Json(ex.StatusCode, new JsonObject { ["message"] = "400 Bad request" });
+                ? Json(ex.StatusCode, new JsonObject { ["message"] = "413 Request Entity Too Large" }, mediaType)
+                : Json(ex.StatusCode, new JsonObject { ["message"] = "400 Bad request" }, mediaType);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -45,7 +48,7 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
         {
             scope.Failed(ex);
             Log.Unhandled(logger, ex, function.EntryPoint);
-            return Json(StatusCodes.Status500InternalServerError, new JsonObject { ["message"] = "500 Internal Server Error" });
+            return Json(StatusCodes.Status500InternalServerError, new JsonObject { ["message"] = "500 Internal Server Error" }, mediaType);
         }
     }
 
@@ -55,19 +58,19 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
     /// A JSON body with a status (written directly: no MVC services are needed to execute it), escaped as GitLab
     /// escapes it (<see cref="WireJsonOptions"/>): "can't" keeps its apostrophe.
     /// </summary>
-    public static IActionResult Json(int status, JsonObject body)
+    public static IActionResult Json(int status, JsonObject body, string mediaType = "application/json")
     {
         ArgumentNullException.ThrowIfNull(body);
-        return new JsonBodyResult(status, body.ToJsonString(WireOptions));
+        return new JsonBodyResult(status, body.ToJsonString(WireOptions), mediaType);
     }
 
-    private sealed class JsonBodyResult(int status, string body) : IActionResult
+    private sealed class JsonBodyResult(int status, string body, string mediaType) : IActionResult
     {
         public Task ExecuteResultAsync(ActionContext context)
         {
             var response = context.HttpContext.Response;
             response.StatusCode = status;
-            response.ContentType = "application/json";
+            response.ContentType = mediaType;
             return response.WriteAsync(body, context.HttpContext.RequestAborted);
         }
     }

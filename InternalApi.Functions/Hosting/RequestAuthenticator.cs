@@ -1,5 +1,6 @@
 using InternalApi.Core.Auth;
 using InternalApi.Core.Kubernetes;
+using InternalApi.Core.Scim;
 
 namespace InternalApi.Functions.Hosting;
 
@@ -8,7 +9,7 @@ namespace InternalApi.Functions.Hosting;
 /// bound: worker middleware calls it under the Functions host, the local host calls it too. Failures
 /// are GitLab's 401 bodies.
 /// </summary>
-public sealed partial class RequestAuthenticator(InternalAuthenticator authenticator, AgentTokenAuthenticator agents, ILogger<RequestAuthenticator> logger)
+public sealed partial class RequestAuthenticator(InternalAuthenticator authenticator, AgentTokenAuthenticator agents, ScimTokenAuthenticator scim, ILogger<RequestAuthenticator> logger)
 {
     /// <summary>Shell JWT header.</summary>
     public const string ShellHeader = "Gitlab-Shell-Api-Request";
@@ -65,6 +66,22 @@ public sealed partial class RequestAuthenticator(InternalAuthenticator authentic
                     return;
                 }
 
+            case FunctionAuth.ScimGroupToken or FunctionAuth.ScimInstanceToken:
+                {
+                    var token = ScimScopeContext.Token(context.Request);
+                    var result = kind == FunctionAuth.ScimGroupToken
+                        ? await scim.AuthenticateGroupAsync(ScimScopeContext.GroupPath(context), token, context.RequestAborted)
+                        : await scim.AuthenticateInstanceAsync(token, context.RequestAborted);
+                    if (result.Scope is not { } scope)
+                    {
+                        Log.ScimRejected(logger, functionName, result.Failure);
+                        throw ScimScopeContext.Refusal(result);
+                    }
+
+                    context.Features.Set(scope);
+                    return;
+                }
+
             default:
                 Log.Rejected(logger, functionName, "the function declares no [FunctionAuth]");
                 throw ApiErrorException.WithMessage(StatusCodes.Status401Unauthorized, "401 Unauthorized");
@@ -98,5 +115,8 @@ public sealed partial class RequestAuthenticator(InternalAuthenticator authentic
         // The reason never contains the token or the secret.
         [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Rejected caller of {Function}: {Reason}")]
         public static partial void Rejected(ILogger logger, string function, string reason);
+
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Rejected SCIM caller of {Function}: {Reason}")]
+        public static partial void ScimRejected(ILogger logger, string function, InternalApi.Core.Scim.ScimAuthFailure reason);
     }
 }

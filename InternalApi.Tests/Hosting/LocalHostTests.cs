@@ -52,6 +52,16 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["ScanExecutionPolicies"] = ("v4/internal/kubernetes/modules/starboard_vulnerability/scan_execution_policies", "get"),
             ["PoliciesConfiguration"] = ("v4/internal/kubernetes/modules/starboard_vulnerability/policies_configuration", "get"),
             ["CiliumAlert"] = ("v4/internal/kubernetes/modules/cilium_alert", "post"),
+            ["GroupScimListUsers"] = ("scim/v2/groups/{groupPath}/Users", "get"),
+            ["GroupScimCreateUser"] = ("scim/v2/groups/{groupPath}/Users", "post"),
+            ["GroupScimGetUser"] = ("scim/v2/groups/{groupPath}/Users/{*id}", "get"),
+            ["GroupScimUpdateUser"] = ("scim/v2/groups/{groupPath}/Users/{*id}", "patch"),
+            ["GroupScimDeleteUser"] = ("scim/v2/groups/{groupPath}/Users/{*id}", "delete"),
+            ["InstanceScimListUsers"] = ("scim/v2/application/Users", "get"),
+            ["InstanceScimCreateUser"] = ("scim/v2/application/Users", "post"),
+            ["InstanceScimGetUser"] = ("scim/v2/application/Users/{*id}", "get"),
+            ["InstanceScimUpdateUser"] = ("scim/v2/application/Users/{*id}", "patch"),
+            ["InstanceScimDeleteUser"] = ("scim/v2/application/Users/{*id}", "delete"),
         }, http);
         var queues = metadata.Where(m => m.IsQueue).ToDictionary(m => m.Name, m => (m.Trigger!.QueueName, m.Trigger.Connection));
         Assert.Equal(new Dictionary<string, (string?, string?)>
@@ -71,10 +81,21 @@ public sealed class LocalHostTests(AppFixture fixture)
             using var request = new HttpRequestMessage(new HttpMethod(trigger.Methods![0].ToUpperInvariant()), "/api/" + trigger.Route);
             using var response = await fixture.App.Client.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
-            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
             var auth = FunctionEntryPoints.Resolve(function.EntryPoint).Auth;
+            var scim = auth is FunctionAuth.ScimGroupToken or FunctionAuth.ScimInstanceToken;
+            Assert.Equal(scim ? "application/scim+json" : "application/json", response.Content.Headers.ContentType?.MediaType);
             switch (auth)
             {
+                case FunctionAuth.ScimGroupToken:
+                    // The literal "{groupPath}" names no group: 404, before any token is asked for.
+                    Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+                    Assert.Contains("\"status\":404", body, StringComparison.Ordinal);
+                    break;
+                case FunctionAuth.ScimInstanceToken:
+                    // Instance SAML/SCIM is off by default.
+                    Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+                    Assert.Equal("""{"message":"404 Not Found"}""", body);
+                    break;
                 case FunctionAuth.Anonymous:
                     Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                     break;

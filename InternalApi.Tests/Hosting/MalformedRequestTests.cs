@@ -8,6 +8,7 @@ using InternalApi.Core.Data;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Model;
 using InternalApi.Core.Receive;
+using InternalApi.Core.Scim;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using InternalApi.Functions.Functions.Kubernetes;
@@ -31,6 +32,12 @@ public sealed class MalformedRequestFixture : IsolatedAppFixture
     /// <summary>The id of every seeded entity.</summary>
     public const long SeededId = 777_000_000_123;
 
+    /// <summary>The seeded group's SCIM token.</summary>
+    public const string ScimGroupToken = "seeded-malformed-group-scim-token";
+
+    /// <summary>The instance SCIM token.</summary>
+    public const string ScimInstanceToken = "seeded-malformed-instance-scim-token";
+
     /// <summary>The seeded agent's active token.</summary>
     public const string AgentToken = "glagent-seeded-malformed-agent-token";
 
@@ -40,6 +47,7 @@ public sealed class MalformedRequestFixture : IsolatedAppFixture
         ["Http:MaxRequestBodyBytes"] = MalformedRequests.BodyLimit.ToString(CultureInfo.InvariantCulture),
         ["Queues:DispatcherEnabled"] = "false",
         ["GitLab:ErrorTrackingAccessToken"] = ErrorTrackingToken,
+        ["Scim:InstanceSamlEnabled"] = "true",
 
         // The seeded agent token's last use is recorded at seeding, and then not again for a day: the agent
         // endpoints authenticate every request with it, and the run must not write.
@@ -55,7 +63,11 @@ public sealed class MalformedRequestFixture : IsolatedAppFixture
         const long id = SeededId;
         var store = App.Services.GetRequiredService<GitLabStore>();
         await store.UpsertUserAsync(new User { Id = id, Username = "seeded-malformed-user", Name = "Seeded", CanCreatePersonalAccessToken = true });
-        await store.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "seeded", FullPath = "seeded-malformed-group", RootId = id });
+        await store.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "seeded", FullPath = MalformedRequests.ScimGroupPath, RootId = id });
+        var scim = App.Services.GetRequiredService<ScimStore>();
+        await scim.UpsertSamlProviderAsync(new SamlProvider(id, true, AccessLevel.Developer));
+        await scim.UpsertTokenAsync(SecretDigest.Sha256Hex(ScimGroupToken), ScimTables.GroupScope(id));
+        await scim.UpsertTokenAsync(SecretDigest.Sha256Hex(ScimInstanceToken), ScimTables.InstanceScope);
         await store.UpsertProjectAsync(new Project { Id = id, Name = "p", NamespaceId = id, FullPath = "seeded-malformed-group/p", DefaultBranch = "main", Visibility = Visibility.Public });
         var blob = Convert.ToBase64String(Encoding.ASCII.GetBytes("seeded-malformed-key-blob-that-no-case-sends"));
         await store.UpsertKeyAsync(new SshKey { Id = id, UserId = id, Title = "seeded", KeyType = "ssh-ed25519", Blob = blob, Fingerprint = SshKey.FingerprintOf(blob) ?? "seeded-fingerprint" });
@@ -122,6 +134,10 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         // Read nothing: the seeded agent's project has no policy configuration.
         ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/scan_execution_policies"] = (status, body) => status == 200 && body?["policies"] is JsonArray { Count: 0 },
         ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/policies_configuration"] = (status, body) => status == 200 && body?["configurations"] is JsonArray { Count: 0 },
+
+        // Nobody is provisioned in the seeded scopes: an empty list.
+        ["/api/scim/v2/groups/" + MalformedRequests.ScimGroupPath + "/Users"] = (status, body) => status == 200 && body?["totalResults"]?.GetValue<int>() == 0,
+        ["/api/scim/v2/application/Users"] = (status, body) => status == 200 && body?["totalResults"]?.GetValue<int>() == 0,
     };
 
     [Fact]
@@ -274,9 +290,10 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
                 : "204 is not a legitimate answer here";
         }
 
-        if (mediaType != "application/json")
+        var scim = request.Target.Auth is MalformedAuth.ScimGroup or MalformedAuth.ScimInstance;
+        if (mediaType != (scim ? "application/scim+json" : "application/json"))
         {
-            return "not application/json";
+            return scim ? "not application/scim+json" : "not application/json";
         }
 
         JsonNode? json;
@@ -291,7 +308,7 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
 
         // Shell and KAS credentials are checked before anything is read: 401. A function with its own credential
         // may take it from the body (error tracking's token), so it reads first and a bad body keeps its 4xx.
-        if (request.Credential != MalformedCredential.Valid && request.Target.Auth is MalformedAuth.Shell or MalformedAuth.Kas or MalformedAuth.KasAgent)
+        if (request.Credential != MalformedCredential.Valid && request.Target.Auth is MalformedAuth.Shell or MalformedAuth.Kas or MalformedAuth.KasAgent or MalformedAuth.ScimGroup or MalformedAuth.ScimInstance)
         {
             return status == 401 ? null : "expected 401 without a valid credential";
         }
@@ -299,7 +316,11 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         if (status is >= 400 and < 500)
         {
             // E1 {"error":...}, E2/E3 {"message":...}, /allowed's E4 {"status":false,"message":...}.
-            return json is JsonObject error && (error.ContainsKey("message") || error.ContainsKey("error")) ? null : "a 4xx without GitLab's error body";
+            // SCIM failures past authentication use the SCIM error object (E5) with the status as a number.
+            return json is JsonObject error && (error.ContainsKey("message") || error.ContainsKey("error") ||
+                (scim && error["status"]?.GetValueKind() == JsonValueKind.Number && error["status"]!.GetValue<int>() == status && error.ContainsKey("detail")))
+                ? null
+                : "a 4xx without GitLab's error body";
         }
 
         if (request.Expectation == MalformedExpectation.Rejected)
@@ -319,6 +340,8 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         MalformedAuth.Kas => [(RequestAuthenticator.KasHeader, fixture.App.KasToken())],
         MalformedAuth.KasAgent => [(RequestAuthenticator.KasHeader, fixture.App.KasToken()), ("Authorization", "Bearer " + MalformedRequestFixture.AgentToken)],
         MalformedAuth.Custom => [("Gitlab-Error-Tracking-Token", MalformedRequestFixture.ErrorTrackingToken)],
+        MalformedAuth.ScimGroup => [("Authorization", "Bearer " + MalformedRequestFixture.ScimGroupToken)],
+        MalformedAuth.ScimInstance => [("Authorization", "Bearer " + MalformedRequestFixture.ScimInstanceToken)],
         _ => [],
     };
 

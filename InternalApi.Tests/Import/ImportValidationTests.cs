@@ -55,10 +55,10 @@ public sealed class ImportValidationTests(ImportFixture fixture)
         Assert.Equal((1, ""), (code, output));
         string[] expected =
         [
-            "$.clusters: unknown section 'clusters' (known: users, groups, keys, deploy_keys, projects, memberships, protected_branches, protected_tags, personal_access_tokens, error_tracking_keys, agents, starboard_vulnerabilities, security_policies, broadcast_messages)",
+            "$.clusters: unknown section 'clusters' (known: users, groups, keys, deploy_keys, projects, memberships, protected_branches, protected_tags, personal_access_tokens, error_tracking_keys, agents, starboard_vulnerabilities, security_policies, broadcast_messages, saml_providers, scim_tokens, scim_identities)",
             "$.users[1].id: must be a positive integer",
             "$.users[1].username: is missing",
-            "$.users[2].state: must be one of active, blocked, deactivated, blocked_pending_approval",
+            "$.users[2].state: must be one of active, blocked, deactivated, blocked_pending_approval, ldap_blocked",
             "$.users[2].usernme: unknown field",
             "$.users[3].username: duplicate of $.users[0]",
             "$.users[4].username: can contain only letters, digits, '_', '-' and '.'; cannot start with '-' or end in '.', '.git' or '.atom'",

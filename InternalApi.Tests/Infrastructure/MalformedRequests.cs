@@ -25,6 +25,12 @@ public enum MalformedAuth
 
     /// <summary>The function checks its own credential (today only error tracking's token).</summary>
     Custom,
+
+    /// <summary>A group SCIM token in <c>Authorization: Bearer</c> (the seeded group's).</summary>
+    ScimGroup,
+
+    /// <summary>The instance SCIM token in <c>Authorization: Bearer</c>.</summary>
+    ScimInstance,
 }
 
 /// <summary>Which credential a request carries.</summary>
@@ -168,21 +174,30 @@ public static class MalformedRequests
     /// <summary>The test app's <c>Http:MaxRequestBodyBytes</c>; oversize cases go above it.</summary>
     public const int BodyLimit = 65_536;
 
+    /// <summary>The group every SCIM group route is aimed at (seeded with SAML SSO and a SCIM token).</summary>
+    public const string ScimGroupPath = "seeded-malformed-group";
+
+    /// <summary>The <c>:id</c> of SCIM user routes: an external UID no identity has, so nothing can be changed.</summary>
+    public const string ScimMissingId = "seeded-no-such-scim-uid";
+
     /// <summary>
     /// The functions to aim at: every HTTP function of the build's <c>functions.metadata</c> (the SDK's list,
-    /// the same one the hosts serve), with the auth its method declares.
+    /// the same one the hosts serve), with the auth its method declares. Route parameters are filled in:
+    /// <c>{groupPath}</c> with the seeded SCIM group, <c>{*id}</c> with a UID nobody has.
     /// </summary>
     public static IReadOnlyList<MalformedTarget> Targets() =>
     [
         .. FunctionMetadata.Load(Path.Combine(AppContext.BaseDirectory, "functions.metadata")).Where(f => f.IsHttp).SelectMany(f => f.Trigger!.Methods!.Select(method => new MalformedTarget(
             method.ToUpperInvariant(),
-            "/api/" + f.Trigger.Route,
+            "/api/" + f.Trigger.Route!.Replace("{groupPath}", ScimGroupPath, StringComparison.Ordinal).Replace("{*id}", ScimMissingId, StringComparison.Ordinal),
             FunctionEntryPoints.Resolve(f.EntryPoint).Auth switch
             {
                 FunctionAuth.ShellJwt => MalformedAuth.Shell,
                 FunctionAuth.KasJwt => MalformedAuth.Kas,
                 FunctionAuth.KasAgentToken => MalformedAuth.KasAgent,
                 FunctionAuth.Custom => MalformedAuth.Custom,
+                FunctionAuth.ScimGroupToken => MalformedAuth.ScimGroup,
+                FunctionAuth.ScimInstanceToken => MalformedAuth.ScimInstance,
                 _ => MalformedAuth.Anonymous,
             }))),
     ];
@@ -197,7 +212,8 @@ public static class MalformedRequests
         {
             var cases = new TargetCases(target, Profiles.For(target.Route), random, all.Count);
             cases.AddSystematic();
-            cases.FillRandom(perTarget);
+            // The SCIM routes share one handler per operation across both APIs: a third of the random top-up each.
+            cases.FillRandom(target.Auth is MalformedAuth.ScimGroup or MalformedAuth.ScimInstance ? perTarget / 3 : perTarget);
             all.AddRange(cases.Requests);
         }
 
@@ -254,6 +270,12 @@ public static class MalformedRequests
 
         public static readonly IReadOnlyList<string> KnownIdSets = ["agent_users_using_ci_tunnel", "flux_git_push_notified_unique_projects"];
 
+        private static readonly Param[] ScimUsers =
+        [
+            new("filter", Kind.Text), new("startIndex", Kind.Text), new("count", Kind.Text),
+            new("externalId", Kind.Text), new("userName", Kind.Text), new("emails", Kind.Text), new("name", Kind.Text),
+        ];
+
         private static readonly Param[] Actor = [new("key_id", Kind.Text), new("user_id", Kind.Text), new("identifier", Kind.Text), new("username", Kind.Text)];
 
         private static readonly Dictionary<string, Profile> ByRoute = new(StringComparer.OrdinalIgnoreCase)
@@ -296,6 +318,13 @@ public static class MalformedRequests
 
             // Any object is an alert: every accepted request raises one, so it only gets requests that are refused.
             ["/api/v4/internal/kubernetes/modules/cilium_alert"] = new(true, Writes.Always, [new("alert", Kind.Object)]),
+
+            // SCIM: list and create share a route, and a complete create provisions a user, so the route only gets
+            // requests that are refused. The user routes name a UID nobody has: every read or change is a 404.
+            ["/api/scim/v2/groups/" + ScimGroupPath + "/Users"] = new(true, Writes.Always, ScimUsers),
+            ["/api/scim/v2/application/Users"] = new(true, Writes.Always, ScimUsers),
+            ["/api/scim/v2/groups/" + ScimGroupPath + "/Users/" + ScimMissingId] = new(true, Writes.Never, [new("Operations", Kind.Text)]),
+            ["/api/scim/v2/application/Users/" + ScimMissingId] = new(true, Writes.Never, [new("Operations", Kind.Text)]),
         };
 
         private static readonly Profile Unknown = new(true, Writes.Always, [new("id", Kind.Text), new("name", Kind.Text)]);

@@ -1,0 +1,79 @@
+using InternalApi.Core.Data;
+using InternalApi.Core.Model;
+using Microsoft.Extensions.Options;
+
+namespace InternalApi.Core.Scim;
+
+/// <summary>Why a SCIM caller was refused, in GitLab's order of checks (spec §6.2, §6.8).</summary>
+public enum ScimAuthFailure
+{
+    /// <summary>Accepted.</summary>
+    None,
+
+    /// <summary>403 <c>403 Forbidden - Group SAML not enabled.</c></summary>
+    GroupSamlDisabled,
+
+    /// <summary>404 SCIM error <c>Group &lt;path&gt; not found</c>.</summary>
+    GroupNotFound,
+
+    /// <summary>404 SCIM error <c>Group &lt;path&gt; does not have SAML SSO configured</c>.</summary>
+    NoSamlProvider,
+
+    /// <summary>404 <c>404 Not Found</c>: instance SAML/SCIM is not available.</summary>
+    InstanceDisabled,
+
+    /// <summary>401 <c>401 Unauthorized</c>: no token, an unknown one, or one of another scope.</summary>
+    Unauthorized,
+}
+
+/// <summary>The outcome: the scope the token opens, or why not (with the SCIM detail where there is one).</summary>
+public sealed record ScimAuthResult(ScimScope? Scope, ScimAuthFailure Failure, string? Detail = null);
+
+/// <summary>
+/// Checks SCIM bearer tokens. Tokens are stored only as SHA-256 digests keyed by digest (one point read);
+/// a group token opens only its own group, the instance token only the instance. The group and its SAML
+/// provider are checked before the token, as GitLab does (so a missing group is 404, not 401).
+/// </summary>
+public sealed class ScimTokenAuthenticator(ScimStore scim, GitLabStore store, IOptions<ScimOptions> options)
+{
+    /// <summary>Group SCIM: instance switch, group, SAML provider, then the token.</summary>
+    public async Task<ScimAuthResult> AuthenticateGroupAsync(string? groupPath, string? token, CancellationToken cancellationToken = default)
+    {
+        if (!options.Value.GroupSamlEnabled)
+        {
+            return new(null, ScimAuthFailure.GroupSamlDisabled);
+        }
+
+        var path = groupPath ?? "";
+        if (await store.FindNamespaceByPathAsync(path, cancellationToken) is not { Kind: NamespaceKind.Group } group)
+        {
+            return new(null, ScimAuthFailure.GroupNotFound, $"Group {path} not found");
+        }
+
+        if (await scim.GetSamlProviderAsync(group.Id, cancellationToken) is not { } provider)
+        {
+            return new(null, ScimAuthFailure.NoSamlProvider, $"Group {path} does not have SAML SSO configured");
+        }
+
+        var scope = ScimScope.ForGroup(group, provider);
+        return await TokenOpensAsync(token, scope.Key, cancellationToken) ? new(scope, ScimAuthFailure.None) : new(null, ScimAuthFailure.Unauthorized);
+    }
+
+    /// <summary>Instance SCIM: the instance switch, then the token.</summary>
+    public async Task<ScimAuthResult> AuthenticateInstanceAsync(string? token, CancellationToken cancellationToken = default)
+    {
+        if (!options.Value.InstanceSamlEnabled)
+        {
+            return new(null, ScimAuthFailure.InstanceDisabled);
+        }
+
+        return await TokenOpensAsync(token, ScimTables.InstanceScope, cancellationToken)
+            ? new(ScimScope.Instance, ScimAuthFailure.None)
+            : new(null, ScimAuthFailure.Unauthorized);
+    }
+
+    private async Task<bool> TokenOpensAsync(string? token, string scopeKey, CancellationToken cancellationToken) =>
+        !string.IsNullOrEmpty(token) &&
+        await scim.FindTokenScopeAsync(SecretDigest.Sha256Hex(token), cancellationToken) is { } opens &&
+        SecretDigest.FixedTimeEquals(opens, scopeKey);
+}

@@ -1,0 +1,19 @@
+using InternalApi.Core.Scim;
+using InternalApi.Functions.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace InternalApi.Functions.Functions.Scim;
+
+/// <summary><c>PATCH /api/scim/v2/application/Users/:id</c>, instance SCIM (spec §6.8–6.13): applies <c>Operations</c> (204).</summary>
+public sealed class InstanceScimUpdateUser(ScimProvisioningService scim)
+{
+    /// <summary>The HTTP trigger; the scope and its token are checked before this runs.</summary>
+    [Function(nameof(InstanceScimUpdateUser))]
+    [FunctionAuth(FunctionAuth.ScimInstanceToken)]
+    public Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "scim/v2/application/Users/{*id}")] HttpRequest request,
+        string? id,
+        CancellationToken cancellationToken) =>
+        ScimHttp.PatchAsync(scim, request, id, cancellationToken);
+}
