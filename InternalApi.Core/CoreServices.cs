@@ -1,10 +1,12 @@
 using InternalApi.Core.Access;
+using InternalApi.Core.Audit;
 using InternalApi.Core.Data;
 using InternalApi.Core.Health;
 using InternalApi.Core.Import;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Shell;
+using InternalApi.Core.TwoFactor;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core;
@@ -26,6 +28,8 @@ public static class CoreServices
         services.AddReceiveServices();
         services.AddKubernetesServices();
         services.AddImportServices();
+        services.AddTwoFactorServices();
+        services.AddAuditServices();
         return services;
     }
 }

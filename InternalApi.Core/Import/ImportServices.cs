@@ -26,6 +26,8 @@ public static class ImportServices
         services.AddSingleton<IImportSection, StarboardVulnerabilitiesSection>();
         services.AddSingleton<IImportSection, SecurityPoliciesSection>();
         services.AddSingleton<IImportSection, BroadcastMessagesSection>();
+        services.AddSingleton<IImportSection, GroupSshCertificatesSection>();
+        services.AddSingleton<IImportSection, OtpSecretsSection>();
         services.AddSingleton<Importer>();
         return services;
     }

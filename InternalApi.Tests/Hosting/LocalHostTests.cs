@@ -51,6 +51,10 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["ScanExecutionPolicies"] = ("v4/internal/kubernetes/modules/starboard_vulnerability/scan_execution_policies", "get"),
             ["PoliciesConfiguration"] = ("v4/internal/kubernetes/modules/starboard_vulnerability/policies_configuration", "get"),
             ["CiliumAlert"] = ("v4/internal/kubernetes/modules/cilium_alert", "post"),
+            ["AuthorizedCerts"] = ("v4/internal/authorized_certs", "get"),
+            ["TwoFactorManualOtpCheck"] = ("v4/internal/two_factor_manual_otp_check", "post"),
+            ["TwoFactorPushOtpCheck"] = ("v4/internal/two_factor_push_otp_check", "post"),
+            ["GitAuditEvent"] = ("v4/internal/shellhorse/git_audit_event", "post"),
         }, http);
         var queues = metadata.Where(m => m.IsQueue).ToDictionary(m => m.Name, m => (m.Trigger!.QueueName, m.Trigger.Connection));
         Assert.Equal(new Dictionary<string, (string?, string?)>
@@ -58,6 +62,7 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["Ping"] = ("ping", StorageConnection.Name),
             ["PostReceive"] = ("post-receive", StorageConnection.Name),
             ["UsageMetrics"] = ("usage-metrics", StorageConnection.Name),
+            ["GitAuditEvents"] = ("git-audit-events", StorageConnection.Name),
         }, queues);
     }
 
