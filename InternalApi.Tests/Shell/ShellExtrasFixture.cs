@@ -42,28 +42,39 @@ public sealed class ShellExtrasFixture : IAsyncLifetime
                 ["GitLab:ExternalUrl"] = "https://gitlab.example.com",
             },
             services: s => s.AddSingleton<TimeProvider>(Clock));
+
+        // GitLab's defaults: no 2FA for Git over SSH, no audit events; and no ssh_certificates license.
+        OffApp = await TestApp.StartAsync(
+            Azurite.ConnectionString,
+            new Dictionary<string, string?> { ["Shell:SshCertificatesLicensed"] = "false", ["Queues:DispatcherEnabled"] = "false" },
+            services: s => s.AddSingleton<TimeProvider>(Clock));
     }
+
+    /// <summary>A second app on the same store with the switches of this area off.</summary>
+    public TestApp OffApp { get; private set; } = null!;
 
     /// <inheritdoc/>
     public async Task DisposeAsync()
     {
+        await OffApp.DisposeAsync();
         await App.DisposeAsync();
         await Azurite.DisposeAsync();
     }
 
     /// <summary>Sends a request with a shell JWT minted on the app's clock.</summary>
-    public async Task<(int Status, string Body)> SendAsync(HttpMethod method, string path, HttpContent? content = null)
+    public async Task<(int Status, string Body)> SendAsync(HttpMethod method, string path, HttpContent? content = null, TestApp? app = null)
     {
+        app ??= App;
         using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Add(RequestAuthenticator.ShellHeader, InternalJwt.Create(App.ShellKey, InternalJwt.ShellIssuer, null, Clock, TimeSpan.FromMinutes(1)));
+        request.Headers.Add(RequestAuthenticator.ShellHeader, InternalJwt.Create(app.ShellKey, InternalJwt.ShellIssuer, null, Clock, TimeSpan.FromMinutes(1)));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("GitLab-Shell", null));
-        using var response = await App.Client.SendAsync(request);
+        using var response = await app.Client.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>A JSON POST.</summary>
-    public Task<(int Status, string Body)> PostJsonAsync(string path, string json) =>
-        SendAsync(HttpMethod.Post, path, new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+    public Task<(int Status, string Body)> PostJsonAsync(string path, string json, TestApp? app = null) =>
+        SendAsync(HttpMethod.Post, path, new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")), app);
 
     /// <summary>Seeds a user.</summary>
     public async Task<User> UserAsync(bool twoFactor = true, UserState state = UserState.Active)
