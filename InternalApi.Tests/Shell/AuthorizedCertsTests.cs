@@ -67,6 +67,15 @@ public sealed class AuthorizedCertsTests(ShellExtrasFixture fixture)
     }
 
     [Fact]
+    public void The_Demo_Ca_Has_The_Documented_Fingerprint()
+    {
+        using var demo = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Import.ImportTests.FindDemo()));
+        var ca = demo.RootElement.GetProperty("group_ssh_certificates")[0];
+        Assert.Equal("acme", ca.GetProperty("group").GetString());
+        Assert.Equal("xLERTzgdigXJJQbJM+ikiqdl2dwEaeKiSUShtvVspz4", OpenSshPublicKey.Parse(ca.GetProperty("key").GetString()!)!.Fingerprint);
+    }
+
+    [Fact]
     public async Task Import_Adds_Cas_To_Top_Level_Groups_And_Encrypts_Otp_Secrets()
     {
         var importer = fixture.App.Services.GetRequiredService<Importer>();
