@@ -21,12 +21,31 @@ public sealed class OtpSecretProtector
 
     private readonly Dictionary<string, byte[]> _keys;
 
-    /// <summary>Loads the keys; a malformed key or an active id that names none throws (the app must not start half-configured).</summary>
+    /// <summary>
+    /// Loads the keys. A malformed key, an unreadable key file or an active id that names none leaves the protector
+    /// without keys and <see cref="ConfigurationError"/> set: imports report it and OTP checks log it, while
+    /// nothing else of the app (which never needs the keys) is held up.
+    /// </summary>
     public OtpSecretProtector(IOptions<TwoFactorOptions> options, string contentRoot)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var settings = options.Value;
         _keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        try
+        {
+            ActiveKeyId = Load(options.Value, contentRoot);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            _keys.Clear();
+            ConfigurationError = ex.Message;
+        }
+    }
+
+    /// <summary>Why the configured keys cannot be used, or null when they can.</summary>
+    public string? ConfigurationError { get; }
+
+    private string? Load(TwoFactorOptions settings, string contentRoot)
+    {
         foreach (var (id, value) in settings.OtpEncryptionKeys)
         {
             _keys[id] = DecodeKey(id, value);
@@ -47,7 +66,7 @@ public sealed class OtpSecretProtector
             }
         }
 
-        ActiveKeyId = settings.OtpActiveEncryptionKey is { Length: > 0 } active
+        return settings.OtpActiveEncryptionKey is { Length: > 0 } active
             ? (_keys.ContainsKey(active) ? active : throw new InvalidOperationException($"TwoFactor:OtpActiveEncryptionKey '{active}' names no configured key."))
             : _keys.Count == 1 ? _keys.Keys.Single() : null;
     }
@@ -61,7 +80,7 @@ public sealed class OtpSecretProtector
     /// <summary>Encrypts a user's secret under the active key.</summary>
     public ProtectedOtpSecret Protect(long userId, ReadOnlySpan<byte> secret)
     {
-        var keyId = ActiveKeyId ?? throw new InvalidOperationException("No OTP encryption key is configured (TwoFactor:OtpEncryptionKeys, TwoFactor:OtpEncryptionKeyFile, TwoFactor:OtpActiveEncryptionKey).");
+        var keyId = ActiveKeyId ?? throw new InvalidOperationException(ConfigurationError ?? "No OTP encryption key is configured (TwoFactor:OtpEncryptionKeys, TwoFactor:OtpEncryptionKeyFile, TwoFactor:OtpActiveEncryptionKey).");
         var payload = new byte[NonceSize + secret.Length + TagSize];
         var nonce = payload.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);

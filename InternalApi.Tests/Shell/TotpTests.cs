@@ -93,9 +93,18 @@ public sealed class TotpTests
     [Fact]
     public void Protector_Refuses_Bad_Configuration()
     {
-        Assert.Throws<InvalidOperationException>(() => Protector(new() { ["k1"] = Convert.ToBase64String(new byte[16]) }, null));
-        Assert.Throws<InvalidOperationException>(() => Protector(new() { ["k1"] = "not base64!" }, null));
-        Assert.Throws<InvalidOperationException>(() => Protector(new() { ["k1"] = Convert.ToBase64String(new byte[32]) }, "k9"));
+        foreach (var broken in new[]
+        {
+            Protector(new() { ["k1"] = Convert.ToBase64String(new byte[16]) }, null),
+            Protector(new() { ["k1"] = "not base64!" }, null),
+            Protector(new() { ["k1"] = Convert.ToBase64String(new byte[32]) }, "k9"),
+        })
+        {
+            Assert.NotNull(broken.ConfigurationError);
+            Assert.False(broken.CanProtect);
+            Assert.Throws<InvalidOperationException>(() => broken.Protect(1, RfcSecret));
+        }
+
         var two = Protector(new() { ["a"] = Convert.ToBase64String(new byte[32]), ["b"] = Convert.ToBase64String(new byte[32]) }, null);
         Assert.False(two.CanProtect);
     }

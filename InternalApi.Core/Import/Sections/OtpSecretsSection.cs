@@ -41,7 +41,9 @@ public sealed class OtpSecretsSection(OtpStore store, OtpSecretProtector protect
         context.Duplicates(items, s => ImportContext.Key(s.UserId), "user_id", StringComparer.Ordinal);
         if (items.Count > 0 && !protector.CanProtect)
         {
-            context.Error(items[0].Path, "secret", "no OTP encryption key is configured (TwoFactor:OtpEncryptionKeys or TwoFactor:OtpEncryptionKeyFile, and TwoFactor:OtpActiveEncryptionKey when there are several)");
+            context.Error(items[0].Path, "secret", protector.ConfigurationError is { } problem
+                ? "cannot be encrypted: " + problem
+                : "no OTP encryption key is configured (TwoFactor:OtpEncryptionKeys or TwoFactor:OtpEncryptionKeyFile, and TwoFactor:OtpActiveEncryptionKey when there are several)");
         }
     }
 
