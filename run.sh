@@ -8,6 +8,7 @@
 #   ./run.sh import FILE      validate and import a data file into the running Azurite
 #   ./run.sh queues list|peek QUEUE|replay QUEUE-poison      inspect queues, replay poison messages
 #   ./run.sh usage-metrics [--from DATE] [--to DATE]         KAS usage metrics totals
+#   ./run.sh audit-events --project ID|PATH [--limit N]     a project's Git audit events, newest first
 #   ./run.sh bench [--requests N] [--concurrency C]          latency/throughput of the hot endpoints
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
@@ -36,12 +37,12 @@ MODE=auto
 case "${1:-}" in
   "" | serve) ;;
   local) MODE=local ;;
-  -h | --help | help) sed -n '2,12p' "$0"; exit 0 ;;
+  -h | --help | help) sed -n '2,13p' "$0"; exit 0 ;;
   token)
     [ -f "$APP_DLL" ] || build_app
     exec dotnet "$APP_DLL" token "${2:-shell}"
     ;;
-  import | queues | usage-metrics | bench)
+  import | queues | usage-metrics | audit-events | bench)
     [ -f "$APP_DLL" ] || build_app
     port_open "$TABLE_PORT" || { echo "Azurite is not running on 127.0.0.1:$TABLE_PORT: start ./run.sh in another terminal first" >&2; exit 1; }
     exec dotnet "$APP_DLL" "$@"
@@ -87,6 +88,7 @@ values = settings["Values"]
 values["AzureWebJobsStorage"] = os.environ["AzureWebJobsStorage"]
 values["Shell__SecretFile"] = os.path.join(root, ".gitlab_shell_secret")
 values["Kas__SecretFile"] = os.path.join(root, ".gitlab_kas_secret")
+values["TwoFactor__OtpEncryptionKeyFile"] = os.path.join(root, ".otp_encryption_keys")
 values["GitLab__ErrorTrackingAccessToken"] = os.environ.get("GitLab__ErrorTrackingAccessToken", "")
 values["Scim__InstanceSamlEnabled"] = os.environ.get("Scim__InstanceSamlEnabled", "true")
 json.dump(settings, open(os.path.join(root, "InternalApi.Functions", "local.settings.json"), "w"), indent=2)

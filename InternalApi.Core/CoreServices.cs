@@ -1,4 +1,5 @@
 using InternalApi.Core.Access;
+using InternalApi.Core.Audit;
 using InternalApi.Core.Data;
 using InternalApi.Core.Health;
 using InternalApi.Core.Import;
@@ -6,6 +7,7 @@ using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Scim;
 using InternalApi.Core.Shell;
+using InternalApi.Core.TwoFactor;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core;
@@ -28,6 +30,8 @@ public static class CoreServices
         services.AddKubernetesServices();
         services.AddImportServices();
         services.AddScimServices();
+        services.AddTwoFactorServices();
+        services.AddAuditServices();
         return services;
     }
 }

@@ -39,6 +39,11 @@ ensure_secrets() {
       head -c 32 /dev/urandom | base64 > "$dir/.gitlab_kas_secret"
       log "created $dir/.gitlab_kas_secret"
     fi
+    if [ ! -s "$dir/.otp_encryption_keys" ]; then
+      # AES-256-GCM key for OTP secrets at rest, as id=base64 (add lines to rotate: docs/shell-extras.md).
+      echo "local1=$(head -c 32 /dev/urandom | base64 | tr -d '\n')" > "$dir/.otp_encryption_keys"
+      log "created $dir/.otp_encryption_keys"
+    fi
     if [ ! -s "$dir/.gitlab_error_tracking_token" ]; then
       head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$dir/.gitlab_error_tracking_token"
       log "created $dir/.gitlab_error_tracking_token"

@@ -1,6 +1,7 @@
 using InternalApi.Core.Data;
 using InternalApi.Core.Git;
 using InternalApi.Core.Model;
+using InternalApi.Core.TwoFactor;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using InternalApi.Core.Diagnostics;
@@ -18,6 +19,7 @@ public sealed partial class GitAccessService(
     ActorResolver actors,
     RepositoryResolver repositories,
     ProjectCreation creation,
+    OtpSessionGate otpSessions,
     IOptions<GitLabOptions> gitlab,
     IOptions<AccessOptions> options,
     TimeProvider time,
@@ -82,8 +84,15 @@ public sealed partial class GitAccessService(
         var protectedRefs = target.Project is { } pushed && isPush && target.Type == RepositoryType.Project && !IsAny(request.Changes)
             ? store.GetProtectedRefsAsync(pushed.Id, ct)
             : null;
-        await Task.WhenAll(new Task?[] { facts, protectedRefs }.OfType<Task>());
+        var otpSession = otpSessions.Start(protocol, actor, ct);
+        await Task.WhenAll(new Task?[] { facts, protectedRefs, otpSession }.OfType<Task>());
         var known = facts is null ? null : await facts;
+
+        // EE checks the OTP session before anything else of the command (only read when 2FA for Git over SSH applies).
+        if (otpSession is not null && !await otpSession)
+        {
+            return decision.Deny(401, otpSessions.DenialMessage());
+        }
 
         if (protocol != "web" && !ProtocolAllowed(protocol, settings, known))
         {

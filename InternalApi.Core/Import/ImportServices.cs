@@ -29,6 +29,8 @@ public static class ImportServices
         services.AddSingleton<IImportSection, SamlProvidersSection>();
         services.AddSingleton<IImportSection, ScimTokensSection>();
         services.AddSingleton<IImportSection, ScimIdentitiesSection>();
+        services.AddSingleton<IImportSection, GroupSshCertificatesSection>();
+        services.AddSingleton<IImportSection, OtpSecretsSection>();
         services.AddSingleton<Importer>();
         return services;
     }

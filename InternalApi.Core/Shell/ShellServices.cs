@@ -1,3 +1,4 @@
+using InternalApi.Core.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core.Shell;
@@ -13,6 +14,11 @@ public static class ShellServices
         services.AddSingleton<RecoveryCodeService>();
         services.AddSingleton<PersonalAccessTokenService>();
         services.AddSingleton<ErrorTrackingAccess>();
+        services.AddOptions<ShellFeatureOptions>().BindConfiguration(ShellFeatureOptions.SectionName);
+        services.AddSingleton<SshCertificateTables>();
+        services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<SshCertificateTables>());
+        services.AddSingleton<SshCertificateStore>();
+        services.AddSingleton<AuthorizedCertFinder>();
         return services;
     }
 }

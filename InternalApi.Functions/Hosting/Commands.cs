@@ -31,6 +31,8 @@ public static class Commands
                 return await QueueCommand.RunAsync(args[1..], output, error);
             case "usage-metrics":
                 return await UsageMetricsCommand.RunAsync(args[1..], output, error);
+            case "audit-events":
+                return await AuditEventsCommand.RunAsync(args[1..], output, error);
             case "bench":
                 return await BenchCommand.RunAsync(args[1..], output, error);
             default:

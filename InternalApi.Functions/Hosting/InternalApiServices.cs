@@ -4,6 +4,7 @@ using InternalApi.Core.Auth;
 using InternalApi.Core.Data;
 using InternalApi.Functions.Functions;
 using InternalApi.Functions.Functions.Kubernetes;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace InternalApi.Functions.Hosting;
@@ -40,7 +41,8 @@ public static class InternalApiServices
     /// <summary>What the commands need too: options, storage and Core, without secrets.</summary>
     public static IServiceCollection AddInternalApiData(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(TimeProvider.System);
+        // TryAdd: a test host registers its own clock first.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<GitLabOptions>().BindConfiguration(GitLabOptions.SectionName);
         services.AddOptions<GitalyOptions>().BindConfiguration(GitalyOptions.SectionName);
         services.AddOptions<Core.Storage.StorageOptions>().BindConfiguration(Core.Storage.StorageOptions.SectionName);

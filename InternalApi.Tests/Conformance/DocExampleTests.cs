@@ -23,7 +23,7 @@ public sealed class DemoFixture : IsolatedAppFixture
     public async Task ImportDemoAsync()
     {
         using var error = new StringWriter();
-        var code = await ImportCommand.RunAsync([ImportTests.FindDemo(), "--AzureWebJobsStorage=" + Azurite.ConnectionString], TextWriter.Null, error);
+        var code = await ImportCommand.RunAsync([ImportTests.FindDemo(), "--AzureWebJobsStorage=" + Azurite.ConnectionString, ImportFixture.OtpKeyArgument], TextWriter.Null, error);
         Assert.True(code == 0, error.ToString());
     }
 }

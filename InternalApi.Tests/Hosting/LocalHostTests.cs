@@ -62,6 +62,10 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["InstanceScimGetUser"] = ("scim/v2/application/Users/{*id}", "get"),
             ["InstanceScimUpdateUser"] = ("scim/v2/application/Users/{*id}", "patch"),
             ["InstanceScimDeleteUser"] = ("scim/v2/application/Users/{*id}", "delete"),
+            ["AuthorizedCerts"] = ("v4/internal/authorized_certs", "get"),
+            ["TwoFactorManualOtpCheck"] = ("v4/internal/two_factor_manual_otp_check", "post"),
+            ["TwoFactorPushOtpCheck"] = ("v4/internal/two_factor_push_otp_check", "post"),
+            ["GitAuditEvent"] = ("v4/internal/shellhorse/git_audit_event", "post"),
         }, http);
         var queues = metadata.Where(m => m.IsQueue).ToDictionary(m => m.Name, m => (m.Trigger!.QueueName, m.Trigger.Connection));
         Assert.Equal(new Dictionary<string, (string?, string?)>
@@ -69,6 +73,7 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["Ping"] = ("ping", StorageConnection.Name),
             ["PostReceive"] = ("post-receive", StorageConnection.Name),
             ["UsageMetrics"] = ("usage-metrics", StorageConnection.Name),
+            ["GitAuditEvents"] = ("git-audit-events", StorageConnection.Name),
         }, queues);
     }
 

@@ -121,6 +121,12 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         // Business failures of the shell commands are 200 {"success":false,"message":...} (spec §1.6).
         ["/api/v4/internal/two_factor_recovery_codes"] = (status, body) => status == 200 && IsShellFailure(body),
         ["/api/v4/internal/personal_access_token"] = (status, body) => status == 200 && IsShellFailure(body),
+        ["/api/v4/internal/two_factor_manual_otp_check"] = (status, body) => status == 200 && IsShellFailure(body),
+        ["/api/v4/internal/two_factor_push_otp_check"] = (status, body) => status == 200 && IsShellFailure(body),
+
+        // Audit events are off by default (GitLab CE's answer once the access check passed).
+        ["/api/v4/internal/shellhorse/git_audit_event"] = (status, body) =>
+            status == 200 && body?["status"]?.GetValueKind() == JsonValueKind.False && Text(body, "message") == "No git audit event needed",
 
         // A known project with an unknown key: not enabled.
         ["/api/v4/internal/error_tracking/allowed"] = (status, body) => status == 200 && body?["enabled"]?.GetValueKind() == JsonValueKind.False,

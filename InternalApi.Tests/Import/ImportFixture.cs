@@ -41,8 +41,11 @@ public sealed class ImportFixture : IsolatedAppFixture
 
     public string[] Configuration(string? tablePrefix = null) =>
         tablePrefix is null
-            ? ["--AzureWebJobsStorage=" + Azurite.ConnectionString]
-            : ["--AzureWebJobsStorage=" + Azurite.ConnectionString, "--Storage:TablePrefix=" + tablePrefix];
+            ? ["--AzureWebJobsStorage=" + Azurite.ConnectionString, OtpKeyArgument]
+            : ["--AzureWebJobsStorage=" + Azurite.ConnectionString, OtpKeyArgument, "--Storage:TablePrefix=" + tablePrefix];
+
+    /// <summary>The test apps' OTP encryption key, which <c>otp_secrets</c> (in the demo data) needs.</summary>
+    public const string OtpKeyArgument = "--TwoFactor:OtpEncryptionKeys:test1=" + TestApp.TestOtpEncryptionKey;
 
     /// <summary>The store of the app, or of a table prefix of its own (an empty store for one test).</summary>
     public GitLabStore Store(string? tablePrefix = null) => tablePrefix is null

@@ -325,6 +325,13 @@ public static class MalformedRequests
             ["/api/scim/v2/application/Users"] = new(true, Writes.Always, ScimUsers),
             ["/api/scim/v2/groups/" + ScimGroupPath + "/Users/" + ScimMissingId] = new(true, Writes.Never, [new("Operations", Kind.Text)]),
             ["/api/scim/v2/application/Users/" + ScimMissingId] = new(true, Writes.Never, [new("Operations", Kind.Text)]),
+            // gitlab-shell's endpoints beyond the doc: no case names a CA, a key or a project that exists, so none writes
+            // (packfile_stats, an object of integers, is left to the git_audit_event tests).
+            ["/api/v4/internal/authorized_certs"] = new(true, Writes.Never, [new("key", Kind.Text), new("user_identifier", Kind.Text)]),
+            ["/api/v4/internal/two_factor_manual_otp_check"] = new(true, Writes.Never, [new("key_id", Kind.Text), new("user_id", Kind.Text), new("otp_attempt", Kind.Text)]),
+            ["/api/v4/internal/two_factor_push_otp_check"] = new(true, Writes.Never, [new("key_id", Kind.Text), new("user_id", Kind.Text)]),
+            ["/api/v4/internal/shellhorse/git_audit_event"] = new(true, Writes.Never,
+                [new("action", Kind.Text), new("protocol", Kind.Text), new("gl_repository", Kind.Text), new("changes", Kind.Text), new("check_ip", Kind.Text), .. Actor]),
         };
 
         private static readonly Profile Unknown = new(true, Writes.Always, [new("id", Kind.Text), new("name", Kind.Text)]);

@@ -29,6 +29,9 @@ public sealed class TestApp : IAsyncDisposable
         Logs = logs;
     }
 
+    /// <summary>The OTP encryption key every test app is configured with (base64 of 32 bytes).</summary>
+    public const string TestOtpEncryptionKey = "dGVzdC1vdHAta2V5LTAxMjM0NTY3ODlhYmNkZWYwMTI=";
+
     /// <summary>Client with the app's base address (no credentials added).</summary>
     public HttpClient Client { get; }
 
@@ -48,7 +51,7 @@ public sealed class TestApp : IAsyncDisposable
     /// Starts the local host on the build's functions.metadata; <paramref name="extraFunctions"/> adds test-only
     /// functions next to them.
     /// </summary>
-    public static async Task<TestApp> StartAsync(string storageConnectionString, IDictionary<string, string?>? settings = null, IEnumerable<FunctionMetadata>? extraFunctions = null)
+    public static async Task<TestApp> StartAsync(string storageConnectionString, IDictionary<string, string?>? settings = null, IEnumerable<FunctionMetadata>? extraFunctions = null, Action<IServiceCollection>? services = null)
     {
         // Hex text of 16 random bytes, like GitLab's generated secret; used as raw bytes.
         var shellSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -65,6 +68,9 @@ public sealed class TestApp : IAsyncDisposable
             ["Queues:MaxDequeueCount"] = "5",
             ["Logging:LogLevel:Default"] = "Information",
             ["Telemetry:Exporter"] = "none",
+
+            // One fixed OTP encryption key, so every app on a test Azurite reads the secrets another imported.
+            ["TwoFactor:OtpEncryptionKeys:test1"] = TestOtpEncryptionKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -75,6 +81,7 @@ public sealed class TestApp : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(config);
             builder.Logging.AddProvider(logs);
+            services?.Invoke(builder.Services);
         }, extraFunctions);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using InternalApi.Core;
 using InternalApi.Core.Access;
+using InternalApi.Core.Audit;
 using InternalApi.Core.Model;
+using InternalApi.Core.Shell;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -16,9 +18,8 @@ namespace InternalApi.Functions.Functions.Git;
 /// Called by gitlab-shell for every SSH Git command (<c>changes=_any</c>) and by Gitaly's pre-receive hook
 /// with the real ref updates.
 /// </summary>
-public sealed class Allowed(GitAccessService access, IOptions<GitLabOptions> gitlab, IOptions<GitalyOptions> gitaly)
+public sealed class Allowed(GitAccessService access, IOptions<GitLabOptions> gitlab, IOptions<GitalyOptions> gitaly, IOptions<ShellFeatureOptions> shell)
 {
-
     private static readonly string[] UploadPackOptions = ["uploadpack.allowFilter=true", "uploadpack.allowAnySHA1InWant=true"];
 
     /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
@@ -50,7 +51,10 @@ public sealed class Allowed(GitAccessService access, IOptions<GitLabOptions> git
 
         return result switch
         {
-            AccessGranted granted => TypedResults.Json(Payload(granted, gitlab.Value, gitaly.Value), GitJsonContext.Wire.AllowedResponse),
+            // need_audit asks gitlab-shell to report the finished command to shellhorse/git_audit_event.
+            AccessGranted granted => TypedResults.Json(
+                Payload(granted, gitlab.Value, gitaly.Value) with { NeedAudit = GitAuditEventService.Applies(shell.Value.GitAuditEvents, granted.Actor, granted.Project) },
+                GitJsonContext.Wire.AllowedResponse),
             AccessDenied denied => TypedResults.Json(new AllowedDenial(false, denied.Message), GitJsonContext.Wire.AllowedDenial, statusCode: denied.Status),
             _ => TypedResults.Json(new AllowedDenial(false, "Unknown check result"), GitJsonContext.Wire.AllowedDenial, statusCode: 500),
         };
