@@ -27,6 +27,7 @@ public static partial class OpenApiDocumentBuilder
         FunctionAuth.ShellJwt => ["shell_jwt"],
         FunctionAuth.KasJwt => ["kas_jwt"],
         FunctionAuth.KasAgentToken => ["kas_jwt", "agent_token"],
+        FunctionAuth.ScimGroupToken or FunctionAuth.ScimInstanceToken => ["scim_token"],
         _ => [],
     };
 
@@ -218,6 +219,12 @@ public static partial class OpenApiDocumentBuilder
             ["type"] = "http",
             ["scheme"] = "bearer",
             ["description"] = "A Kubernetes agent token, with the KAS JWT.",
+        },
+        ["scim_token"] = new JsonObject
+        {
+            ["type"] = "http",
+            ["scheme"] = "bearer",
+            ["description"] = "A group SCIM token (valid for its own group only) or the instance SCIM token.",
         },
     };
 

@@ -25,7 +25,7 @@ public sealed class SecretLogFixture : IsolatedAppFixture
     {
         await base.InitializeAsync();
         using var error = new StringWriter();
-        var code = await ImportCommand.RunAsync([ImportTests.FindDemo(), "--AzureWebJobsStorage=" + Azurite.ConnectionString], TextWriter.Null, error);
+        var code = await ImportCommand.RunAsync([ImportTests.FindDemo(), "--AzureWebJobsStorage=" + Azurite.ConnectionString, ImportFixture.OtpKeyArgument], TextWriter.Null, error);
         Assert.True(code == 0, error.ToString());
     }
 }
@@ -54,6 +54,7 @@ public sealed partial class SecretLogScanTests(SecretLogFixture fixture)
         var watched = secrets
             .Append(Encoding.UTF8.GetString(app.ShellKey))
             .Append(Convert.ToBase64String(app.KasKey))
+            .Append(TestApp.TestOtpEncryptionKey)
             .Append(shellJwt).Append(kasJwt).Append(forged)
             .ToList();
 

@@ -54,7 +54,7 @@ public sealed class PublishedAppFixture : IAsyncLifetime
         Azurite = await AzuriteServer.StartAsync();
         using (var error = new StringWriter())
         {
-            var code = await ImportCommand.RunAsync([ImportTests.FindDemo(), "--AzureWebJobsStorage=" + Azurite.ConnectionString], TextWriter.Null, error);
+            var code = await ImportCommand.RunAsync([ImportTests.FindDemo(), "--AzureWebJobsStorage=" + Azurite.ConnectionString, ImportFixture.OtpKeyArgument], TextWriter.Null, error);
             Assert.True(code == 0, error.ToString());
         }
 
@@ -73,6 +73,7 @@ public sealed class PublishedAppFixture : IAsyncLifetime
             "--Shell:Secret=" + Encoding.UTF8.GetString(ShellKey),
             "--Kas:Secret=" + Convert.ToBase64String(KasKey),
             "--Telemetry:Exporter=none",
+            ImportFixture.OtpKeyArgument,
             "--Queues:MaxPollingInterval=00:00:00.200",
         })
         {
