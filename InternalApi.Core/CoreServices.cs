@@ -5,6 +5,7 @@ using InternalApi.Core.Import;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Shell;
+using InternalApi.Core.Subscriptions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core;
@@ -25,6 +26,7 @@ public static class CoreServices
         services.AddShellServices();
         services.AddReceiveServices();
         services.AddKubernetesServices();
+        services.AddSubscriptionServices();
         services.AddImportServices();
         return services;
     }

@@ -26,6 +26,7 @@ public static class ImportServices
         services.AddSingleton<IImportSection, StarboardVulnerabilitiesSection>();
         services.AddSingleton<IImportSection, SecurityPoliciesSection>();
         services.AddSingleton<IImportSection, BroadcastMessagesSection>();
+        services.AddSingleton<IImportSection, UpcomingReconciliationsSection>();
         services.AddSingleton<Importer>();
         return services;
     }

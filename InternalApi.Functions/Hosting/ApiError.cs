@@ -38,6 +38,13 @@ public sealed class ApiErrorException : Exception
     public static ApiErrorException WithError(int status, string error) =>
         new(status, new JsonObject { ["error"] = error }, error);
 
+    /// <summary>Any JSON body with a status (e.g. the 403 <c>insufficient_scope</c> of a personal access token).</summary>
+    public static ApiErrorException WithBody(int status, JsonObject body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return new(status, body, body.ToJsonString());
+    }
+
     /// <summary>E2: <c>{"message":"&lt;text&gt;"}</c> with a status.</summary>
     public static ApiErrorException WithMessage(int status, string message) =>
         new(status, new JsonObject { ["message"] = message }, message);

@@ -26,6 +26,7 @@ public static class InternalApiServices
             sp.GetRequiredService<IOptions<KasAuthOptions>>().Value,
             contentRoot));
         services.AddSingleton<InternalAuthenticator>();
+        services.AddSingleton<AdminTokenGate>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<HttpFunctionPipeline>();
         services.ConfigureHttpJsonOptions(o =>
