@@ -47,6 +47,7 @@ public sealed class ImportTests(ImportFixture fixture)
                 "imported     2 users", "imported     2 groups", "imported     1 keys", "imported     1 deploy keys", "imported     2 projects",
                 "imported     2 memberships", "imported     1 protected branches", "imported     1 protected tags",
                 "imported     1 personal access tokens", "imported     1 error tracking keys", "imported     0 agents", "imported     0 starboard vulnerabilities", "imported     0 security policies", "imported     1 broadcast messages",
+                "imported     0 upcoming reconciliations",
             ],
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var store = fixture.Store();
