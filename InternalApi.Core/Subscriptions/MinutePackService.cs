@@ -145,14 +145,8 @@ public sealed class MinutePackService(SubscriptionTables tables, BillableMembers
         {
             var pack = ToPack(entity) with { NamespaceId = move.TargetId };
             await tables.MinutePacks.UpsertEntityAsync(ToEntity(pack), TableUpdateMode.Replace, cancellationToken);
-            try
-            {
-                await tables.MinutePacks.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
-                // A redelivered copy of this move got there first.
-            }
+            // A redelivered copy of this move may have removed it first: the SDK answers that delete without throwing.
+            await tables.MinutePacks.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
 
             moved++;
         }

@@ -87,11 +87,9 @@ public sealed class UpcomingReconciliationService(SubscriptionTables tables, Nam
     /// <summary>Deletes the namespace's row; the 404 <c>404 Not Found</c> when there is none.</summary>
     public async Task DeleteAsync(long namespaceId, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            await tables.UpcomingReconciliations.DeleteEntityAsync(Key(namespaceId), "", ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        // The SDK answers a delete of a missing entity without throwing; its status says whether there was one.
+        var response = await tables.UpcomingReconciliations.DeleteEntityAsync(Key(namespaceId), "", ETag.All, cancellationToken);
+        if (response.Status == 404)
         {
             throw SubscriptionException.WithMessage(404, "404 Not Found");
         }
