@@ -17,6 +17,7 @@ public sealed class DemoFixture : IsolatedAppFixture
     {
         ["GitLab:ErrorTrackingAccessToken"] = ErrorTrackingToken,
         ["Queues:DispatcherEnabled"] = "false",
+        ["Subscriptions:GitLabCom"] = "true",
     };
 
     public async Task ImportDemoAsync()
