@@ -29,6 +29,8 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 ensure_secrets
 export GitLab__ErrorTrackingAccessToken="${GitLab__ErrorTrackingAccessToken:-$(cat .gitlab_error_tracking_token)}"
+# The demo serves the GitLab.com-only endpoints (storage limit exclusions, upcoming reconciliations).
+export Subscriptions__GitLabCom="${Subscriptions__GitLabCom:-true}"
 
 MODE=auto
 case "${1:-}" in

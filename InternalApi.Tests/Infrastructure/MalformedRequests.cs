@@ -25,6 +25,9 @@ public enum MalformedAuth
 
     /// <summary>The function checks its own credential (today only error tracking's token).</summary>
     Custom,
+
+    /// <summary>An administrator's personal access token in <c>PRIVATE-TOKEN</c> (the CustomersDot and Admin Area kinds).</summary>
+    AdminToken,
 }
 
 /// <summary>Which credential a request carries.</summary>
@@ -183,6 +186,7 @@ public static class MalformedRequests
                 FunctionAuth.KasJwt => MalformedAuth.Kas,
                 FunctionAuth.KasAgentToken => MalformedAuth.KasAgent,
                 FunctionAuth.Custom => MalformedAuth.Custom,
+                FunctionAuth.AdminToken or FunctionAuth.PersonalToken or FunctionAuth.GitLabComAdminToken => MalformedAuth.AdminToken,
                 _ => MalformedAuth.Anonymous,
             }))),
     ];
@@ -295,6 +299,22 @@ public static class MalformedRequests
 
             // Any object is an alert: every accepted request raises one, so it only gets requests that are refused.
             ["/api/v4/internal/kubernetes/modules/cilium_alert"] = new(true, Writes.Always, [new("alert", Kind.Object)]),
+
+            // CustomersDot and Admin Area (spec §5): Grape-typed parameters refuse arrays and objects (400). The routes'
+            // namespace is the literal "{id}", which names nothing (404), so none of them can write; the array
+            // parameters (packs, upcoming_reconciliations) need objects with every member, which no case builds.
+            ["/api/v4/namespaces/{id}/gitlab_subscription"] = new(true, Writes.Never,
+            [
+                new("start_date", Kind.StrictText), new("seats", Kind.StrictText), new("plan_code", Kind.StrictText), new("trial", Kind.StrictText),
+                new("private_token", Kind.Text),
+            ]),
+            ["/api/v4/namespaces/{id}/subscription_add_on_purchase/{addOnName}"] = new(true, Writes.Never,
+                [new("quantity", Kind.StrictText), new("expires_on", Kind.StrictText), new("purchase_xid", Kind.StrictText)]),
+            ["/api/v4/namespaces/storage/limit_exclusions"] = new(true, Writes.Never, [new("page", Kind.StrictText), new("per_page", Kind.StrictText)]),
+            ["/api/v4/namespaces/{id}/storage/limit_exclusion"] = new(true, Writes.Never, [new("reason", Kind.StrictText)]),
+            ["/api/v4/namespaces/{id}/minutes"] = new(true, Writes.Never, [new("packs", Kind.Text)]),
+            ["/api/v4/namespaces/{id}/minutes/move/{targetId}"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/upcoming_reconciliations"] = new(true, Writes.Never, [new("upcoming_reconciliations", Kind.Text), new("namespace_id", Kind.StrictText)]),
         };
 
         private static readonly Profile Unknown = new(true, Writes.Always, [new("id", Kind.Text), new("name", Kind.Text)]);
