@@ -72,7 +72,7 @@ public sealed class MinutePackService(SubscriptionTables tables, BillableMembers
                     continue;
                 }
 
-                if (minutes <= 0 || string.IsNullOrWhiteSpace(xid) || xid.Length > TableClientExtensions.MaxKeyLength / 2)
+                if (minutes <= 0 || string.IsNullOrWhiteSpace(xid) || TableKey.Encode(xid).Length > TableClientExtensions.MaxKeyLength)
                 {
                     throw SubscriptionException.BadRequest("Unable to save additional pack");
                 }
