@@ -32,6 +32,8 @@ ensure_secrets
 export GitLab__ErrorTrackingAccessToken="${GitLab__ErrorTrackingAccessToken:-$(cat .gitlab_error_tracking_token)}"
 # The demo configuration turns instance SAML/SCIM on (GitLab's default, and ours, is off): docs/scim.md.
 export Scim__InstanceSamlEnabled="${Scim__InstanceSamlEnabled:-true}"
+# The demo serves the GitLab.com-only endpoints (storage limit exclusions, upcoming reconciliations).
+export Subscriptions__GitLabCom="${Subscriptions__GitLabCom:-true}"
 
 MODE=auto
 case "${1:-}" in

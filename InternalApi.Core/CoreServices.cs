@@ -8,6 +8,7 @@ using InternalApi.Core.Receive;
 using InternalApi.Core.Scim;
 using InternalApi.Core.Shell;
 using InternalApi.Core.TwoFactor;
+using InternalApi.Core.Subscriptions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core;
@@ -28,6 +29,7 @@ public static class CoreServices
         services.AddShellServices();
         services.AddReceiveServices();
         services.AddKubernetesServices();
+        services.AddSubscriptionServices();
         services.AddImportServices();
         services.AddScimServices();
         services.AddTwoFactorServices();

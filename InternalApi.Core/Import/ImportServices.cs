@@ -31,6 +31,7 @@ public static class ImportServices
         services.AddSingleton<IImportSection, ScimIdentitiesSection>();
         services.AddSingleton<IImportSection, GroupSshCertificatesSection>();
         services.AddSingleton<IImportSection, OtpSecretsSection>();
+        services.AddSingleton<IImportSection, UpcomingReconciliationsSection>();
         services.AddSingleton<Importer>();
         return services;
     }

@@ -41,6 +41,12 @@ public sealed class ApiErrorException : Exception
     /// <summary>Any other body with a status (the SCIM error object, E5).</summary>
     public static ApiErrorException WithBody(int status, JsonObject body, string summary) =>
         new(status, body, summary);
+    /// <summary>Any JSON body with a status (e.g. the 403 <c>insufficient_scope</c> of a personal access token).</summary>
+    public static ApiErrorException WithBody(int status, JsonObject body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return new(status, body, body.ToJsonString());
+    }
 
     /// <summary>E2: <c>{"message":"&lt;text&gt;"}</c> with a status.</summary>
     public static ApiErrorException WithMessage(int status, string message) =>

@@ -30,6 +30,25 @@ public enum FunctionAuth
 
     /// <summary>Instance SCIM (spec §6.8): instance SAML/SCIM enabled, then the instance SCIM token.</summary>
     ScimInstanceToken,
+
+    /// <summary>
+    /// A personal access token of an administrator with the <c>api</c> scope (<c>read_api</c> for GET), checked
+    /// before anything else (spec §1.7 E): 401 for no/invalid/expired/revoked, 403 for a non-admin or a missing scope.
+    /// </summary>
+    AdminToken,
+
+    /// <summary>
+    /// A usable personal access token with the <c>api</c> scope (<c>read_api</c> for GET): 401/403 as for
+    /// <see cref="AdminToken"/>, but the function decides who may act (<see cref="AdminCallerContext"/>), after
+    /// validating its parameters, as GitLab's subscription and storage endpoints do.
+    /// </summary>
+    PersonalToken,
+
+    /// <summary>
+    /// <see cref="AdminToken"/> behind the GitLab.com gate, which answers 403 first, even without a token (upcoming
+    /// reconciliations, spec §5.12).
+    /// </summary>
+    GitLabComAdminToken,
 }
 
 /// <summary>

@@ -27,6 +27,7 @@ public static class InternalApiServices
             sp.GetRequiredService<IOptions<KasAuthOptions>>().Value,
             contentRoot));
         services.AddSingleton<InternalAuthenticator>();
+        services.AddSingleton<AdminTokenGate>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<HttpFunctionPipeline>();
         services.AddSingleton<OpenApi.OpenApiDocumentProvider>();

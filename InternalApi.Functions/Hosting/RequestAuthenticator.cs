@@ -9,7 +9,8 @@ namespace InternalApi.Functions.Hosting;
 /// bound: worker middleware calls it under the Functions host, the local host calls it too. Failures
 /// are GitLab's 401 bodies.
 /// </summary>
-public sealed partial class RequestAuthenticator(InternalAuthenticator authenticator, AgentTokenAuthenticator agents, ScimTokenAuthenticator scim, ILogger<RequestAuthenticator> logger)
+public sealed partial class RequestAuthenticator(
+    InternalAuthenticator authenticator, AgentTokenAuthenticator agents, ScimTokenAuthenticator scim, AdminTokenGate adminTokens, ILogger<RequestAuthenticator> logger)
 {
     /// <summary>Shell JWT header.</summary>
     public const string ShellHeader = "Gitlab-Shell-Api-Request";
@@ -81,6 +82,9 @@ public sealed partial class RequestAuthenticator(InternalAuthenticator authentic
                     context.Features.Set(scope);
                     return;
                 }
+            case FunctionAuth.AdminToken or FunctionAuth.PersonalToken or FunctionAuth.GitLabComAdminToken:
+                await adminTokens.AuthenticateAsync(context, functionName, kind.Value);
+                return;
 
             default:
                 Log.Rejected(logger, functionName, "the function declares no [FunctionAuth]");

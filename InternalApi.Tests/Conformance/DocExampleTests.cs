@@ -18,6 +18,7 @@ public sealed class DemoFixture : IsolatedAppFixture
         ["GitLab:ErrorTrackingAccessToken"] = ErrorTrackingToken,
         ["Queues:DispatcherEnabled"] = "false",
         ["Scim:InstanceSamlEnabled"] = "true",
+        ["Subscriptions:GitLabCom"] = "true",
     };
 
     public async Task ImportDemoAsync()

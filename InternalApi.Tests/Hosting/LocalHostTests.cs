@@ -66,6 +66,19 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["TwoFactorManualOtpCheck"] = ("v4/internal/two_factor_manual_otp_check", "post"),
             ["TwoFactorPushOtpCheck"] = ("v4/internal/two_factor_push_otp_check", "post"),
             ["GitAuditEvent"] = ("v4/internal/shellhorse/git_audit_event", "post"),
+            ["CreateGitlabSubscription"] = ("v4/namespaces/{id}/gitlab_subscription", "post"),
+            ["UpdateGitlabSubscription"] = ("v4/namespaces/{id}/gitlab_subscription", "put"),
+            ["GetGitlabSubscription"] = ("v4/namespaces/{id}/gitlab_subscription", "get"),
+            ["CreateAddOnPurchase"] = ("v4/namespaces/{id}/subscription_add_on_purchase/{addOnName}", "post"),
+            ["UpdateAddOnPurchase"] = ("v4/namespaces/{id}/subscription_add_on_purchase/{addOnName}", "put"),
+            ["GetAddOnPurchase"] = ("v4/namespaces/{id}/subscription_add_on_purchase/{addOnName}", "get"),
+            ["ListStorageLimitExclusions"] = ("v4/namespaces/storage/limit_exclusions", "get"),
+            ["CreateStorageLimitExclusion"] = ("v4/namespaces/{id}/storage/limit_exclusion", "post"),
+            ["DeleteStorageLimitExclusion"] = ("v4/namespaces/{id}/storage/limit_exclusion", "delete"),
+            ["CreateMinutePacks"] = ("v4/namespaces/{id}/minutes", "post"),
+            ["MoveMinutePacks"] = ("v4/namespaces/{id}/minutes/move/{targetId}", "patch"),
+            ["UpdateUpcomingReconciliations"] = ("v4/internal/upcoming_reconciliations", "put"),
+            ["DeleteUpcomingReconciliation"] = ("v4/internal/upcoming_reconciliations", "delete"),
         }, http);
         var queues = metadata.Where(m => m.IsQueue).ToDictionary(m => m.Name, m => (m.Trigger!.QueueName, m.Trigger.Connection));
         Assert.Equal(new Dictionary<string, (string?, string?)>
@@ -74,6 +87,7 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["PostReceive"] = ("post-receive", StorageConnection.Name),
             ["UsageMetrics"] = ("usage-metrics", StorageConnection.Name),
             ["GitAuditEvents"] = ("git-audit-events", StorageConnection.Name),
+            ["MinutesMove"] = ("minutes-move", StorageConnection.Name),
         }, queues);
     }
 
@@ -107,6 +121,11 @@ public sealed class LocalHostTests(AppFixture fixture)
                 case FunctionAuth.KasJwt or FunctionAuth.KasAgentToken:
                     Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
                     Assert.Equal("""{"message":"KAS JWT authentication invalid"}""", body);
+                    break;
+                case FunctionAuth.GitLabComAdminToken:
+                    // Not GitLab.com in this fixture: the gate answers before the token is looked at.
+                    Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+                    Assert.Equal("""{"message":"403 Forbidden - This API is gitlab.com only!"}""", body);
                     break;
                 default:
                     // Shell JWT, or the error tracking token (checked by the function itself).

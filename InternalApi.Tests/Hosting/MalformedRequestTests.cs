@@ -37,6 +37,8 @@ public sealed class MalformedRequestFixture : IsolatedAppFixture
 
     /// <summary>The instance SCIM token.</summary>
     public const string ScimInstanceToken = "seeded-malformed-instance-scim-token";
+    /// <summary>The seeded administrator's personal access token (<c>api</c>).</summary>
+    public const string AdminToken = "glpat-seeded-malformed-admin-token";
 
     /// <summary>The seeded agent's active token.</summary>
     public const string AgentToken = "glagent-seeded-malformed-agent-token";
@@ -48,6 +50,7 @@ public sealed class MalformedRequestFixture : IsolatedAppFixture
         ["Queues:DispatcherEnabled"] = "false",
         ["GitLab:ErrorTrackingAccessToken"] = ErrorTrackingToken,
         ["Scim:InstanceSamlEnabled"] = "true",
+        ["Subscriptions:GitLabCom"] = "true",
 
         // The seeded agent token's last use is recorded at seeding, and then not again for a day: the agent
         // endpoints authenticate every request with it, and the run must not write.
@@ -72,6 +75,8 @@ public sealed class MalformedRequestFixture : IsolatedAppFixture
         var blob = Convert.ToBase64String(Encoding.ASCII.GetBytes("seeded-malformed-key-blob-that-no-case-sends"));
         await store.UpsertKeyAsync(new SshKey { Id = id, UserId = id, Title = "seeded", KeyType = "ssh-ed25519", Blob = blob, Fingerprint = SshKey.FingerprintOf(blob) ?? "seeded-fingerprint" });
         await store.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(id, "seeded-public-key", true));
+        await store.UpsertUserAsync(new User { Id = id + 1, Username = "seeded-malformed-admin", Name = "Seeded admin", Admin = true });
+        await store.UpsertPersonalAccessTokenAsync(new PersonalAccessToken { Id = id, UserId = id + 1, Name = "seeded", Digest = SecretDigest.Sha256Hex(AdminToken), Scopes = ["api"] });
         await App.Services.GetRequiredService<ReferenceCounter>().IncrementAsync("project-" + id.ToString(CultureInfo.InvariantCulture));
         var agents = App.Services.GetRequiredService<AgentStore>();
         await agents.UpsertAgentAsync(new ClusterAgent { Id = id, Name = "seeded-malformed-agent", ProjectId = id, CreatedById = id });
@@ -135,6 +140,12 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         ["/api/v4/internal/kubernetes/usage_metrics"] = (status, _) => status == 204,
 
         // Takes no parameters: the seeded agent, whatever the request carries.
+        // An empty array upserts nothing: 200 with GitLab's body 200.
+        ["/api/v4/internal/upcoming_reconciliations"] = (status, body) => status == 200 && body is JsonValue v && v.ToJsonString() == "200",
+
+        // No exclusion is stored: an empty page.
+        ["/api/v4/namespaces/storage/limit_exclusions"] = (status, body) => status == 200 && body is JsonArray { Count: 0 },
+
         ["/api/v4/internal/kubernetes/agent_info"] = (status, body) => status == 200 && body?["agent_id"]?.GetValue<long>() == MalformedRequestFixture.SeededId,
 
         // Read nothing: the seeded agent's project has no policy configuration.
@@ -348,6 +359,7 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         MalformedAuth.Custom => [("Gitlab-Error-Tracking-Token", MalformedRequestFixture.ErrorTrackingToken)],
         MalformedAuth.ScimGroup => [("Authorization", "Bearer " + MalformedRequestFixture.ScimGroupToken)],
         MalformedAuth.ScimInstance => [("Authorization", "Bearer " + MalformedRequestFixture.ScimInstanceToken)],
+        MalformedAuth.AdminToken => [("PRIVATE-TOKEN", MalformedRequestFixture.AdminToken)],
         _ => [],
     };
 
@@ -369,7 +381,7 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         }
 
         var queues = services.GetRequiredService<QueueServiceClient>();
-        foreach (var queue in new[] { PostReceiveService.QueueName, UsageMetrics.QueueName })
+        foreach (var queue in new[] { PostReceiveService.QueueName, UsageMetrics.QueueName, InternalApi.Core.Subscriptions.MinutePackService.MoveQueueName })
         {
             snapshot["queue " + queue] = (await queues.CountAsync(queue)).ToString(CultureInfo.InvariantCulture);
         }

@@ -31,6 +31,8 @@ public enum MalformedAuth
 
     /// <summary>The instance SCIM token in <c>Authorization: Bearer</c>.</summary>
     ScimInstance,
+    /// <summary>An administrator's personal access token in <c>PRIVATE-TOKEN</c> (the CustomersDot and Admin Area kinds).</summary>
+    AdminToken,
 }
 
 /// <summary>Which credential a request carries.</summary>
@@ -198,6 +200,7 @@ public static class MalformedRequests
                 FunctionAuth.Custom => MalformedAuth.Custom,
                 FunctionAuth.ScimGroupToken => MalformedAuth.ScimGroup,
                 FunctionAuth.ScimInstanceToken => MalformedAuth.ScimInstance,
+                FunctionAuth.AdminToken or FunctionAuth.PersonalToken or FunctionAuth.GitLabComAdminToken => MalformedAuth.AdminToken,
                 _ => MalformedAuth.Anonymous,
             }))),
     ];
@@ -332,6 +335,21 @@ public static class MalformedRequests
             ["/api/v4/internal/two_factor_push_otp_check"] = new(true, Writes.Never, [new("key_id", Kind.Text), new("user_id", Kind.Text)]),
             ["/api/v4/internal/shellhorse/git_audit_event"] = new(true, Writes.Never,
                 [new("action", Kind.Text), new("protocol", Kind.Text), new("gl_repository", Kind.Text), new("changes", Kind.Text), new("check_ip", Kind.Text), .. Actor]),
+            // CustomersDot and Admin Area (spec §5): Grape-typed parameters refuse arrays and objects (400). The routes'
+            // namespace is the literal "{id}", which names nothing (404), so none of them can write; the array
+            // parameters (packs, upcoming_reconciliations) need objects with every member, which no case builds.
+            ["/api/v4/namespaces/{id}/gitlab_subscription"] = new(true, Writes.Never,
+            [
+                new("start_date", Kind.StrictText), new("seats", Kind.StrictText), new("plan_code", Kind.StrictText), new("trial", Kind.StrictText),
+                new("private_token", Kind.Text),
+            ]),
+            ["/api/v4/namespaces/{id}/subscription_add_on_purchase/{addOnName}"] = new(true, Writes.Never,
+                [new("quantity", Kind.StrictText), new("expires_on", Kind.StrictText), new("purchase_xid", Kind.StrictText)]),
+            ["/api/v4/namespaces/storage/limit_exclusions"] = new(true, Writes.Never, [new("page", Kind.StrictText), new("per_page", Kind.StrictText)]),
+            ["/api/v4/namespaces/{id}/storage/limit_exclusion"] = new(true, Writes.Never, [new("reason", Kind.StrictText)]),
+            ["/api/v4/namespaces/{id}/minutes"] = new(true, Writes.Never, [new("packs", Kind.Text)]),
+            ["/api/v4/namespaces/{id}/minutes/move/{targetId}"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/upcoming_reconciliations"] = new(true, Writes.Never, [new("upcoming_reconciliations", Kind.Text), new("namespace_id", Kind.StrictText)]),
         };
 
         private static readonly Profile Unknown = new(true, Writes.Always, [new("id", Kind.Text), new("name", Kind.Text)]);

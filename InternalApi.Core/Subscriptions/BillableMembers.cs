@@ -1,0 +1,101 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using InternalApi.Core.Data;
+using InternalApi.Core.Model;
+using InternalApi.Core.Storage;
+
+namespace InternalApi.Core.Subscriptions;
+
+/// <summary>
+/// Seats in use: the namespace's billable members counted at request time, as GitLab's <c>billed_user_ids</c>
+/// counts them. Every user with a membership in the namespace, its subgroups or their projects (or, for a
+/// personal namespace, its owner and the members of its projects) counts once, at the highest level it holds
+/// there, when
+/// <list type="bullet">
+/// <item>the level is at least Guest (Minimal Access is not billable),</item>
+/// <item>on a plan that excludes guests (Ultimate-style), the level is above Guest,</item>
+/// <item>the user is a person (bots and internal users are not billed) and active (blocked, deactivated and
+/// pending users are not billed).</item>
+/// </list>
+/// An admin endpoint, so plain queries: the namespaces of the root, the projects of each, a partition per source.
+/// </summary>
+public sealed class BillableMembers(GitLabStore store)
+{
+    /// <summary>The number of billable users of <paramref name="ns"/> under the plan <paramref name="planCode"/>.</summary>
+    public async Task<long> CountAsync(GitLabNamespace ns, string? planCode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        var levels = await LevelsAsync(ns, cancellationToken);
+        var excludeGuests = GitLabPlans.ExcludesGuests(planCode);
+        var candidates = levels.Where(l => excludeGuests ? l.Value > AccessLevel.Guest : l.Value >= AccessLevel.Guest).Select(l => l.Key).ToList();
+        var users = await Task.WhenAll(candidates.Select(id => store.GetUserAsync(id, cancellationToken)));
+        return users.Count(u => u is { Type: UserType.Human, State: UserState.Active });
+    }
+
+    /// <summary>Each member's highest level in the hierarchy.</summary>
+    private async Task<Dictionary<long, AccessLevel>> LevelsAsync(GitLabNamespace ns, CancellationToken cancellationToken)
+    {
+        var tables = store.Tables;
+        var namespaces = ns.Kind == NamespaceKind.User ? [ns] : await SelfAndDescendantsAsync(ns, cancellationToken);
+        var projects = (await Task.WhenAll(namespaces.Select(n => tables.Projects.ListAsync(
+            TableClient.CreateQueryFilter($"NamespaceId eq {n.Id}"), ["PartitionKey"], cancellationToken)))).SelectMany(p => p).Select(p => p.PartitionKey).ToList();
+        var partitions = namespaces.Where(n => n.Kind == NamespaceKind.Group).Select(n => "group-" + n.Id.ToString(CultureInfo.InvariantCulture))
+            .Concat(projects.Select(p => "project-" + p));
+        var rows = (await Task.WhenAll(partitions.Select(p => tables.Members.ListPartitionAsync(p, cancellationToken)))).SelectMany(r => r);
+
+        var levels = new Dictionary<long, AccessLevel>();
+        if (ns.Kind == NamespaceKind.User && ns.OwnerId is { } owner)
+        {
+            levels[owner] = AccessLevel.Owner;
+        }
+
+        foreach (var row in rows)
+        {
+            if (!long.TryParse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture, out var userId) || row.GetInt32("AccessLevel") is not { } value)
+            {
+                continue;
+            }
+
+            var level = (AccessLevel)value;
+            if (!levels.TryGetValue(userId, out var best) || level > best)
+            {
+                levels[userId] = level;
+            }
+        }
+
+        return levels;
+    }
+
+    /// <summary>
+    /// Who owns the namespace: a personal namespace's user, or a group's direct Owners (the namespaces CustomersDot
+    /// moves packs between are top-level, where every owner is a direct one).
+    /// </summary>
+    public async Task<HashSet<long>> OwnersAsync(GitLabNamespace ns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        if (ns.Kind == NamespaceKind.User)
+        {
+            return ns.OwnerId is { } owner ? [owner] : [];
+        }
+
+        var rows = await store.Tables.Members.ListPartitionAsync("group-" + ns.Id.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        return [.. rows.Where(r => r.GetInt32("AccessLevel") == (int)AccessLevel.Owner)
+            .Select(r => long.TryParse(r.RowKey, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0).Where(id => id > 0)];
+    }
+
+    /// <summary>The group and every group below it (by the root's namespaces and their parent links).</summary>
+    private async Task<List<GitLabNamespace>> SelfAndDescendantsAsync(GitLabNamespace ns, CancellationToken cancellationToken)
+    {
+        var root = ns.RootId > 0 ? ns.RootId : ns.Id;
+        var all = (await store.Tables.Namespaces.ListAsync(TableClient.CreateQueryFilter($"RootId eq {root}"), cancellationToken: cancellationToken))
+            .Select(EntityMapping.ToNamespace).ToList();
+        var children = all.Where(n => n.ParentId is not null).ToLookup(n => n.ParentId!.Value);
+        var result = new List<GitLabNamespace> { ns };
+        for (var i = 0; i < result.Count && result.Count < 10_000; i++)
+        {
+            result.AddRange(children[result[i].Id].Where(c => c.Id != ns.Id));
+        }
+
+        return result;
+    }
+}

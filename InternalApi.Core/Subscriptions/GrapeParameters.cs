@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using InternalApi.Core.Shell;
+
+namespace InternalApi.Core.Subscriptions;
+
+/// <summary>
+/// Reads declared parameters from the merged request parameters as Grape coerces them (spec §1.2): integers
+/// from JSON numbers or integer strings, dates in any form Ruby's date parser reads (<see cref="RubyDate"/>),
+/// booleans from <c>true/false/1/0</c> and their strings, strings from any scalar. Problems are collected in
+/// Grape's words (<c>start_date is missing</c>, <c>packs[0][expires_at] is invalid</c>) and reported together,
+/// as Grape reports every failed parameter in one 400.
+/// </summary>
+public sealed class GrapeParameters(JsonObject parameters, DateOnly today, string prefix = "")
+{
+    private readonly List<string> _problems = [];
+
+    /// <summary>Problems so far.</summary>
+    public IReadOnlyList<string> Problems => _problems;
+
+    /// <summary>Whether the parameter was sent (a JSON <c>null</c> counts as not sent).</summary>
+    public bool Has(string name) => parameters[name] is not null;
+
+    /// <summary>Throws the E1 400 when anything was reported.</summary>
+    public void ThrowIfAny()
+    {
+        if (_problems.Count > 0)
+        {
+            throw SubscriptionException.Parameters(_problems);
+        }
+    }
+
+    /// <summary>Adds a problem in Grape's wording.</summary>
+    public void Report(string name, string problem) => _problems.Add($"{Full(name)} {problem}");
+
+    /// <summary>An integer parameter (a 64-bit one; larger values are invalid).</summary>
+    public long? WholeNumber(string name, bool required = false) => Read(name, required, node => node switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var n) => n,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<decimal>(out var d) && d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue => (long)d,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String && IsInteger(v.GetValue<string>()) &&
+            long.TryParse(v.GetValue<string>().Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var s) => s,
+        _ => (long?)null,
+    });
+
+    /// <summary>A date parameter.</summary>
+    public DateOnly? Date(string name, bool required = false) => Read(name, required, node =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.String && RubyDate.TryParse(v.GetValue<string>(), today, out var date) ? date : (DateOnly?)null);
+
+    /// <summary>A boolean parameter.</summary>
+    public bool? Boolean(string name, bool required = false) => Read(name, required, node => node switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.True => true,
+        JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var n) && n is 0 or 1 => n == 1,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Trim().ToLowerInvariant() switch
+        {
+            "true" or "t" or "1" or "yes" or "y" => true,
+            "false" or "f" or "0" or "no" or "n" => false,
+            _ => (bool?)null,
+        },
+        _ => null,
+    });
+
+    /// <summary>A string parameter (numbers and booleans read as their text).</summary>
+    public string? Text(string name, bool required = false) => Read(name, required, node => node switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        JsonValue v when v.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.ToJsonString(),
+        _ => null,
+    });
+
+    /// <summary>
+    /// An array of objects, each read by <paramref name="element"/> with names like <c>packs[0][x]</c>. Null when
+    /// absent or invalid (reported).
+    /// </summary>
+    public List<T>? Objects<T>(string name, bool required, Func<GrapeParameters, T> element)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        switch (parameters[name])
+        {
+            case null:
+                if (required)
+                {
+                    Report(name, "is missing");
+                }
+
+                return null;
+            case JsonArray array when array.All(i => i is JsonObject):
+                var list = new List<T>();
+                for (var i = 0; i < array.Count; i++)
+                {
+                    var inner = new GrapeParameters((JsonObject)array[i]!, today, $"{Full(name)}[{i.ToString(CultureInfo.InvariantCulture)}]");
+                    list.Add(element(inner));
+                    _problems.AddRange(inner._problems);
+                }
+
+                return list;
+            default:
+                Report(name, "is invalid");
+                return null;
+        }
+    }
+
+    private string Full(string name) => prefix.Length == 0 ? name : $"{prefix}[{name}]";
+
+    private T? Read<T>(string name, bool required, Func<JsonNode, T?> coerce)
+        where T : struct
+    {
+        var node = parameters[name];
+        if (node is null)
+        {
+            if (required)
+            {
+                Report(name, "is missing");
+            }
+
+            return null;
+        }
+
+        var value = coerce(node);
+        if (value is null)
+        {
+            Report(name, "is invalid");
+        }
+
+        return value;
+    }
+
+    private string? Read(string name, bool required, Func<JsonNode, string?> coerce)
+    {
+        var node = parameters[name];
+        if (node is null)
+        {
+            if (required)
+            {
+                Report(name, "is missing");
+            }
+
+            return null;
+        }
+
+        var value = coerce(node);
+        if (value is null)
+        {
+            Report(name, "is invalid");
+        }
+
+        return value;
+    }
+
+    private static bool IsInteger(string text)
+    {
+        var t = text.Trim();
+        var start = t.Length > 0 && t[0] is '+' or '-' ? 1 : 0;
+        return t.Length > start && t[start..].All(char.IsAsciiDigit);
+    }
+}

@@ -1,0 +1,29 @@
+using InternalApi.Core.Subscriptions;
+using InternalApi.Functions.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace InternalApi.Functions.Functions.Admin;
+
+/// <summary>
+/// <c>DELETE /api/v4/internal/upcoming_reconciliations?namespace_id=</c> (spec §5.13): same gates as the PUT; 204,
+/// or 404 <c>404 Not Found</c> when the namespace has none.
+/// </summary>
+public sealed class DeleteUpcomingReconciliation(UpcomingReconciliationService reconciliations)
+{
+    /// <summary>The HTTP trigger; the gate and the admin token are checked before this runs.</summary>
+    [Function(nameof(DeleteUpcomingReconciliation))]
+    [FunctionAuth(FunctionAuth.GitLabComAdminToken)]
+    public Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v4/internal/upcoming_reconciliations")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AdminJson.AnswerAsync(async () =>
+        {
+            var id = reconciliations.ParseNamespaceId(await RequestParameters.ReadAsync(request.HttpContext));
+            await reconciliations.DeleteAsync(id, cancellationToken);
+            return TypedResults.NoContent().AsAction();
+        });
+    }
+}

@@ -1,0 +1,29 @@
+using InternalApi.Core.Subscriptions;
+using InternalApi.Functions.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace InternalApi.Functions.Functions.Admin;
+
+/// <summary>
+/// <c>PUT /api/v4/internal/upcoming_reconciliations</c> (spec §5.12): GitLab.com only (403 before the token), admin
+/// token, then the array; upserts one row per namespace and answers 200 with the body <c>200</c>, as GitLab does.
+/// </summary>
+public sealed class UpdateUpcomingReconciliations(UpcomingReconciliationService reconciliations)
+{
+    /// <summary>The HTTP trigger; the gate and the admin token are checked before this runs.</summary>
+    [Function(nameof(UpdateUpcomingReconciliations))]
+    [FunctionAuth(FunctionAuth.GitLabComAdminToken)]
+    public Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v4/internal/upcoming_reconciliations")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AdminJson.AnswerAsync(async () =>
+        {
+            var items = reconciliations.Parse(await RequestParameters.ReadAsync(request.HttpContext));
+            await reconciliations.UpsertAsync(items, cancellationToken);
+            return TypedResults.Json(StatusCodes.Status200OK, AdminJsonContext.Wire.Int32).AsAction();
+        });
+    }
+}
