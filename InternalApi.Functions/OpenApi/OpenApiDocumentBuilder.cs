@@ -28,6 +28,7 @@ public static partial class OpenApiDocumentBuilder
         FunctionAuth.KasJwt => ["kas_jwt"],
         FunctionAuth.KasAgentToken => ["kas_jwt", "agent_token"],
         FunctionAuth.ScimGroupToken or FunctionAuth.ScimInstanceToken => ["scim_token"],
+        FunctionAuth.AdminToken or FunctionAuth.PersonalToken or FunctionAuth.GitLabComAdminToken => ["private_token"],
         _ => [],
     };
 
@@ -220,6 +221,13 @@ public static partial class OpenApiDocumentBuilder
             ["scheme"] = "bearer",
             ["description"] = "A Kubernetes agent token, with the KAS JWT.",
         },
+        ["private_token"] = new JsonObject
+        {
+            ["type"] = "apiKey",
+            ["in"] = "header",
+            ["name"] = "PRIVATE-TOKEN",
+            ["description"] = "A personal access token (an administrator's with api for the CustomersDot and Admin Area endpoints); also accepted as the private_token parameter or Authorization: Bearer.",
+        },
         ["scim_token"] = new JsonObject
         {
             ["type"] = "http",
@@ -323,13 +331,31 @@ public static partial class OpenApiDocumentBuilder
 
         private string UniqueName(Type type)
         {
-            var name = type.Name;
+            var name = Readable(type);
             if (_names.ContainsValue(name))
             {
-                name = (type.Namespace?[(type.Namespace.LastIndexOf('.') + 1)..] ?? "") + type.Name;
+                name = (type.Namespace?[(type.Namespace.LastIndexOf('.') + 1)..] ?? "") + name;
             }
 
             return name;
+        }
+
+        /// <summary><c>IReadOnlyList`1[Foo]</c> → <c>ListOfFoo</c>: component names allow letters, digits, <c>.-_</c> only.</summary>
+        private static string Readable(Type type)
+        {
+            if (type.IsArray)
+            {
+                return "ListOf" + Readable(type.GetElementType()!);
+            }
+
+            if (!type.IsGenericType)
+            {
+                return type.Name;
+            }
+
+            var definition = type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)];
+            var arguments = string.Join("And", type.GetGenericArguments().Select(Readable));
+            return (definition.Contains("List", StringComparison.Ordinal) || definition.Contains("Enumerable", StringComparison.Ordinal) ? "List" : definition.TrimStart('I')) + "Of" + arguments;
         }
 
         private static List<JsonSerializerContext> Contexts(Assembly assembly)

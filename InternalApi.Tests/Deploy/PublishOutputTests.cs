@@ -72,8 +72,8 @@ public sealed class PublishOutputTests(PublishedAppFixture fixture)
                 using var response = await fixture.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path));
                 var status = (int)response.StatusCode;
                 Assert.True(status < 500, $"{method} {path}: {status}\n{fixture.Output}");
-                Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-                if (auth is FunctionAuth.ShellJwt or FunctionAuth.KasJwt or FunctionAuth.KasAgentToken)
+                Assert.Contains(response.Content.Headers.ContentType?.MediaType, new[] { "application/json", "application/scim+json" });
+                if (auth is FunctionAuth.ShellJwt or FunctionAuth.KasJwt or FunctionAuth.KasAgentToken or FunctionAuth.AdminToken or FunctionAuth.PersonalToken)
                 {
                     Assert.True(status == 401, $"{method} {path} without credentials: {status}");
                 }
