@@ -61,7 +61,7 @@ public sealed partial class PostReceiveService(
         {
             decreased = await counter.DecrementAsync(glRepository ?? "", cancellationToken);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException)
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException || Storage.StorageFaults.IsUnavailable(ex, cancellationToken))
         {
             Log.CounterFailed(logger, ex, glRepository ?? "");
             decreased = false;
@@ -72,7 +72,7 @@ public sealed partial class PostReceiveService(
         {
             messages = await BuildMessagesAsync(glRepository, identifier, changes ?? "", pushOptions, cancellationToken);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException)
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException || Storage.StorageFaults.IsUnavailable(ex, cancellationToken))
         {
             Log.MessagesFailed(logger, ex, glRepository ?? "");
             messages = [];
@@ -210,7 +210,7 @@ public sealed partial class PostReceiveService(
                     Log.MergeRequestCreated(logger, project.Id, mergeRequest.Iid, branch);
                 }
             }
-            catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException)
+            catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException || Storage.StorageFaults.IsUnavailable(ex, cancellationToken))
             {
                 Log.MergeRequestFailed(logger, ex, project.Id, branch);
             }
@@ -230,7 +230,7 @@ public sealed partial class PostReceiveService(
                 open[branch] = mergeRequest;
             }
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException)
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException || Storage.StorageFaults.IsUnavailable(ex, cancellationToken))
         {
             Log.OpenMergeRequestsFailed(logger, ex, project.Id);
         }

@@ -15,4 +15,17 @@ public sealed class StorageOptions
 
     /// <summary>Create tables and queues at start (turn off when the infrastructure deploys them).</summary>
     public bool InitializeOnStart { get; set; } = true;
+
+    /// <summary>
+    /// Per-attempt limit of one storage request (the SDK's network timeout). With <see cref="MaxRetries"/> it
+    /// bounds how long a request waits on a storage account that does not answer: about
+    /// <c>NetworkTimeout × (MaxRetries + 1)</c> plus the retry delays, before the caller gets 503.
+    /// </summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>SDK retries of a failed storage request (a refused connection, 5xx, a timeout).</summary>
+    public int MaxRetries { get; set; } = 1;
+
+    /// <summary>First retry delay (exponential after, capped at one second).</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 }

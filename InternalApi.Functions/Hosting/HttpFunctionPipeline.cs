@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using InternalApi.Core.Storage;
 using Microsoft.AspNetCore.Mvc;
 
 namespace InternalApi.Functions.Hosting;
@@ -6,7 +7,8 @@ namespace InternalApi.Functions.Hosting;
 /// <summary>
 /// What every HTTP function invocation goes through, under either host: authentication first, then the
 /// function, with every failure turned into JSON — request errors (<see cref="ApiErrorException"/>, Kestrel's
-/// bad-request/too-large) keep their status, anything else is a logged 500 without internals.
+/// bad-request/too-large) keep their status, storage that does not answer is a 503 the caller may retry,
+/// anything else is a logged 500 without internals.
 /// </summary>
 public sealed partial class HttpFunctionPipeline(RequestAuthenticator authenticator, ILogger<HttpFunctionPipeline> logger)
 {
@@ -44,6 +46,15 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
             // The caller went away; there is nobody to answer.
             return null;
         }
+        catch (Exception ex) when (StorageFaults.IsUnavailable(ex, context.RequestAborted))
+        {
+            // Storage is down or not answering: a retryable 503, not a bug. One line, no stack: during an
+            // outage every request lands here. Functions that write first and then do more must not let a
+            // storage failure after their side effect reach this (see docs/reliability.md).
+            Log.StorageUnavailable(logger, function.EntryPoint, ex.GetType().Name, ex.GetBaseException().Message);
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+            return Json(StatusCodes.Status503ServiceUnavailable, new JsonObject { ["message"] = "503 Service Unavailable" }, mediaType);
+        }
         catch (Exception ex)
         {
             scope.Failed(ex);
@@ -51,6 +62,9 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
             return Json(StatusCodes.Status500InternalServerError, new JsonObject { ["message"] = "500 Internal Server Error" }, mediaType);
         }
     }
+
+    /// <summary>What a 503 for unavailable storage tells the caller to wait before trying again.</summary>
+    public const string RetryAfterSeconds = "5";
 
     private static readonly System.Text.Json.JsonSerializerOptions WireOptions = WireJsonOptions.Create();
 
@@ -79,5 +93,8 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
     {
         [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled exception in {Function}")]
         public static partial void Unhandled(ILogger logger, Exception exception, string function);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Storage unavailable in {Function}: {ExceptionType}: {Reason}; answered 503")]
+        public static partial void StorageUnavailable(ILogger logger, string function, string exceptionType, string reason);
     }
 }

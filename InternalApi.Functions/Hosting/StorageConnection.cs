@@ -31,6 +31,8 @@ public static class StorageConnection
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(Name);
         services.AddSingleton<StorageCallCounter>();
+        var retry = new Core.Storage.StorageOptions();
+        configuration.GetSection(Core.Storage.StorageOptions.SectionName).Bind(retry);
 
         // Azure.Core logs every request at Information and every 404 (a "not found" point read, an absent queue)
         // at Warning: noise on the hot paths, in every host and command. Real failures surface as exceptions,
@@ -58,11 +60,12 @@ public static class StorageConnection
 
             clients.ConfigureDefaults((ClientOptions o, IServiceProvider sp) =>
             {
-                // Storage answers in milliseconds; a request that hangs should fail while the caller still waits.
-                o.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-                o.Retry.MaxRetries = 3;
-                o.Retry.Delay = TimeSpan.FromMilliseconds(100);
-                o.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+                // Storage answers in milliseconds; a request that hangs should fail while the caller still waits:
+                // the defaults keep one call under ~5 s (2 attempts of 2 s), after which HTTP answers 503.
+                o.Retry.NetworkTimeout = retry.NetworkTimeout;
+                o.Retry.MaxRetries = retry.MaxRetries;
+                o.Retry.Delay = retry.RetryDelay;
+                o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
                 o.AddPolicy(sp.GetRequiredService<StorageCallCounter>(), HttpPipelinePosition.PerRetry);
             });
         });

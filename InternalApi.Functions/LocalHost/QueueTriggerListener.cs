@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Options;
+using InternalApi.Core.Storage;
 using InternalApi.Functions.Hosting;
 
 namespace InternalApi.Functions.LocalHost;
@@ -63,9 +64,11 @@ public sealed partial class QueueTriggerListener(
             {
                 return;
             }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or AggregateException)
+            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or AggregateException || StorageFaults.IsUnavailable(ex, stoppingToken))
             {
-                Log.PollFailed(logger, ex, function.QueueName);
+                // Storage down (or a settle that could not reach it): keep polling, slowly. Messages received and
+                // not deleted come back once their lease runs out, so nothing is lost.
+                Log.PollFailed(logger, function.QueueName, ex.GetType().Name, ex.GetBaseException().Message);
                 delay = settings.MaxPollingInterval > MinPollingInterval ? settings.MaxPollingInterval : MinPollingInterval;
             }
 
@@ -96,6 +99,12 @@ public sealed partial class QueueTriggerListener(
         {
             // Shutting down: the lease expires and the message is delivered again.
             return;
+        }
+        catch (Exception ex) when (StorageFaults.IsUnavailable(ex, stoppingToken))
+        {
+            // Not the function's fault: the message is released (or its lease runs out) and tried again.
+            scope.Failed(ex);
+            Log.StorageUnavailable(logger, function.Name, message.MessageId, message.DequeueCount, ex.GetType().Name, ex.GetBaseException().Message);
         }
         catch (Exception ex)
         {
@@ -132,9 +141,9 @@ public sealed partial class QueueTriggerListener(
             await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
             monitor.Publish(new(function.Name, function.QueueName, message.MessageId, message.DequeueCount, QueueDispatchStatus.Released));
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException || StorageFaults.IsUnavailable(ex, stoppingToken))
         {
-            // Lost the lease (receipt superseded or message gone): another attempt will follow.
+            // Lost the lease, or storage went away (the lease then runs out) (receipt superseded or message gone): another attempt will follow.
             Log.SettleFailed(logger, ex, function.Name, message.MessageId);
         }
     }
@@ -175,8 +184,9 @@ public sealed partial class QueueTriggerListener(
         {
             // The function finished.
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException || StorageFaults.IsUnavailable(ex, cancellationToken))
         {
+            // The function carries on; if the lease is lost, the message is simply delivered again.
             Log.SettleFailed(logger, ex, queue.Name, messageId);
         }
     }
@@ -191,8 +201,11 @@ public sealed partial class QueueTriggerListener(
         [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "Queue function {Function} failed on message {MessageId} (attempt {DequeueCount})")]
         public static partial void Failed(ILogger logger, Exception exception, string function, string messageId, long dequeueCount);
 
-        [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "Polling queue {Queue} failed; backing off")]
-        public static partial void PollFailed(ILogger logger, Exception exception, string queue);
+        [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "Polling queue {Queue} failed ({ExceptionType}: {Reason}); backing off")]
+        public static partial void PollFailed(ILogger logger, string queue, string exceptionType, string reason);
+
+        [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Queue function {Function} could not reach storage on message {MessageId} (attempt {DequeueCount}: {ExceptionType}: {Reason}); it will be delivered again")]
+        public static partial void StorageUnavailable(ILogger logger, string function, string messageId, long dequeueCount, string exceptionType, string reason);
 
         [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Queue function {Function} gave up on message {MessageId} after {DequeueCount} attempts; moved to {PoisonQueue}")]
         public static partial void Poisoned(ILogger logger, string function, string messageId, long dequeueCount, string poisonQueue);

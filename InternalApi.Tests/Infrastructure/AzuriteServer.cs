@@ -5,17 +5,19 @@ using System.Net.Sockets;
 namespace InternalApi.Tests.Infrastructure;
 
 /// <summary>
-/// A real Azurite (npm, pinned by test.sh) on free loopback ports, in memory, telemetry off. Found
-/// through AZURITE_BIN or the repo's .tools folder; started once per test collection.
+/// A real Azurite (npm, pinned by test.sh) on free loopback ports, in memory (or on disk, to survive a
+/// restart), telemetry off. Found through AZURITE_BIN or the repo's .tools folder; started once per test collection.
 /// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly string _workDir;
+    private readonly ProcessStartInfo _startInfo;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+    private Process _process = null!;
 
-    private AzuriteServer(Process process, string workDir, int tablePort, int queuePort)
+    private AzuriteServer(ProcessStartInfo startInfo, string workDir, int tablePort, int queuePort)
     {
-        _process = process;
+        _startInfo = startInfo;
         _workDir = workDir;
         TablePort = tablePort;
         QueuePort = queuePort;
@@ -39,13 +41,17 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// process between choosing it and Azurite binding it (collections start in parallel): then Azurite exits
     /// with EADDRINUSE, and we try again on other ports.
     /// </summary>
-    public static async Task<AzuriteServer> StartAsync()
+    /// <param name="onDisk">
+    /// Keep the data in the work folder instead of in memory, so that <see cref="StopAsync"/> then
+    /// <see cref="RestartAsync"/> finds it again (fault tests); everything else runs in memory.
+    /// </param>
+    public static async Task<AzuriteServer> StartAsync(bool onDisk = false)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryStartAsync();
+                return await TryStartAsync(onDisk);
             }
             catch (InvalidOperationException ex) when (attempt < 5 && ex.Message.Contains("EADDRINUSE", StringComparison.Ordinal))
             {
@@ -53,7 +59,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    private static async Task<AzuriteServer> TryStartAsync()
+    private static async Task<AzuriteServer> TryStartAsync(bool onDisk)
     {
         var bin = FindAzurite();
         var workDir = Directory.CreateTempSubdirectory("azurite-").FullName;
@@ -67,7 +73,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         };
         foreach (var arg in new[]
                  {
-                     "--disableTelemetry", "--skipApiVersionCheck", "--inMemoryPersistence", "--silent",
+                     "--disableTelemetry", "--skipApiVersionCheck", "--silent",
                      "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
                      "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -77,24 +83,81 @@ public sealed class AzuriteServer : IAsyncDisposable
             psi.ArgumentList.Add(arg);
         }
 
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start Azurite.");
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new AzuriteServer(process, workDir, table, queue);
+        if (onDisk)
+        {
+            psi.ArgumentList.Add("--location");
+            psi.ArgumentList.Add(Path.Combine(workDir, "data"));
+        }
+        else
+        {
+            psi.ArgumentList.Add("--inMemoryPersistence");
+        }
+
+        var server = new AzuriteServer(psi, workDir, table, queue);
         try
         {
-            await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
+            await server.LaunchAsync();
         }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+        catch (InvalidOperationException)
         {
             await server.DisposeAsync();
-            throw new InvalidOperationException($"Azurite did not start: {string.Join(" | ", output)}", ex);
+            throw;
         }
 
         return server;
+    }
+
+    /// <summary>
+    /// Stops Azurite the way an operator does (SIGINT: it closes its listeners and saves its data), so that
+    /// requests meet refused connections until <see cref="RestartAsync"/>.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts Azurite again on the same ports and the same data folder (after <see cref="StopAsync"/>).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+        await LaunchAsync();
+    }
+
+    private async Task LaunchAsync()
+    {
+        _process = Process.Start(_startInfo) ?? throw new InvalidOperationException("Could not start Azurite.");
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        try
+        {
+            await WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+        {
+            throw new InvalidOperationException($"Azurite did not start: {string.Join(" | ", _output)}", ex);
+        }
     }
 
     /// <inheritdoc/>
@@ -102,7 +165,7 @@ public sealed class AzuriteServer : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
+            if (_process is not null && !_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
                 await _process.WaitForExitAsync();
@@ -113,7 +176,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             // Already gone.
         }
 
-        _process.Dispose();
+        _process?.Dispose();
         try
         {
             Directory.Delete(_workDir, recursive: true);

@@ -69,6 +69,11 @@ public sealed class TestApp : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Information",
             ["Telemetry:Exporter"] = "none",
 
+            // The test machine runs many Azurites on few cores: give storage calls the patience the app's
+            // tight defaults (meant for a real account) lack. The fault tests use the defaults.
+            ["Storage:NetworkTimeout"] = "00:00:10",
+            ["Storage:MaxRetries"] = "3",
+
             // One fixed OTP encryption key, so every app on a test Azurite reads the secrets another imported.
             ["TwoFactor:OtpEncryptionKeys:test1"] = TestOtpEncryptionKey,
         };

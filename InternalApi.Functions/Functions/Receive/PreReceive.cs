@@ -33,7 +33,7 @@ public sealed partial class PreReceive(ReferenceCounter counter, ILogger<PreRece
         {
             increased = await counter.IncrementAsync(glRepository, cancellationToken);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException)
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException || Core.Storage.StorageFaults.IsUnavailable(ex, cancellationToken))
         {
             Log.Failed(logger, ex, glRepository);
             increased = false;
