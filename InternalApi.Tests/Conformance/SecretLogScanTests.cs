@@ -46,7 +46,7 @@ public sealed partial class SecretLogScanTests(SecretLogFixture fixture)
     public async Task No_Secret_Of_The_Demo_Data_Or_The_App_Is_Ever_Logged()
     {
         var app = fixture.App;
-        var secrets = DemoSecrets();
+        var secrets = DemoSecrets.All();
         Assert.Contains("glagent-demo-agent-token-0001", secrets);
         var shellJwt = app.ShellToken();
         var kasJwt = app.KasToken();
@@ -122,41 +122,6 @@ public sealed partial class SecretLogScanTests(SecretLogFixture fixture)
     }
 
     private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-
-    /// <summary>Every credential-like value of data/demo.json, by the name of the field that holds it.</summary>
-    private static List<string> DemoSecrets()
-    {
-        var secrets = new List<string>();
-        Walk(JsonNode.Parse(File.ReadAllText(ImportTests.FindDemo())), null);
-        return secrets.Distinct(StringComparer.Ordinal).Where(s => s.Length >= 8).ToList();
-
-        void Walk(JsonNode? node, string? field)
-        {
-            switch (node)
-            {
-                case JsonObject o:
-                    foreach (var (name, value) in o)
-                    {
-                        Walk(value, name);
-                    }
-
-                    break;
-                case JsonArray a:
-                    foreach (var item in a)
-                    {
-                        Walk(item, field);
-                    }
-
-                    break;
-                case JsonValue v when v.TryGetValue<string>(out var text) && field is not null && SecretField().IsMatch(field):
-                    secrets.Add(text);
-                    break;
-            }
-        }
-    }
-
-    [GeneratedRegex(@"^(token|secret|password|recovery_codes|otp_secret|.+_token|.+_secret)$", RegexOptions.IgnoreCase)]
-    private static partial Regex SecretField();
 
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex RouteParameter();

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using InternalApi.Core.Data;
 using InternalApi.Tests.Import;
+using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Tests.Security;
@@ -38,7 +39,7 @@ public sealed partial class StoredSecretScanTests(SecurityFixture fixture)
         }
 
         Assert.Equal(12, issued.Count);
-        var demo = DemoSecrets();
+        var demo = DemoSecrets.All();
         Assert.Contains(SecurityFixture.AgentToken, demo);
         Assert.Contains("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", demo); // the OTP secret: it must be stored encrypted
         var watched = demo.Concat(issued)
@@ -94,39 +95,4 @@ public sealed partial class StoredSecretScanTests(SecurityFixture fixture)
         Assert.True(document.RootElement.GetProperty("success").GetBoolean(), body);
         return document;
     }
-
-    /// <summary>Every credential-like value of data/demo.json, by the name of the field that holds it.</summary>
-    private static List<string> DemoSecrets()
-    {
-        var secrets = new List<string>();
-        Walk(JsonNode.Parse(File.ReadAllText(ImportTests.FindDemo())), null);
-        return secrets.Distinct(StringComparer.Ordinal).Where(s => s.Length >= 8).ToList();
-
-        void Walk(JsonNode? node, string? field)
-        {
-            switch (node)
-            {
-                case JsonObject o:
-                    foreach (var (name, value) in o)
-                    {
-                        Walk(value, name);
-                    }
-
-                    break;
-                case JsonArray a:
-                    foreach (var item in a)
-                    {
-                        Walk(item, field);
-                    }
-
-                    break;
-                case JsonValue v when v.TryGetValue<string>(out var text) && field is not null && SecretField().IsMatch(field):
-                    secrets.Add(text);
-                    break;
-            }
-        }
-    }
-
-    [GeneratedRegex(@"^(token|secret|password|recovery_codes|otp_secret|.+_token|.+_secret|private_key)$", RegexOptions.IgnoreCase)]
-    private static partial Regex SecretField();
 }
