@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using InternalApi.Functions.Hosting;
 using InternalApi.Functions.LocalHost;
 using InternalApi.Tests.Import;
+using InternalApi.Tests.Infrastructure;
 
 namespace InternalApi.Tests.Deploy;
 
@@ -66,7 +67,7 @@ public sealed class PublishOutputTests(PublishedAppFixture fixture)
         foreach (var function in Build.Where(f => f.IsHttp))
         {
             var auth = FunctionEntryPoints.Resolve(function.EntryPoint).Auth;
-            var path = "/api/" + System.Text.RegularExpressions.Regex.Replace(function.Trigger!.Route!, @"\{[^}]+\}", "1");
+            var path = SampleRoutes.Path(function.Trigger!.Route!);
             foreach (var method in function.Trigger.Methods!)
             {
                 using var response = await fixture.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path));

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using InternalApi.Functions.Hosting;
@@ -58,7 +57,7 @@ public sealed class PublishedAppFixture : IAsyncLifetime
             Assert.True(code == 0, error.ToString());
         }
 
-        var port = FreePort();
+        var port = AzuriteServer.FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Folder,
@@ -167,13 +166,6 @@ public sealed class PublishedAppFixture : IAsyncLifetime
         {
             _output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A request with a fresh shell JWT of the process's secret.</summary>

@@ -213,7 +213,8 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free at the moment of asking.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using InternalApi.Core.Data;
 using InternalApi.Tests.Import;
@@ -18,7 +17,7 @@ namespace InternalApi.Tests.Security;
 /// clear (digests and encrypted OTP secrets are what the store is meant to hold).
 /// </summary>
 [Collection(SecurityCollection.Name)]
-public sealed partial class StoredSecretScanTests(SecurityFixture fixture)
+public sealed class StoredSecretScanTests(SecurityFixture fixture)
 {
     [Fact]
     public async Task No_Table_Holds_A_Clear_Text_Secret()
