@@ -25,6 +25,7 @@ namespace InternalApi.Tests.Reliability;
 /// exact (reference counter back to where it started, one push event per accepted post_receive, usage-metrics
 /// totals equal to the sum of the accepted increments).
 /// </summary>
+[Collection(HeavyReliabilityCollection.Name)]
 public sealed class LoadTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     /// <summary>Seconds of load when <c>INTERNALAPI_LOAD_SECONDS</c> is not set (the 60 s is an option).</summary>

@@ -23,6 +23,7 @@ namespace InternalApi.Tests.Reliability;
 /// Azurite with the demo data; an in-process app on the same storage with its queue listener off enqueues the
 /// batch and reads the results through the app's own stores.
 /// </summary>
+[Collection(HeavyReliabilityCollection.Name)]
 public sealed class WorkerCrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     // Sized for a loaded 2-core machine: the usage-metrics messages all land on the same day's totals (hot rows
