@@ -10,6 +10,7 @@
 #   ./run.sh usage-metrics [--from DATE] [--to DATE]         KAS usage metrics totals
 #   ./run.sh audit-events --project ID|PATH [--limit N]     a project's Git audit events, newest first
 #   ./run.sh bench [--requests N] [--concurrency C]          latency/throughput of the hot endpoints
+#   ./run.sh bench startup [--runs N]                        cold start to first 200, JIT and ReadyToRun, vs a bare app
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
 cd "$REPO_ROOT"
@@ -45,6 +46,15 @@ case "${1:-}" in
     exec dotnet "$APP_DLL" token "${2:-shell}"
     ;;
   import | queues | usage-metrics | audit-events | bench)
+    if [ "$1" = bench ] && [ "${2:-}" = startup ]; then
+      # Every variant is timed as built now: the app and the two baselines (benchmarks/), each also published
+      # (linux-x64, ReadyToRun) into its own bin/Release/net10.0/linux-x64/publish.
+      for project in InternalApi.Functions benchmarks/BareAspNetCore benchmarks/EmptyWorker; do
+        log "building and publishing $project (Release; linux-x64 ReadyToRun)"
+        dotnet build "$project" -c Release --nologo -v q >&2
+        dotnet publish "$project" -c Release -r linux-x64 --nologo -v q >&2
+      done
+    fi
     [ -f "$APP_DLL" ] || build_app
     port_open "$TABLE_PORT" || { echo "Azurite is not running on 127.0.0.1:$TABLE_PORT: start ./run.sh in another terminal first" >&2; exit 1; }
     exec dotnet "$APP_DLL" "$@"

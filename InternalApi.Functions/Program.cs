@@ -10,8 +10,11 @@ if (await Commands.TryRunAsync(args, Console.Out, Console.Error) is { } exitCode
 // Without a Functions host to connect to (no Core Tools here), serve the same build ourselves.
 if (LocalFunctionsHost.IsRequested(args, new ConfigurationBuilder().AddEnvironmentVariables().Build()))
 {
-    var local = await LocalFunctionsHost.CreateAsync(args);
+    var local = LocalFunctionsHost.Build(args);
+    // Tables and queues are checked (created on a first start) while Kestrel starts; functions wait for it.
+    var storage = local.Services.GetRequiredService<StorageGate>().StartInitialization(local.Services);
     await local.RunAsync();
+    await storage;
     return 0;
 }
 
@@ -20,6 +23,12 @@ builder.ConfigureFunctionsWebApplication();
 builder.UseInternalApi();
 using var host = builder.Build();
 await host.Services.GetRequiredService<StorageInitializer>().InitializeAsync();
+if (StartupProbe.Requested)
+{
+    StartupProbe.Report();
+    return 0;
+}
+
 await host.RunAsync();
 return 0;
 

@@ -33,6 +33,11 @@ public static class BenchCommand
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+        if (args is ["startup", ..])
+        {
+            return await StartupBenchCommand.RunAsync(args[1..], output, error);
+        }
+
         var requests = int.Parse(Option(args, "--requests") ?? "2000", CultureInfo.InvariantCulture);
         var seconds = double.Parse(Option(args, "--seconds") ?? "20", CultureInfo.InvariantCulture);
         var concurrency = int.Parse(Option(args, "--concurrency") ?? "16", CultureInfo.InvariantCulture);

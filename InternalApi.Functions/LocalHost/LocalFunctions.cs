@@ -13,7 +13,7 @@ namespace InternalApi.Functions.LocalHost;
 public sealed class LocalFunction
 {
     private readonly ParameterInfo[] _parameters;
-    private readonly ObjectFactory? _activate;
+    private readonly Lazy<ObjectFactory>? _activate;
     private readonly PropertyInfo? _taskResult;
 
     internal LocalFunction(FunctionMetadata metadata, FunctionEntryPoint entryPoint, IServiceScopeFactory scopes)
@@ -22,8 +22,9 @@ public sealed class LocalFunction
         EntryPoint = entryPoint;
         Scopes = scopes;
         _parameters = entryPoint.Method.GetParameters();
-        // Built once: activation resolves the constructor's services from the invocation's scope each time.
-        _activate = entryPoint.Method.IsStatic ? null : ActivatorUtilities.CreateFactory(entryPoint.Type, Type.EmptyTypes);
+        // Built once, on first use (startup would pay for all of them): activation resolves the constructor's
+        // services from the invocation's scope each time.
+        _activate = entryPoint.Method.IsStatic ? null : new(() => ActivatorUtilities.CreateFactory(entryPoint.Type, Type.EmptyTypes));
         _taskResult = entryPoint.Method.ReturnType.IsGenericType && typeof(Task).IsAssignableFrom(entryPoint.Method.ReturnType)
             ? entryPoint.Method.ReturnType.GetProperty(nameof(Task<object>.Result))
             : null;
@@ -81,7 +82,7 @@ public sealed class LocalFunction
 
     private async Task<object?> CallAsync(IServiceProvider services, Func<ParameterInfo, object?> bind)
     {
-        var instance = _activate?.Invoke(services, null);
+        var instance = _activate?.Value.Invoke(services, null);
         try
         {
             var returned = EntryPoint.Method.Invoke(instance, _parameters.Select(bind).ToArray());

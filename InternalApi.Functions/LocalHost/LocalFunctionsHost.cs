@@ -81,6 +81,7 @@ public static class LocalFunctionsHost
             .BindConfiguration(QueueProcessingOptions.SectionName);
         services.AddSingleton(sp => new LocalFunctions(metadata, sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<QueueDispatchMonitor>();
+        services.AddSingleton<StorageGate>();
         services.AddHostedService<QueueTriggerListener>();
 
         var app = builder.Build();
@@ -89,6 +90,7 @@ public static class LocalFunctionsHost
         app.Services.GetRequiredService<Core.Auth.InternalSecrets>();
         var functions = app.Services.GetRequiredService<LocalFunctions>();
         var pipeline = app.Services.GetRequiredService<HttpFunctionPipeline>();
+        var storage = app.Services.GetRequiredService<StorageGate>();
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
         var pathBase = app.Services.GetRequiredService<IOptions<HttpOptions>>().Value.PathBase;
@@ -108,6 +110,8 @@ public static class LocalFunctionsHost
 
             async Task Serve(HttpContext context)
             {
+                // Program starts table creation (or its marker check) alongside Kestrel: no function meets a missing table.
+                await storage.Ready.WaitAsync(context.RequestAborted);
                 var result = await pipeline.RunAsync(context, function.EntryPoint, () => function.InvokeHttpAsync(context));
                 if (result is not null && !context.Response.HasStarted)
                 {

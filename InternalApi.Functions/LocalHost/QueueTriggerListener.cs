@@ -20,6 +20,7 @@ public sealed partial class QueueTriggerListener(
     LocalFunctions functions,
     IAzureClientFactory<QueueServiceClient> clients,
     QueueDispatchMonitor monitor,
+    StorageGate storage,
     IOptions<QueueProcessingOptions> options,
     TimeProvider time,
     ILogger<QueueTriggerListener> logger) : BackgroundService
@@ -40,6 +41,16 @@ public sealed partial class QueueTriggerListener(
         var queue = _queues.GetQueueClient(function.QueueName);
         var delay = MinPollingInterval;
         var ready = false;
+        try
+        {
+            // Functions write to tables: wait for their creation, which runs while the host starts.
+            await storage.Ready.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
