@@ -44,19 +44,30 @@ public sealed class ScimTokenAuthenticator(ScimStore scim, GitLabStore store, IO
             return new(null, ScimAuthFailure.GroupSamlDisabled);
         }
 
-        var path = groupPath ?? "";
-        if (await store.FindNamespaceByPathAsync(path, cancellationToken) is not { Kind: NamespaceKind.Group } group)
+        // The token's row is read while the group and its provider are: the checks keep GitLab's order (a missing
+        // group is 404 whatever the token), the request saves a round trip.
+        var opens = TokenScopeAsync(token, cancellationToken);
+        try
         {
-            return new(null, ScimAuthFailure.GroupNotFound, $"Group {path} not found");
-        }
+            var path = groupPath ?? "";
+            if (await store.FindNamespaceByPathAsync(path, cancellationToken) is not { Kind: NamespaceKind.Group } group)
+            {
+                return new(null, ScimAuthFailure.GroupNotFound, $"Group {path} not found");
+            }
 
-        if (await scim.GetSamlProviderAsync(group.Id, cancellationToken) is not { } provider)
+            if (await scim.GetSamlProviderAsync(group.Id, cancellationToken) is not { } provider)
+            {
+                return new(null, ScimAuthFailure.NoSamlProvider, $"Group {path} does not have SAML SSO configured");
+            }
+
+            var scope = ScimScope.ForGroup(group, provider);
+            return Opens(await opens, scope.Key) ? new(scope, ScimAuthFailure.None) : new(null, ScimAuthFailure.Unauthorized);
+        }
+        finally
         {
-            return new(null, ScimAuthFailure.NoSamlProvider, $"Group {path} does not have SAML SSO configured");
+            // A refusal above leaves the token read unawaited: observe its failure, if any, so it is not reported as unobserved.
+            _ = opens.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
-
-        var scope = ScimScope.ForGroup(group, provider);
-        return await TokenOpensAsync(token, scope.Key, cancellationToken) ? new(scope, ScimAuthFailure.None) : new(null, ScimAuthFailure.Unauthorized);
     }
 
     /// <summary>Instance SCIM: the instance switch, then the token.</summary>
@@ -67,13 +78,14 @@ public sealed class ScimTokenAuthenticator(ScimStore scim, GitLabStore store, IO
             return new(null, ScimAuthFailure.InstanceDisabled);
         }
 
-        return await TokenOpensAsync(token, ScimTables.InstanceScope, cancellationToken)
+        return Opens(await TokenScopeAsync(token, cancellationToken), ScimTables.InstanceScope)
             ? new(ScimScope.Instance, ScimAuthFailure.None)
             : new(null, ScimAuthFailure.Unauthorized);
     }
 
-    private async Task<bool> TokenOpensAsync(string? token, string scopeKey, CancellationToken cancellationToken) =>
-        !string.IsNullOrEmpty(token) &&
-        await scim.FindTokenScopeAsync(SecretDigest.Sha256Hex(token), cancellationToken) is { } opens &&
-        SecretDigest.FixedTimeEquals(opens, scopeKey);
+    /// <summary>The scope the token opens (by its digest), or null for none or an unknown token.</summary>
+    private Task<string?> TokenScopeAsync(string? token, CancellationToken cancellationToken) =>
+        string.IsNullOrEmpty(token) ? Task.FromResult<string?>(null) : scim.FindTokenScopeAsync(SecretDigest.Sha256Hex(token), cancellationToken);
+
+    private static bool Opens(string? opens, string scopeKey) => opens is not null && SecretDigest.FixedTimeEquals(opens, scopeKey);
 }

@@ -25,20 +25,34 @@ public sealed class BillableMembers(GitLabStore store)
     public async Task<long> CountAsync(GitLabNamespace ns, string? planCode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ns);
-        var levels = await LevelsAsync(ns, cancellationToken);
+        return await CountAsync(await LevelsAsync(ns, cancellationToken), planCode, cancellationToken);
+    }
+
+    /// <summary>
+    /// The billable users among <paramref name="levels"/> (from <see cref="LevelsAsync"/>, which does not depend on the
+    /// plan: a caller may read it while it still reads the plan).
+    /// </summary>
+    public async Task<long> CountAsync(IReadOnlyDictionary<long, AccessLevel> levels, string? planCode, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
         var excludeGuests = GitLabPlans.ExcludesGuests(planCode);
         var candidates = levels.Where(l => excludeGuests ? l.Value > AccessLevel.Guest : l.Value >= AccessLevel.Guest).Select(l => l.Key).ToList();
         var users = await Task.WhenAll(candidates.Select(id => store.GetUserAsync(id, cancellationToken)));
         return users.Count(u => u is { Type: UserType.Human, State: UserState.Active });
     }
 
-    /// <summary>Each member's highest level in the hierarchy.</summary>
-    private async Task<Dictionary<long, AccessLevel>> LevelsAsync(GitLabNamespace ns, CancellationToken cancellationToken)
+    /// <summary>Each member's highest level in the hierarchy (every level, billable or not).</summary>
+    public async Task<IReadOnlyDictionary<long, AccessLevel>> LevelsAsync(GitLabNamespace ns, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ns);
         var tables = store.Tables;
         var namespaces = ns.Kind == NamespaceKind.User ? [ns] : await SelfAndDescendantsAsync(ns, cancellationToken);
-        var projects = (await Task.WhenAll(namespaces.Select(n => tables.Projects.ListAsync(
-            TableClient.CreateQueryFilter($"NamespaceId eq {n.Id}"), ["PartitionKey"], cancellationToken)))).SelectMany(p => p).Select(p => p.PartitionKey).ToList();
+
+        // One query per up to 15 namespaces (the most comparisons a Table service filter takes), not one each: each
+        // clause still goes through the SDK's escaping.
+        var projects = (await Task.WhenAll(namespaces.Chunk(15).Select(chunk => tables.Projects.ListAsync(
+            string.Join(" or ", chunk.Select(n => TableClient.CreateQueryFilter($"NamespaceId eq {n.Id}"))), ["PartitionKey"], cancellationToken))))
+            .SelectMany(p => p).Select(p => p.PartitionKey).Distinct().ToList();
         var partitions = namespaces.Where(n => n.Kind == NamespaceKind.Group).Select(n => "group-" + n.Id.ToString(CultureInfo.InvariantCulture))
             .Concat(projects.Select(p => "project-" + p));
         var rows = (await Task.WhenAll(partitions.Select(p => tables.Members.ListPartitionAsync(p, cancellationToken)))).SelectMany(r => r);

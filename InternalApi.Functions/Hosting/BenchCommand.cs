@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json;
 using Azure.Data.Tables;
 using InternalApi.Core.Auth;
 using InternalApi.Core.Data;
@@ -15,13 +12,14 @@ using Microsoft.Extensions.Logging.Console;
 namespace InternalApi.Functions.Hosting;
 
 /// <summary>
-/// <c>bench [--requests 2000] [--seconds 20] [--concurrency 16] [--demo data/demo.json]</c>: starts the app
+/// <c>bench [--requests 2000] [--seconds 20] [--concurrency 16] [--demo data/demo.json] [--memory-app path/InternalApi.Functions.dll]</c>: starts the app
 /// in this process (the local host on a free loopback port, queue dispatcher off) against the storage of
 /// <c>AzureWebJobsStorage</c> loaded with the demo data, then measures, at one concurrency: first the floor,
 /// one SDK point read (<c>TableClient.GetEntityAsync</c>) of a demo user through the app's own table client,
 /// then each hot endpoint over HTTP. Per row: req/s, p50, p99, p50 ÷ the floor's p50, and storage calls per
-/// request as counted by the app's <see cref="StorageCallCounter"/> pipeline policy. Every run is bounded by
-/// both a request count and a duration.
+/// request as counted by the app's <see cref="StorageCallCounter"/> pipeline policy; last, the app's peak memory
+/// under all the rows mixed, in a process of its own (<see cref="BenchMemory"/>). Every run is bounded by both a
+/// request count and a duration.
 /// </summary>
 public static class BenchCommand
 {
@@ -48,14 +46,12 @@ public static class BenchCommand
             return 2;
         }
 
-        if (DemoKeyBlob(demo, 11) is not { } blob)
+        if (BenchDemo.Read(demo) is not { } data)
         {
             error.WriteLine($"{demo}: key 11 not found (the bench drives the demo data)");
             return 2;
         }
 
-        // The dispatcher would poll queues in the background and pollute the call counts; the app started
-        // by ./run.sh (if any) still processes the post-receive jobs this bench enqueues.
         await using var app = await LocalFunctionsHost.CreateAsync([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -79,6 +75,7 @@ public static class BenchCommand
         var counter = app.Services.GetRequiredService<StorageCallCounter>();
         var users = app.Services.GetRequiredService<GitLabTables>().Users;
         var shellKey = app.Services.GetRequiredService<InternalSecrets>().ShellKey;
+        var kasKey = app.Services.GetRequiredService<InternalSecrets>().KasKey;
         if (!(await users.GetEntityIfExistsAsync<TableEntity>("1", "")).HasValue)
         {
             error.WriteLine("user 1 is not in the store: start ./run.sh (it imports data/demo.json) first");
@@ -92,29 +89,14 @@ public static class BenchCommand
         output.WriteLine($"{"endpoint",-30} {"req/s",7} {"p50 ms",7} {"p99 ms",7} {"÷floor",6} {"calls/req",9} {"errors",6}");
 
         Func<Task<bool>> pointRead = async () => (await users.GetEntityAsync<TableEntity>("1", "")).Value is not null;
-        var pushChanges = "1111111111111111111111111111111111111111 2222222222222222222222222222222222222222 refs/heads/main";
-        var repositories = new[] { 3, 7, 20, 21, 22, 111 };
-        var scenarios = new List<(string Name, Func<int, Task<bool>> Run)>
+        var bench = new BenchScenarios(client, shellKey, kasKey, data);
+        if (!await bench.EnsureSubscriptionAsync())
         {
-            ("check", _ => SendAsync(client, shellKey, HttpMethod.Get, "/api/v4/internal/check", null, "\"redis\":true")),
-            ("discover (key 7)", _ => SendAsync(client, shellKey, HttpMethod.Get, "/api/v4/internal/discover?key_id=7", null, "\"username\":\"rubi\"")),
-            ("authorized_keys (key 11)", _ => SendAsync(client, shellKey, HttpMethod.Get, "/api/v4/internal/authorized_keys?key=" + Uri.EscapeDataString(blob), null, "\"id\":11,")),
-            ("allowed pull (key 11)", _ => SendAsync(client, shellKey, HttpMethod.Post, "/api/v4/internal/allowed",
-                """{"action":"git-upload-pack","project":"gnuwget/wget2.git","changes":"_any","protocol":"ssh","key_id":"11"}""", "\"status\":true")),
-            ("allowed push protected (key 13)", _ => SendAsync(client, shellKey, HttpMethod.Post, "/api/v4/internal/allowed",
-                $$"""{"action":"git-receive-pack","gl_repository":"project-20","project":"acme/platform/api","protocol":"ssh","key_id":"13","changes":"{{pushChanges}}"}""", "\"status\":true")),
-            ("lfs_authenticate (key 11)", _ => SendAsync(client, shellKey, HttpMethod.Post, "/api/v4/internal/lfs_authenticate",
-                """{"project":"gnuwget/wget2.git","key_id":11,"operation":"download"}""", "\"username\":\"root\"")),
-            // One push = both hooks in sequence. Pushes are spread over the demo projects: 16 pushes at once
-            // to a single repository would only measure contention on its reference counter.
-            ("pre_receive+post_receive", async i =>
-            {
-                var repository = "project-" + repositories[i % repositories.Length].ToString(CultureInfo.InvariantCulture);
-                return await SendAsync(client, shellKey, HttpMethod.Post, "/api/v4/internal/pre_receive", $$"""{"gl_repository":"{{repository}}"}""", "\"reference_counter_increased\":true") &&
-                    await SendAsync(client, shellKey, HttpMethod.Post, "/api/v4/internal/post_receive",
-                        $$"""{"gl_repository":"{{repository}}","identifier":"user-1","push_options":[],"changes":"{{pushChanges}}\n"}""", "\"reference_counter_decreased\":true");
-            }),
-        };
+            error.WriteLine($"namespace {BenchScenarios.SubscriptionNamespace} has no subscription and none could be created (demo admin token?)");
+            return 2;
+        }
+
+        var scenarios = bench.All();
 
         // One pass over everything first, so that no row pays for JIT compilation (tier-up) of code the others share.
         foreach (var operation in scenarios.Select(s => (Func<Task<bool>>)(() => s.Run(Random.Shared.Next()))).Prepend(pointRead))
@@ -136,8 +118,14 @@ public static class BenchCommand
         var again = await MeasureAsync(pointRead, counter, requests, limit, concurrency);
         failures += again.Errors;
         output.WriteLine(Row("FLOOR again (drift check)", again, floor.P50));
-
+        output.WriteLine(Memory());
         await app.StopAsync();
+
+        // The peak RSS target is the app's: measured again with the app in a process of its own.
+        var appDll = Option(args, "--memory-app") ?? typeof(BenchCommand).Assembly.Location;
+        output.WriteLine(await BenchMemory.MeasureAsync(Path.GetFullPath(appDll),
+            other => new BenchScenarios(other, shellKey, kasKey, data).All(),
+            concurrency, requests, limit));
         return failures == 0 ? 0 : 1;
     }
 
@@ -192,21 +180,6 @@ public static class BenchCommand
         return (latencies[..Math.Min(next + 1, count)], errors);
     }
 
-    private static async Task<bool> SendAsync(HttpClient client, byte[] shellKey, HttpMethod method, string path, string? body, string expected)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        // gitlab-shell mints a fresh JWT for every request; so does the bench, so that verifying it is part of the cost.
-        request.Headers.Add(RequestAuthenticator.ShellHeader, InternalJwt.Create(shellKey, InternalJwt.ShellIssuer, null, TimeProvider.System, TimeSpan.FromMinutes(1)));
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return response.StatusCode == HttpStatusCode.OK && text.Contains(expected, StringComparison.Ordinal);
-    }
-
     private static string Row(string name, Measurement m, double floorP50) => string.Create(CultureInfo.InvariantCulture,
         $"{name,-30} {m.Count / m.Seconds,7:F0} {m.P50,7:F2} {m.P99,7:F2} {m.P50 / floorP50,6:F2} {m.CallsPerRequest,9:F2} {m.Errors,6}");
 
@@ -219,30 +192,16 @@ public static class BenchCommand
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    /// <summary>The base64 blob of a key in the demo file, to look it up the way OpenSSH does.</summary>
-    private static string? DemoKeyBlob(string path, long keyId)
+    /// <summary>
+    /// The process's peak resident set (Linux <c>VmHWM</c>) and the GC's view. It is the app AND the bench's own
+    /// 16 clients in one process, so the app alone used less.
+    /// </summary>
+    private static string Memory()
     {
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        foreach (var section in new[] { "keys", "ssh_keys" })
-        {
-            if (doc.RootElement.TryGetProperty(section, out var keys) && keys.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var key in keys.EnumerateArray())
-                {
-                    if (key.TryGetProperty("id", out var id) && id.TryGetInt64(out var value) && value == keyId &&
-                        key.TryGetProperty("key", out var text) && text.GetString()?.Split(' ') is [_, var blob, ..])
-                    {
-                        return blob;
-                    }
-                }
-            }
-        }
-
-        return null;
+        var status = File.Exists("/proc/self/status") ? File.ReadAllLines("/proc/self/status") : [];
+        string Field(string name) => status.FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..].Trim() ?? "n/a";
+        var gc = GC.GetGCMemoryInfo();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"memory (app + bench clients, one process): peak RSS {Field("VmHWM")}, RSS now {Field("VmRSS")}, GC heap {gc.HeapSizeBytes / (1 << 20)} MiB, committed {gc.TotalCommittedBytes / (1 << 20)} MiB, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gen0/1/2 GCs, server GC {System.Runtime.GCSettings.IsServerGC}");
     }
 }

@@ -45,6 +45,10 @@ public static class StorageConnection
                 clients.AddTableServiceClient(section.Value);
                 clients.AddQueueServiceClient(section.Value).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.Base64);
                 clients.AddQueueServiceClient(section.Value).WithName(RawQueues).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.None);
+
+                // Microsoft.Extensions.Azure builds its default credential (a DefaultAzureCredential, which loads
+                // MSAL) for every client, even one that signs with a key: at startup, for nothing.
+                clients.UseCredential(_ => KeyOnlyCredential.Instance);
             }
             else
             {

@@ -43,11 +43,14 @@ public static class Telemetry
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var exporter = Exporter(configuration);
-        if (exporter == "none")
-        {
-            return services;
-        }
+        return exporter == "none" ? services : AddOpenTelemetry(services, configuration, functionsWorker, exporter);
+    }
 
+    // Separate methods so that the JIT loads OpenTelemetry, and the Azure Monitor exporter, only when they are used:
+    // with the exporter off they cost a process neither memory nor startup time.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static IServiceCollection AddOpenTelemetry(IServiceCollection services, IConfiguration configuration, bool functionsWorker, string exporter)
+    {
         // The Azure SDK only emits its spans (storage calls, with their latency) when asked to.
         AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
         services.Configure<OpenTelemetryLoggerOptions>(o =>
@@ -67,19 +70,7 @@ public static class Telemetry
 
         if (exporter == "azuremonitor")
         {
-            var authentication = configuration[AuthenticationStringSetting];
-            builder.UseAzureMonitorExporter(o =>
-            {
-                o.ConnectionString = configuration[ConnectionStringSetting];
-                if (AadClientId(authentication) is { } clientId)
-                {
-                    o.Credential = new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
-                }
-                else if (authentication?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true)
-                {
-                    o.Credential = new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);
-                }
-            });
+            UseAzureMonitor(builder, configuration);
         }
         else
         {
@@ -88,6 +79,24 @@ public static class Telemetry
         }
 
         return services;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void UseAzureMonitor(IOpenTelemetryBuilder builder, IConfiguration configuration)
+    {
+        var authentication = configuration[AuthenticationStringSetting];
+        builder.UseAzureMonitorExporter(o =>
+        {
+            o.ConnectionString = configuration[ConnectionStringSetting];
+            if (AadClientId(authentication) is { } clientId)
+            {
+                o.Credential = new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
+            }
+            else if (authentication?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                o.Credential = new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);
+            }
+        });
     }
 
     /// <summary>The exporter the settings select (lower case).</summary>
