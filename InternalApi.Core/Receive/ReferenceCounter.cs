@@ -16,6 +16,7 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(600);
 
     private const int MaxAttempts = 100;
+    private const int MaxBackoffMilliseconds = 50;
 
     /// <summary>Increments; true when stored.</summary>
     public Task<bool> IncrementAsync(string glRepository, CancellationToken cancellationToken = default) =>
@@ -65,7 +66,10 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
             }
             catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
             {
-                // Another push changed it first: read again.
+                // Another push changed it first: read again, after a random pause that grows with the attempts.
+                // Without it, dozens of pushes to one repository at once retry in lockstep and some run out
+                // of attempts (seen at 64 clients). Real time, not the domain clock: this is about contention.
+                await Task.Delay(Random.Shared.Next(0, 1 + Math.Min(MaxBackoffMilliseconds, 1 << Math.Min(attempt, 6))), cancellationToken);
             }
         }
 

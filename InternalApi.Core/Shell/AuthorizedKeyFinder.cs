@@ -29,8 +29,10 @@ public sealed class AuthorizedKeyFinder(GitLabStore store, IOptions<GitLabOption
     {
         ArgumentNullException.ThrowIfNull(blob);
 
-        // A raw '+' in a query string arrives as a space; base64 never contains spaces, so put it back.
-        var fingerprint = SshKey.FingerprintOf(blob.Trim().Replace(' ', '+'));
+        // A raw '+' in a query string arrives as a space; base64 never contains spaces, so put it back. Spaces are
+        // not trimmed off the end: a blob whose last character is '+' arrives ending in one. (An SSH key blob
+        // starts with "AAAA", so leading whitespace is only ever whitespace.)
+        var fingerprint = SshKey.FingerprintOf(blob.TrimStart().TrimEnd('\t', '\r', '\n').Replace(' ', '+'));
         if (fingerprint is null || await store.FindFingerprintEntryAsync(fingerprint, cancellationToken) is not { } entry || !entry.Key.UsableForAuth)
         {
             return null;

@@ -134,6 +134,26 @@ public sealed class AuthorizedKeysTests(ShellFixture fixture)
     }
 
     [Fact]
+    public async Task AuthorizedKeys_Finds_A_Key_Whose_Last_Character_Is_A_Plus_Sign_That_Arrived_As_A_Space()
+    {
+        var user = await fixture.UserAsync();
+        string blob;
+        do
+        {
+            blob = TestKeys.Ed25519Blob();
+        }
+        while (!blob.EndsWith('+'));
+
+        var key = await fixture.KeyAsync(user.Id, blob: blob);
+
+        // The raw '+' at the end is decoded as a trailing space, which must not be trimmed away.
+        var (response, body) = await fixture.SendAsync(HttpMethod.Get, "/api/v4/internal/authorized_keys?key=" + key.Blob.Replace("/", "%2F", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"\"id\":{key.Id},", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AuthorizedKeys_Finds_A_Key_Whose_Plus_Signs_Arrived_As_Spaces()
     {
         var user = await fixture.UserAsync();

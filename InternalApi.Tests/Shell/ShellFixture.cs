@@ -89,9 +89,9 @@ public sealed class ShellFixture : IsolatedAppFixture
     }
 
     /// <summary>Seeds an ed25519 key with a freshly generated blob.</summary>
-    public async Task<SshKey> KeyAsync(long? userId, SshKeyKind kind = SshKeyKind.User, string usage = "auth_and_signing", DateTimeOffset? expiresAt = null, DateTimeOffset? createdAt = null)
+    public async Task<SshKey> KeyAsync(long? userId, SshKeyKind kind = SshKeyKind.User, string usage = "auth_and_signing", DateTimeOffset? expiresAt = null, DateTimeOffset? createdAt = null, string? blob = null)
     {
-        var blob = TestKeys.Ed25519Blob();
+        blob ??= TestKeys.Ed25519Blob();
         var key = new SshKey
         {
             Id = TestIds.Next(),
