@@ -207,7 +207,8 @@ public static class RequestParameters
     /// <summary>
     /// Reads every key and string once (so that none fails later) and refuses NUL in any of them. Only escaped
     /// ones can fail: the bytes are valid UTF-8 and the parser refuses raw control characters, so NUL and lone
-    /// surrogates can only arrive as <c>\u</c> escapes. Those are unescaped into a pooled buffer, in document
+    /// surrogates can only arrive as <c>\u</c> escapes. Those are unescaped into a pooled buffer (cleared on return:
+    /// parameters can be secrets), in document
     /// order (a key before its value), from the bytes the object was parsed from: the object itself stays unread
     /// until a caller reads it, and nothing is allocated for strings that are not escaped.
     /// </summary>
@@ -229,7 +230,7 @@ public static class RequestParameters
                 {
                     if (text is not null)
                     {
-                        ArrayPool<char>.Shared.Return(text);
+                        ArrayPool<char>.Shared.Return(text, clearArray: true);
                     }
 
                     text = ArrayPool<char>.Shared.Rent(reader.ValueSpan.Length);
@@ -246,7 +247,7 @@ public static class RequestParameters
         {
             if (text is not null)
             {
-                ArrayPool<char>.Shared.Return(text);
+                ArrayPool<char>.Shared.Return(text, clearArray: true);
             }
         }
     }
@@ -303,7 +304,8 @@ public static class RequestParameters
 
     private static string Unescape(ReadOnlySpan<byte> encoded, string malformed)
     {
-        // Most keys and values have nothing to decode: they are checked and turned into text as they are.
+        // Most keys and values have nothing to decode: they are checked and turned into text as they are. The
+        // others are decoded into a pooled buffer, cleared on return (parameters can be secrets).
         if (encoded.IndexOfAny((byte)'%', (byte)'+') < 0)
         {
             return Decoded(encoded, malformed);
@@ -316,7 +318,7 @@ public static class RequestParameters
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
         }
     }
 
