@@ -11,6 +11,7 @@
 #   ./run.sh audit-events --project ID|PATH [--limit N]     a project's Git audit events, newest first
 #   ./run.sh bench [--requests N] [--concurrency C]          latency/throughput of the hot endpoints
 #   ./run.sh bench startup [--runs N]                        cold start to first 200, JIT and ReadyToRun, vs a bare app
+#   ./run.sh bench micro [BenchmarkDotNet args, e.g. --filter '*Jwt*']   allocations of the hot paths (no Azurite)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
 cd "$REPO_ROOT"
@@ -29,6 +30,12 @@ build_app() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# BenchmarkDotNet micro-benchmarks (docs/benchmarks.md, "Allocations"): in-process, no storage, no secrets.
+if [ "${1:-}" = bench ] && [ "${2:-}" = micro ]; then
+  shift 2
+  exec dotnet run -c Release -v q --project benchmarks/InternalApi.Benchmarks -- "$@"
+fi
+
 ensure_secrets
 export GitLab__ErrorTrackingAccessToken="${GitLab__ErrorTrackingAccessToken:-$(cat .gitlab_error_tracking_token)}"
 # The demo configuration turns instance SAML/SCIM on (GitLab's default, and ours, is off): docs/scim.md.
@@ -40,7 +47,7 @@ MODE=auto
 case "${1:-}" in
   "" | serve) ;;
   local) MODE=local ;;
-  -h | --help | help) sed -n '2,13p' "$0"; exit 0 ;;
+  -h | --help | help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
   token)
     [ -f "$APP_DLL" ] || build_app
     exec dotnet "$APP_DLL" token "${2:-shell}"

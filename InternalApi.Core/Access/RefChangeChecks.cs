@@ -21,6 +21,8 @@ public sealed class RefChangeChecks(ActorAccess access, IReadOnlyList<ProtectedR
 {
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
+    private static readonly IReadOnlyList<ProtectedRef> NoRules = [];
+
     private Project Project => access.Project;
 
     private bool FromWeb => string.Equals(protocol, "web", StringComparison.Ordinal);
@@ -61,7 +63,7 @@ public sealed class RefChangeChecks(ActorAccess access, IReadOnlyList<ProtectedR
             return AccessMessages.DeleteDefaultBranch;
         }
 
-        if (!change.IsDelete && name.Length == 40 && name.All(char.IsAsciiHexDigit))
+        if (!change.IsDelete && name.Length == 40 && !name.AsSpan().ContainsAnyExcept(HexDigits))
         {
             return AccessMessages.HexBranchName;
         }
@@ -85,7 +87,7 @@ public sealed class RefChangeChecks(ActorAccess access, IReadOnlyList<ProtectedR
                 return null;
             }
 
-            if (!matching.Any(rule => rule.MergeAccessLevels.Any(access.Satisfies)))
+            if (!AnyAdmits(matching, merge: true))
             {
                 return AccessMessages.CreateProtectedBranch;
             }
@@ -154,26 +156,75 @@ public sealed class RefChangeChecks(ActorAccess access, IReadOnlyList<ProtectedR
             return FromWeb ? null : AccessMessages.NonWebDeleteProtectedTag;
         }
 
-        return matching.Any(rule => rule.PushAccessLevels.Any(access.Satisfies)) ? null : AccessMessages.CreateProtectedTag;
+        return AnyAdmits(matching, merge: false) ? null : AccessMessages.CreateProtectedTag;
     }
 
-    private List<ProtectedRef> Matching(RefKind kind, string name) =>
-        [.. rules.Where(rule => rule.Kind == kind && rule.Matches(name))];
+    // Loops rather than LINQ: these run for every change of every push, and the lambdas over `access` and
+    // `name` would each allocate a closure and delegates per call.
+    private IReadOnlyList<ProtectedRef> Matching(RefKind kind, string name)
+    {
+        List<ProtectedRef>? matching = null;
+        for (var i = 0; i < rules.Count; i++)
+        {
+            if (rules[i].Kind == kind && rules[i].Matches(name))
+            {
+                (matching ??= []).Add(rules[i]);
+            }
+        }
 
-    private bool CanPushToBranch(List<ProtectedRef> matching, string name)
+        return matching ?? NoRules;
+    }
+
+    /// <summary>Whether an entry of a matching rule's push (or merge) levels admits the user.</summary>
+    private bool AnyAdmits(IReadOnlyList<ProtectedRef> matching, bool merge)
+    {
+        for (var i = 0; i < matching.Count; i++)
+        {
+            var levels = merge ? matching[i].MergeAccessLevels : matching[i].PushAccessLevels;
+            for (var j = 0; j < levels.Count; j++)
+            {
+                if (access.Satisfies(levels[j]))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private bool CanPushToBranch(IReadOnlyList<ProtectedRef> matching, string name)
     {
         if (access.IsDeployKey)
         {
             return DeployKeyMayPushBranch(name);
         }
 
-        return access.CanPushCode && matching.Any(rule => rule.PushAccessLevels.Any(access.Satisfies));
+        return access.CanPushCode && AnyAdmits(matching, merge: false);
     }
 
     /// <summary>A deploy key with write access may push unprotected branches, and protected ones that list it.</summary>
     private bool DeployKeyMayPushBranch(string name)
     {
         var matching = Matching(RefKind.Branch, name);
-        return matching.Count == 0 || matching.Any(rule => access.Actor.Key is { } key && rule.DeployKeyIds.Contains(key.Id));
+        if (matching.Count == 0)
+        {
+            return true;
+        }
+
+        if (access.Actor.Key is not { } key)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < matching.Count; i++)
+        {
+            if (matching[i].DeployKeyIds.Contains(key.Id))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -7,6 +7,11 @@ namespace InternalApi.Core.Auth;
 /// <summary>Authenticates the components that call the internal API (gitlab-shell/Gitaly and KAS).</summary>
 public sealed class InternalAuthenticator(InternalSecrets secrets, IOptions<ShellAuthOptions> shell, IOptions<KasAuthOptions> kas, TimeProvider time)
 {
+    // Built on first use from the options (a singleton's, fixed for the process) instead of on every request;
+    // two threads building it at once build equal values.
+    private JwtRequirements? _shellRequirements;
+    private JwtRequirements? _kasRequirements;
+
     /// <summary>Whether the legacy shared secret is accepted (when no JWT is sent).</summary>
     public bool LegacySharedSecretEnabled => shell.Value.AllowLegacySharedSecret;
 
@@ -20,12 +25,13 @@ public sealed class InternalAuthenticator(InternalSecrets secrets, IOptions<Shel
         var options = shell.Value;
         if (!string.IsNullOrEmpty(jwt) || !options.AllowLegacySharedSecret)
         {
-            return await InternalJwt.ValidateAsync(jwt, secrets.Shell.KeysAt(time.GetUtcNow()), new JwtRequirements
+            _shellRequirements ??= new JwtRequirements
             {
                 Issuer = InternalJwt.ShellIssuer,
                 RequireExpiryAndIssuedAt = true,
                 Leeway = options.Leeway,
-            }, time);
+            };
+            return await InternalJwt.ValidateAsync(jwt, secrets.Shell.KeysAt(time.GetUtcNow()), _shellRequirements, time);
         }
 
         byte[]? presented = null;
@@ -68,11 +74,12 @@ public sealed class InternalAuthenticator(InternalSecrets secrets, IOptions<Shel
             return Task.FromResult(JwtValidation.Invalid("KAS secret not configured"));
         }
 
-        return InternalJwt.ValidateAsync(jwt, secrets.Kas.KeysAt(time.GetUtcNow()), new JwtRequirements
+        _kasRequirements ??= new JwtRequirements
         {
             Issuer = InternalJwt.KasIssuer,
             Audience = InternalJwt.KasAudience,
             Leeway = kas.Value.Leeway,
-        }, time);
+        };
+        return InternalJwt.ValidateAsync(jwt, secrets.Kas.KeysAt(time.GetUtcNow()), _kasRequirements, time);
     }
 }

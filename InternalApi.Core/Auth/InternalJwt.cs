@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -74,6 +75,19 @@ public static class InternalJwt
             return JwtValidation.Invalid("malformed token");
         }
 
+        // Parsed once, here: the handler validates this instance and the signature check below uses it too
+        // (handing the handler the string would parse it again, and the signature check a third time).
+        JsonWebToken jwt;
+        try
+        {
+            jwt = new JsonWebToken(token);
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or JsonException)
+        {
+            // What the handler answers for a token it cannot read (the reason is only logged).
+            return JwtValidation.Invalid(nameof(SecurityTokenMalformedException));
+        }
+
         var parameters = new TokenValidationParameters
         {
             ValidIssuer = requirements.Issuer,
@@ -86,16 +100,14 @@ public static class InternalJwt
             ValidateIssuerSigningKey = false,
             TryAllIssuerSigningKeys = false,
             LifetimeValidator = (notBefore, expires, _, p) => ValidateLifetime(notBefore, expires, p, time),
-            SignatureValidator = (t, _) => VerifySignature(t, keys),
+            SignatureValidator = (_, _) => VerifySignature(jwt, keys),
         };
 
-        var result = await Handler.ValidateTokenAsync(token, parameters);
+        var result = await Handler.ValidateTokenAsync(jwt, parameters);
         if (!result.IsValid)
         {
             return JwtValidation.Invalid(result.Exception?.GetType().Name ?? "invalid token");
         }
-
-        var jwt = (JsonWebToken)result.SecurityToken;
         if (requirements.RequireExpiryAndIssuedAt && !jwt.TryGetPayloadValue<long>("iat", out _))
         {
             return JwtValidation.Invalid("iat missing");
@@ -143,15 +155,15 @@ public static class InternalJwt
         return signingInput + "." + Base64UrlEncoder.Encode(signature);
     }
 
-    private static JsonWebToken VerifySignature(string token, IReadOnlyList<byte[]> keys)
+    private static JsonWebToken VerifySignature(JsonWebToken jwt, IReadOnlyList<byte[]> keys)
     {
-        var jwt = new JsonWebToken(token);
         // Only HS256: 'none', other HMAC sizes and asymmetric algorithms are refused outright.
         if (!string.Equals(jwt.Alg, SecurityAlgorithms.HmacSha256, StringComparison.Ordinal))
         {
             throw new SecurityTokenInvalidAlgorithmException("only HS256 is accepted");
         }
 
+        var token = jwt.EncodedToken;
         var lastDot = token.LastIndexOf('.');
         byte[] actual;
         try
@@ -163,15 +175,27 @@ public static class InternalJwt
             throw new SecurityTokenInvalidSignatureException("signature is not base64url", ex);
         }
 
-        // Every key is tried (no early exit), so the time taken says nothing about which key matched.
-        var signingInput = Encoding.ASCII.GetBytes(token[..lastDot]);
-        var matched = false;
-        foreach (var key in keys)
+        // The signing input goes through a pooled buffer (cleared after: it is part of a bearer token) and each
+        // MAC onto the stack. Every key is tried (no early exit), so the time taken says nothing about which
+        // key matched.
+        var signingInput = ArrayPool<byte>.Shared.Rent(lastDot);
+        try
         {
-            matched |= CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, signingInput), actual);
-        }
+            var length = Encoding.ASCII.GetBytes(token.AsSpan(0, lastDot), signingInput);
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            var matched = false;
+            foreach (var key in keys)
+            {
+                HMACSHA256.HashData(key, signingInput.AsSpan(0, length), mac);
+                matched |= CryptographicOperations.FixedTimeEquals(mac, actual);
+            }
 
-        return matched ? jwt : throw new SecurityTokenInvalidSignatureException("signature mismatch");
+            return matched ? jwt : throw new SecurityTokenInvalidSignatureException("signature mismatch");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(signingInput, clearArray: true);
+        }
     }
 
     private static bool ValidateLifetime(DateTime? notBefore, DateTime? expires, TokenValidationParameters p, TimeProvider time)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -46,6 +47,9 @@ public static class RequestParameters
     private const string MalformedQuery = "400 Bad request - malformed query string";
     private const string NullByte = "400 Bad request - null byte in parameters";
 
+    // Bodies up to this size are read into an array of the announced length (ReadBodyAsync).
+    private const int PresizeLimit = 64 * 1024;
+
     private static readonly object CacheKey = new();
 
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
@@ -77,7 +81,17 @@ public static class RequestParameters
         switch (FormatOf(request))
         {
             case BodyFormat.Json:
-                Merge(result, ReadJsonObject(await ReadBodyAsync(request, context.RequestAborted)));
+                var body = ReadJsonObject(await ReadBodyAsync(request, context.RequestAborted));
+                if (result.Count == 0)
+                {
+                    // No query parameters: the body is the whole set (a merge would copy it, key by key, unchanged).
+                    result = body;
+                }
+                else
+                {
+                    Merge(result, body);
+                }
+
                 break;
             case BodyFormat.UrlEncoded:
                 AddPairs(result, DecodePairs(await ReadBodyAsync(request, context.RequestAborted), MalformedForm), MalformedForm);
@@ -146,16 +160,20 @@ public static class RequestParameters
         (request.ContentLength is null && request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
 
     /// <summary>The whole body; the server's body size limit applies (413 beyond it).</summary>
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<ArraySegment<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
+        // Sized from Content-Length (capped: the header is the client's word, and the size limit applies only as
+        // the body arrives), so a body that is as long as announced is read into one array and used as is,
+        // without the growing copies and the final ToArray. Whatever the header says, every byte is read.
+        var announced = request.ContentLength is > 0 and <= PresizeLimit ? (int)request.ContentLength.Value : 0;
+        using var buffer = new MemoryStream(announced);
         await request.Body.CopyToAsync(buffer, cancellationToken);
-        return buffer.ToArray();
+        return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static JsonObject ReadJsonObject(byte[] body)
+    private static JsonObject ReadJsonObject(ArraySegment<byte> body)
     {
-        if (body.Length == 0)
+        if (body.Count == 0)
         {
             return [];
         }
@@ -171,7 +189,7 @@ public static class RequestParameters
         try
         {
             node = JsonNode.Parse(body, documentOptions: JsonOptions);
-            RequireReadableStrings(node);
+            RequireReadableStrings(body);
         }
         catch (JsonException)
         {
@@ -186,37 +204,51 @@ public static class RequestParameters
         return node as JsonObject ?? throw ApiErrorException.WithMessage(400, "400 Bad request - JSON body must be an object");
     }
 
-    /// <summary>Reads every key and string once (so that none fails later) and refuses NUL in any of them.</summary>
-    private static void RequireReadableStrings(JsonNode? node)
+    /// <summary>
+    /// Reads every key and string once (so that none fails later) and refuses NUL in any of them. Only escaped
+    /// ones can fail: the bytes are valid UTF-8 and the parser refuses raw control characters, so NUL and lone
+    /// surrogates can only arrive as <c>\u</c> escapes. Those are unescaped into a pooled buffer (cleared on return:
+    /// parameters can be secrets), in document
+    /// order (a key before its value), from the bytes the object was parsed from: the object itself stays unread
+    /// until a caller reads it, and nothing is allocated for strings that are not escaped.
+    /// </summary>
+    private static void RequireReadableStrings(ReadOnlySpan<byte> json)
     {
-        switch (node)
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        char[]? text = null;
+        try
         {
-            case JsonObject obj:
-                foreach (var (key, value) in obj)
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String) || !reader.ValueIsEscaped)
                 {
-                    if (key.Contains('\0', StringComparison.Ordinal))
+                    continue;
+                }
+
+                // Unescaping never lengthens: one UTF-16 unit per byte at most.
+                if (text is null || text.Length < reader.ValueSpan.Length)
+                {
+                    if (text is not null)
                     {
-                        throw ApiErrorException.WithMessage(400, NullByte);
+                        ArrayPool<char>.Shared.Return(text, clearArray: true);
                     }
 
-                    RequireReadableStrings(value);
+                    text = ArrayPool<char>.Shared.Rent(reader.ValueSpan.Length);
                 }
 
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    RequireReadableStrings(item);
-                }
-
-                break;
-            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                if (value.GetValue<string>().Contains('\0', StringComparison.Ordinal))
+                var length = reader.CopyString(text);
+                if (text.AsSpan(0, length).Contains('\0'))
                 {
                     throw ApiErrorException.WithMessage(400, NullByte);
                 }
-
-                break;
+            }
+        }
+        finally
+        {
+            if (text is not null)
+            {
+                ArrayPool<char>.Shared.Return(text, clearArray: true);
+            }
         }
     }
 
@@ -272,7 +304,27 @@ public static class RequestParameters
 
     private static string Unescape(ReadOnlySpan<byte> encoded, string malformed)
     {
-        var bytes = new byte[encoded.Length];
+        // Most keys and values have nothing to decode: they are checked and turned into text as they are. The
+        // others are decoded into a pooled buffer, cleared on return (parameters can be secrets).
+        if (encoded.IndexOfAny((byte)'%', (byte)'+') < 0)
+        {
+            return Decoded(encoded, malformed);
+        }
+
+        var bytes = ArrayPool<byte>.Shared.Rent(encoded.Length);
+        try
+        {
+            return Decoded(bytes.AsSpan(0, Unescape(encoded, bytes, malformed)), malformed);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
+        }
+    }
+
+    /// <summary>Decodes <c>+</c> and <c>%XX</c> into <paramref name="bytes"/>; the decoded length.</summary>
+    private static int Unescape(ReadOnlySpan<byte> encoded, byte[] bytes, string malformed)
+    {
         var length = 0;
         for (var i = 0; i < encoded.Length; i++)
         {
@@ -295,7 +347,12 @@ public static class RequestParameters
             bytes[length++] = b;
         }
 
-        var decoded = bytes.AsSpan(0, length);
+        return length;
+    }
+
+    /// <summary>The decoded bytes as text: valid UTF-8 without NUL.</summary>
+    private static string Decoded(ReadOnlySpan<byte> decoded, string malformed)
+    {
         if (!Utf8.IsValid(decoded))
         {
             throw ApiErrorException.WithMessage(400, malformed);
@@ -336,6 +393,14 @@ public static class RequestParameters
 
     private static void AddFormValue(JsonObject target, string key, StringValues values, string malformed)
     {
+        // A plain key (no brackets after its first character) is one scalar: what the general case below does
+        // with ParseKey's one-element path, without building the path.
+        if (key.Length > 0 && key.IndexOf('[', StringComparison.Ordinal) <= 0)
+        {
+            target[key] = values.Count == 0 ? null : JsonValue.Create(values[^1]);
+            return;
+        }
+
         var path = ParseKey(key);
         if (path.Count == 0)
         {
