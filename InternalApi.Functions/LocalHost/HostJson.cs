@@ -57,6 +57,12 @@ public sealed class QueueProcessingOptions
     /// <summary>Whether the local host polls queues at all.</summary>
     public bool DispatcherEnabled { get; set; } = true;
 
+    /// <summary>
+    /// The first poll waits for the first HTTP answer, or this long after start, whichever comes first (so a cold
+    /// start answers its request without pollers competing for the CPU).
+    /// </summary>
+    public TimeSpan StartDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Applies <c>extensions.queues</c> from a host.json file, when present.</summary>
     public void ApplyHostJson(string path)
     {

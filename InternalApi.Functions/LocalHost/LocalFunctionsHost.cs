@@ -81,6 +81,7 @@ public static class LocalFunctionsHost
             .BindConfiguration(QueueProcessingOptions.SectionName);
         services.AddSingleton(sp => new LocalFunctions(metadata, sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<QueueDispatchMonitor>();
+        services.AddSingleton<FirstResponse>();
         services.AddSingleton<StorageGate>();
         services.AddHostedService<QueueTriggerListener>();
 
@@ -90,6 +91,7 @@ public static class LocalFunctionsHost
         app.Services.GetRequiredService<Core.Auth.InternalSecrets>();
         var functions = app.Services.GetRequiredService<LocalFunctions>();
         var pipeline = app.Services.GetRequiredService<HttpFunctionPipeline>();
+        var firstResponse = app.Services.GetRequiredService<FirstResponse>();
         var storage = app.Services.GetRequiredService<StorageGate>();
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
@@ -112,10 +114,17 @@ public static class LocalFunctionsHost
             {
                 // Program starts table creation (or its marker check) alongside Kestrel: no function meets a missing table.
                 await storage.Ready.WaitAsync(context.RequestAborted);
-                var result = await pipeline.RunAsync(context, function.EntryPoint, () => function.InvokeHttpAsync(context));
-                if (result is not null && !context.Response.HasStarted)
+                try
                 {
-                    await result.ExecuteAsync(context);
+                    var result = await pipeline.RunAsync(context, function.EntryPoint, () => function.InvokeHttpAsync(context));
+                    if (result is not null && !context.Response.HasStarted)
+                    {
+                        await result.ExecuteAsync(context);
+                    }
+                }
+                finally
+                {
+                    firstResponse.Mark();
                 }
             }
         }

@@ -21,6 +21,7 @@ public sealed partial class QueueTriggerListener(
     IAzureClientFactory<QueueServiceClient> clients,
     QueueDispatchMonitor monitor,
     StorageGate storage,
+    FirstResponse firstResponse,
     IOptions<QueueProcessingOptions> options,
     TimeProvider time,
     ILogger<QueueTriggerListener> logger) : BackgroundService
@@ -43,8 +44,14 @@ public sealed partial class QueueTriggerListener(
         var ready = false;
         try
         {
-            // Functions write to tables: wait for their creation, which runs while the host starts.
+            // Functions write to tables: wait for their creation, which runs while the host starts. Then let the
+            // first HTTP request go first (FirstResponse says why), but never wait longer than StartDelay.
             await storage.Ready.WaitAsync(stoppingToken);
+            if (settings.StartDelay > TimeSpan.Zero)
+            {
+                await Task.WhenAny(firstResponse.Answered, Task.Delay(settings.StartDelay, time, stoppingToken));
+                stoppingToken.ThrowIfCancellationRequested();
+            }
         }
         catch (OperationCanceledException)
         {
