@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure;
 using Azure.Data.Tables;
 using InternalApi.Core.Data;
@@ -15,8 +16,11 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     /// <summary>How long a counter lives without a new <c>pre_receive</c>.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(600);
 
-    private const int MaxAttempts = 100;
-    private const int MaxBackoffMilliseconds = 50;
+    // GitLab's counter (Redis INCR) never fails under contention; ours retries lost ETag races for this long
+    // (well inside gitlab-shell's and Gitaly's timeouts) rather than for a number of attempts: on a starved
+    // machine one writer could lose 100 races in a row to 6 others (the 64-client load test showed it).
+    private static readonly TimeSpan ConflictBudget = TimeSpan.FromSeconds(10);
+    private const int MaxBackoffMilliseconds = 100;
 
     /// <summary>Increments; true when stored.</summary>
     public Task<bool> IncrementAsync(string glRepository, CancellationToken cancellationToken = default) =>
@@ -40,7 +44,8 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     {
         // GitLab does not validate the identifier: a missing one counts under the empty key.
         var key = TableKey.Encode(glRepository ?? "");
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 0; attempt == 0 || Stopwatch.GetElapsedTime(started) < ConflictBudget; attempt++)
         {
             var entity = await names.ReferenceCounters.FindAsync(key, "", cancellationToken: cancellationToken);
             var current = entity is null ? 0 : Current(entity);
@@ -66,10 +71,10 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
             }
             catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
             {
-                // Another push changed it first: read again, after a random pause that grows with the attempts.
-                // Without it, dozens of pushes to one repository at once retry in lockstep and some run out
-                // of attempts (seen at 64 clients). Real time, not the domain clock: this is about contention.
-                await Task.Delay(Random.Shared.Next(0, 1 + Math.Min(MaxBackoffMilliseconds, 1 << Math.Min(attempt, 6))), cancellationToken);
+                // Another push changed it first: read again, after a random pause that grows with the attempts, so
+                // that concurrent pushes to one repository do not retry in lockstep. Real time, not the domain
+                // clock: this is about contention.
+                await Task.Delay(Random.Shared.Next(0, 1 + Math.Min(MaxBackoffMilliseconds, 1 << Math.Min(attempt, 7))), cancellationToken);
             }
         }
 
