@@ -47,27 +47,26 @@ public sealed class ScimTokenAuthenticator(ScimStore scim, GitLabStore store, IO
         // The token's row is read while the group and its provider are: the checks keep GitLab's order (a missing
         // group is 404 whatever the token), the request saves a round trip.
         var opens = TokenScopeAsync(token, cancellationToken);
-        try
+        var path = groupPath ?? "";
+        if (await store.FindNamespaceByPathAsync(path, cancellationToken) is not { Kind: NamespaceKind.Group } group)
         {
-            var path = groupPath ?? "";
-            if (await store.FindNamespaceByPathAsync(path, cancellationToken) is not { Kind: NamespaceKind.Group } group)
-            {
-                return new(null, ScimAuthFailure.GroupNotFound, $"Group {path} not found");
-            }
-
-            if (await scim.GetSamlProviderAsync(group.Id, cancellationToken) is not { } provider)
-            {
-                return new(null, ScimAuthFailure.NoSamlProvider, $"Group {path} does not have SAML SSO configured");
-            }
-
-            var scope = ScimScope.ForGroup(group, provider);
-            return Opens(await opens, scope.Key) ? new(scope, ScimAuthFailure.None) : new(null, ScimAuthFailure.Unauthorized);
+            return Refused(opens, new(null, ScimAuthFailure.GroupNotFound, $"Group {path} not found"));
         }
-        finally
+
+        if (await scim.GetSamlProviderAsync(group.Id, cancellationToken) is not { } provider)
         {
-            // A refusal above leaves the token read unawaited: observe its failure, if any, so it is not reported as unobserved.
-            _ = opens.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return Refused(opens, new(null, ScimAuthFailure.NoSamlProvider, $"Group {path} does not have SAML SSO configured"));
         }
+
+        var scope = ScimScope.ForGroup(group, provider);
+        return Opens(await opens, scope.Key) ? new(scope, ScimAuthFailure.None) : new(null, ScimAuthFailure.Unauthorized);
+    }
+
+    /// <summary>A refusal before the token mattered: its read is not awaited, so its failure (if any) is observed here.</summary>
+    private static ScimAuthResult Refused(Task<string?> tokenRead, ScimAuthResult result)
+    {
+        _ = tokenRead.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return result;
     }
 
     /// <summary>Instance SCIM: the instance switch, then the token.</summary>

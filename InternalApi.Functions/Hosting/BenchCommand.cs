@@ -118,7 +118,6 @@ public static class BenchCommand
         var again = await MeasureAsync(pointRead, counter, requests, limit, concurrency);
         failures += again.Errors;
         output.WriteLine(Row("FLOOR again (drift check)", again, floor.P50));
-        output.WriteLine(Memory());
         await app.StopAsync();
 
         // The peak RSS target is the app's: measured again with the app in a process of its own.
@@ -190,18 +189,5 @@ public static class BenchCommand
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    /// <summary>
-    /// The process's peak resident set (Linux <c>VmHWM</c>) and the GC's view. It is the app AND the bench's own
-    /// 16 clients in one process, so the app alone used less.
-    /// </summary>
-    private static string Memory()
-    {
-        var status = File.Exists("/proc/self/status") ? File.ReadAllLines("/proc/self/status") : [];
-        string Field(string name) => status.FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..].Trim() ?? "n/a";
-        var gc = GC.GetGCMemoryInfo();
-        return string.Create(CultureInfo.InvariantCulture,
-            $"memory (app + bench clients, one process): peak RSS {Field("VmHWM")}, RSS now {Field("VmRSS")}, GC heap {gc.HeapSizeBytes / (1 << 20)} MiB, committed {gc.TotalCommittedBytes / (1 << 20)} MiB, {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} gen0/1/2 GCs, server GC {System.Runtime.GCSettings.IsServerGC}");
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace InternalApi.Functions.Hosting;
 
@@ -21,7 +20,7 @@ internal static class BenchMemory
             return "memory: skipped (reads /proc, Linux only)";
         }
 
-        var port = FreePort();
+        var port = BenchProcess.FreeLoopbackPort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { appDll, $"--LocalHost:Urls=http://127.0.0.1:{port}", "--Telemetry:Exporter=none", "--Logging:LogLevel:Default=Warning" })
         {
@@ -46,7 +45,7 @@ internal static class BenchMemory
                 return $"memory: the child app did not serve /api/v4/internal/check within 60 s (exit {(process.HasExited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "-")})";
             }
 
-            var started = Status(process.Id);
+            var startedRss = BenchProcess.StatusField(process.Id, "VmRSS");
             var rows = scenarios(client);
             var next = -1;
             var errors = 0;
@@ -77,10 +76,12 @@ internal static class BenchMemory
                     }
                 }
             })));
-            var loaded = Status(process.Id);
-            var (pss, own) = Proportional(process.Id);
+            // RSS counts every shared-framework page the process touched, also those every other .NET process maps;
+            // PSS divides shared pages among the processes mapping them, private counts only this one's.
+            var pss = BenchProcess.RollupKb(process.Id, "Pss");
+            var own = BenchProcess.RollupKb(process.Id, "Private_Clean", "Private_Dirty");
             return string.Create(CultureInfo.InvariantCulture,
-                $"memory (the app alone, its own process, {Path.GetFileName(Path.GetDirectoryName(appDll))}): after start RSS {started.Rss}; after {sent} mixed requests from {concurrency} clients ({errors} errors) peak RSS {loaded.Peak}, RSS now {loaded.Rss} (PSS {pss} kB, private {own} kB)");
+                $"memory (the app alone, its own process, {Path.GetFileName(Path.GetDirectoryName(appDll))}): after start RSS {startedRss}; after {sent} mixed requests from {concurrency} clients ({errors} errors) peak RSS {BenchProcess.StatusField(process.Id, "VmHWM")}, RSS now {BenchProcess.StatusField(process.Id, "VmRSS")} (PSS {pss} kB, private {own} kB)");
         }
         finally
         {
@@ -112,31 +113,5 @@ internal static class BenchMemory
         }
 
         return false;
-    }
-
-    private static (string Peak, string Rss) Status(int pid)
-    {
-        var lines = File.ReadAllLines($"/proc/{pid}/status");
-        string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..].Trim() ?? "n/a";
-        return (Field("VmHWM"), Field("VmRSS"));
-    }
-
-    /// <summary>
-    /// RSS counts every shared-framework page the process touched, also those other .NET processes on the machine
-    /// map too; PSS divides shared pages among the processes mapping them, and private counts only this one's.
-    /// </summary>
-    private static (long Pss, long Private) Proportional(int pid)
-    {
-        long Kb(string[] lines, string name) => lines.Where(l => l.StartsWith(name + ":", StringComparison.Ordinal))
-            .Select(l => long.Parse(l[(name.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)).Sum();
-        var rollup = File.Exists($"/proc/{pid}/smaps_rollup") ? File.ReadAllLines($"/proc/{pid}/smaps_rollup") : [];
-        return (Kb(rollup, "Pss"), Kb(rollup, "Private_Clean") + Kb(rollup, "Private_Dirty"));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

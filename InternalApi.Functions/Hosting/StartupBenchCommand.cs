@@ -96,7 +96,7 @@ public static class StartupBenchCommand
     /// <summary>Start → the first 200 of the route; null when it never came.</summary>
     private static async Task<double?> FirstOkAsync(Variant variant, string authorization)
     {
-        var port = FreePort();
+        var port = BenchProcess.FreeLoopbackPort();
         var url = $"http://127.0.0.1:{port}";
         using var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), PooledConnectionLifetime = TimeSpan.Zero };
         using var client = new HttpClient(handler) { Timeout = Deadline };
@@ -140,7 +140,7 @@ public static class StartupBenchCommand
         using var process = Start(variant, new()
         {
             [StartupProbe.Variable] = "1",
-            ["Functions__Worker__HostEndpoint"] = $"http://127.0.0.1:{FreePort()}",
+            ["Functions__Worker__HostEndpoint"] = $"http://127.0.0.1:{BenchProcess.FreeLoopbackPort()}",
         }, text =>
         {
             if (text == StartupProbe.Line)
@@ -191,13 +191,6 @@ public static class StartupBenchCommand
         }
 
         process.WaitForExit();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A shell JWT for the app's auth (the bare app ignores it), signed with the configured secret.</summary>
