@@ -10,6 +10,7 @@ if (await Commands.TryRunAsync(args, Console.Out, Console.Error) is { } exitCode
 // Without a Functions host to connect to (no Core Tools here), serve the same build ourselves.
 if (LocalFunctionsHost.IsRequested(args, new ConfigurationBuilder().AddEnvironmentVariables().Build()))
 {
+    StartupJitProfile.Start("local");
     var local = LocalFunctionsHost.Build(args);
     // Tables and queues are checked (created on a first start) while Kestrel starts; functions wait for it.
     var storage = local.Services.GetRequiredService<StorageGate>().StartInitialization(local.Services);
@@ -18,6 +19,7 @@ if (LocalFunctionsHost.IsRequested(args, new ConfigurationBuilder().AddEnvironme
     return 0;
 }
 
+StartupJitProfile.Start("worker");
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseInternalApi();
@@ -26,6 +28,7 @@ await host.Services.GetRequiredService<StorageInitializer>().InitializeAsync();
 if (StartupProbe.Requested)
 {
     StartupProbe.Report();
+    StartupJitProfile.SaveNow(); // after the line: the bench's clock has stopped
     return 0;
 }
 

@@ -20,7 +20,10 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     // (well inside gitlab-shell's and Gitaly's timeouts) rather than for a number of attempts: on a starved
     // machine one writer could lose 100 races in a row to 6 others (the 64-client load test showed it).
     private static readonly TimeSpan ConflictBudget = TimeSpan.FromSeconds(10);
-    private const int MaxBackoffMilliseconds = 100;
+    // The pause window doubles with every lost race, up to this: with 64 pushes on one row, a small cap keeps them
+    // all retrying at once, which slows every storage round trip and lets one in 64 win per round; spreading them
+    // out lets the few that retry at a time win quickly (the full suite under load showed the cap of 100 ms losing).
+    private const int MaxBackoffMilliseconds = 1000;
 
     /// <summary>Increments; true when stored.</summary>
     public Task<bool> IncrementAsync(string glRepository, CancellationToken cancellationToken = default) =>
@@ -74,7 +77,7 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
                 // Another push changed it first: read again, after a random pause that grows with the attempts, so
                 // that concurrent pushes to one repository do not retry in lockstep. Real time, not the domain
                 // clock: this is about contention.
-                await Task.Delay(Random.Shared.Next(0, 1 + Math.Min(MaxBackoffMilliseconds, 1 << Math.Min(attempt, 7))), cancellationToken);
+                await Task.Delay(Random.Shared.Next(0, 1 + Math.Min(MaxBackoffMilliseconds, 4 << Math.Min(attempt, 8))), cancellationToken);
             }
         }
 

@@ -24,10 +24,25 @@ public static class StartupBenchCommand
     private const string Route = "/api/v4/internal/check";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    /// <summary>One thing to start: how it is timed, and where it listens.</summary>
-    private sealed record Variant(string Name, string Dll, bool Probe, bool LocalHost);
+    /// <summary>
+    /// One thing to start: how it is timed, where it listens, and its JIT profile (<see cref="StartupJitProfile"/>):
+    /// <see cref="Profile.None"/> (the baselines as they are), <see cref="Profile.FirstStart"/> (an empty profile folder
+    /// per start: a build's first start on an instance, which records) or <see cref="Profile.Recorded"/> (a folder
+    /// primed by one untimed start before the rounds: every later start of that build).
+    /// </summary>
+    private sealed record Variant(string Name, string Dll, bool Probe, bool LocalHost, Profile Profile)
+    {
+        public string? ProfileDirectory { get; set; }
+    }
 
-    /// <summary>Runs the rounds and prints the table; 0 when every start reached its 200 (or probe line).</summary>
+    private enum Profile
+    {
+        None,
+        FirstStart,
+        Recorded,
+    }
+
+    /// <summary>Runs the rounds and prints the tables; 0 when every start reached its 200 (or probe line).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var runs = int.Parse(Option(args, "--runs") ?? "10", CultureInfo.InvariantCulture);
@@ -35,19 +50,30 @@ public static class StartupBenchCommand
         var oursR2R = Option(args, "--app-publish") ?? "InternalApi.Functions/bin/Release/net10.0/linux-x64/publish";
         const string bare = "benchmarks/BareAspNetCore/bin/Release/net10.0";
         const string worker = "benchmarks/EmptyWorker/bin/Release/net10.0";
+        string Ours(bool r2r) => Path.Combine(r2r ? oursR2R : ours, "InternalApi.Functions.dll");
+        string Bare(bool r2r) => Path.Combine(bare, r2r ? "linux-x64/publish" : "", "BareAspNetCore.dll");
+        string Empty(bool r2r) => Path.Combine(worker, r2r ? "linux-x64/publish" : "", "EmptyWorker.dll");
         Variant[] http =
         [
-            new("(a) InternalApi local host, JIT", Path.Combine(ours, "InternalApi.Functions.dll"), false, true),
-            new("(b) InternalApi local host, R2R", Path.Combine(oursR2R, "InternalApi.Functions.dll"), false, true),
-            new("(c) bare ASP.NET Core, JIT", Path.Combine(bare, "BareAspNetCore.dll"), false, false),
-            new("(c) bare ASP.NET Core, R2R", Path.Combine(bare, "linux-x64/publish/BareAspNetCore.dll"), false, false),
+            new("(a) InternalApi local host, JIT", Ours(false), false, true, Profile.FirstStart),
+            new("(a)   same, with its JIT profile", Ours(false), false, true, Profile.Recorded),
+            new("(b) InternalApi local host, R2R", Ours(true), false, true, Profile.FirstStart),
+            new("(b)   same, with its JIT profile", Ours(true), false, true, Profile.Recorded),
+            new("(c) bare ASP.NET Core, JIT", Bare(false), false, false, Profile.None),
+            new("(c)   same, with a JIT profile", Bare(false), false, false, Profile.Recorded),
+            new("(c) bare ASP.NET Core, R2R", Bare(true), false, false, Profile.None),
+            new("(c)   same, with a JIT profile", Bare(true), false, false, Profile.Recorded),
         ];
         Variant[] probes =
         [
-            new("(d) InternalApi Program, JIT", Path.Combine(ours, "InternalApi.Functions.dll"), true, false),
-            new("(d) EmptyWorker, JIT", Path.Combine(worker, "EmptyWorker.dll"), true, false),
-            new("(d) InternalApi Program, R2R", Path.Combine(oursR2R, "InternalApi.Functions.dll"), true, false),
-            new("(d) EmptyWorker, R2R", Path.Combine(worker, "linux-x64/publish/EmptyWorker.dll"), true, false),
+            new("(d) InternalApi Program, JIT", Ours(false), true, false, Profile.FirstStart),
+            new("(d)   same, with its JIT profile", Ours(false), true, false, Profile.Recorded),
+            new("(d) EmptyWorker, JIT", Empty(false), true, false, Profile.None),
+            new("(d)   same, with a JIT profile", Empty(false), true, false, Profile.Recorded),
+            new("(d) InternalApi Program, R2R", Ours(true), true, false, Profile.FirstStart),
+            new("(d)   same, with its JIT profile", Ours(true), true, false, Profile.Recorded),
+            new("(d) EmptyWorker, R2R", Empty(true), true, false, Profile.None),
+            new("(d)   same, with a JIT profile", Empty(true), true, false, Profile.Recorded),
         ];
         if (runs < 1)
         {
@@ -64,44 +90,97 @@ public static class StartupBenchCommand
         var authorization = ShellToken();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"startup: {runs} rounds, variants interleaved; {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 20)} MiB, {RuntimeInformation.FrameworkDescription}; load average {LoadAverage()}"));
-        var times = http.Concat(probes).ToDictionary(v => v, _ => new List<double>());
-        var failures = 0;
-        for (var round = 0; round < runs; round++)
+        var scratch = Directory.CreateTempSubdirectory("internalapi-startup-");
+        try
         {
-            foreach (var variant in times.Keys)
+            var failures = 0;
+            foreach (var variant in http.Concat(probes).Where(v => v.Profile == Profile.Recorded))
             {
-                var elapsed = variant.Probe ? await ProbeAsync(variant) : await FirstOkAsync(variant, authorization);
-                if (elapsed is { } ms)
-                {
-                    times[variant].Add(ms);
-                }
-                else
+                variant.ProfileDirectory = scratch.CreateSubdirectory(Guid.NewGuid().ToString("N")).FullName;
+                if (!await PrimeAsync(variant, authorization))
                 {
                     failures++;
-                    error.WriteLine($"{variant.Name}: no answer within {Deadline.TotalSeconds:0} s, or it exited first");
+                    error.WriteLine($"{variant.Name}: no JIT profile was written by its priming start");
                 }
             }
-        }
 
-        output.WriteLine($"load average after: {LoadAverage()}");
-        output.WriteLine($"process start → first 200 on {Route}");
-        Table(output, http, times);
-        output.WriteLine($"ratio (a)/(c) JIT {Ratio(times, http[0], http[2])}, (b)/(c) R2R {Ratio(times, http[1], http[3])} (target ≤ 1.25)");
-        output.WriteLine($"worker start path: process start → \"{StartupProbe.Line}\" ({StartupProbe.Variable}=1, where host.RunAsync() would connect)");
-        Table(output, probes, times);
-        output.WriteLine($"ratio InternalApi/EmptyWorker JIT {Ratio(times, probes[0], probes[1])}, R2R {Ratio(times, probes[2], probes[3])}");
-        return failures == 0 ? 0 : 1;
+            var times = http.Concat(probes).ToDictionary(v => v, _ => new List<double>());
+            for (var round = 0; round < runs; round++)
+            {
+                foreach (var variant in times.Keys)
+                {
+                    var elapsed = await TimeAsync(variant, authorization, scratch);
+                    if (elapsed is { } ms)
+                    {
+                        times[variant].Add(ms);
+                    }
+                    else
+                    {
+                        failures++;
+                        error.WriteLine($"{variant.Name}: no answer within {Deadline.TotalSeconds:0} s, or it exited first");
+                    }
+                }
+            }
+
+            output.WriteLine($"load average after: {LoadAverage()}");
+            output.WriteLine($"process start → first 200 on {Route}");
+            Table(output, http, times);
+            output.WriteLine($"ratio first start (a)/(c) JIT {Ratio(times, http[0], http[4])}, (b)/(c) R2R {Ratio(times, http[2], http[6])}; " +
+                             $"with its profile vs the bare app: JIT {Ratio(times, http[1], http[4])}, R2R {Ratio(times, http[3], http[6])}; " +
+                             $"both with a profile: JIT {Ratio(times, http[1], http[5])}, R2R {Ratio(times, http[3], http[7])} (target ≤ 1.25)");
+            output.WriteLine($"worker start path: process start → \"{StartupProbe.Line}\" ({StartupProbe.Variable}=1, where host.RunAsync() would connect)");
+            Table(output, probes, times);
+            output.WriteLine($"ratio InternalApi/EmptyWorker first start JIT {Ratio(times, probes[0], probes[2])}, R2R {Ratio(times, probes[4], probes[6])}; " +
+                             $"with its profile vs the empty worker: JIT {Ratio(times, probes[1], probes[2])}, R2R {Ratio(times, probes[5], probes[6])}; " +
+                             $"both with a profile: JIT {Ratio(times, probes[1], probes[3])}, R2R {Ratio(times, probes[5], probes[7])}");
+            return failures == 0 ? 0 : 1;
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>One timed start of <paramref name="variant"/>; null when it never answered.</summary>
+    private static Task<double?> TimeAsync(Variant variant, string authorization, DirectoryInfo scratch)
+    {
+        // A build's first start on an instance: an empty profile folder of its own, which this start records into.
+        var profile = variant.Profile switch
+        {
+            Profile.FirstStart => scratch.CreateSubdirectory(Guid.NewGuid().ToString("N")).FullName,
+            Profile.Recorded => variant.ProfileDirectory!,
+            _ => "off",
+        };
+        return variant.Probe ? ProbeAsync(variant, profile) : FirstOkAsync(variant, authorization, profile);
+    }
+
+    /// <summary>
+    /// An untimed start that records the variant's profile: its first answer (or probe line), then the process
+    /// writes the profile by itself; waits for the file (a timed start is killed at once and would not write it).
+    /// </summary>
+    private static async Task<bool> PrimeAsync(Variant variant, string authorization)
+    {
+        var directory = variant.ProfileDirectory!;
+        using var written = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var answered = variant.Probe
+            ? await ProbeAsync(variant, directory, written.Token)
+            : await FirstOkAsync(variant, authorization, directory, written.Token);
+        return answered is not null && Directory.EnumerateFiles(directory, "*.jitprofile").Any();
     }
 
     /// <summary>Start → the first 200 of the route; null when it never came.</summary>
-    private static async Task<double?> FirstOkAsync(Variant variant, string authorization)
+    private static async Task<double?> FirstOkAsync(Variant variant, string authorization, string profile, CancellationToken waitForProfile = default)
     {
         var port = BenchProcess.FreeLoopbackPort();
         var url = $"http://127.0.0.1:{port}";
         using var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), PooledConnectionLifetime = TimeSpan.Zero };
         using var client = new HttpClient(handler) { Timeout = Deadline };
         var clock = Stopwatch.StartNew();
-        using var process = Start(variant, new() { [variant.LocalHost ? "LocalHost__Urls" : "ASPNETCORE_URLS"] = url });
+        using var process = Start(variant, new()
+        {
+            [variant.LocalHost ? "LocalHost__Urls" : "ASPNETCORE_URLS"] = url,
+            [StartupJitProfile.DirectorySetting] = profile,
+        });
         try
         {
             while (clock.Elapsed < Deadline && !process.HasExited)
@@ -110,10 +189,12 @@ public static class StartupBenchCommand
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Get, url + Route);
                     request.Headers.Add(RequestAuthenticator.ShellHeader, authorization);
-                    using var response = await client.SendAsync(request);
+                    using var response = await client.SendAsync(request, CancellationToken.None);
                     if (response.StatusCode == HttpStatusCode.OK)
                     {
-                        return clock.Elapsed.TotalMilliseconds;
+                        var elapsed = clock.Elapsed.TotalMilliseconds;
+                        await WaitForProfileAsync(profile, waitForProfile);
+                        return elapsed;
                     }
                 }
                 catch (HttpRequestException)
@@ -121,7 +202,7 @@ public static class StartupBenchCommand
                     // Not listening yet.
                 }
 
-                await Task.Delay(1);
+                await Task.Delay(1, CancellationToken.None);
             }
 
             return null;
@@ -133,7 +214,7 @@ public static class StartupBenchCommand
     }
 
     /// <summary>Start → the probe's line, with a host endpoint where nothing listens; null when it never came.</summary>
-    private static async Task<double?> ProbeAsync(Variant variant)
+    private static async Task<double?> ProbeAsync(Variant variant, string profile, CancellationToken waitForProfile = default)
     {
         var line = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
@@ -141,6 +222,7 @@ public static class StartupBenchCommand
         {
             [StartupProbe.Variable] = "1",
             ["Functions__Worker__HostEndpoint"] = $"http://127.0.0.1:{BenchProcess.FreeLoopbackPort()}",
+            [StartupJitProfile.DirectorySetting] = profile,
         }, text =>
         {
             if (text == StartupProbe.Line)
@@ -151,8 +233,20 @@ public static class StartupBenchCommand
         try
         {
             // A build without the probe runs on, fails to reach the host and exits: no line, no figure.
-            await Task.WhenAny(line.Task, process.WaitForExitAsync()).WaitAsync(Deadline);
-            return line.Task.IsCompleted ? clock.Elapsed.TotalMilliseconds : null;
+            await Task.WhenAny(line.Task, process.WaitForExitAsync(CancellationToken.None)).WaitAsync(Deadline, CancellationToken.None);
+            if (!line.Task.IsCompleted)
+            {
+                return null;
+            }
+
+            var elapsed = clock.Elapsed.TotalMilliseconds;
+            if (waitForProfile.CanBeCanceled)
+            {
+                // Priming: the probe writes its profile after the line and exits by itself.
+                await process.WaitForExitAsync(waitForProfile);
+            }
+
+            return elapsed;
         }
         catch (TimeoutException)
         {
@@ -161,6 +255,33 @@ public static class StartupBenchCommand
         finally
         {
             Stop(process);
+        }
+    }
+
+    /// <summary>
+    /// When priming (a token that can be cancelled): polls until the started process has written its profile, whole
+    /// (the same size twice, 100 ms apart: a start killed mid-write would leave a truncated file).
+    /// </summary>
+    private static async Task WaitForProfileAsync(string directory, CancellationToken deadline)
+    {
+        var size = -1L;
+        while (deadline.CanBeCanceled && !deadline.IsCancellationRequested)
+        {
+            var now = Directory.EnumerateFiles(directory, "*.jitprofile").Select(f => new FileInfo(f).Length).FirstOrDefault(-1);
+            if (now > 0 && now == size)
+            {
+                return;
+            }
+
+            size = now;
+            try
+            {
+                await Task.Delay(100, deadline);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 

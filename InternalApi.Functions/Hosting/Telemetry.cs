@@ -106,7 +106,7 @@ public static class Telemetry
         var chosen = (configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new()).Exporter.Trim().ToLowerInvariant();
         return chosen switch
         {
-            "auto" => string.IsNullOrWhiteSpace(configuration[ConnectionStringSetting]) ? "console" : "azuremonitor",
+            "auto" => string.IsNullOrWhiteSpace(configuration[ConnectionStringSetting]) ? "none" : "azuremonitor",
             "azuremonitor" or "console" or "none" => chosen,
             _ => throw new InvalidOperationException($"Telemetry:Exporter '{chosen}' is not one of auto, azuremonitor, console, none."),
         };

@@ -45,5 +45,6 @@ public sealed class WorkerHttpMiddleware(HttpFunctionPipeline pipeline, ILogger<
             return context.GetInvocationResult().Value as Microsoft.AspNetCore.Mvc.IActionResult;
         }, context.InvocationId);
         context.GetInvocationResult().Value = result;
+        StartupJitProfile.Answered();
     }
 }

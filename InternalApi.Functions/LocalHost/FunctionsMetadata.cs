@@ -55,7 +55,11 @@ public sealed record FunctionMetadata
     [JsonIgnore]
     public bool IsQueue => string.Equals(Trigger?.Type, "queueTrigger", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Reads the file the SDK generates next to the built assembly.</summary>
+    /// <summary>
+    /// Reads the file the SDK generates next to the built assembly. Through <see cref="JsonDocument"/>, not the
+    /// serializer: on a cold start the serializer's first use costs ~20-30 ms the local host's first answer pays.
+    /// Property names match without regard to case, as the host reads them.
+    /// </summary>
     public static IReadOnlyList<FunctionMetadata> Load(string path)
     {
         if (!File.Exists(path))
@@ -63,10 +67,63 @@ public sealed record FunctionMetadata
             throw new FileNotFoundException($"functions.metadata not found at {path}: build InternalApi.Functions first (the Functions SDK writes it).", path);
         }
 
-        return JsonSerializer.Deserialize(File.ReadAllBytes(path), LocalHostJsonContext.Default.IReadOnlyListFunctionMetadata) ?? [];
-    }
-}
+        using var document = HostJson.Parse(path);
+        if (document.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidDataException($"{path}: functions.metadata is not a JSON array.");
+        }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip)]
-[JsonSerializable(typeof(IReadOnlyList<FunctionMetadata>))]
-internal sealed partial class LocalHostJsonContext : JsonSerializerContext;
+        var functions = new List<FunctionMetadata>();
+        foreach (var entry in document.RootElement.EnumerateArray())
+        {
+            var bindings = new List<FunctionBinding>();
+            if (Property(entry, "bindings") is { ValueKind: JsonValueKind.Array } list)
+            {
+                foreach (var b in list.EnumerateArray())
+                {
+                    bindings.Add(new FunctionBinding
+                    {
+                        Name = Text(b, "name") ?? "",
+                        Type = Text(b, "type") ?? "",
+                        Direction = Text(b, "direction"),
+                        Methods = Property(b, "methods") is { ValueKind: JsonValueKind.Array } methods
+                            ? [.. methods.EnumerateArray().Select(m => m.GetString() ?? "")]
+                            : null,
+                        Route = Text(b, "route"),
+                        QueueName = Text(b, "queueName"),
+                        Connection = Text(b, "connection"),
+                    });
+                }
+            }
+
+            functions.Add(new FunctionMetadata
+            {
+                Name = Text(entry, "name") ?? "",
+                ScriptFile = Text(entry, "scriptFile") ?? "",
+                EntryPoint = Text(entry, "entryPoint") ?? "",
+                Bindings = bindings,
+            });
+        }
+
+        return functions;
+    }
+
+    private static JsonElement? Property(JsonElement element, string name)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.NameEquals(name) || string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return property.Value;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        Property(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+}

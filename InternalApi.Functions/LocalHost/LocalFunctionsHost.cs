@@ -125,6 +125,7 @@ public static class LocalFunctionsHost
                 finally
                 {
                     firstResponse.Mark();
+                    StartupJitProfile.Answered();
                 }
             }
         }

@@ -28,8 +28,6 @@ public sealed partial class QueueTriggerListener(
 {
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
-    private readonly QueueServiceClient _queues = clients.CreateClient(Hosting.StorageConnection.RawQueues);
-
     /// <inheritdoc/>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         options.Value.DispatcherEnabled
@@ -39,9 +37,9 @@ public sealed partial class QueueTriggerListener(
     private async Task PollAsync(LocalFunction function, CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var queue = _queues.GetQueueClient(function.QueueName);
         var delay = MinPollingInterval;
         var ready = false;
+        QueueClient queue;
         try
         {
             // Functions write to tables: wait for their creation, which runs while the host starts. Then let the
@@ -52,6 +50,9 @@ public sealed partial class QueueTriggerListener(
                 await Task.WhenAny(firstResponse.Answered, Task.Delay(settings.StartDelay, time, stoppingToken));
                 stoppingToken.ThrowIfCancellationRequested();
             }
+
+            // Only now: building the queue client (and loading its assembly) is no work for the start's critical path.
+            queue = clients.CreateClient(Hosting.StorageConnection.RawQueues).GetQueueClient(function.QueueName);
         }
         catch (OperationCanceledException)
         {
@@ -146,7 +147,7 @@ public sealed partial class QueueTriggerListener(
 
             if (message.DequeueCount >= settings.MaxDequeueCount)
             {
-                var poison = _queues.GetQueueClient(function.QueueName + "-poison");
+                var poison = clients.CreateClient(Hosting.StorageConnection.RawQueues).GetQueueClient(function.QueueName + "-poison");
                 await poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
                 // The text is copied unchanged so that a replay puts back exactly what failed.
                 await poison.SendMessageAsync(message.Body.ToString(), cancellationToken: CancellationToken.None);

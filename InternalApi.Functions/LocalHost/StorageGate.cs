@@ -18,5 +18,9 @@ public sealed class StorageGate
     /// and made the whole start slower; the requests themselves are asynchronous anyway.
     /// </summary>
     public Task StartInitialization(IServiceProvider services) =>
-        Ready = services.GetRequiredService<StorageInitializer>().InitializeAsync();
+        Ready = Task.Factory.StartNew(
+            () => services.GetRequiredService<StorageInitializer>().InitializeAsync(),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap();
 }

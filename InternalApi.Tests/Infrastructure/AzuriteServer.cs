@@ -145,17 +145,50 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     private async Task LaunchAsync()
     {
-        _process = Process.Start(_startInfo) ?? throw new InvalidOperationException("Could not start Azurite.");
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        // Ready when this process says both services listen. A connect to the ports is not proof: when two starts
+        // race for one free port, the loser's check would connect to the winner and pass, and the loser's tests
+        // would then talk to an Azurite that goes away with the other collection.
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queueLine = $"Queue service is successfully listening at http://127.0.0.1:{QueuePort}";
+        var tableLine = $"Table service is successfully listening at http://127.0.0.1:{TablePort}";
+        var seen = 0;
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            _output.Enqueue(line);
+            var flag = line.Contains(queueLine, StringComparison.Ordinal) ? 1 : line.Contains(tableLine, StringComparison.Ordinal) ? 2 : 0;
+            if (flag != 0 && (Interlocked.Or(ref seen, flag) | flag) == 3)
+            {
+                listening.TrySetResult();
+            }
+        }
+
+        _process = new Process { StartInfo = _startInfo, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("Azurite exited before listening."));
+        if (!_process.Start())
+        {
+            throw new InvalidOperationException("Could not start Azurite.");
+        }
+
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         try
         {
-            await WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
+            await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
         }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
         {
+            // Exited can fire before the last lines are read; once it has exited, this waits for them (EADDRINUSE).
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+            }
             throw new InvalidOperationException($"Azurite did not start: {string.Join(" | ", _output)}", ex);
         }
     }
@@ -183,33 +216,6 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
         catch (IOException)
         {
-        }
-    }
-
-    private async Task WaitUntilListeningAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        foreach (var port in new[] { TablePort, QueuePort })
-        {
-            while (true)
-            {
-                if (_process.HasExited)
-                {
-                    throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} before listening.");
-                }
-
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, port, cts.Token);
-                    break;
-                }
-                catch (SocketException)
-                {
-                    // Poll the socket, not the clock: retry as soon as the connect is refused.
-                    await Task.Delay(50, cts.Token);
-                }
-            }
         }
     }
 

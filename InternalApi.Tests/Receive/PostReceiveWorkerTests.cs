@@ -198,7 +198,8 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
         var monitor = fixture.App.Services.GetRequiredService<QueueDispatchMonitor>();
         var seen = new HashSet<string>();
         var deadline = DateTimeOffset.UtcNow + Wait;
-        while ((await History.GetEventsAsync(project.Id)).Count == 0)
+        // The job writes its event and its refs one after the other: done when both are there.
+        while ((await History.GetEventsAsync(project.Id)).Count == 0 || (await History.GetRefsAsync(project.Id)).Count == 0)
         {
             // Each processed post-receive message is a chance that ours is done: check after every one.
             var outcome = await monitor.WaitForAsync(o => o.FunctionName == "PostReceive" && o.Status == QueueDispatchStatus.Succeeded && !seen.Contains(o.MessageId), deadline - DateTimeOffset.UtcNow);

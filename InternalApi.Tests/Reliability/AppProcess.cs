@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using InternalApi.Functions.Hosting;
 using InternalApi.Tests.Import;
 using InternalApi.Tests.Infrastructure;
 
@@ -60,8 +61,11 @@ public sealed class AppProcess : IAsyncDisposable
         ImportFixture.OtpKeyArgument,
     ];
 
-    /// <summary>Starts the app on a free loopback port against <paramref name="storage"/> and waits until it answers <c>/api/health</c>.</summary>
-    public static async Task<AppProcess> StartAsync(string storage, IEnumerable<string> arguments)
+    /// <summary>
+    /// Starts the app on a free loopback port against <paramref name="storage"/> and waits until it answers <c>/api/health</c>.
+    /// Its startup JIT profile is off unless <paramref name="environment"/> names a folder for it.
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(string storage, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var folder = Folder;
         var dll = Path.Combine(folder, "InternalApi.Functions.dll");
@@ -87,6 +91,12 @@ public sealed class AppProcess : IAsyncDisposable
         // Local-host mode: nothing may make it look for a Functions host.
         start.Environment.Remove("FUNCTIONS_WORKER_RUNTIME");
         start.Environment.Remove("Functions__Worker__HostEndpoint");
+        start.Environment[StartupJitProfile.DirectorySetting] = "off";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var app = new AppProcess(process, port);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);

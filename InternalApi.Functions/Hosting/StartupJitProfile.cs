@@ -1,0 +1,104 @@
+using System.Runtime;
+
+namespace InternalApi.Functions.Hosting;
+
+/// <summary>
+/// The runtime's multi-core JIT (<see cref="ProfileOptimization"/>) for the start of a serving process: the first
+/// start of a build records which methods it JIT-compiled until its first answer; every later start of that build
+/// replays the list, compiling those methods on a spare core before the main thread asks for them. On two cores this
+/// takes ~100 ms (ReadyToRun) to ~200 ms (JIT) off process start → first 200 (docs/benchmarks.md, "Startup").
+/// <para>
+/// The profile is a list of methods, no code and no data, in <see cref="DirectorySetting"/> (by default a folder of
+/// the temp directory), one file per host kind and build (the entry assembly's module version id, so a new build
+/// records anew). The runtime ignores an unreadable, unwritable or stale profile, so this can only cost the write.
+/// </para>
+/// </summary>
+public static class StartupJitProfile
+{
+    /// <summary>
+    /// Environment variable naming the folder (read before configuration exists: the profile must start first);
+    /// <c>off</c> disables recording and replay.
+    /// </summary>
+    public const string DirectorySetting = "INTERNALAPI_JIT_PROFILE_DIR";
+
+    // How long after the first answer the profile is written: writing takes ~50 ms of CPU, which must not compete
+    // with executing that answer (under the Functions host it is executed after the middleware returns).
+    private static readonly TimeSpan SaveDelay = TimeSpan.FromMilliseconds(500);
+
+    private static int _state; // 0: not started, 1: recording, 2: saved or saving
+
+    /// <summary>The profile file of this build and host kind, or null when disabled.</summary>
+    public static string? PathFor(string hostKind, string? directory = null)
+    {
+        directory ??= Environment.GetEnvironmentVariable(DirectorySetting);
+        if (string.Equals(directory, "off", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        directory = string.IsNullOrWhiteSpace(directory) ? Path.Combine(Path.GetTempPath(), "internalapi-jit") : directory;
+        var build = typeof(StartupJitProfile).Assembly.ManifestModule.ModuleVersionId.ToString("N");
+        return Path.Combine(directory, $"{hostKind}-{build}.jitprofile");
+    }
+
+    /// <summary>
+    /// Starts recording (and replays a profile recorded earlier); call it first thing, before the host is built.
+    /// <paramref name="hostKind"/> is <c>local</c> or <c>worker</c>: their start paths differ.
+    /// </summary>
+    public static void Start(string hostKind)
+    {
+        if (PathFor(hostKind) is not { } path || Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var directory = Path.GetDirectoryName(path)!;
+            if (!OperatingSystem.IsWindows())
+            {
+                // Owner only: nobody else on the machine should choose what this process compiles first.
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            ProfileOptimization.SetProfileRoot(directory);
+            ProfileOptimization.StartProfile(Path.GetFileName(path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A read-only or missing temp directory only means no profile: the start itself is unaffected.
+            _state = 2;
+        }
+    }
+
+    /// <summary>Writes what was recorded now (the startup probe, which exits before any answer).</summary>
+    public static void SaveNow()
+    {
+        if (Interlocked.CompareExchange(ref _state, 2, 1) == 1)
+        {
+            ProfileOptimization.StartProfile(null);
+        }
+    }
+
+    /// <summary>
+    /// Called after every answer; the first one schedules the write of what was recorded (start and first request),
+    /// a moment later on the thread pool. Later calls cost one read of a field.
+    /// </summary>
+    public static void Answered()
+    {
+        if (Volatile.Read(ref _state) != 1 || Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+        {
+            return;
+        }
+
+        _ = Task.Delay(SaveDelay).ContinueWith(
+            static _ => ProfileOptimization.StartProfile(null), // stops recording and writes the file
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+    }
+}
