@@ -14,6 +14,8 @@ if (LocalFunctionsHost.IsRequested(args, new ConfigurationBuilder().AddEnvironme
     var local = LocalFunctionsHost.Build(args);
     // Tables and queues are checked (created on a first start) while Kestrel starts; functions wait for it.
     var storage = local.Services.GetRequiredService<StorageGate>().StartInitialization(local.Services);
+    // Still fail fast: should the check itself fail (not storage being down, which it logs), stop; awaiting it rethrows.
+    _ = storage.ContinueWith(_ => local.Lifetime.StopApplication(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     await local.RunAsync();
     await storage;
     return 0;
