@@ -65,6 +65,7 @@ public static class StartupJitProfile
                 Directory.CreateDirectory(directory);
             }
 
+            RemoveOtherBuilds(directory, hostKind, Path.GetFileName(path));
             ProfileOptimization.SetProfileRoot(directory);
             ProfileOptimization.StartProfile(Path.GetFileName(path));
         }
@@ -72,6 +73,28 @@ public static class StartupJitProfile
         {
             // A read-only or missing temp directory only means no profile: the start itself is unaffected.
             _state = 2;
+        }
+    }
+
+    /// <summary>
+    /// Profiles of earlier builds are never replayed again (their name holds their build): remove them, so that a
+    /// developer's rebuilds do not pile files up. A build that runs alongside (a second clone) just records anew.
+    /// </summary>
+    private static void RemoveOtherBuilds(string directory, string hostKind, string keep)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, hostKind + "-*.jitprofile"))
+        {
+            if (!string.Equals(Path.GetFileName(file), keep, StringComparison.Ordinal))
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Someone else's or in use: it does no harm where it is.
+                }
+            }
         }
     }
 

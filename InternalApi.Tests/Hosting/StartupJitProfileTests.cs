@@ -59,13 +59,17 @@ public sealed class StartupJitProfileTests(StartupJitProfileTests.Storage storag
             Assert.False(first.HasExited);
         }
 
-        // Killed (SIGKILL) after writing it: the next start replays the file and serves as before.
+        // Killed (SIGKILL) after writing it: the next start replays the file and serves as before, and removes the
+        // profile an earlier build left (its name holds another module version id).
         var written = new FileInfo(profile).Length;
+        var stale = Path.Combine(_folder.FullName, "local-00000000000000000000000000000000.jitprofile");
+        await File.WriteAllBytesAsync(stale, [1, 2, 3]);
         await using var second = await AppProcess.StartAsync(_azurite.ConnectionString, arguments, environment);
         using var health = await second.Client.GetAsync("/api/health");
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
         Assert.True(written > 0);
-        Assert.Single(_folder.GetFiles("local-*.jitprofile"));
+        Assert.Equal(profile, Assert.Single(_folder.GetFiles("local-*.jitprofile")).FullName);
+        Assert.False(File.Exists(stale));
     }
 
     [Fact]
