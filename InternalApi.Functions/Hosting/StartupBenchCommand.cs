@@ -30,7 +30,7 @@ public static class StartupBenchCommand
     /// per start: a build's first start on an instance, which records) or <see cref="Profile.Recorded"/> (a folder
     /// primed by one untimed start before the rounds: every later start of that build).
     /// </summary>
-    private sealed record Variant(string Name, string Dll, bool Probe, bool LocalHost, Profile Profile)
+    private sealed record Variant(string Name, string Dll, bool Probe, bool LocalHost, Profile Profile, string? RoutesFrom = null)
     {
         public string? ProfileDirectory { get; set; }
     }
@@ -63,6 +63,8 @@ public static class StartupBenchCommand
             new("(c)   same, with a JIT profile", Bare(false), false, false, Profile.Recorded),
             new("(c) bare ASP.NET Core, R2R", Bare(true), false, false, Profile.None),
             new("(c)   same, with a JIT profile", Bare(true), false, false, Profile.Recorded),
+            new("(e) bare + all our HTTP routes, JIT", Bare(false), false, false, Profile.None, Path.Combine(ours, "functions.metadata")),
+            new("(e) bare + all our HTTP routes, R2R", Bare(true), false, false, Profile.None, Path.Combine(oursR2R, "functions.metadata")),
         ];
         Variant[] probes =
         [
@@ -127,7 +129,8 @@ public static class StartupBenchCommand
             Table(output, http, times);
             output.WriteLine($"ratio first start (a)/(c) JIT {Ratio(times, http[0], http[4])}, (b)/(c) R2R {Ratio(times, http[2], http[6])}; " +
                              $"with its profile vs the bare app: JIT {Ratio(times, http[1], http[4])}, R2R {Ratio(times, http[3], http[6])}; " +
-                             $"both with a profile: JIT {Ratio(times, http[1], http[5])}, R2R {Ratio(times, http[3], http[7])} (target ≤ 1.25)");
+                             $"both with a profile: JIT {Ratio(times, http[1], http[5])}, R2R {Ratio(times, http[3], http[7])} (target ≤ 1.25); " +
+                             $"first start ÷ the bare app with the same routes: JIT {Ratio(times, http[0], http[8])}, R2R {Ratio(times, http[2], http[9])}");
             output.WriteLine($"worker start path: process start → \"{StartupProbe.Line}\" ({StartupProbe.Variable}=1, where host.RunAsync() would connect)");
             Table(output, probes, times);
             output.WriteLine($"ratio InternalApi/EmptyWorker first start JIT {Ratio(times, probes[0], probes[2])}, R2R {Ratio(times, probes[4], probes[6])}; " +
@@ -180,6 +183,7 @@ public static class StartupBenchCommand
         {
             [variant.LocalHost ? "LocalHost__Urls" : "ASPNETCORE_URLS"] = url,
             [StartupJitProfile.DirectorySetting] = profile,
+            ["BARE_ROUTES_FROM"] = variant.RoutesFrom ?? "",
         });
         try
         {
