@@ -5,7 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Tests.Hosting;
 
-/// <summary>A local host whose queue lease is two seconds, serving a queue function the test holds open.</summary>
+/// <summary>
+/// A local host whose queue lease is four seconds, serving a queue function the test holds open. Renewed at half
+/// the lease, it survives a two-second stall of a loaded machine (with two seconds, one slow renewal under the full
+/// suite let the message come back once).
+/// </summary>
 public sealed class QueueLeaseFixture : IAsyncLifetime
 {
     public AzuriteServer Azurite { get; private set; } = null!;
@@ -15,7 +19,7 @@ public sealed class QueueLeaseFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Azurite = await AzuriteServer.StartAsync();
-        App = await TestApp.StartAsync(Azurite.ConnectionString, new Dictionary<string, string?> { ["Queues:LeaseDuration"] = "00:00:02" }, [TestFunctions.HeldQueueMetadata]);
+        App = await TestApp.StartAsync(Azurite.ConnectionString, new Dictionary<string, string?> { ["Queues:LeaseDuration"] = "00:00:04" }, [TestFunctions.HeldQueueMetadata]);
     }
 
     public async Task DisposeAsync()
@@ -43,7 +47,7 @@ public sealed class QueueLeaseTests(QueueLeaseFixture fixture)
 
         // Three lease lengths pass while the function runs: without renewal the message would be visible
         // again (and delivered a second time) after the first.
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await Task.Delay(TimeSpan.FromSeconds(12));
         Assert.Empty(await queues.PeekMessagesAsync(TestFunctions.HeldQueue, 32));
 
         TestFunctions.Release.TrySetResult();
