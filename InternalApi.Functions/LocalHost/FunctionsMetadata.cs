@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace InternalApi.Functions.LocalHost;
 
@@ -44,15 +43,12 @@ public sealed record FunctionMetadata
     public IReadOnlyList<FunctionBinding> Bindings { get; init; } = [];
 
     /// <summary>The trigger binding.</summary>
-    [JsonIgnore]
     public FunctionBinding? Trigger => Bindings.FirstOrDefault(b => b.Type.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>True for HTTP-triggered functions.</summary>
-    [JsonIgnore]
     public bool IsHttp => string.Equals(Trigger?.Type, "httpTrigger", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True for queue-triggered functions.</summary>
-    [JsonIgnore]
     public bool IsQueue => string.Equals(Trigger?.Type, "queueTrigger", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
@@ -114,7 +110,7 @@ public sealed record FunctionMetadata
         {
             foreach (var property in element.EnumerateObject())
             {
-                if (property.NameEquals(name) || string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
                 {
                     return property.Value;
                 }
