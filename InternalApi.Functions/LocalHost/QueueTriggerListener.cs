@@ -69,10 +69,12 @@ public sealed partial class QueueTriggerListener(
                     ready = true;
                 }
 
+                // Taken before the call: the lease surely ends no earlier than this plus its duration.
+                var leasedAt = time.GetUtcNow();
                 QueueMessage[] messages = await queue.ReceiveMessagesAsync(settings.BatchSize, settings.LeaseDuration, stoppingToken);
                 if (messages.Length > 0)
                 {
-                    await Task.WhenAll(messages.Select(m => ProcessAsync(function, queue, m, settings, stoppingToken)));
+                    await Task.WhenAll(messages.Select(m => ProcessAsync(function, queue, m, new Lease(m.PopReceipt, leasedAt + settings.LeaseDuration), settings, stoppingToken)));
                     delay = MinPollingInterval;
                     continue;
                 }
@@ -102,9 +104,8 @@ public sealed partial class QueueTriggerListener(
         }
     }
 
-    private async Task ProcessAsync(LocalFunction function, QueueClient queue, QueueMessage message, QueueProcessingOptions settings, CancellationToken stoppingToken)
+    private async Task ProcessAsync(LocalFunction function, QueueClient queue, QueueMessage message, Lease lease, QueueProcessingOptions settings, CancellationToken stoppingToken)
     {
-        var lease = new Lease(message.PopReceipt);
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewal = RenewAsync(queue, message.MessageId, lease, settings.LeaseDuration, renewing.Token);
         var succeeded = false;
@@ -186,33 +187,75 @@ public sealed partial class QueueTriggerListener(
         return QueuesModelFactory.QueueMessage(raw.MessageId, raw.PopReceipt, body, raw.DequeueCount, raw.NextVisibleOn, raw.InsertedOn, raw.ExpiresOn);
     }
 
-    /// <summary>Keeps a running message invisible, as the host does, renewing at half the lease.</summary>
+    /// <summary>
+    /// Keeps a running message invisible, as the host does: renewed at half the lease, and a renewal that fails
+    /// for want of storage is tried again, sooner, until the lease has run out. Only a refusal (the message is
+    /// gone or its receipt superseded) ends renewal early; either way the function carries on, and a lost lease
+    /// only means the message is delivered again.
+    /// </summary>
     private async Task RenewAsync(QueueClient queue, string messageId, Lease lease, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var every = TimeSpan.FromTicks(Math.Max(duration.Ticks / 2, TimeSpan.FromMilliseconds(200).Ticks));
+        var half = TimeSpan.FromTicks(Math.Max(duration.Ticks / 2, TimeSpan.FromMilliseconds(200).Ticks));
+        var due = lease.Until - duration + half;
         try
         {
             while (true)
             {
-                await Task.Delay(every, time, cancellationToken);
-                var receipt = await queue.UpdateMessageAsync(messageId, lease.PopReceipt, visibilityTimeout: duration, cancellationToken: cancellationToken);
-                lease.PopReceipt = receipt.Value.PopReceipt;
+                var wait = due - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+
+                var sent = time.GetUtcNow();
+                if (sent >= lease.Until)
+                {
+                    var over = sent - lease.Until;
+                    Log.LeaseExpired(logger, queue.Name, messageId, over.TotalMilliseconds);
+                    return;
+                }
+
+                try
+                {
+                    // An attempt that outlives the lease is pointless; the SDK's own retries stay within it.
+                    using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    attempt.CancelAfter(lease.Until - sent);
+                    var receipt = await queue.UpdateMessageAsync(messageId, lease.PopReceipt, visibilityTimeout: duration, cancellationToken: attempt.Token);
+                    lease.PopReceipt = receipt.Value.PopReceipt;
+                    lease.Until = sent + duration;
+                    var late = sent - due;
+                    var took = time.GetUtcNow() - sent;
+                    Log.Renewed(logger, queue.Name, messageId, late.TotalMilliseconds, took.TotalMilliseconds);
+                    due = sent + half;
+                }
+                catch (RequestFailedException ex) when (ex.Status is 400 or 404)
+                {
+                    Log.LeaseLost(logger, queue.Name, messageId, ex.Status, ex.ErrorCode);
+                    return;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is RequestFailedException or OperationCanceledException || StorageFaults.IsUnavailable(ex, cancellationToken)))
+                {
+                    // Storage slow or away for a moment: try again at a quarter of what is left of the lease.
+                    var left = lease.Until - time.GetUtcNow();
+                    var leftMs = Math.Max(0, left.TotalMilliseconds);
+                    var kind = ex.GetType().Name;
+                    Log.RenewalRetried(logger, queue.Name, messageId, kind, leftMs);
+                    due = time.GetUtcNow() + TimeSpan.FromTicks(Math.Max(left.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks));
+                }
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The function finished.
         }
-        catch (Exception ex) when (ex is RequestFailedException || StorageFaults.IsUnavailable(ex, cancellationToken))
-        {
-            // The function carries on; if the lease is lost, the message is simply delivered again.
-            Log.SettleFailed(logger, ex, queue.Name, messageId);
-        }
     }
 
-    private sealed class Lease(string popReceipt)
+    /// <summary>The receipt that settles a message, and the time its lease surely lasts until.</summary>
+    private sealed class Lease(string popReceipt, DateTimeOffset until)
     {
         public string PopReceipt { get; set; } = popReceipt;
+
+        public DateTimeOffset Until { get; set; } = until;
     }
 
     private static partial class Log
@@ -228,6 +271,18 @@ public sealed partial class QueueTriggerListener(
 
         [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Queue function {Function} gave up on message {MessageId} after {DequeueCount} attempts; moved to {PoisonQueue}")]
         public static partial void Poisoned(ILogger logger, string function, string messageId, long dequeueCount, string poisonQueue);
+
+        [LoggerMessage(EventId = 2105, Level = LogLevel.Debug, Message = "Renewed the lease on message {MessageId} of {Queue} ({LateMs} ms after it was due, took {TookMs} ms)")]
+        public static partial void Renewed(ILogger logger, string queue, string messageId, double lateMs, double tookMs);
+
+        [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "Renewing the lease on message {MessageId} of {Queue} failed ({ExceptionType}); trying again with {LeftMs} ms of the lease left")]
+        public static partial void RenewalRetried(ILogger logger, string queue, string messageId, string exceptionType, double leftMs);
+
+        [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "The lease on message {MessageId} of {Queue} ran out {OverMs} ms before it could be renewed; the message will be delivered again")]
+        public static partial void LeaseExpired(ILogger logger, string queue, string messageId, double overMs);
+
+        [LoggerMessage(EventId = 2108, Level = LogLevel.Warning, Message = "The lease on message {MessageId} of {Queue} was lost ({Status} {ErrorCode}); the message will be delivered again")]
+        public static partial void LeaseLost(ILogger logger, string queue, string messageId, int status, string? errorCode);
 
         [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Queue function {Function} could not settle message {MessageId}")]
         public static partial void SettleFailed(ILogger logger, Exception exception, string function, string messageId);

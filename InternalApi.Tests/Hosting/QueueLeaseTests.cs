@@ -19,7 +19,11 @@ public sealed class QueueLeaseFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Azurite = await AzuriteServer.StartAsync();
-        App = await TestApp.StartAsync(Azurite.ConnectionString, new Dictionary<string, string?> { ["Queues:LeaseDuration"] = "00:00:04" }, [TestFunctions.HeldQueueMetadata]);
+        App = await TestApp.StartAsync(Azurite.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Queues:LeaseDuration"] = "00:00:04",
+            ["Logging:LogLevel:InternalApi.Functions.LocalHost.QueueTriggerListener"] = "Debug",
+        }, [TestFunctions.HeldQueueMetadata]);
     }
 
     public async Task DisposeAsync()
@@ -48,14 +52,23 @@ public sealed class QueueLeaseTests(QueueLeaseFixture fixture)
         // Three lease lengths pass while the function runs: without renewal the message would be visible
         // again (and delivered a second time) after the first.
         await Task.Delay(TimeSpan.FromSeconds(12));
-        Assert.Empty(await queues.PeekMessagesAsync(TestFunctions.HeldQueue, 32));
+        var visible = await queues.PeekMessagesAsync(TestFunctions.HeldQueue, 32);
+        Assert.True(visible.Length == 0, "the message came back while its function ran; renewals:\n" + Renewals());
 
         TestFunctions.Release.TrySetResult();
         var monitor = fixture.App.Services.GetRequiredService<QueueDispatchMonitor>();
         var outcome = await monitor.WaitForAsync(o => o.MessageId == sent.MessageId, Wait);
         Assert.Equal(QueueDispatchStatus.Succeeded, outcome.Status);
-        Assert.Equal(1, outcome.DequeueCount);
+        Assert.True(outcome.DequeueCount == 1, $"delivered {outcome.DequeueCount} times; renewals:\n" + Renewals());
         Assert.Equal(0, await queues.CountAsync(TestFunctions.HeldQueue));
         Assert.Empty(fixture.App.Logs.Problems());
+
+        // Twelve seconds held under a four-second lease take at least three renewals.
+        Assert.True(fixture.App.Logs.Entries.Count(e => e.EventId.Id == RenewedEvent) >= 3, Renewals());
     }
+
+    private const int RenewedEvent = 2105;
+
+    private string Renewals() =>
+        string.Join('\n', fixture.App.Logs.Entries.Where(e => e.EventId.Id is >= RenewedEvent and <= 2108).Select(e => e.Message));
 }
