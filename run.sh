@@ -9,7 +9,7 @@
 #   ./run.sh queues list|peek QUEUE|replay QUEUE-poison      inspect queues, replay poison messages
 #   ./run.sh usage-metrics [--from DATE] [--to DATE]         KAS usage metrics totals
 #   ./run.sh audit-events --project ID|PATH [--limit N]     a project's Git audit events, newest first
-#   ./run.sh bench [--requests N] [--concurrency C]          latency/throughput of the hot endpoints
+#   ./run.sh bench [--requests N] [--concurrency C] [--memory-only]   latency/throughput of the hot endpoints, then peak RSS
 #   ./run.sh bench startup [--runs N]                        cold start to first 200, JIT and ReadyToRun, vs a bare app
 #   ./run.sh bench micro [BenchmarkDotNet args, e.g. --filter '*Jwt*']   allocations of the hot paths (no Azurite)
 set -euo pipefail

@@ -8,79 +8,149 @@ namespace InternalApi.Core.Receive;
 
 /// <summary>
 /// "A push to this repository is in flight" (spec §3.8.1): <c>pre_receive</c> increments and renews a
-/// 600 s expiry, <c>post_receive</c> decrements, never below zero; an expired counter counts as zero.
-/// Every change is an ETag-conditional update retried on conflict, so concurrent pushes never lose a count.
+/// 600 s expiry, <c>post_receive</c> decrements, never below zero; an expired count counts as zero.
 /// </summary>
+/// <remarks>
+/// GitLab's counter is one Redis key that never fails under contention. One ETag-guarded row per repository
+/// did: concurrent pushes to one repository lost races to each other until some gave up and answered
+/// <c>false</c>, which makes Gitaly refuse a push for nothing. So the count is split over
+/// <see cref="Shards"/> rows of the repository's partition: an increment adds one to a shard picked at
+/// random (another one after a lost race), a decrement takes one from a shard that holds some, and the value
+/// is the sum. Each shard keeps the expiry of its own last increment, so a count no increment has renewed
+/// for 600 s stops counting; GitLab's single key renews every count at once, which differs only for pushes
+/// older than the 600 s both treat as abandoned. Each change is still ETag-conditional, so none is lost.
+/// </remarks>
 public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
 {
-    /// <summary>How long a counter lives without a new <c>pre_receive</c>.</summary>
+    /// <summary>How long a count lives without a new <c>pre_receive</c>.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(600);
 
-    // GitLab's counter (Redis INCR) never fails under contention; ours retries lost ETag races for this long
-    // (well inside gitlab-shell's and Gitaly's timeouts) rather than for a number of attempts: on a starved
-    // machine one writer could lose 100 races in a row to 6 others (the 64-client load test showed it).
+    /// <summary>
+    /// Rows a repository's count is split over. With 64 concurrent pushes to one repository (the load test) a
+    /// writer meets about four others on its shard instead of 63; the value costs one partition query of at
+    /// most this many small rows.
+    /// </summary>
+    public const int Shards = 16;
+
+    // A lost race moves to another shard at once; only a run of losses pauses, briefly. The budget stays well
+    // inside gitlab-shell's and Gitaly's timeouts.
     private static readonly TimeSpan ConflictBudget = TimeSpan.FromSeconds(10);
-    // The pause window doubles with every lost race, up to this: with 64 pushes on one row, a small cap keeps them
-    // all retrying at once, which slows every storage round trip and lets one in 64 win per round; spreading them
-    // out lets the few that retry at a time win quickly (the full suite under load showed the cap of 100 ms losing).
-    private const int MaxBackoffMilliseconds = 1000;
+    private const int MaxBackoffMilliseconds = 100;
 
     /// <summary>Increments; true when stored.</summary>
-    public Task<bool> IncrementAsync(string glRepository, CancellationToken cancellationToken = default) =>
-        ChangeAsync(glRepository, +1, cancellationToken);
-
-    /// <summary>Decrements (not below zero); true when stored.</summary>
-    public Task<bool> DecrementAsync(string glRepository, CancellationToken cancellationToken = default) =>
-        ChangeAsync(glRepository, -1, cancellationToken);
-
-    /// <summary>The current value (0 when absent or expired).</summary>
-    public async Task<long> GetAsync(string glRepository, CancellationToken cancellationToken = default)
-    {
-        var entity = await names.ReferenceCounters.FindAsync(TableKey.Encode(glRepository ?? ""), "", cancellationToken: cancellationToken);
-        return entity is null ? 0 : Current(entity);
-    }
-
-    private long Current(TableEntity entity) =>
-        entity.GetDateTimeOffset("ExpiresAt") is { } expires && expires > time.GetUtcNow() ? entity.GetInt64("Count") ?? 0 : 0;
-
-    private async Task<bool> ChangeAsync(string? glRepository, int delta, CancellationToken cancellationToken)
+    public async Task<bool> IncrementAsync(string glRepository, CancellationToken cancellationToken = default)
     {
         // GitLab does not validate the identifier: a missing one counts under the empty key.
         var key = TableKey.Encode(glRepository ?? "");
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; attempt == 0 || Stopwatch.GetElapsedTime(started) < ConflictBudget; attempt++)
         {
-            var entity = await names.ReferenceCounters.FindAsync(key, "", cancellationToken: cancellationToken);
-            var current = entity is null ? 0 : Current(entity);
-            var next = Math.Max(0, current + delta);
-            var updated = new TableEntity(key, "")
+            var shard = ShardKey(Random.Shared.Next(Shards));
+            var entity = await names.ReferenceCounters.FindAsync(key, shard, cancellationToken: cancellationToken);
+            var updated = new TableEntity(key, shard)
             {
-                ["Count"] = next,
-                // Only pre_receive renews the expiry; a decrement keeps the running deadline.
-                ["ExpiresAt"] = delta > 0 || entity?.GetDateTimeOffset("ExpiresAt") is null ? time.GetUtcNow() + Lifetime : entity.GetDateTimeOffset("ExpiresAt"),
+                ["Count"] = (entity is null ? 0 : Current(entity)) + 1,
+                ["ExpiresAt"] = time.GetUtcNow() + Lifetime,
             };
-            try
+            if (await TryWriteAsync(entity, updated, cancellationToken))
             {
-                if (entity is null)
-                {
-                    await names.ReferenceCounters.AddEntityAsync(updated, cancellationToken);
-                }
-                else
-                {
-                    await names.ReferenceCounters.UpdateEntityAsync(updated, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-
                 return true;
             }
-            catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
-            {
-                // Another push changed it first: read again, after a random pause that grows with the attempts, so
-                // that concurrent pushes to one repository do not retry in lockstep. Real time, not the domain
-                // clock: this is about contention.
-                await Task.Delay(Random.Shared.Next(0, 1 + Math.Min(MaxBackoffMilliseconds, 4 << Math.Min(attempt, 8))), cancellationToken);
-            }
+
+            await PauseAsync(attempt, cancellationToken);
         }
 
         throw new RequestFailedException(409, "Reference counter update kept conflicting.");
     }
+
+    /// <summary>Decrements (not below zero); true when stored, and when there was nothing to take.</summary>
+    public async Task<bool> DecrementAsync(string glRepository, CancellationToken cancellationToken = default)
+    {
+        var key = TableKey.Encode(glRepository ?? "");
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 0; attempt == 0 || Stopwatch.GetElapsedTime(started) < ConflictBudget; attempt++)
+        {
+            var holding = new List<TableEntity>(Shards);
+            await foreach (var entity in ReadAsync(key, cancellationToken))
+            {
+                if (Current(entity) > 0)
+                {
+                    holding.Add(entity);
+                }
+            }
+
+            if (holding.Count == 0)
+            {
+                // Already zero (or expired): GitLab resets a counter that would go below zero, which leaves it at zero.
+                return true;
+            }
+
+            var chosen = holding[Random.Shared.Next(holding.Count)];
+            var updated = new TableEntity(key, chosen.RowKey)
+            {
+                ["Count"] = Current(chosen) - 1,
+                // A decrement keeps the running deadline: only pre_receive renews it.
+                ["ExpiresAt"] = chosen.GetDateTimeOffset("ExpiresAt"),
+            };
+            if (await TryWriteAsync(chosen, updated, cancellationToken))
+            {
+                return true;
+            }
+
+            await PauseAsync(attempt, cancellationToken);
+        }
+
+        throw new RequestFailedException(409, "Reference counter update kept conflicting.");
+    }
+
+    /// <summary>The current value (0 when absent or expired).</summary>
+    public async Task<long> GetAsync(string glRepository, CancellationToken cancellationToken = default)
+    {
+        long total = 0;
+        await foreach (var entity in ReadAsync(TableKey.Encode(glRepository ?? ""), cancellationToken))
+        {
+            total += Current(entity);
+        }
+
+        return total;
+    }
+
+    // Shard 0 is the empty row key, where the unsharded counter kept its one row: such a row still counts.
+    private static string ShardKey(int shard) => shard == 0 ? "" : shard.ToString("00", System.Globalization.CultureInfo.InvariantCulture);
+
+    private AsyncPageable<TableEntity> ReadAsync(string key, CancellationToken cancellationToken) =>
+        names.ReferenceCounters.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {key}"), maxPerPage: Shards, select: ["RowKey", "Count", "ExpiresAt"], cancellationToken: cancellationToken);
+
+    private long Current(TableEntity entity) =>
+        entity.GetDateTimeOffset("ExpiresAt") is { } expires && expires > time.GetUtcNow() ? Math.Max(0, entity.GetInt64("Count") ?? 0) : 0;
+
+    /// <summary>Writes <paramref name="updated"/> over what was read; false when another change came first.</summary>
+    private async Task<bool> TryWriteAsync(TableEntity? read, TableEntity updated, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (read is null)
+            {
+                await names.ReferenceCounters.AddEntityAsync(updated, cancellationToken);
+            }
+            else
+            {
+                await names.ReferenceCounters.UpdateEntityAsync(updated, read.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The first lost races retry at once (on another shard, for an increment); a run of them pauses for a random
+    /// time that grows, so that writers who keep meeting do not retry in lockstep. Real time, not the domain
+    /// clock: this is about contention.
+    /// </summary>
+    private static Task PauseAsync(int attempt, CancellationToken cancellationToken) =>
+        attempt < 2 ? Task.CompletedTask : Task.Delay(Random.Shared.Next(0, 1 + Math.Min(MaxBackoffMilliseconds, 2 << Math.Min(attempt, 8))), cancellationToken);
 }

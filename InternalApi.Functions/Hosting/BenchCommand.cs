@@ -97,6 +97,12 @@ public static class BenchCommand
         }
 
         var scenarios = bench.All();
+                if (args.Contains("--memory-only"))
+        {
+            // Only the memory line (it runs its own child app): for trying a memory setting without the timing rows.
+            await app.StopAsync();
+            return await MemoryAsync(args, output, shellKey, kasKey, data, concurrency, requests, limit);
+        }
 
         // One pass over everything first, so that no row pays for JIT compilation (tier-up) of code the others share.
         foreach (var operation in scenarios.Select(s => (Func<Task<bool>>)(() => s.Run(Random.Shared.Next()))).Prepend(pointRead))
@@ -119,13 +125,18 @@ public static class BenchCommand
         failures += again.Errors;
         output.WriteLine(Row("FLOOR again (drift check)", again, floor.P50));
         await app.StopAsync();
+        var memory = await MemoryAsync(args, output, shellKey, kasKey, data, concurrency, requests, limit);
+        return failures == 0 ? memory : 1;
+    }
 
-        // The peak RSS target is the app's: measured again with the app in a process of its own.
+    /// <summary>The peak RSS target is the app's: measured with the app in a process of its own.</summary>
+    private static async Task<int> MemoryAsync(string[] args, TextWriter output, byte[] shellKey, byte[]? kasKey, BenchDemo data, int concurrency, int requests, TimeSpan limit)
+    {
         var appDll = Option(args, "--memory-app") ?? typeof(BenchCommand).Assembly.Location;
         output.WriteLine(await BenchMemory.MeasureAsync(Path.GetFullPath(appDll),
             other => new BenchScenarios(other, shellKey, kasKey, data).All(),
             concurrency, requests, limit));
-        return failures == 0 ? 0 : 1;
+        return 0;
     }
 
     /// <summary>What one row measured.</summary>

@@ -81,6 +81,32 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
     }
 
     [Fact]
+    public async Task A_Count_In_The_Unsharded_Row_Still_Counts_And_Decrements()
+    {
+        // The counter once kept one row per repository under the empty row key: such a row is shard 0.
+        var repository = "project-" + TestIds.Next();
+        await Store.Tables.ReferenceCounters.AddEntityAsync(new Azure.Data.Tables.TableEntity(TableKey.Encode(repository), "")
+        {
+            ["Count"] = 2L,
+            ["ExpiresAt"] = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5),
+        });
+        Assert.Equal(2, await Counter.GetAsync(repository));
+        Assert.True(await Counter.IncrementAsync(repository));
+        Assert.Equal(3, await Counter.GetAsync(repository));
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(await Counter.DecrementAsync(repository));
+        }
+
+        Assert.Equal(0, await Counter.GetAsync(repository));
+        var rows = Store.Tables.ReferenceCounters.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(repository)}"));
+        await foreach (var row in rows)
+        {
+            Assert.Equal(0, row.GetInt64("Count"));
+        }
+    }
+
+    [Fact]
     public async Task Pre_Receive_Accepts_Form_Bodies_And_Unvalidated_Identifiers()
     {
         var body = await PostAsync("/api/v4/internal/pre_receive", new FormUrlEncodedContent(new Dictionary<string, string> { ["gl_repository"] = "not-even-a-repository" }));
