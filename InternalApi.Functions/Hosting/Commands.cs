@@ -35,6 +35,8 @@ public static class Commands
                 return await AuditEventsCommand.RunAsync(args[1..], output, error);
             case "bench":
                 return await BenchCommand.RunAsync(args[1..], output, error);
+            case "jit-profile":
+                return await JitProfileTrainCommand.RunAsync(args[1..], output, error);
             default:
                 return null;
         }

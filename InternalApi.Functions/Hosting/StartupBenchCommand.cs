@@ -27,8 +27,10 @@ public static class StartupBenchCommand
     /// <summary>
     /// One thing to start: how it is timed, where it listens, and its JIT profile (<see cref="StartupJitProfile"/>):
     /// <see cref="Profile.None"/> (the baselines as they are), <see cref="Profile.FirstStart"/> (an empty profile folder
-    /// per start: a build's first start on an instance, which records) or <see cref="Profile.Recorded"/> (a folder
-    /// primed by one untimed start before the rounds: every later start of that build).
+    /// per start: a build's first start on an instance, which replays the profile a published build ships and records),
+    /// <see cref="Profile.FirstStartUnshipped"/> (the same with the shipped profile ignored) or
+    /// <see cref="Profile.Recorded"/> (a folder primed by one untimed start before the rounds: every later start of
+    /// that build).
     /// </summary>
     private sealed record Variant(string Name, string Dll, bool Probe, bool LocalHost, Profile Profile, string? RoutesFrom = null)
     {
@@ -39,6 +41,7 @@ public static class StartupBenchCommand
     {
         None,
         FirstStart,
+        FirstStartUnshipped,
         Recorded,
     }
 
@@ -65,6 +68,7 @@ public static class StartupBenchCommand
             new("(c)   same, with a JIT profile", Bare(true), false, false, Profile.Recorded),
             new("(e) bare + all our HTTP routes, JIT", Bare(false), false, false, Profile.None, Path.Combine(ours, "functions.metadata")),
             new("(e) bare + all our HTTP routes, R2R", Bare(true), false, false, Profile.None, Path.Combine(oursR2R, "functions.metadata")),
+            new("(b)   same, shipped profile ignored", Ours(true), false, true, Profile.FirstStartUnshipped),
         ];
         Variant[] probes =
         [
@@ -76,6 +80,7 @@ public static class StartupBenchCommand
             new("(d)   same, with its JIT profile", Ours(true), true, false, Profile.Recorded),
             new("(d) EmptyWorker, R2R", Empty(true), true, false, Profile.None),
             new("(d)   same, with a JIT profile", Empty(true), true, false, Profile.Recorded),
+            new("(d) InternalApi Program, R2R, shipped profile ignored", Ours(true), true, false, Profile.FirstStartUnshipped),
         ];
         if (runs < 1)
         {
@@ -130,12 +135,14 @@ public static class StartupBenchCommand
             output.WriteLine($"ratio first start (a)/(c) JIT {Ratio(times, http[0], http[4])}, (b)/(c) R2R {Ratio(times, http[2], http[6])}; " +
                              $"with its profile vs the bare app: JIT {Ratio(times, http[1], http[4])}, R2R {Ratio(times, http[3], http[6])}; " +
                              $"both with a profile: JIT {Ratio(times, http[1], http[5])}, R2R {Ratio(times, http[3], http[7])} (target ≤ 1.25); " +
-                             $"first start ÷ the bare app with the same routes: JIT {Ratio(times, http[0], http[8])}, R2R {Ratio(times, http[2], http[9])}");
+                             $"first start ÷ the bare app with the same routes: JIT {Ratio(times, http[0], http[8])}, R2R {Ratio(times, http[2], http[9])}; " +
+                             $"R2R first start with the shipped profile ignored vs the bare app {Ratio(times, http[10], http[6])}");
             output.WriteLine($"worker start path: process start → \"{StartupProbe.Line}\" ({StartupProbe.Variable}=1, where host.RunAsync() would connect)");
             Table(output, probes, times);
             output.WriteLine($"ratio InternalApi/EmptyWorker first start JIT {Ratio(times, probes[0], probes[2])}, R2R {Ratio(times, probes[4], probes[6])}; " +
                              $"with its profile vs the empty worker: JIT {Ratio(times, probes[1], probes[2])}, R2R {Ratio(times, probes[5], probes[6])}; " +
-                             $"both with a profile: JIT {Ratio(times, probes[1], probes[3])}, R2R {Ratio(times, probes[5], probes[7])}");
+                             $"both with a profile: JIT {Ratio(times, probes[1], probes[3])}, R2R {Ratio(times, probes[5], probes[7])}; " +
+                             $"R2R first start with the shipped profile ignored vs the empty worker {Ratio(times, probes[8], probes[6])}");
             return failures == 0 ? 0 : 1;
         }
         finally
@@ -150,12 +157,15 @@ public static class StartupBenchCommand
         // A build's first start on an instance: an empty profile folder of its own, which this start records into.
         var profile = variant.Profile switch
         {
-            Profile.FirstStart => scratch.CreateSubdirectory(Guid.NewGuid().ToString("N")).FullName,
+            Profile.FirstStart or Profile.FirstStartUnshipped => scratch.CreateSubdirectory(Guid.NewGuid().ToString("N")).FullName,
             Profile.Recorded => variant.ProfileDirectory!,
             _ => "off",
         };
         return variant.Probe ? ProbeAsync(variant, profile) : FirstOkAsync(variant, authorization, profile);
     }
+
+    /// <summary>The shipped-profile setting of a start: only the row that times a start without it turns it off.</summary>
+    private static string Shipped(Variant variant) => variant.Profile == Profile.FirstStartUnshipped ? "off" : "";
 
     /// <summary>
     /// An untimed start that records the variant's profile: its first answer (or probe line), then the process
@@ -183,6 +193,7 @@ public static class StartupBenchCommand
         {
             [variant.LocalHost ? "LocalHost__Urls" : "ASPNETCORE_URLS"] = url,
             [StartupJitProfile.DirectorySetting] = profile,
+            [StartupJitProfile.ShippedSetting] = Shipped(variant),
             ["BARE_ROUTES_FROM"] = variant.RoutesFrom ?? "",
         });
         try
@@ -227,6 +238,7 @@ public static class StartupBenchCommand
             [StartupProbe.Variable] = "1",
             ["Functions__Worker__HostEndpoint"] = $"http://127.0.0.1:{BenchProcess.FreeLoopbackPort()}",
             [StartupJitProfile.DirectorySetting] = profile,
+            [StartupJitProfile.ShippedSetting] = Shipped(variant),
         }, text =>
         {
             if (text == StartupProbe.Line)

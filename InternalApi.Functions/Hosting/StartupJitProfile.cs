@@ -10,7 +10,9 @@ namespace InternalApi.Functions.Hosting;
 /// <para>
 /// The profile is a list of methods, no code and no data, in <see cref="DirectorySetting"/> (by default a folder of
 /// the temp directory), one file per host kind and build (the entry assembly's module version id, so a new build
-/// records anew). The runtime ignores an unreadable, unwritable or stale profile, so this can only cost the write.
+/// records anew). A published build ships profiles recorded at publish time (<see cref="ShippedFolder"/>), so that
+/// even an instance's first start replays one. The runtime ignores an unreadable, unwritable or stale profile, so
+/// this can only cost the write.
 /// </para>
 /// </summary>
 public static class StartupJitProfile
@@ -20,6 +22,18 @@ public static class StartupJitProfile
     /// <c>off</c> disables recording and replay.
     /// </summary>
     public const string DirectorySetting = "INTERNALAPI_JIT_PROFILE_DIR";
+
+    /// <summary>
+    /// Environment variable: <c>off</c> ignores the profiles shipped in the build's <see cref="ShippedFolder"/>
+    /// (to time a start that records its own, and for the training run that writes them).
+    /// </summary>
+    public const string ShippedSetting = "INTERNALAPI_JIT_PROFILE_SHIPPED";
+
+    /// <summary>
+    /// The folder of the build (next to the assembly) holding the profiles <c>dotnet publish</c> recorded
+    /// (<c>jit-profile train</c>): read-only where the package is mounted, so a start copies its file from here.
+    /// </summary>
+    public const string ShippedFolder = "jit-profile";
 
     // How long after the first answer the profile is written: writing takes ~50 ms of CPU, which must not compete
     // with executing that answer (under the Functions host it is executed after the middleware returns).
@@ -66,6 +80,7 @@ public static class StartupJitProfile
             }
 
             RemoveOtherBuilds(directory, hostKind, Path.GetFileName(path));
+            CopyShipped(path);
             ProfileOptimization.SetProfileRoot(directory);
             ProfileOptimization.StartProfile(Path.GetFileName(path));
         }
@@ -73,6 +88,38 @@ public static class StartupJitProfile
         {
             // A read-only or missing temp directory only means no profile: the start itself is unaffected.
             _state = 2;
+        }
+    }
+
+    /// <summary>
+    /// An instance's first start of a build finds no profile of its own: it starts from the one the deployment ships
+    /// (recorded by the same build at publish time), which the runtime then replaces with what this start records.
+    /// </summary>
+    private static void CopyShipped(string path)
+    {
+        if (File.Exists(path) || string.Equals(Environment.GetEnvironmentVariable(ShippedSetting), "off", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var shipped = Path.Combine(AppContext.BaseDirectory, ShippedFolder, Path.GetFileName(path));
+        if (!File.Exists(shipped))
+        {
+            return;
+        }
+
+        try
+        {
+            File.Copy(shipped, path);
+            if (!OperatingSystem.IsWindows())
+            {
+                // The package's copy may be read-only; this one is rewritten when the start saves what it recorded.
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+        catch (IOException)
+        {
+            // Another start of the build copied it first (or the folder is full): either way, go on.
         }
     }
 

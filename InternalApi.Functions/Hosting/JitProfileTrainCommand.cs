@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using InternalApi.Core.Auth;
+
+namespace InternalApi.Functions.Hosting;
+
+/// <summary>
+/// <c>jit-profile train --out DIR</c>, run by <c>dotnet publish</c> on the published build: records the start
+/// profiles (<see cref="StartupJitProfile"/>) a deployment ships, so that an instance's very first start replays
+/// one instead of recording it. Both start paths are recorded, each by a start of this same build in a child
+/// process: the local host up to its first answers, and the worker's own path up to where it would connect to the
+/// Functions host (the startup probe).
+/// <para>
+/// The children get throwaway secrets and a storage account on a loopback port nothing listens on: no account,
+/// no network and no secret of the machine is needed, and nothing is written anywhere but <c>DIR</c>. Storage
+/// calls then fail fast, so their success path is missing from the profile; measured, that keeps most of the
+/// gain (docs/benchmarks.md, "Startup"), and the instance records a full profile of its own on its first start.
+/// </para>
+/// </summary>
+internal static class JitProfileTrainCommand
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    // What the first request of a real instance is likely to be, after the check: an SSH login and a Git command.
+    private static readonly string[] Routes =
+    [
+        "/api/v4/internal/check",
+        "/api/v4/internal/authorized_keys?key=AAAAC3NzaC1lZDI1NTE5AAAAIMLqXxGJfbrxYDA0nkBI6v9xN0cuqsYMAdAq2zgkChyk",
+        "/api/v4/internal/allowed?action=git-upload-pack&key_id=1&project=group/project&protocol=ssh",
+    ];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args is not ["train", "--out", var directory])
+        {
+            error.WriteLine("usage: jit-profile train --out DIR");
+            return 2;
+        }
+
+        directory = Path.GetFullPath(directory);
+        Directory.CreateDirectory(directory);
+        foreach (var stale in Directory.EnumerateFiles(directory, "*.jitprofile"))
+        {
+            File.Delete(stale);
+        }
+
+        var shellSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var nowhere = $"http://127.0.0.1:{BenchProcess.FreeLoopbackPort()}/devstoreaccount1";
+        var environment = new Dictionary<string, string>
+        {
+            ["Shell__Secret"] = shellSecret,
+            ["Kas__Secret"] = key,
+            ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};QueueEndpoint={nowhere};TableEndpoint={nowhere};",
+            ["Telemetry__Exporter"] = "none",
+            ["Logging__LogLevel__Default"] = "None",
+            [StartupJitProfile.DirectorySetting] = directory,
+            [StartupJitProfile.ShippedSetting] = "off",
+        };
+
+        var local = await TrainLocalAsync(environment, shellSecret, directory);
+        var worker = await TrainWorkerAsync(environment, directory);
+        foreach (var file in Directory.EnumerateFiles(directory, "*.jitprofile").Order(StringComparer.Ordinal))
+        {
+            output.WriteLine($"jit-profile: {Path.GetFileName(file)} ({new FileInfo(file).Length} bytes)");
+        }
+
+        if (local && worker)
+        {
+            return 0;
+        }
+
+        error.WriteLine($"jit-profile: not recorded: {(local ? "" : "local host ")}{(worker ? "" : "worker")}".TrimEnd());
+        return 1;
+    }
+
+    /// <summary>The local host's start and first answers; true when its profile was written.</summary>
+    private static async Task<bool> TrainLocalAsync(Dictionary<string, string> environment, string shellSecret, string directory)
+    {
+        var url = $"http://127.0.0.1:{BenchProcess.FreeLoopbackPort()}";
+        var secrets = InternalSecrets.Load(new ShellAuthOptions { Secret = shellSecret }, new KasAuthOptions { Secret = environment["Kas__Secret"] }, directory);
+        var token = InternalJwt.Create(secrets.ShellKey, InternalJwt.ShellIssuer, null, TimeProvider.System, TimeSpan.FromMinutes(5));
+        using var process = Start(new(environment) { ["LocalHost__Urls"] = url });
+        using var client = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var first = true;
+            foreach (var route in Routes)
+            {
+                while (clock.Elapsed < Deadline && !process.HasExited)
+                {
+                    try
+                    {
+                        using var request = new HttpRequestMessage(HttpMethod.Get, route);
+                        request.Headers.Add(RequestAuthenticator.ShellHeader, token);
+                        using var response = await client.SendAsync(request);
+                        // The check answers 200 without storage; the others 503: both are the paths a first request runs.
+                        if (!first || response.StatusCode == HttpStatusCode.OK)
+                        {
+                            break;
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // Not listening yet.
+                    }
+
+                    await Task.Delay(10);
+                }
+
+                first = false;
+            }
+
+            return await WrittenAsync(directory, "local-", process);
+        }
+        finally
+        {
+            Stop(process);
+        }
+    }
+
+    /// <summary>The worker's own start path (the startup probe writes its profile and exits).</summary>
+    private static async Task<bool> TrainWorkerAsync(Dictionary<string, string> environment, string directory)
+    {
+        using var process = Start(new(environment)
+        {
+            [StartupProbe.Variable] = "1",
+            ["Functions__Worker__HostEndpoint"] = $"http://127.0.0.1:{BenchProcess.FreeLoopbackPort()}",
+        });
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(Deadline);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            Stop(process);
+        }
+
+        return Directory.EnumerateFiles(directory, "worker-*.jitprofile").Any(f => new FileInfo(f).Length > 0);
+    }
+
+    /// <summary>Waits until the profile is whole (the same size twice, 100 ms apart), as the process writes it by itself.</summary>
+    private static async Task<bool> WrittenAsync(string directory, string prefix, Process process)
+    {
+        var size = -1L;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(15) && !process.HasExited)
+        {
+            var now = Directory.EnumerateFiles(directory, prefix + "*.jitprofile").Select(f => new FileInfo(f).Length).FirstOrDefault(-1);
+            if (now > 0 && now == size)
+            {
+                return true;
+            }
+
+            size = now;
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+
+    private static Process Start(Dictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(typeof(JitProfileTrainCommand).Assembly.Location);
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = info };
+        // Read and dropped, so that a full pipe never stalls the child.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void Stop(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        process.WaitForExit();
+    }
+}
