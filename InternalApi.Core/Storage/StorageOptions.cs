@@ -28,4 +28,12 @@ public sealed class StorageOptions
 
     /// <summary>First retry delay (exponential after, capped at one second).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The Azure SDK's own request logging (every request and response, with headers, as <c>Azure.Core</c> log
+    /// entries). Off by default: formatting them costs CPU on every storage call even when the log level drops
+    /// them, and failures surface as exceptions the app logs itself. Turn on to debug what is sent to storage; the
+    /// <c>Logging:LogLevel:Azure.Core</c> level then applies.
+    /// </summary>
+    public bool SdkLogging { get; set; }
 }

@@ -8,6 +8,8 @@ namespace InternalApi.Functions.Hosting;
 /// </summary>
 public static class ActionResults
 {
+    private static readonly Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor NoAction = new();
+
     /// <summary>Wraps a minimal-API result.</summary>
     public static IActionResult AsAction(this IResult result)
     {
@@ -20,11 +22,17 @@ public static class ActionResults
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(context);
-        return result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        // Our own answers run as what they are; only another action result needs an MVC action context, which
+        // gets one shared, never-changed descriptor (a new one draws a Guid for every request).
+        return result is HttpResultAction own
+            ? own.Result.ExecuteAsync(context)
+            : result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), NoAction));
     }
 
     private sealed class HttpResultAction(IResult result) : IActionResult
     {
-        public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
+        public IResult Result { get; } = result;
+
+        public Task ExecuteResultAsync(ActionContext context) => Result.ExecuteAsync(context.HttpContext);
     }
 }

@@ -36,8 +36,16 @@ public static class StorageConnection
 
         // Azure.Core logs every request at Information and every 404 (a "not found" point read, an absent queue)
         // at Warning: noise on the hot paths, in every host and command. Real failures surface as exceptions,
-        // which the app logs itself.
-        services.AddLogging(logging => logging.AddFilter("Azure.Core", LogLevel.Error));
+        // which the app logs itself. A log filter alone still has the SDK format every entry (its event source is
+        // listened to at Verbose), so unless asked for (Storage:SdkLogging) its logging policy is off altogether.
+        if (!retry.SdkLogging)
+        {
+            services.AddLogging(logging => logging.AddFilter("Azure.Core", LogLevel.Error));
+        }
+
+        // The SDK's client spans are only worth their cost (an Activity and its tags per storage call) when a
+        // telemetry exporter sends them somewhere.
+        var tracing = TracesExported(configuration);
         services.AddAzureClients(clients =>
         {
             if (!string.IsNullOrWhiteSpace(section.Value))
@@ -70,10 +78,25 @@ public static class StorageConnection
                 o.Retry.MaxRetries = retry.MaxRetries;
                 o.Retry.Delay = retry.RetryDelay;
                 o.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+                o.Diagnostics.IsLoggingEnabled = retry.SdkLogging;
+                o.Diagnostics.IsDistributedTracingEnabled = tracing;
                 o.AddPolicy(sp.GetRequiredService<StorageCallCounter>(), HttpPipelinePosition.PerRetry);
             });
         });
         return services;
+    }
+
+    private static bool TracesExported(IConfiguration configuration)
+    {
+        try
+        {
+            return Telemetry.Exporter(configuration) != "none";
+        }
+        catch (InvalidOperationException)
+        {
+            // An unknown exporter fails the host's telemetry setup with its own message; here, keep the SDK default.
+            return true;
+        }
     }
 
     private static (Uri Tables, Uri Queues) ServiceUris(IConfigurationSection section)
