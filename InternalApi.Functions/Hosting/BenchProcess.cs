@@ -1,10 +1,14 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
 namespace InternalApi.Functions.Hosting;
 
-/// <summary>What the bench commands need of the machine: a free loopback port, and a process's memory from Linux <c>/proc</c>.</summary>
+/// <summary>
+/// What the bench commands (and the JIT profile recording) need of the machine: a free loopback port, a child
+/// <c>dotnet</c> process, and a process's memory from Linux <c>/proc</c>.
+/// </summary>
 internal static class BenchProcess
 {
     /// <summary>A loopback port nothing listens on right now.</summary>
@@ -13,6 +17,40 @@ internal static class BenchProcess
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// Starts <c>dotnet <paramref name="dll"/></c> with <paramref name="environment"/> added to this process's. Its
+    /// output is read as it comes (each stdout line to <paramref name="onLine"/>) so that a full pipe never stalls it.
+    /// </summary>
+    public static Process StartDotnet(string dll, IReadOnlyDictionary<string, string> environment, Action<string>? onLine = null)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => onLine?.Invoke(e.Data ?? "");
+        process.ErrorDataReceived += (_, _) => { };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Kills the process (and any child of it) unless it has ended, and waits for it.</summary>
+    public static void Stop(Process process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        process.WaitForExit();
     }
 
     /// <summary>A field of <c>/proc/&lt;pid&gt;/status</c> as written there (e.g. <c>VmHWM</c> → "146608 kB"), or "n/a".</summary>

@@ -22,6 +22,9 @@ internal static class JitProfileTrainCommand
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
+    // The children run this very build.
+    private static readonly string Dll = typeof(JitProfileTrainCommand).Assembly.Location;
+
     // What the first request of a real instance is likely to be, after the check: an SSH login and a Git command.
     private static readonly string[] Routes =
     [
@@ -81,7 +84,7 @@ internal static class JitProfileTrainCommand
         var url = $"http://127.0.0.1:{BenchProcess.FreeLoopbackPort()}";
         var secrets = InternalSecrets.Load(new ShellAuthOptions { Secret = shellSecret }, new KasAuthOptions { Secret = environment["Kas__Secret"] }, directory);
         var token = InternalJwt.Create(secrets.ShellKey, InternalJwt.ShellIssuer, null, TimeProvider.System, TimeSpan.FromMinutes(5));
-        using var process = Start(new(environment) { ["LocalHost__Urls"] = url });
+        using var process = BenchProcess.StartDotnet(Dll, new Dictionary<string, string>(environment) { ["LocalHost__Urls"] = url });
         using var client = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
         var clock = Stopwatch.StartNew();
         try
@@ -117,14 +120,14 @@ internal static class JitProfileTrainCommand
         }
         finally
         {
-            Stop(process);
+            BenchProcess.Stop(process);
         }
     }
 
     /// <summary>The worker's own start path (the startup probe writes its profile and exits).</summary>
     private static async Task<bool> TrainWorkerAsync(Dictionary<string, string> environment, string directory)
     {
-        using var process = Start(new(environment)
+        using var process = BenchProcess.StartDotnet(Dll, new Dictionary<string, string>(environment)
         {
             [StartupProbe.Variable] = "1",
             ["Functions__Worker__HostEndpoint"] = $"http://127.0.0.1:{BenchProcess.FreeLoopbackPort()}",
@@ -139,7 +142,7 @@ internal static class JitProfileTrainCommand
         }
         finally
         {
-            Stop(process);
+            BenchProcess.Stop(process);
         }
 
         return Directory.EnumerateFiles(directory, "worker-*.jitprofile").Any(f => new FileInfo(f).Length > 0);
@@ -163,34 +166,5 @@ internal static class JitProfileTrainCommand
         }
 
         return false;
-    }
-
-    private static Process Start(Dictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(typeof(JitProfileTrainCommand).Assembly.Location);
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        var process = new Process { StartInfo = info };
-        // Read and dropped, so that a full pipe never stalls the child.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Stop(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        process.WaitForExit();
     }
 }

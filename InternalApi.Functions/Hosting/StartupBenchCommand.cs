@@ -189,7 +189,7 @@ public static class StartupBenchCommand
         using var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), PooledConnectionLifetime = TimeSpan.Zero };
         using var client = new HttpClient(handler) { Timeout = Deadline };
         var clock = Stopwatch.StartNew();
-        using var process = Start(variant, new()
+        using var process = BenchProcess.StartDotnet(variant.Dll, new Dictionary<string, string>
         {
             [variant.LocalHost ? "LocalHost__Urls" : "ASPNETCORE_URLS"] = url,
             [StartupJitProfile.DirectorySetting] = profile,
@@ -224,7 +224,7 @@ public static class StartupBenchCommand
         }
         finally
         {
-            Stop(process);
+            BenchProcess.Stop(process);
         }
     }
 
@@ -233,7 +233,7 @@ public static class StartupBenchCommand
     {
         var line = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = Stopwatch.StartNew();
-        using var process = Start(variant, new()
+        using var process = BenchProcess.StartDotnet(variant.Dll, new Dictionary<string, string>
         {
             [StartupProbe.Variable] = "1",
             ["Functions__Worker__HostEndpoint"] = $"http://127.0.0.1:{BenchProcess.FreeLoopbackPort()}",
@@ -270,7 +270,7 @@ public static class StartupBenchCommand
         }
         finally
         {
-            Stop(process);
+            BenchProcess.Stop(process);
         }
     }
 
@@ -299,35 +299,6 @@ public static class StartupBenchCommand
                 return;
             }
         }
-    }
-
-    private static Process Start(Variant variant, Dictionary<string, string> environment, Action<string>? onLine = null)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(variant.Dll);
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        var process = new Process { StartInfo = info };
-        // Output is read (and dropped) as it comes, so that a full pipe never stalls the app.
-        process.OutputDataReceived += (_, e) => onLine?.Invoke(e.Data ?? "");
-        process.ErrorDataReceived += (_, _) => { };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Stop(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        process.WaitForExit();
     }
 
     /// <summary>A shell JWT for the app's auth (the bare app ignores it), signed with the configured secret.</summary>
