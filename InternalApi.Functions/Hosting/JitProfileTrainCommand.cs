@@ -86,41 +86,49 @@ internal static class JitProfileTrainCommand
         var token = InternalJwt.Create(secrets.ShellKey, InternalJwt.ShellIssuer, null, TimeProvider.System, TimeSpan.FromMinutes(5));
         using var process = BenchProcess.StartDotnet(Dll, new Dictionary<string, string>(environment) { ["LocalHost__Urls"] = url });
         using var client = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
-        var clock = Stopwatch.StartNew();
         try
         {
-            var first = true;
-            foreach (var route in Routes)
+            // Until the check answers 200 (it does without storage): the start itself.
+            var clock = Stopwatch.StartNew();
+            while (!await AnswersAsync(client, Routes[0], token, HttpStatusCode.OK))
             {
-                while (clock.Elapsed < Deadline && !process.HasExited)
+                if (clock.Elapsed > Deadline || process.HasExited)
                 {
-                    try
-                    {
-                        using var request = new HttpRequestMessage(HttpMethod.Get, route);
-                        request.Headers.Add(RequestAuthenticator.ShellHeader, token);
-                        using var response = await client.SendAsync(request);
-                        // The check answers 200 without storage; the others 503: both are the paths a first request runs.
-                        if (!first || response.StatusCode == HttpStatusCode.OK)
-                        {
-                            break;
-                        }
-                    }
-                    catch (HttpRequestException)
-                    {
-                        // Not listening yet.
-                    }
-
-                    await Task.Delay(10);
+                    return false;
                 }
 
-                first = false;
+                await Task.Delay(10);
             }
 
-            return await WrittenAsync(directory, "local-", process);
+            // Then the first requests of a real instance, once each (503 without storage: the paths still run).
+            foreach (var route in Routes.Skip(1))
+            {
+                await AnswersAsync(client, route, token, null);
+            }
+
+            using var written = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            return await StartupJitProfile.WrittenAsync(directory, "local-*.jitprofile", written.Token);
         }
         finally
         {
             BenchProcess.Stop(process);
+        }
+    }
+
+    /// <summary>One GET with the shell JWT; true when it was answered (with <paramref name="status"/>, when given).</summary>
+    private static async Task<bool> AnswersAsync(HttpClient client, string route, string token, HttpStatusCode? status)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, route);
+            request.Headers.Add(RequestAuthenticator.ShellHeader, token);
+            using var response = await client.SendAsync(request);
+            return status is null || response.StatusCode == status;
+        }
+        catch (HttpRequestException)
+        {
+            // Not listening yet.
+            return false;
         }
     }
 
@@ -146,25 +154,5 @@ internal static class JitProfileTrainCommand
         }
 
         return Directory.EnumerateFiles(directory, "worker-*.jitprofile").Any(f => new FileInfo(f).Length > 0);
-    }
-
-    /// <summary>Waits until the profile is whole (the same size twice, 100 ms apart), as the process writes it by itself.</summary>
-    private static async Task<bool> WrittenAsync(string directory, string prefix, Process process)
-    {
-        var size = -1L;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(15) && !process.HasExited)
-        {
-            var now = Directory.EnumerateFiles(directory, prefix + "*.jitprofile").Select(f => new FileInfo(f).Length).FirstOrDefault(-1);
-            if (now > 0 && now == size)
-            {
-                return true;
-            }
-
-            size = now;
-            await Task.Delay(100);
-        }
-
-        return false;
     }
 }

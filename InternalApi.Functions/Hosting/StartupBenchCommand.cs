@@ -208,7 +208,12 @@ public static class StartupBenchCommand
                     if (response.StatusCode == HttpStatusCode.OK)
                     {
                         var elapsed = clock.Elapsed.TotalMilliseconds;
-                        await WaitForProfileAsync(profile, waitForProfile);
+                        if (waitForProfile.CanBeCanceled)
+                        {
+                            // Priming: the process writes its profile by itself a moment after the answer.
+                            await StartupJitProfile.WrittenAsync(profile, "*.jitprofile", waitForProfile);
+                        }
+
                         return elapsed;
                     }
                 }
@@ -271,33 +276,6 @@ public static class StartupBenchCommand
         finally
         {
             BenchProcess.Stop(process);
-        }
-    }
-
-    /// <summary>
-    /// When priming (a token that can be cancelled): polls until the started process has written its profile, whole
-    /// (the same size twice, 100 ms apart: a start killed mid-write would leave a truncated file).
-    /// </summary>
-    private static async Task WaitForProfileAsync(string directory, CancellationToken deadline)
-    {
-        var size = -1L;
-        while (deadline.CanBeCanceled && !deadline.IsCancellationRequested)
-        {
-            var now = Directory.EnumerateFiles(directory, "*.jitprofile").Select(f => new FileInfo(f).Length).FirstOrDefault(-1);
-            if (now > 0 && now == size)
-            {
-                return;
-            }
-
-            size = now;
-            try
-            {
-                await Task.Delay(100, deadline);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
         }
     }
 

@@ -145,6 +145,37 @@ public static class StartupJitProfile
         }
     }
 
+    /// <summary>
+    /// For the commands that start a build to have it record (bench startup's priming, the publish's training):
+    /// polls until a process has written a profile matching <paramref name="pattern"/> in <paramref name="directory"/>
+    /// whole (the same size twice, 100 ms apart: a start killed mid-write would leave a truncated file); false when
+    /// <paramref name="deadline"/> came first.
+    /// </summary>
+    public static async Task<bool> WrittenAsync(string directory, string pattern, CancellationToken deadline)
+    {
+        var size = -1L;
+        while (!deadline.IsCancellationRequested)
+        {
+            var now = Directory.EnumerateFiles(directory, pattern).Select(f => new FileInfo(f).Length).FirstOrDefault(-1);
+            if (now > 0 && now == size)
+            {
+                return true;
+            }
+
+            size = now;
+            try
+            {
+                await Task.Delay(100, deadline);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Writes what was recorded now (the startup probe, which exits before any answer).</summary>
     public static void SaveNow()
     {
