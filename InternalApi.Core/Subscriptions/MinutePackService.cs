@@ -31,6 +31,9 @@ public sealed class MinutePackService(SubscriptionTables tables, BillableMembers
 {
     private const int MaxRetries = 20;
 
+    // When the pack came into its namespace (bought, or moved there): see MoveAsync.
+    private const string PlacedAt = "PlacedAt";
+
     /// <summary>The queue that carries accepted moves to the function that carries them out.</summary>
     public const string MoveQueueName = "minutes-move";
 
@@ -86,7 +89,8 @@ public sealed class MinutePackService(SubscriptionTables tables, BillableMembers
             {
                 foreach (var chunk in fresh.Chunk(100))
                 {
-                    await tables.MinutePacks.SubmitTransactionAsync(chunk.Select(p => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(p))), cancellationToken);
+                    var now = time.GetUtcNow();
+                    await tables.MinutePacks.SubmitTransactionAsync(chunk.Select(p => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(p, now))), cancellationToken);
                 }
 
                 return [.. packs.Select(p => stored[p.PurchaseXid])];
@@ -131,6 +135,9 @@ public sealed class MinutePackService(SubscriptionTables tables, BillableMembers
     /// <summary>
     /// Carries out a move: each pack of the source is written to the target, then removed from the source. Safe
     /// to repeat at any point: what was moved is no longer in the source, and writing a pack again changes nothing.
+    /// Only packs placed in the source before the move was accepted go: a copy of this move delivered late, after
+    /// a later move brought the packs back (or after new packs were bought), finds them placed after it and
+    /// leaves them, as if it had run on time. A pack's placement time is when it was bought or last moved.
     /// </summary>
     public async Task<int> MoveAsync(MinutesMoveMessage move, CancellationToken cancellationToken = default)
     {
@@ -143,8 +150,14 @@ public sealed class MinutePackService(SubscriptionTables tables, BillableMembers
         var moved = 0;
         foreach (var entity in await tables.MinutePacks.ListPartitionAsync(Key(move.SourceId), cancellationToken))
         {
+            // Rows written before placement times were kept have none: they predate every move still queued.
+            if (entity.GetDateTimeOffset(PlacedAt) >= move.RequestedAt)
+            {
+                continue;
+            }
+
             var pack = ToPack(entity) with { NamespaceId = move.TargetId };
-            await tables.MinutePacks.UpsertEntityAsync(ToEntity(pack), TableUpdateMode.Replace, cancellationToken);
+            await tables.MinutePacks.UpsertEntityAsync(ToEntity(pack, move.RequestedAt), TableUpdateMode.Replace, cancellationToken);
             // A redelivered copy of this move may have removed it first: the SDK answers that delete without throwing.
             await tables.MinutePacks.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
 
@@ -159,11 +172,12 @@ public sealed class MinutePackService(SubscriptionTables tables, BillableMembers
 
     private static string Key(long id) => id.ToString(CultureInfo.InvariantCulture);
 
-    private static TableEntity ToEntity(MinutePack p) => new(Key(p.NamespaceId), TableKey.Encode(p.PurchaseXid))
+    private static TableEntity ToEntity(MinutePack p, DateTimeOffset placedAt) => new(Key(p.NamespaceId), TableKey.Encode(p.PurchaseXid))
     {
         ["PurchaseXid"] = p.PurchaseXid,
         ["NumberOfMinutes"] = p.NumberOfMinutes,
         ["ExpiresAt"] = p.ExpiresAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        [PlacedAt] = placedAt,
     };
 
     private static MinutePack ToPack(TableEntity e) => new(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using InternalApi.Core.Model;
@@ -96,6 +97,39 @@ public sealed class MinutePackTests(AdminFixture fixture)
         Assert.Equal([("r-1", 10L), ("r-2", 20L)], (await Packs.ListAsync(target.Id)).Select(p => (p.PurchaseXid, p.NumberOfMinutes)).OrderBy(p => p.PurchaseXid));
         await Assert.ThrowsAsync<InvalidDataException>(() => fixture.App.InvokeQueueFunctionAsync(nameof(MinutesMove), BinaryData.FromString("{\"source_id\":\"x\"}")));
     }
+
+    [Fact]
+    public async Task A_Move_Delivered_Again_After_A_Later_Move_Back_Leaves_The_Packs_Where_The_Later_One_Put_Them()
+    {
+        var a = await fixture.GroupAsync();
+        var b = await fixture.GroupAsync();
+        await Packs.AddAsync(a, [(new DateOnly(2030, 1, 1), 10, "s-1"), (new DateOnly(2030, 1, 1), 20, "s-2")]);
+
+        // A → B is accepted and carried out, then B → A; the first message comes back (its delete was lost).
+        var there = await AcceptMoveAsync(a, b);
+        var back = await AcceptMoveAsync(b, a);
+        await fixture.App.InvokeQueueFunctionAsync(nameof(MinutesMove), there, "there-" + a.Id, 1);
+        await fixture.App.InvokeQueueFunctionAsync(nameof(MinutesMove), back, "back-" + a.Id, 1);
+        Assert.Equal(["s-1", "s-2"], (await Packs.ListAsync(a.Id)).Select(p => p.PurchaseXid).Order());
+
+        // A pack bought after the first move was accepted is not its to move either.
+        await Packs.AddAsync(a, [(new DateOnly(2030, 1, 1), 30, "s-3")]);
+        await fixture.App.InvokeQueueFunctionAsync(nameof(MinutesMove), there, "there-" + a.Id, 2);
+
+        Assert.Equal([("s-1", 10L), ("s-2", 20L), ("s-3", 30L)], (await Packs.ListAsync(a.Id)).Select(p => (p.PurchaseXid, p.NumberOfMinutes)).OrderBy(p => p.PurchaseXid));
+        Assert.Empty(await Packs.ListAsync(b.Id));
+
+        // A move accepted now still takes every pack, whatever moved before.
+        await fixture.App.InvokeQueueFunctionAsync(nameof(MinutesMove), await AcceptMoveAsync(a, b), "again-" + a.Id, 1);
+        Assert.Empty(await Packs.ListAsync(a.Id));
+        Assert.Equal(["s-1", "s-2", "s-3"], (await Packs.ListAsync(b.Id)).Select(p => p.PurchaseXid).Order());
+    }
+
+    /// <summary>The message the PATCH would queue, validated as the endpoint does (without waiting for the dispatcher).</summary>
+    private async Task<BinaryData> AcceptMoveAsync(GitLabNamespace from, GitLabNamespace to) =>
+        BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(
+            await Packs.ValidateMoveAsync(from.Id.ToString(CultureInfo.InvariantCulture), to.Id.ToString(CultureInfo.InvariantCulture)),
+            AdminJsonContext.Default.MinutesMoveMessage));
 
     [Fact]
     public async Task Move_Needs_Two_Top_Level_Namespaces_With_A_Common_Owner()
