@@ -9,7 +9,7 @@
 #   ./run.sh queues list|peek QUEUE|replay QUEUE-poison      inspect queues, replay poison messages
 #   ./run.sh usage-metrics [--from DATE] [--to DATE]         KAS usage metrics totals
 #   ./run.sh audit-events --project ID|PATH [--limit N]     a project's Git audit events, newest first
-#   ./run.sh bench [--requests N] [--concurrency C] [--memory-only]   latency/throughput of the hot endpoints, then peak RSS
+#   ./run.sh bench [--requests N] [--concurrency C] [--memory-only]   latency/throughput of the hot endpoints, then peak RSS (and the bare app's)
 #   ./run.sh bench startup [--runs N]                        cold start to first 200, JIT and ReadyToRun, vs a bare app
 #   ./run.sh bench micro [BenchmarkDotNet args, e.g. --filter '*Jwt*']   allocations of the hot paths (no Azurite)
 set -euo pipefail
@@ -61,6 +61,10 @@ case "${1:-}" in
         dotnet build "$project" -c Release --nologo -v q >&2
         dotnet publish "$project" -c Release -r linux-x64 --nologo -v q >&2
       done
+    elif [ "$1" = bench ]; then
+      # The memory lines end with the floor: the bare app of bench startup under the same load.
+      log "building benchmarks/BareAspNetCore (Release)"
+      dotnet build benchmarks/BareAspNetCore -c Release --nologo -v q >&2
     fi
     [ -f "$APP_DLL" ] || build_app
     port_open "$TABLE_PORT" || { echo "Azurite is not running on 127.0.0.1:$TABLE_PORT: start ./run.sh in another terminal first" >&2; exit 1; }

@@ -136,13 +136,37 @@ public static class BenchCommand
         return failures == 0 ? 0 : 1;
     }
 
-    /// <summary>The peak RSS target is the app's: measured with the app in a process of its own.</summary>
+    /// <summary>
+    /// The peak RSS target is the app's: measured with the app in a process of its own. Then the floor under the
+    /// same load, when its build is there (<c>./run.sh bench</c> builds it): the bare ASP.NET Core app of the startup
+    /// benchmark with every route of our <c>functions.metadata</c>, each answering 204 (check answers its JSON).
+    /// </summary>
     private static async Task MemoryAsync(string[] args, TextWriter output, byte[] shellKey, byte[]? kasKey, BenchDemo data, int concurrency, int requests, TimeSpan limit)
     {
-        var appDll = Option(args, "--memory-app") ?? typeof(BenchCommand).Assembly.Location;
-        output.WriteLine(await BenchMemory.MeasureAsync(Path.GetFullPath(appDll),
-            other => new BenchScenarios(other, shellKey, kasKey, data).All(),
-            concurrency, requests, limit));
+        var appDll = Path.GetFullPath(Option(args, "--memory-app") ?? typeof(BenchCommand).Assembly.Location);
+        IReadOnlyList<BenchScenario> Scenarios(HttpClient other) => new BenchScenarios(other, shellKey, kasKey, data).All();
+        var app = await BenchMemory.MeasureAsync($"memory (the app alone, its own process, {Path.GetFileName(Path.GetDirectoryName(appDll))})",
+            appDll, new Dictionary<string, string>(), Scenarios, concurrency, requests, limit);
+        output.WriteLine(app.Line);
+
+        var bare = Path.GetFullPath(Option(args, "--memory-floor-app") ?? Path.Combine(StartupBenchCommand.BareBuild, "BareAspNetCore.dll"));
+        var metadata = Path.Combine(Path.GetDirectoryName(appDll)!, "functions.metadata");
+        if (!File.Exists(bare) || !File.Exists(metadata))
+        {
+            output.WriteLine($"memory floor: skipped ({bare} is not built; ./run.sh bench builds it)");
+            return;
+        }
+
+        var floor = await BenchMemory.MeasureAsync("memory floor (bare ASP.NET Core app with our routes, same clients and mix)",
+            bare, new Dictionary<string, string> { ["BARE_ROUTES_FROM"] = metadata }, Scenarios, concurrency, requests, limit, countErrors: false);
+        output.WriteLine(floor.Line);
+        if (app.PeakKb > 0 && floor.PeakKb > 0)
+        {
+            static string Mb(long kb) => (kb / 1024.0).ToString("+0.0;-0.0", CultureInfo.InvariantCulture);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"memory ÷floor: peak {(double)app.PeakKb / floor.PeakKb:0.00}× ({Mb(app.PeakKb - floor.PeakKb)} MB); at the end, files {Mb(app.FilesKb - floor.FilesKb)} MB, " +
+                $"JIT code and stubs {Mb(app.CodeKb - floor.CodeKb)} MB, heaps and stacks {Mb(app.OtherKb - floor.OtherKb)} MB"));
+        }
     }
 
     /// <summary>What one row measured.</summary>

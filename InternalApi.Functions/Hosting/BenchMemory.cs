@@ -12,37 +12,34 @@ namespace InternalApi.Functions.Hosting;
 /// </summary>
 internal static class BenchMemory
 {
-    /// <summary>Runs the load against a child app; the line to print, or why it could not.</summary>
-    public static async Task<string> MeasureAsync(string appDll, Func<HttpClient, IReadOnlyList<BenchScenario>> scenarios, int concurrency, int requests, TimeSpan limit)
+    /// <summary>
+    /// Runs the load against a child app; the line to print, or why it could not. <paramref name="label"/> names
+    /// the app; <paramref name="environment"/> is added to its environment. The child is told its address both ways
+    /// (the local host's <c>LocalHost:Urls</c>, ASP.NET Core's <c>ASPNETCORE_URLS</c>) so that a plain ASP.NET Core app
+    /// (the floor) is measured the same way. <paramref name="countErrors"/> is false for the floor, whose stub routes
+    /// answer 204 where the rows expect the app's answers.
+    /// </summary>
+    public static async Task<MemoryReading> MeasureAsync(string label, string appDll, IReadOnlyDictionary<string, string> environment, Func<HttpClient, IReadOnlyList<BenchScenario>> scenarios, int concurrency, int requests, TimeSpan limit, bool countErrors = true)
     {
         if (!OperatingSystem.IsLinux())
         {
-            return "memory: skipped (reads /proc, Linux only)";
+            return new($"{label}: skipped (reads /proc, Linux only)");
         }
 
         var port = BenchProcess.FreeLoopbackPort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { appDll, $"--LocalHost:Urls=http://127.0.0.1:{port}", "--Telemetry:Exporter=none", "--Logging:LogLevel:Default=Warning" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        // Drained so that a chatty child never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var address = $"http://127.0.0.1:{port}";
+        var process = BenchProcess.StartDotnet(appDll, new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = address }, null,
+            $"--LocalHost:Urls={address}", "--Telemetry:Exporter=none", "--Logging:LogLevel:Default=Warning");
         try
         {
             using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency })
             {
-                BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+                BaseAddress = new Uri(address),
                 Timeout = TimeSpan.FromSeconds(30),
             };
             if (!await WaitUntilServingAsync(client, process, TimeSpan.FromSeconds(60)))
             {
-                return $"memory: the child app did not serve /api/v4/internal/check within 60 s (exit {(process.HasExited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "-")})";
+                return new($"{label}: the child app did not serve /api/v4/internal/check within 60 s (exit {(process.HasExited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "-")})");
             }
 
             var startedRss = BenchProcess.StatusField(process.Id, "VmRSS");
@@ -80,13 +77,18 @@ internal static class BenchMemory
             // PSS divides shared pages among the processes mapping them, private counts only this one's.
             var pss = BenchProcess.RollupKb(process.Id, "Pss");
             var own = BenchProcess.RollupKb(process.Id, "Private_Clean", "Private_Dirty");
-            return string.Create(CultureInfo.InvariantCulture,
-                $"memory (the app alone, its own process, {Path.GetFileName(Path.GetDirectoryName(appDll))}): after start RSS {startedRss}; after {sent} mixed requests from {concurrency} clients ({errors} errors) peak RSS {BenchProcess.StatusField(process.Id, "VmHWM")}, RSS now {BenchProcess.StatusField(process.Id, "VmRSS")} (PSS {pss} kB, private {own} kB)");
+            var (files, code, other) = BenchProcess.ResidentSplitKb(process.Id);
+            var outcome = countErrors ? $"{errors} errors" : "answers not checked";
+            var peak = BenchProcess.StatusKb(process.Id, "VmHWM");
+            return new(string.Create(CultureInfo.InvariantCulture,
+                $"{label}: after start RSS {startedRss}; after {sent} mixed requests from {concurrency} clients ({outcome}) peak RSS {peak} kB, " +
+                $"RSS now {BenchProcess.StatusField(process.Id, "VmRSS")} = files {files} + JIT code and stubs {code} + heaps and stacks {other} kB (PSS {pss} kB, private {own} kB)"),
+                peak, files, code, other);
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            BenchProcess.Stop(process);
+            process.Dispose();
         }
     }
 
@@ -115,3 +117,11 @@ internal static class BenchMemory
         return false;
     }
 }
+
+/// <summary>A memory line of <c>bench</c> and, when it was measured, the figures behind it (kB; 0 when it was not).</summary>
+/// <param name="Line">What to print.</param>
+/// <param name="PeakKb">Peak resident set (<c>VmHWM</c>).</param>
+/// <param name="FilesKb">Resident pages of mapped files at the end.</param>
+/// <param name="CodeKb">Resident executable memory of the runtime at the end.</param>
+/// <param name="OtherKb">The rest of the resident set at the end.</param>
+internal sealed record MemoryReading(string Line, long PeakKb = 0, long FilesKb = 0, long CodeKb = 0, long OtherKb = 0);

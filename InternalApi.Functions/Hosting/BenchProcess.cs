@@ -23,10 +23,15 @@ internal static class BenchProcess
     /// Starts <c>dotnet <paramref name="dll"/></c> with <paramref name="environment"/> added to this process's. Its
     /// output is read as it comes (each stdout line to <paramref name="onLine"/>) so that a full pipe never stalls it.
     /// </summary>
-    public static Process StartDotnet(string dll, IReadOnlyDictionary<string, string> environment, Action<string>? onLine = null)
+    public static Process StartDotnet(string dll, IReadOnlyDictionary<string, string> environment, Action<string>? onLine = null, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;
@@ -57,12 +62,44 @@ internal static class BenchProcess
     public static string StatusField(int pid, string name) =>
         Lines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..].Trim() ?? "n/a";
 
+    /// <summary>A kB field of <c>/proc/&lt;pid&gt;/status</c> (e.g. <c>VmHWM</c>) as a number; 0 when absent.</summary>
+    public static long StatusKb(int pid, string name) =>
+        StatusField(pid, name).Split(' ')[0] is var kb && long.TryParse(kb, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
+
     /// <summary>The sum of the kB fields <paramref name="names"/> of <c>/proc/&lt;pid&gt;/smaps_rollup</c> (0 when absent).</summary>
     public static long RollupKb(int pid, params string[] names) =>
         Lines($"/proc/{pid}/smaps_rollup")
             .Select(l => l.Split(':', 2))
             .Where(p => p.Length == 2 && names.Contains(p[0]))
             .Sum(p => long.Parse(p[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The resident set of <c>/proc/&lt;pid&gt;/smaps</c> split by what backs it, in kB: mapped files (assemblies and
+    /// native libraries, pages every .NET process on the machine shares), the runtime's executable memory (JIT-compiled
+    /// code, precode and stubs: the <c>memfd:doublemapper</c> mappings), and the rest (GC heap, runtime data, native
+    /// heaps, thread stacks).
+    /// </summary>
+    public static (long Files, long Code, long Other) ResidentSplitKb(int pid)
+    {
+        long files = 0, code = 0, other = 0;
+        var kind = 0;
+        foreach (var line in Lines($"/proc/{pid}/smaps"))
+        {
+            if (line.StartsWith("Rss:", StringComparison.Ordinal))
+            {
+                var kb = long.Parse(line[4..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                _ = kind switch { 1 => files += kb, 2 => code += kb, _ => other += kb };
+            }
+            else if (line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries) is { Length: >= 5 } fields && fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
+            {
+                // A mapping's header, "start-end perms offset dev inode [name]"; the lines after it are "Field: n kB".
+                var name = fields.Length == 6 ? fields[5].Trim() : "";
+                kind = name.Contains("memfd:doublemapper", StringComparison.Ordinal) ? 2 : name.StartsWith('/') ? 1 : 0;
+            }
+        }
+
+        return (files, code, other);
+    }
 
     private static string[] Lines(string path) => File.Exists(path) ? File.ReadAllLines(path) : [];
 }

@@ -21,6 +21,9 @@ namespace InternalApi.Functions.Hosting;
 /// </summary>
 public static class StartupBenchCommand
 {
+    /// <summary>The floor's JIT build (<c>benchmarks/BareAspNetCore</c>), relative to the repository root; bench memory measures it too.</summary>
+    internal const string BareBuild = "benchmarks/BareAspNetCore/bin/Release/net10.0";
+
     private const string Route = "/api/v4/internal/check";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
@@ -51,7 +54,7 @@ public static class StartupBenchCommand
         var runs = int.Parse(Option(args, "--runs") ?? "10", CultureInfo.InvariantCulture);
         var ours = Option(args, "--app") ?? "InternalApi.Functions/bin/Release/net10.0";
         var oursR2R = Option(args, "--app-publish") ?? "InternalApi.Functions/bin/Release/net10.0/linux-x64/publish";
-        const string bare = "benchmarks/BareAspNetCore/bin/Release/net10.0";
+        const string bare = BareBuild;
         const string worker = "benchmarks/EmptyWorker/bin/Release/net10.0";
         string Ours(bool r2r) => Path.Combine(r2r ? oursR2R : ours, "InternalApi.Functions.dll");
         string Bare(bool r2r) => Path.Combine(bare, r2r ? "linux-x64/publish" : "", "BareAspNetCore.dll");
