@@ -14,9 +14,9 @@ namespace InternalApi.Core.Receive;
 /// GitLab's counter is one Redis key that never fails under contention. One ETag-guarded row per repository
 /// did: concurrent pushes to one repository lost races to each other until some gave up and answered
 /// <c>false</c>, which makes Gitaly refuse a push for nothing. So the count is split over
-/// <see cref="Shards"/> rows of the repository's partition: an increment adds one to a shard picked at
-/// random (another one after a lost race), a decrement takes one from a shard that holds some, and the value
-/// is the sum. Each shard keeps the expiry of its own last increment, so a count no increment has renewed
+/// <see cref="Shards"/> rows of the repository's partition: an increment adds one to the next shard in turn
+/// (the next one after a lost race), a decrement takes one from a shard that holds some, and the value is the
+/// sum. Each shard keeps the expiry of its own last increment, so a count no increment has renewed
 /// for 600 s stops counting; GitLab's single key renews every count at once, which differs only for pushes
 /// older than the 600 s both treat as abandoned. Each change is still ETag-conditional, so none is lost.
 /// </remarks>
@@ -37,6 +37,10 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     private static readonly TimeSpan ConflictBudget = TimeSpan.FromSeconds(10);
     private const int MaxBackoffMilliseconds = 100;
 
+    // Shards are taken in turn, not at random: pushes in flight in one instance (up to Shards of them) each get a
+    // shard of their own and never meet; instances start at a random place so that two do not move in step.
+    private static int nextShard = Random.Shared.Next(Shards);
+
     /// <summary>Increments; true when stored.</summary>
     public async Task<bool> IncrementAsync(string glRepository, CancellationToken cancellationToken = default)
     {
@@ -45,7 +49,7 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; attempt == 0 || Stopwatch.GetElapsedTime(started) < ConflictBudget; attempt++)
         {
-            var shard = ShardKey(Random.Shared.Next(Shards));
+            var shard = ShardKey(NextTurn(Shards));
             var entity = await names.ReferenceCounters.FindAsync(key, shard, cancellationToken: cancellationToken);
             var updated = new TableEntity(key, shard)
             {
@@ -85,7 +89,7 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
                 return true;
             }
 
-            var chosen = holding[Random.Shared.Next(holding.Count)];
+            var chosen = holding[NextTurn(holding.Count)];
             var updated = new TableEntity(key, chosen.RowKey)
             {
                 ["Count"] = Current(chosen) - 1,
@@ -151,6 +155,8 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     /// time that grows, so that writers who keep meeting do not retry in lockstep. Real time, not the domain
     /// clock: this is about contention.
     /// </summary>
+    private static int NextTurn(int count) => (int)((uint)Interlocked.Increment(ref nextShard) % (uint)count);
+
     private static Task PauseAsync(int attempt, CancellationToken cancellationToken) =>
         attempt < 2 ? Task.CompletedTask : Task.Delay(Random.Shared.Next(0, 1 + Math.Min(MaxBackoffMilliseconds, 2 << Math.Min(attempt, 8))), cancellationToken);
 }

@@ -204,7 +204,12 @@ public sealed partial class QueueTriggerListener(
                 var wait = due - time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, time, cancellationToken);
+                    // Every message ends its renewal this way: a plain await would throw (and catch) once per message.
+                    await Task.Delay(wait, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        return;
+                    }
                 }
 
                 var sent = time.GetUtcNow();
