@@ -137,6 +137,16 @@ public sealed class LocalHostTests(AppFixture fixture)
     }
 
     [Fact]
+    public void Settings_Files_Are_Read_Once_Not_Watched()
+    {
+        // A watched appsettings.json means a watch on every folder of the content root (the repository under ./run.sh).
+        var root = (IConfigurationRoot)fixture.App.Services.GetRequiredService<IConfiguration>();
+        var files = root.Providers.OfType<FileConfigurationProvider>().ToList();
+        Assert.NotEmpty(files);
+        Assert.All(files, p => Assert.False(p.Source.ReloadOnChange, p.Source.Path));
+    }
+
+    [Fact]
     public void Every_Queue_Trigger_In_The_Metadata_Is_Polled()
     {
         var served = fixture.App.Services.GetRequiredService<LocalFunctions>().Queue.Select(f => f.QueueName).Order(StringComparer.Ordinal);
