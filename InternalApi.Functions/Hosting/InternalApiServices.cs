@@ -30,6 +30,7 @@ public static class InternalApiServices
         services.AddSingleton<AdminTokenGate>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<HttpFunctionPipeline>();
+        services.AddSingleton<StorageGate>();
         services.AddSingleton<OpenApi.OpenApiDocumentProvider>();
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -9,13 +9,15 @@ namespace InternalApi.Functions.Hosting;
 /// Queue invocations pass straight through (inside their <see cref="InvocationScope"/>: message id and dequeue
 /// count), so their exceptions reach the host's retry and poison handling.
 /// </summary>
-public sealed class WorkerHttpMiddleware(HttpFunctionPipeline pipeline, ILogger<WorkerHttpMiddleware> logger) : IFunctionsWorkerMiddleware
+public sealed class WorkerHttpMiddleware(HttpFunctionPipeline pipeline, StorageGate storage, ILogger<WorkerHttpMiddleware> logger) : IFunctionsWorkerMiddleware
 {
     /// <inheritdoc/>
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
+        // Program checks tables and queues while the worker connects to the host: no function meets a missing one.
+        await storage.Ready.WaitAsync(context.CancellationToken);
         if (context.GetHttpContext() is not { } http)
         {
             var data = context.BindingContext.BindingData;

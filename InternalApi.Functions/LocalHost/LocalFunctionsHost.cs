@@ -86,7 +86,6 @@ public static class LocalFunctionsHost
         services.AddSingleton(sp => new LocalFunctions(metadata, sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<QueueDispatchMonitor>();
         services.AddSingleton<FirstResponse>();
-        services.AddSingleton<StorageGate>();
         services.AddHostedService<QueueTriggerListener>();
 
         var app = builder.Build();
