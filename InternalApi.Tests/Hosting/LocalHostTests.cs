@@ -6,10 +6,8 @@ using InternalApi.Functions.Functions;
 using InternalApi.Functions.Hosting;
 using InternalApi.Functions.LocalHost;
 using InternalApi.Tests.Infrastructure;
-using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace InternalApi.Tests.Hosting;
 
@@ -164,16 +162,7 @@ public sealed class LocalHostTests(AppFixture fixture)
     [Fact]
     public async Task The_Worker_Builder_Builds_And_Activates_Every_Function_Class_Without_A_Host()
     {
-        var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [StorageConnection.Name] = fixture.Azurite.ConnectionString,
-            ["Shell:Secret"] = "0123456789abcdef",
-            ["Kas:Secret"] = Convert.ToBase64String(new byte[32]),
-        });
-        builder.ConfigureFunctionsWebApplication();
-        builder.UseInternalApi();
-        using var host = builder.Build();
+        using var host = TestWorker.Build(fixture.Azurite);
         await using var scope = host.Services.CreateAsyncScope();
         foreach (var function in BuildMetadata())
         {

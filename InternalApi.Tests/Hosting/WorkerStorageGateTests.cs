@@ -2,10 +2,7 @@ using System.Collections.Immutable;
 using InternalApi.Functions.Hosting;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InternalApi.Tests.Hosting;
@@ -21,16 +18,7 @@ public sealed class WorkerStorageGateTests(AppFixture fixture)
     [Fact]
     public async Task An_Invocation_Before_The_Storage_Check_Is_Done_Waits_For_It_Then_Runs()
     {
-        var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            [StorageConnection.Name] = fixture.Azurite.ConnectionString,
-            ["Shell:Secret"] = "0123456789abcdef",
-            ["Kas:Secret"] = Convert.ToBase64String(new byte[32]),
-        });
-        builder.ConfigureFunctionsWebApplication();
-        builder.UseInternalApi();
-        using var host = builder.Build();
+        using var host = TestWorker.Build(fixture.Azurite);
 
         // The check starts as Program starts it, but cannot go on until the test lets it: it is held where it asks
         // for its initializer.
