@@ -150,13 +150,14 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
         }
     }
 
+    // 0..count-1, one after the other across every caller in this instance.
+    private static int NextTurn(int count) => (int)((uint)Interlocked.Increment(ref nextShard) % (uint)count);
+
     /// <summary>
     /// The first lost races retry at once (on another shard, for an increment); a run of them pauses for a random
     /// time that grows, so that writers who keep meeting do not retry in lockstep. Real time, not the domain
     /// clock: this is about contention.
     /// </summary>
-    private static int NextTurn(int count) => (int)((uint)Interlocked.Increment(ref nextShard) % (uint)count);
-
     private static Task PauseAsync(int attempt, CancellationToken cancellationToken) =>
         attempt < 2 ? Task.CompletedTask : Task.Delay(Random.Shared.Next(0, 1 + Math.Min(MaxBackoffMilliseconds, 2 << Math.Min(attempt, 8))), cancellationToken);
 }
