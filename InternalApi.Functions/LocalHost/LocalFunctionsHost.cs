@@ -55,8 +55,8 @@ public static class LocalFunctionsHost
     {
         // Settings files are read once, not watched: watching appsettings.json makes the runtime watch the whole
         // content root, one inotify watch per folder, which run from the repository is ~2000 folders (Azurite's
-        // node_modules, and its data folder, written on every storage call). A settings change means a restart,
-        // as in Azure. First, so that a --hostBuilder:reloadConfigOnChange=true of the caller still wins.
+        // node_modules, and its data folder, which it keeps writing). A settings change means a restart, as in
+        // Azure. First, so that a --hostBuilder:reloadConfigOnChange=true of the caller still wins.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false", .. args] });
         configure?.Invoke(builder);
         var local = builder.Configuration.GetSection(LocalHostOptions.SectionName).Get<LocalHostOptions>() ?? new LocalHostOptions();
