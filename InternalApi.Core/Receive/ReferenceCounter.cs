@@ -74,14 +74,7 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; attempt == 0 || Stopwatch.GetElapsedTime(started) < ConflictBudget; attempt++)
         {
-            var holding = new List<TableEntity>(Shards);
-            await foreach (var entity in ReadAsync(key, cancellationToken))
-            {
-                if (Current(entity) > 0)
-                {
-                    holding.Add(entity);
-                }
-            }
+            var holding = (await ReadAsync(key, cancellationToken)).Where(e => Current(e) > 0).ToList();
 
             if (holding.Count == 0)
             {
@@ -110,20 +103,14 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     /// <summary>The current value (0 when absent or expired).</summary>
     public async Task<long> GetAsync(string glRepository, CancellationToken cancellationToken = default)
     {
-        long total = 0;
-        await foreach (var entity in ReadAsync(TableKey.Encode(glRepository ?? ""), cancellationToken))
-        {
-            total += Current(entity);
-        }
-
-        return total;
+        return (await ReadAsync(TableKey.Encode(glRepository ?? ""), cancellationToken)).Sum(Current);
     }
 
     // Shard 0 is the empty row key, where the unsharded counter kept its one row: such a row still counts.
     private static string ShardKey(int shard) => shard == 0 ? "" : shard.ToString("00", System.Globalization.CultureInfo.InvariantCulture);
 
-    private AsyncPageable<TableEntity> ReadAsync(string key, CancellationToken cancellationToken) =>
-        names.ReferenceCounters.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {key}"), maxPerPage: Shards, select: ["RowKey", "Count", "ExpiresAt"], cancellationToken: cancellationToken);
+    private Task<List<TableEntity>> ReadAsync(string key, CancellationToken cancellationToken) =>
+        names.ReferenceCounters.ListAsync(TableClient.CreateQueryFilter($"PartitionKey eq {key}"), ["RowKey", "Count", "ExpiresAt"], cancellationToken);
 
     private long Current(TableEntity entity) =>
         entity.GetDateTimeOffset("ExpiresAt") is { } expires && expires > time.GetUtcNow() ? Math.Max(0, entity.GetInt64("Count") ?? 0) : 0;

@@ -87,9 +87,10 @@ public sealed class MinutePackService(SubscriptionTables tables, BillableMembers
 
             try
             {
+                // One placement time for the request's packs (see MoveAsync).
+                var now = time.GetUtcNow();
                 foreach (var chunk in fresh.Chunk(100))
                 {
-                    var now = time.GetUtcNow();
                     await tables.MinutePacks.SubmitTransactionAsync(chunk.Select(p => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(p, now))), cancellationToken);
                 }
 

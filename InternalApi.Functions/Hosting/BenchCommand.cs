@@ -149,7 +149,7 @@ public static class BenchCommand
             appDll, new Dictionary<string, string>(), Scenarios, concurrency, requests, limit);
         output.WriteLine(app.Line);
 
-        var bare = Path.GetFullPath(Option(args, "--memory-floor-app") ?? Path.Combine(StartupBenchCommand.BareBuild, "BareAspNetCore.dll"));
+        var bare = Path.GetFullPath(Path.Combine(StartupBenchCommand.BareBuild, "BareAspNetCore.dll"));
         var metadata = Path.Combine(Path.GetDirectoryName(appDll)!, "functions.metadata");
         if (!File.Exists(bare) || !File.Exists(metadata))
         {

@@ -10,7 +10,7 @@ namespace InternalApi.Functions.Hosting;
 /// bad-request/too-large) keep their status, storage that does not answer is a 503 the caller may retry,
 /// anything else is a logged 500 without internals.
 /// </summary>
-public sealed partial class HttpFunctionPipeline(RequestAuthenticator authenticator, ILogger<HttpFunctionPipeline> logger)
+public sealed partial class HttpFunctionPipeline(RequestAuthenticator authenticator, StorageGate storage, ILogger<HttpFunctionPipeline> logger)
 {
     /// <summary>
     /// Authenticates, invokes and maps failures; the answer is always an action result to execute.
@@ -28,6 +28,9 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
         var mediaType = function.Auth is FunctionAuth.ScimGroupToken or FunctionAuth.ScimInstanceToken ? ScimScopeContext.MediaType : "application/json";
         try
         {
+            // Tables and queues are checked while the host starts (Program): nothing, the authenticator's token
+            // reads included, may meet a missing table. Inside the mapping, so a failed check answers JSON too.
+            await storage.Ready.WaitAsync(context.RequestAborted);
             await authenticator.AuthenticateAsync(context, function.Method.DeclaringType?.Name ?? function.EntryPoint, function.Auth);
             return await invoke();
         }

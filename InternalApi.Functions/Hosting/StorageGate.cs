@@ -3,8 +3,8 @@ namespace InternalApi.Functions.Hosting;
 /// <summary>
 /// Lets <c>Program</c> check (or create) tables and queues while the app starts instead of before: the local
 /// host's Kestrel, or the worker's connection to the Functions host and its function loading. Functions, HTTP
-/// and queue, await <see cref="Ready"/> before they run (the local host's routes and listener, the worker's
-/// middleware), so none meets a missing table. Completed at once unless <see cref="StartInitialization"/> was called.
+/// and queue, await <see cref="Ready"/> before they run (HTTP ones in <see cref="HttpFunctionPipeline"/>, queue
+/// ones in the local host's listener and the worker's middleware), so none meets a missing table. Completed at once unless <see cref="StartInitialization"/> was called.
 /// </summary>
 public sealed class StorageGate
 {

@@ -16,10 +16,11 @@ public sealed class WorkerHttpMiddleware(HttpFunctionPipeline pipeline, StorageG
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        // Program checks tables and queues while the worker connects to the host: no function meets a missing one.
-        await storage.Ready.WaitAsync(context.CancellationToken);
         if (context.GetHttpContext() is not { } http)
         {
+            // Program checks tables and queues while the worker connects to the host: no function meets a missing
+            // one (HTTP invocations wait in the pipeline, where a failed check is answered as JSON).
+            await storage.Ready.WaitAsync(context.CancellationToken);
             var data = context.BindingContext.BindingData;
             using var scope = InvocationScope.Queue(
                 logger,

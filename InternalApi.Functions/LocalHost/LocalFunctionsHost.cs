@@ -95,7 +95,6 @@ public static class LocalFunctionsHost
         var functions = app.Services.GetRequiredService<LocalFunctions>();
         var pipeline = app.Services.GetRequiredService<HttpFunctionPipeline>();
         var firstResponse = app.Services.GetRequiredService<FirstResponse>();
-        var storage = app.Services.GetRequiredService<StorageGate>();
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
         var pathBase = app.Services.GetRequiredService<IOptions<HttpOptions>>().Value.PathBase;
@@ -115,8 +114,6 @@ public static class LocalFunctionsHost
 
             async Task Serve(HttpContext context)
             {
-                // Program starts table creation (or its marker check) alongside Kestrel: no function meets a missing table.
-                await storage.Ready.WaitAsync(context.RequestAborted);
                 try
                 {
                     var result = await pipeline.RunAsync(context, function.EntryPoint, () => function.InvokeHttpAsync(context));

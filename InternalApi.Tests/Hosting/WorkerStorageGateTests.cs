@@ -1,6 +1,10 @@
 using System.Collections.Immutable;
+using System.Text;
+using InternalApi.Functions.Functions;
 using InternalApi.Functions.Hosting;
 using InternalApi.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,9 +12,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace InternalApi.Tests.Hosting;
 
 /// <summary>
-/// Under the Functions host, Program checks tables and queues while the worker connects: the worker's middleware
-/// must hold an invocation that arrives before the check is done (no Functions host here, so the middleware is
-/// called as the worker calls it, with a function context of its own).
+/// Under the Functions host, Program checks tables and queues while the worker connects: an invocation that
+/// arrives before the check is done must wait for it, and one after a failed check must get a JSON error (no
+/// Functions host here, so the middleware and the pipeline are called as the worker calls them).
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class WorkerStorageGateTests(AppFixture fixture)
@@ -24,7 +28,7 @@ public sealed class WorkerStorageGateTests(AppFixture fixture)
         // for its initializer.
         using var release = new ManualResetEventSlim();
         var gate = host.Services.GetRequiredService<StorageGate>();
-        var check = gate.StartInitialization(new HeldProvider(host.Services, release));
+        var check = gate.StartInitialization(new InitializerProvider(host.Services, () => release.Wait(TimeSpan.FromSeconds(60))));
         var middleware = new WorkerHttpMiddleware(host.Services.GetRequiredService<HttpFunctionPipeline>(), gate, NullLogger<WorkerHttpMiddleware>.Instance);
 
         var ran = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,14 +48,42 @@ public sealed class WorkerStorageGateTests(AppFixture fixture)
         Assert.True(ran.Task.IsCompletedSuccessfully);
     }
 
-    /// <summary>The host's services, except that asking for the storage initializer waits for <paramref name="release"/>.</summary>
-    private sealed class HeldProvider(IServiceProvider inner, ManualResetEventSlim release) : IServiceProvider
+    [Fact]
+    public async Task An_Http_Call_After_A_Failed_Storage_Check_Gets_A_Json_500_And_Never_Runs()
+    {
+        using var host = TestWorker.Build(fixture.Azurite);
+        var gate = host.Services.GetRequiredService<StorageGate>();
+        // Not storage being down (the check logs that and carries on) but the check itself failing, e.g. on settings.
+        var check = gate.StartInitialization(new InitializerProvider(host.Services, () => throw new InvalidOperationException("the check failed")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => check);
+
+        var context = new DefaultHttpContext { RequestServices = host.Services };
+        context.Response.Body = new MemoryStream();
+        var ran = false;
+        var result = await host.Services.GetRequiredService<HttpFunctionPipeline>().RunAsync(
+            context,
+            FunctionEntryPoints.Resolve($"{typeof(Check).FullName}.{nameof(Check.RunAsync)}"),
+            () =>
+            {
+                ran = true;
+                return Task.FromResult<IActionResult?>(null);
+            });
+        await result!.ExecuteAsync(context);
+
+        Assert.False(ran);
+        Assert.Equal(StatusCodes.Status500InternalServerError, context.Response.StatusCode);
+        Assert.StartsWith("application/json", context.Response.ContentType, StringComparison.Ordinal);
+        Assert.Equal("""{"message":"500 Internal Server Error"}""", Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray()));
+    }
+
+    /// <summary>The host's services, except that asking for the storage initializer first runs <paramref name="before"/>.</summary>
+    private sealed class InitializerProvider(IServiceProvider inner, Action before) : IServiceProvider
     {
         public object? GetService(Type serviceType)
         {
             if (serviceType == typeof(StorageInitializer))
             {
-                release.Wait(TimeSpan.FromSeconds(60));
+                before();
             }
 
             return inner.GetService(serviceType);
