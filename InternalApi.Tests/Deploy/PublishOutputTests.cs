@@ -51,6 +51,17 @@ public sealed class PublishOutputTests(PublishedAppFixture fixture)
         Assert.Contains(published, f => f.IsQueue);
     }
 
+    [Fact]
+    public void The_Runtime_Config_Caps_The_Gen0_Budget()
+    {
+        // The Functions host starts the worker with this file; without the cap the GC sizes gen0 from the CPU's
+        // cache (80 MB on a machine of ours), and the resident set follows the hardware, not the app.
+        var options = JsonNode.Parse(File.ReadAllText(Path.Combine(fixture.Folder, "InternalApi.Functions.runtimeconfig.json")))!["runtimeOptions"]!["configProperties"]!;
+        var budget = options["System.GC.Gen0MaxBudget"]?.GetValue<long>();
+        Assert.NotNull(budget);
+        Assert.InRange(budget.Value, 1L << 20, 32L << 20);
+    }
+
     [Theory]
     [InlineData("InternalApi.Functions.dll")]
     [InlineData("InternalApi.Core.dll")]
