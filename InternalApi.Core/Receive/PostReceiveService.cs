@@ -20,8 +20,8 @@ public sealed record PostReceiveOutcome(IReadOnlyList<PostReceiveMessage> Messag
 
 /// <summary>
 /// <c>/post_receive</c> (spec §3.8.2). Order matters for retries: the job is enqueued first (a failure
-/// there has changed nothing, so the caller may safely retry); only then is the counter decremented
-/// and are the stored messages consumed, and from that point nothing fails the request any more.
+/// there has changed nothing, so the caller may safely retry); only then are the counter decremented
+/// and the stored messages consumed (the two at once), and from that point nothing fails the request any more.
 /// </summary>
 public sealed partial class PostReceiveService(
     GitLabStore store,
@@ -56,29 +56,38 @@ public sealed partial class PostReceiveService(
             await _queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(job, ReceiveJsonContext.Default.PostReceiveJob)), cancellationToken: cancellationToken);
         }
 
-        bool decreased;
+        // From here on nothing fails the request, and the counter and the messages do not depend on each other: their
+        // storage round trips overlap (the pair of hooks is on every push).
+        var decrement = DecrementAsync(glRepository ?? "", cancellationToken);
+        var messages = MessagesAsync(glRepository, identifier, changes ?? "", pushOptions, cancellationToken);
+        await Task.WhenAll(decrement, messages);
+        return new PostReceiveOutcome(await messages, await decrement);
+    }
+
+    private async Task<bool> DecrementAsync(string glRepository, CancellationToken cancellationToken)
+    {
         try
         {
-            decreased = await counter.DecrementAsync(glRepository ?? "", cancellationToken);
+            return await counter.DecrementAsync(glRepository, cancellationToken);
         }
         catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException || Storage.StorageFaults.IsUnavailable(ex, cancellationToken))
         {
-            Log.CounterFailed(logger, ex, glRepository ?? "");
-            decreased = false;
+            Log.CounterFailed(logger, ex, glRepository);
+            return false;
         }
+    }
 
-        IReadOnlyList<PostReceiveMessage> messages;
+    private async Task<IReadOnlyList<PostReceiveMessage>> MessagesAsync(string? glRepository, string? identifier, string changes, IReadOnlyList<string> pushOptions, CancellationToken cancellationToken)
+    {
         try
         {
-            messages = await BuildMessagesAsync(glRepository, identifier, changes ?? "", pushOptions, cancellationToken);
+            return await BuildMessagesAsync(glRepository, identifier, changes, pushOptions, cancellationToken);
         }
         catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException || Storage.StorageFaults.IsUnavailable(ex, cancellationToken))
         {
             Log.MessagesFailed(logger, ex, glRepository ?? "");
-            messages = [];
+            return [];
         }
-
-        return new PostReceiveOutcome(messages, decreased);
     }
 
     /// <summary>Splits very large pushes into several jobs so each fits in a queue message.</summary>
@@ -114,8 +123,12 @@ public sealed partial class PostReceiveService(
 
     private async Task<IReadOnlyList<PostReceiveMessage>> BuildMessagesAsync(string? glRepository, string? identifier, string changes, IReadOnlyList<string> pushOptions, CancellationToken cancellationToken)
     {
-        var target = await repositories.ResolveAsync(null, glRepository, cancellationToken);
-        var actor = await actors.ResolveAsync(new ActorQuery(Identifier: identifier), cancellationToken);
+        // The repository, the pusher and the banners are independent reads: one round trip for the three.
+        var targetRead = repositories.ResolveAsync(null, glRepository, cancellationToken);
+        var actorRead = actors.ResolveAsync(new ActorQuery(Identifier: identifier), cancellationToken);
+        var broadcastsRead = store.GetBroadcastMessagesAsync(cancellationToken);
+        await Task.WhenAll(targetRead, actorRead, broadcastsRead);
+        var (target, actor) = (await targetRead, await actorRead);
         var refChanges = RefChange.Parse(changes).Changes;
         var alerts = new List<PostReceiveMessage>();
         var basic = new List<PostReceiveMessage>();
@@ -140,7 +153,7 @@ public sealed partial class PostReceiveService(
             alerts.Insert(0, new($"WARNINGS:\nError encountered with push options {string.Join(' ', pushOptions.Select(o => $"'{o}'"))}: {pushOptionError}", "alert"));
         }
 
-        if (await BroadcastAsync(target.Project, cancellationToken) is { } banner)
+        if (Broadcast(await broadcastsRead, target.Project) is { } banner)
         {
             alerts.Insert(0, new(banner, "alert"));
         }
@@ -160,13 +173,11 @@ public sealed partial class PostReceiveService(
 
         if (actor.User is { } user && target.GlRepository is { } repository)
         {
-            foreach (var key in new[] { GitLabStore.MovedMessageKey(user.Id, repository), GitLabStore.CreatedMessageKey(user.Id, repository) })
-            {
-                if (await store.TakeMessageAsync(key, cancellationToken) is { Length: > 0 } text)
-                {
-                    basic.Add(new(text, "basic"));
-                }
-            }
+            // Both taken at once, shown in this order.
+            var stored = await Task.WhenAll(
+                store.TakeMessageAsync(GitLabStore.MovedMessageKey(user.Id, repository), cancellationToken),
+                store.TakeMessageAsync(GitLabStore.CreatedMessageKey(user.Id, repository), cancellationToken));
+            basic.AddRange(stored.Where(text => text is { Length: > 0 }).Select(text => new PostReceiveMessage(text!, "basic")));
         }
 
         return [.. alerts.Where(m => m.Message.Length > 0), .. basic];
@@ -237,10 +248,10 @@ public sealed partial class PostReceiveService(
     }
 
     /// <summary>The newest current command-line banner; one targeted at a matching project path wins over a global one.</summary>
-    private async Task<string?> BroadcastAsync(Project? project, CancellationToken cancellationToken)
+    private string? Broadcast(IReadOnlyList<BroadcastMessage> messages, Project? project)
     {
         var now = time.GetUtcNow();
-        var current = (await store.GetBroadcastMessagesAsync(cancellationToken)).Where(m => m.ShowOnCommandLine && m.IsCurrent(now) && m.Message.Length > 0).ToList();
+        var current = messages.Where(m => m.ShowOnCommandLine && m.IsCurrent(now) && m.Message.Length > 0).ToList();
         var targeted = current.Where(m => m.TargetPath is { Length: > 0 } path && project is not null && new ProtectedRef { ProjectId = 0, Kind = RefKind.Branch, Pattern = path.Trim('/') }.Matches(project.FullPath));
         var global = current.Where(m => string.IsNullOrEmpty(m.TargetPath));
         return (targeted.MaxBy(m => m.Id) ?? global.MaxBy(m => m.Id))?.Message;

@@ -89,9 +89,11 @@ public static class BenchCommand
         var limit = TimeSpan.FromSeconds(seconds);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{concurrency} concurrent, up to {requests} requests or {seconds:0.#} s per row (after {WarmUpRequests} warm-up); {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 20)} MiB, {RuntimeInformation.FrameworkDescription}"));
-        output.WriteLine($"{"endpoint",-30} {"req/s",7} {"p50 ms",7} {"p99 ms",7} {"floor ms",8} {"÷floor",6} {"÷first",7} {"calls/req",9} {"errors",6}");
+        output.WriteLine($"{"endpoint",-30} {"req/s",7} {"p50 ms",7} {"p99 ms",7} {"floor ms",8} {"÷floor",6} {"÷first",7} {"http ms",7} {"÷http",6} {"calls/req",9} {"errors",6}");
 
         Func<Task<bool>> pointRead = async () => (await users.GetEntityAsync<TableEntity>("1", "")).Value is not null;
+        await using var httpFloor = await BenchHttpFloor.StartAsync(users, ("1", ""), concurrency);
+        Func<Task<bool>> httpRead = httpFloor.ReadAsync;
         var bench = new BenchScenarios(client, shellKey, kasKey, data);
         if (!await bench.EnsureSubscriptionAsync())
         {
@@ -109,28 +111,34 @@ public static class BenchCommand
         }
 
         // One pass over everything first, so that no row pays for JIT compilation (tier-up) of code the others share.
-        foreach (var operation in scenarios.Select(s => (Func<Task<bool>>)(() => s.Run(Random.Shared.Next()))).Prepend(pointRead))
+        foreach (var operation in scenarios.Select(s => (Func<Task<bool>>)(() => s.Run(Random.Shared.Next()))).Prepend(httpRead).Prepend(pointRead))
         {
             await RunAsync(operation, Math.Min(WarmUpRequests, requests), limit, concurrency);
         }
 
         var floor = await MeasureAsync(pointRead, counter, requests, limit, concurrency);
-        output.WriteLine(Row("FLOOR: SDK point read", floor, floor.P50, floor.P50));
-        var failures = floor.Errors;
+        var http = await MeasureAsync(httpRead, counter, requests, limit, concurrency);
+        output.WriteLine(Row("FLOOR: SDK point read", floor, floor.P50, floor.P50, http.P50));
+        output.WriteLine(Row("HTTP FLOOR: read, bare Kestrel", http, floor.P50, floor.P50, http.P50));
+        var failures = floor.Errors + http.Errors;
+        var adjacentRequests = Math.Min(requests, AdjacentFloorRequests);
         foreach (var (name, run) in scenarios)
         {
-            // Each row against a floor measured just before it: the shared machine drifts by a third within a run,
+            // Each row against floors measured just before it: the shared machine drifts by a third within a run,
             // which against the first floor alone flattered or penalised the rows by their place in the order.
-            var adjacent = await MeasureAsync(pointRead, counter, Math.Min(requests, AdjacentFloorRequests), limit, concurrency);
+            var adjacent = await MeasureAsync(pointRead, counter, adjacentRequests, limit, concurrency);
+            var adjacentHttp = await MeasureAsync(httpRead, counter, adjacentRequests, limit, concurrency);
             var result = await MeasureAsync(() => run(Random.Shared.Next()), counter, requests, limit, concurrency);
-            failures += result.Errors + adjacent.Errors;
-            output.WriteLine(Row(name, result, adjacent.P50, floor.P50));
+            failures += result.Errors + adjacent.Errors + adjacentHttp.Errors;
+            output.WriteLine(Row(name, result, adjacent.P50, floor.P50, adjacentHttp.P50));
         }
 
         // The machine is shared: a second floor at the end shows how much the conditions drifted during the run.
         var again = await MeasureAsync(pointRead, counter, requests, limit, concurrency);
-        failures += again.Errors;
-        output.WriteLine(Row("FLOOR again (drift check)", again, again.P50, floor.P50));
+        var httpAgain = await MeasureAsync(httpRead, counter, requests, limit, concurrency);
+        failures += again.Errors + httpAgain.Errors;
+        output.WriteLine(Row("FLOOR again (drift check)", again, again.P50, floor.P50, httpAgain.P50));
+        output.WriteLine(Row("HTTP FLOOR again", httpAgain, again.P50, floor.P50, httpAgain.P50));
         await app.StopAsync();
         await MemoryAsync(args, output, shellKey, kasKey, data, concurrency, requests, limit);
         return failures == 0 ? 0 : 1;
@@ -220,9 +228,12 @@ public static class BenchCommand
         return (latencies[..Math.Min(next + 1, count)], errors);
     }
 
-    /// <summary>A row: its own figures, the floor measured next to it and the ratio to that (and to the first floor).</summary>
-    private static string Row(string name, Measurement m, double adjacentFloorP50, double firstFloorP50) => string.Create(CultureInfo.InvariantCulture,
-        $"{name,-30} {m.Count / m.Seconds,7:F0} {m.P50,7:F2} {m.P99,7:F2} {adjacentFloorP50,8:F2} {m.P50 / adjacentFloorP50,6:F2} {m.P50 / firstFloorP50,7:F2} {m.CallsPerRequest,9:F2} {m.Errors,6}");
+    /// <summary>
+    /// A row: its own figures, the SDK floor measured next to it and the ratio to that (and to the first floor), the HTTP
+    /// floor measured next to it and the ratio to that.
+    /// </summary>
+    private static string Row(string name, Measurement m, double adjacentFloorP50, double firstFloorP50, double adjacentHttpP50) => string.Create(CultureInfo.InvariantCulture,
+        $"{name,-30} {m.Count / m.Seconds,7:F0} {m.P50,7:F2} {m.P99,7:F2} {adjacentFloorP50,8:F2} {m.P50 / adjacentFloorP50,6:F2} {m.P50 / firstFloorP50,7:F2} {adjacentHttpP50,7:F2} {m.P50 / adjacentHttpP50,6:F2} {m.CallsPerRequest,9:F2} {m.Errors,6}");
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];

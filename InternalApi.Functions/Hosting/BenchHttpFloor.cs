@@ -1,0 +1,62 @@
+using System.Net;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace InternalApi.Functions.Hosting;
+
+/// <summary>
+/// The floor's point read behind a bare Kestrel route, in the bench's process: what any HTTP service pays for one
+/// storage call on this machine (client, socket, Kestrel, the read, a small answer), with none of our pipeline (no
+/// auth, no function activation, no JSON binding). The one-call rows are held against it as well as against the SDK
+/// floor, which says how much of their distance to the SDK floor is the hop itself. Not a route of the app: a server
+/// of its own on another loopback port, started and stopped by <c>bench</c>.
+/// </summary>
+internal sealed class BenchHttpFloor : IAsyncDisposable
+{
+    private const string Path = "/floor";
+    private readonly WebApplication _server;
+    private readonly HttpClient _client;
+
+    private BenchHttpFloor(WebApplication server, HttpClient client)
+    {
+        _server = server;
+        _client = client;
+    }
+
+    /// <summary>Starts the server on a free loopback port; its one route reads <paramref name="entity"/> through <paramref name="table"/>.</summary>
+    public static async Task<BenchHttpFloor> StartAsync(TableClient table, (string PartitionKey, string RowKey) entity, int concurrency)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var server = builder.Build();
+        // A plain request delegate: the cheapest way Kestrel can run code for a request.
+        RequestDelegate read = async context =>
+        {
+            var found = await table.GetEntityAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: context.RequestAborted);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(found.Value is null ? "{}" : """{"found":true}""", context.RequestAborted);
+        };
+        server.Map(Path, read);
+        await server.StartAsync();
+        var address = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        return new BenchHttpFloor(server, client);
+    }
+
+    /// <summary>One request; true when it answered 200 with the read's result.</summary>
+    public async Task<bool> ReadAsync()
+    {
+        using var response = await _client.GetAsync(Path);
+        return response.StatusCode == HttpStatusCode.OK && (await response.Content.ReadAsStringAsync()).Contains("\"found\":true", StringComparison.Ordinal);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _server.StopAsync();
+        await _server.DisposeAsync();
+    }
+}
