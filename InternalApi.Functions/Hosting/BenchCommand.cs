@@ -92,8 +92,6 @@ public static class BenchCommand
         output.WriteLine($"{"endpoint",-30} {"req/s",7} {"p50 ms",7} {"p99 ms",7} {"floor ms",8} {"÷floor",6} {"÷first",7} {"http ms",7} {"÷http",6} {"calls/req",9} {"errors",6}");
 
         Func<Task<bool>> pointRead = async () => (await users.GetEntityAsync<TableEntity>("1", "")).Value is not null;
-        await using var httpFloor = await BenchHttpFloor.StartAsync(users, ("1", ""), concurrency);
-        Func<Task<bool>> httpRead = httpFloor.ReadAsync;
         var bench = new BenchScenarios(client, shellKey, kasKey, data);
         if (!await bench.EnsureSubscriptionAsync())
         {
@@ -109,6 +107,9 @@ public static class BenchCommand
             await MemoryAsync(args, output, shellKey, kasKey, data, concurrency, requests, limit);
             return 0;
         }
+
+        await using var httpFloor = await BenchHttpFloor.StartAsync(users, ("1", ""), concurrency);
+        Func<Task<bool>> httpRead = httpFloor.ReadAsync;
 
         // One pass over everything first, so that no row pays for JIT compilation (tier-up) of code the others share.
         foreach (var operation in scenarios.Select(s => (Func<Task<bool>>)(() => s.Run(Random.Shared.Next()))).Prepend(httpRead).Prepend(pointRead))

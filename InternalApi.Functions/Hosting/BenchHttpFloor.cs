@@ -32,12 +32,22 @@ internal sealed class BenchHttpFloor : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         var server = builder.Build();
-        // A plain request delegate: the cheapest way Kestrel can run code for a request.
+        // A plain request delegate: the cheapest way Kestrel can run code for a request. It answers in JSON whatever
+        // happens, as the app does: 404 when the entity is missing, 503 when storage fails.
         RequestDelegate read = async context =>
         {
-            var found = await table.GetEntityAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: context.RequestAborted);
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(found.Value is null ? "{}" : """{"found":true}""", context.RequestAborted);
+            try
+            {
+                var found = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: context.RequestAborted);
+                context.Response.StatusCode = found.HasValue ? StatusCodes.Status200OK : StatusCodes.Status404NotFound;
+                await context.Response.WriteAsync(found.HasValue ? """{"found":true}""" : """{"message":"404 Not found"}""", context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await context.Response.WriteAsync("""{"message":"503 Service Unavailable"}""", context.RequestAborted);
+            }
         };
         server.Map(Path, read);
         await server.StartAsync();
@@ -45,6 +55,9 @@ internal sealed class BenchHttpFloor : IAsyncDisposable
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         return new BenchHttpFloor(server, client);
     }
+
+    /// <summary>Where the floor's one route is served.</summary>
+    public Uri Address => new(_client.BaseAddress!, Path);
 
     /// <summary>One request; true when it answered 200 with the read's result.</summary>
     public async Task<bool> ReadAsync()
