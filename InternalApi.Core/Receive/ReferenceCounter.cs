@@ -32,14 +32,18 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     /// </summary>
     public const int Shards = 16;
 
-    // A lost race moves to another shard at once; only a run of losses pauses, briefly. The budget stays well
-    // inside gitlab-shell's and Gitaly's timeouts.
-    private static readonly TimeSpan ConflictBudget = TimeSpan.FromSeconds(10);
     private const int MaxBackoffMilliseconds = 100;
 
     // Shards are taken in turn, not at random: pushes in flight in one instance (up to Shards of them) each get a
     // shard of their own and never meet; instances start at a random place so that two do not move in step.
     private static int nextShard = Random.Shared.Next(Shards);
+
+    /// <summary>
+    /// How long one change keeps retrying lost races before it gives up with a 409 (which the hooks answer as
+    /// <c>false</c>). A lost race moves to another shard at once; only a run of losses pauses, briefly. The default
+    /// stays well inside gitlab-shell's and Gitaly's timeouts; settable for tests, which cannot wait for it.
+    /// </summary>
+    public TimeSpan ConflictBudget { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Increments; true when stored.</summary>
     public async Task<bool> IncrementAsync(string glRepository, CancellationToken cancellationToken = default)

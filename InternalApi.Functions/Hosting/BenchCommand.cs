@@ -92,7 +92,9 @@ public static class BenchCommand
         output.WriteLine($"{"endpoint",-30} {"req/s",7} {"p50 ms",7} {"p99 ms",7} {"floor ms",8} {"÷floor",6} {"÷first",7} {"http ms",7} {"÷http",6} {"calls/req",9} {"errors",6}");
 
         Func<Task<bool>> pointRead = async () => (await users.GetEntityAsync<TableEntity>("1", "")).Value is not null;
-        var bench = new BenchScenarios(client, shellKey, kasKey, data);
+        // What failed requests answered, printed under the row they failed in.
+        var failures = new BenchFailures();
+        var bench = new BenchScenarios(client, shellKey, kasKey, data, failures);
         if (!await bench.EnsureSubscriptionAsync())
         {
             error.WriteLine($"namespace {BenchScenarios.SubscriptionNamespace} has no subscription and none could be created (demo admin token?)");
@@ -108,41 +110,46 @@ public static class BenchCommand
             return 0;
         }
 
-        await using var httpFloor = await BenchHttpFloor.StartAsync(users, ("1", ""), concurrency);
+        await using var httpFloor = await BenchHttpFloor.StartAsync(users, ("1", ""), concurrency, failures);
         Func<Task<bool>> httpRead = httpFloor.ReadAsync;
 
         // One pass over everything first, so that no row pays for JIT compilation (tier-up) of code the others share.
         foreach (var operation in scenarios.Select(s => (Func<Task<bool>>)(() => s.Run(Random.Shared.Next()))).Prepend(httpRead).Prepend(pointRead))
         {
-            await RunAsync(operation, Math.Min(WarmUpRequests, requests), limit, concurrency);
+            await RunAsync(operation, Math.Min(WarmUpRequests, requests), limit, concurrency, failures);
         }
 
-        var floor = await MeasureAsync(pointRead, counter, requests, limit, concurrency);
-        var http = await MeasureAsync(httpRead, counter, requests, limit, concurrency);
+        Failures(output, "warm-up", failures);
+        var floor = await MeasureAsync(pointRead, counter, requests, limit, concurrency, failures);
+        var http = await MeasureAsync(httpRead, counter, requests, limit, concurrency, failures);
         output.WriteLine(Row("FLOOR: SDK point read", floor, floor.P50, floor.P50, http.P50));
         output.WriteLine(Row("HTTP FLOOR: read, bare Kestrel", http, floor.P50, floor.P50, http.P50));
-        var failures = floor.Errors + http.Errors;
+        Failures(output, "the floors", failures);
+        var errors = floor.Errors + http.Errors;
         var adjacentRequests = Math.Min(requests, AdjacentFloorRequests);
         foreach (var (name, run) in scenarios)
         {
             // Each row against floors measured just before it: the shared machine drifts by a third within a run,
             // which against the first floor alone flattered or penalised the rows by their place in the order.
-            var adjacent = await MeasureAsync(pointRead, counter, adjacentRequests, limit, concurrency);
-            var adjacentHttp = await MeasureAsync(httpRead, counter, adjacentRequests, limit, concurrency);
-            var result = await MeasureAsync(() => run(Random.Shared.Next()), counter, requests, limit, concurrency);
-            failures += result.Errors + adjacent.Errors + adjacentHttp.Errors;
+            var adjacent = await MeasureAsync(pointRead, counter, adjacentRequests, limit, concurrency, failures);
+            var adjacentHttp = await MeasureAsync(httpRead, counter, adjacentRequests, limit, concurrency, failures);
+            Failures(output, $"the floors before {name}", failures);
+            var result = await MeasureAsync(() => run(Random.Shared.Next()), counter, requests, limit, concurrency, failures);
+            errors += result.Errors + adjacent.Errors + adjacentHttp.Errors;
             output.WriteLine(Row(name, result, adjacent.P50, floor.P50, adjacentHttp.P50));
+            Failures(output, name, failures);
         }
 
         // The machine is shared: a second floor at the end shows how much the conditions drifted during the run.
-        var again = await MeasureAsync(pointRead, counter, requests, limit, concurrency);
-        var httpAgain = await MeasureAsync(httpRead, counter, requests, limit, concurrency);
-        failures += again.Errors + httpAgain.Errors;
+        var again = await MeasureAsync(pointRead, counter, requests, limit, concurrency, failures);
+        var httpAgain = await MeasureAsync(httpRead, counter, requests, limit, concurrency, failures);
+        errors += again.Errors + httpAgain.Errors;
         output.WriteLine(Row("FLOOR again (drift check)", again, again.P50, floor.P50, httpAgain.P50));
         output.WriteLine(Row("HTTP FLOOR again", httpAgain, again.P50, floor.P50, httpAgain.P50));
+        Failures(output, "the floors again", failures);
         await app.StopAsync();
         await MemoryAsync(args, output, shellKey, kasKey, data, concurrency, requests, limit);
-        return failures == 0 ? 0 : 1;
+        return errors == 0 ? 0 : 1;
     }
 
     /// <summary>
@@ -153,10 +160,12 @@ public static class BenchCommand
     private static async Task MemoryAsync(string[] args, TextWriter output, byte[] shellKey, byte[]? kasKey, BenchDemo data, int concurrency, int requests, TimeSpan limit)
     {
         var appDll = Path.GetFullPath(Option(args, "--memory-app") ?? typeof(BenchCommand).Assembly.Location);
-        IReadOnlyList<BenchScenario> Scenarios(HttpClient other) => new BenchScenarios(other, shellKey, kasKey, data).All();
+        var failures = new BenchFailures();
+        IReadOnlyList<BenchScenario> Scenarios(HttpClient other) => new BenchScenarios(other, shellKey, kasKey, data, failures).All();
         var app = await BenchMemory.MeasureAsync($"memory (the app alone, its own process, {Path.GetFileName(Path.GetDirectoryName(appDll))})",
-            appDll, new Dictionary<string, string>(), Scenarios, concurrency, requests, limit);
+            appDll, new Dictionary<string, string>(), Scenarios, concurrency, requests, limit, failures);
         output.WriteLine(app.Line);
+        Failures(output, "memory", failures);
 
         var bare = Path.GetFullPath(Path.Combine(StartupBenchCommand.BareBuild, "BareAspNetCore.dll"));
         var metadata = Path.Combine(Path.GetDirectoryName(appDll)!, "functions.metadata");
@@ -167,7 +176,9 @@ public static class BenchCommand
         }
 
         var floor = await BenchMemory.MeasureAsync("memory floor (bare ASP.NET Core app with our routes, same clients and mix)",
-            bare, new Dictionary<string, string> { ["BARE_ROUTES_FROM"] = metadata }, Scenarios, concurrency, requests, limit, countErrors: false);
+            bare, new Dictionary<string, string> { ["BARE_ROUTES_FROM"] = metadata }, Scenarios, concurrency, requests, limit, failures, countErrors: false);
+        // The floor's stub routes answer 204 where the rows expect the app's answers: not failures.
+        failures.Drain();
         output.WriteLine(floor.Line);
         if (app.PeakKb > 0 && floor.PeakKb > 0)
         {
@@ -178,23 +189,32 @@ public static class BenchCommand
         }
     }
 
+    /// <summary>Under a row, what its failed requests answered (nothing when none failed).</summary>
+    private static void Failures(TextWriter output, string where, BenchFailures failures)
+    {
+        foreach (var line in failures.Drain())
+        {
+            output.WriteLine($"  ↳ failed in {where}: {line}");
+        }
+    }
+
     /// <summary>What one row measured.</summary>
     private sealed record Measurement(int Count, double Seconds, double P50, double P99, double CallsPerRequest, int Errors);
 
     /// <summary>Warms up, then runs <paramref name="operation"/> from <paramref name="concurrency"/> workers until the count or the time is used up.</summary>
-    private static async Task<Measurement> MeasureAsync(Func<Task<bool>> operation, StorageCallCounter counter, int requests, TimeSpan limit, int concurrency)
+    private static async Task<Measurement> MeasureAsync(Func<Task<bool>> operation, StorageCallCounter counter, int requests, TimeSpan limit, int concurrency, BenchFailures failures)
     {
-        await RunAsync(operation, Math.Min(WarmUpRequests, requests), limit, concurrency);
+        await RunAsync(operation, Math.Min(WarmUpRequests, requests), limit, concurrency, failures);
         var before = counter.Count;
         var clock = Stopwatch.StartNew();
-        var (latencies, errors) = await RunAsync(operation, requests, limit, concurrency);
+        var (latencies, errors) = await RunAsync(operation, requests, limit, concurrency, failures);
         clock.Stop();
         var calls = counter.Count - before;
         Array.Sort(latencies);
         return new Measurement(latencies.Length, clock.Elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), (double)calls / latencies.Length, errors);
     }
 
-    private static async Task<(double[] Latencies, int Errors)> RunAsync(Func<Task<bool>> operation, int count, TimeSpan limit, int concurrency)
+    private static async Task<(double[] Latencies, int Errors)> RunAsync(Func<Task<bool>> operation, int count, TimeSpan limit, int concurrency, BenchFailures failures)
     {
         var latencies = new double[count];
         var errors = 0;
@@ -213,9 +233,10 @@ public static class BenchCommand
                     ok = await operation();
                 }
 #pragma warning disable CA1031 // A failed request is counted as an error; the run goes on.
-                catch (Exception)
+                catch (Exception ex)
 #pragma warning restore CA1031
                 {
+                    failures.Threw("request", ex, Stopwatch.GetElapsedTime(started));
                     ok = false;
                 }
 

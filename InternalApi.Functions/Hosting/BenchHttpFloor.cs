@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Hosting;
@@ -18,15 +19,20 @@ internal sealed class BenchHttpFloor : IAsyncDisposable
     private const string Path = "/floor";
     private readonly WebApplication _server;
     private readonly HttpClient _client;
+    private readonly BenchFailures? _failures;
 
-    private BenchHttpFloor(WebApplication server, HttpClient client)
+    private BenchHttpFloor(WebApplication server, HttpClient client, BenchFailures? failures)
     {
         _server = server;
         _client = client;
+        _failures = failures;
     }
 
-    /// <summary>Starts the server on a free loopback port; its one route reads <paramref name="entity"/> through <paramref name="table"/>.</summary>
-    public static async Task<BenchHttpFloor> StartAsync(TableClient table, (string PartitionKey, string RowKey) entity, int concurrency)
+    /// <summary>
+    /// Starts the server on a free loopback port; its one route reads <paramref name="entity"/> through <paramref name="table"/>.
+    /// An answer other than the read's goes to <paramref name="failures"/>.
+    /// </summary>
+    public static async Task<BenchHttpFloor> StartAsync(TableClient table, (string PartitionKey, string RowKey) entity, int concurrency, BenchFailures? failures = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -53,7 +59,7 @@ internal sealed class BenchHttpFloor : IAsyncDisposable
         await server.StartAsync();
         var address = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
-        return new BenchHttpFloor(server, client);
+        return new BenchHttpFloor(server, client, failures);
     }
 
     /// <summary>Where the floor's one route is served.</summary>
@@ -62,8 +68,16 @@ internal sealed class BenchHttpFloor : IAsyncDisposable
     /// <summary>One request; true when it answered 200 with the read's result.</summary>
     public async Task<bool> ReadAsync()
     {
+        var started = Stopwatch.GetTimestamp();
         using var response = await _client.GetAsync(Path);
-        return response.StatusCode == HttpStatusCode.OK && (await response.Content.ReadAsStringAsync()).Contains("\"found\":true", StringComparison.Ordinal);
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode == HttpStatusCode.OK && text.Contains("\"found\":true", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        _failures?.Unexpected("HTTP floor", response.StatusCode, text, Stopwatch.GetElapsedTime(started));
+        return false;
     }
 
     public async ValueTask DisposeAsync()

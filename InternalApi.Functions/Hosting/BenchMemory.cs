@@ -17,9 +17,9 @@ internal static class BenchMemory
     /// the app; <paramref name="environment"/> is added to its environment. The child is told its address both ways
     /// (the local host's <c>LocalHost:Urls</c>, ASP.NET Core's <c>ASPNETCORE_URLS</c>) so that a plain ASP.NET Core app
     /// (the floor) is measured the same way. <paramref name="countErrors"/> is false for the floor, whose stub routes
-    /// answer 204 where the rows expect the app's answers.
+    /// answer 204 where the rows expect the app's answers. A request that throws is recorded in <paramref name="failures"/>.
     /// </summary>
-    public static async Task<MemoryReading> MeasureAsync(string label, string appDll, IReadOnlyDictionary<string, string> environment, Func<HttpClient, IReadOnlyList<BenchScenario>> scenarios, int concurrency, int requests, TimeSpan limit, bool countErrors = true)
+    public static async Task<MemoryReading> MeasureAsync(string label, string appDll, IReadOnlyDictionary<string, string> environment, Func<HttpClient, IReadOnlyList<BenchScenario>> scenarios, int concurrency, int requests, TimeSpan limit, BenchFailures failures, bool countErrors = true)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -55,15 +55,17 @@ internal static class BenchMemory
                 while (Stopwatch.GetTimestamp() < deadline && (i = Interlocked.Increment(ref next)) < total)
                 {
                     Interlocked.Increment(ref sent);
+                    var started = Stopwatch.GetTimestamp();
                     bool ok;
                     try
                     {
                         ok = await rows[i % rows.Count].Run(i / rows.Count);
                     }
 #pragma warning disable CA1031 // A failed request is counted; the load goes on.
-                    catch (Exception)
+                    catch (Exception ex)
 #pragma warning restore CA1031
                     {
+                        failures.Threw("request", ex, Stopwatch.GetElapsedTime(started));
                         ok = false;
                     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -12,9 +13,10 @@ internal sealed record BenchScenario(string Name, Func<int, Task<bool>> Run);
 /// <summary>
 /// The requests <c>bench</c> measures, on the demo data: each sent as its caller sends it (gitlab-shell mints a fresh
 /// shell JWT per request, kas a fresh KAS JWT next to the agent token, CustomersDot a personal access token, an identity
-/// provider its SCIM token), each checked for its status and a piece of its body.
+/// provider its SCIM token), each checked for its status and a piece of its body; what a failed one answered goes to
+/// <paramref name="failures"/>.
 /// </summary>
-internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]? kasKey, BenchDemo demo)
+internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]? kasKey, BenchDemo demo, BenchFailures failures)
 {
     private const string PushChanges = "1111111111111111111111111111111111111111 2222222222222222222222222222222222222222 refs/heads/main";
 
@@ -113,9 +115,17 @@ internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]?
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
 
+        var started = Stopwatch.GetTimestamp();
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
-        return response.StatusCode == HttpStatusCode.OK && text.Contains(expected, StringComparison.Ordinal);
+        if (response.StatusCode == HttpStatusCode.OK && text.Contains(expected, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // The path without its query: authorized_keys carries a whole key blob there.
+        failures.Unexpected($"{method} {path.Split('?')[0]}", response.StatusCode, text, Stopwatch.GetElapsedTime(started));
+        return false;
     }
 }
 

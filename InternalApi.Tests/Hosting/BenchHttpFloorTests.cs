@@ -15,10 +15,12 @@ public sealed class BenchHttpFloorTests(AppFixture fixture)
     {
         var table = new TableClient(fixture.Azurite.ConnectionString, "floor" + Guid.NewGuid().ToString("N")[..12]);
         await table.CreateIfNotExistsAsync();
-        await using (var floor = await BenchHttpFloor.StartAsync(table, ("1", ""), concurrency: 2))
+        var failures = new BenchFailures();
+        await using (var floor = await BenchHttpFloor.StartAsync(table, ("1", ""), concurrency: 2, failures))
         {
             Assert.True(floor.Address.IsLoopback);
             Assert.False(await floor.ReadAsync());
+            Assert.StartsWith("""1× HTTP floor: 404 {"message":"404 Not found"}""", Assert.Single(failures.Drain()), StringComparison.Ordinal);
             using (var client = new HttpClient())
             using (var missing = await client.GetAsync(floor.Address))
             {
