@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Azure;
 using Azure.Data.Tables;
@@ -19,6 +20,14 @@ namespace InternalApi.Core.Receive;
 /// sum. Each shard keeps the expiry of its own last increment, so a count no increment has renewed
 /// for 600 s stops counting; GitLab's single key renews every count at once, which differs only for pushes
 /// older than the 600 s both treat as abandoned. Each change is still ETag-conditional, so none is lost.
+/// <para>
+/// Each instance remembers the last version of each shard it wrote or read (count, expiry, ETag) and writes from
+/// that first, without reading: the write is conditional on that ETag, so it succeeds only when nobody changed the
+/// row since, that is when the remembered count is the stored one. A row changed elsewhere answers 412, the
+/// remembered version is dropped and the change goes on from a fresh read, as without it. So an increment is one
+/// call instead of two, and so is a decrement that remembers a shard holding a count; nothing is ever answered
+/// from memory.
+/// </para>
 /// </remarks>
 public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
 {
@@ -34,6 +43,10 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
 
     private const int MaxBackoffMilliseconds = 100;
 
+    // Repositories whose shards are remembered at most (each up to Shards small entities); past it all is forgotten
+    // at once, which costs each one read the next time, never a wrong count.
+    private const int MaxRemembered = 1024;
+
     // Shards are taken in turn, not at random: pushes in flight in one instance (up to Shards of them) each get a
     // shard of their own and never meet; instances start at a random place so that two do not move in step.
     private static int nextShard = Random.Shared.Next(Shards);
@@ -45,6 +58,10 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     /// </summary>
     public TimeSpan ConflictBudget { get; init; } = TimeSpan.FromSeconds(10);
 
+    // Per repository key, the last version of each shard this instance saw (null: not seen, or no longer trusted).
+    // The entities in it are never changed after they are put there, so readers need no lock.
+    private readonly ConcurrentDictionary<string, TableEntity?[]> _remembered = new(StringComparer.Ordinal);
+
     /// <summary>Increments; true when stored.</summary>
     public async Task<bool> IncrementAsync(string glRepository, CancellationToken cancellationToken = default)
     {
@@ -53,14 +70,16 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; attempt == 0 || Stopwatch.GetElapsedTime(started) < ConflictBudget; attempt++)
         {
-            var shard = ShardKey(NextTurn(Shards));
-            var entity = await names.ReferenceCounters.FindAsync(key, shard, cancellationToken: cancellationToken);
-            var updated = new TableEntity(key, shard)
+            var shard = NextTurn(Shards);
+
+            // From the remembered version first: one call when nobody else changed the shard since.
+            if (Remembered(key, shard) is { } known && await TryWriteAsync(key, shard, known, Incremented(known, shard), cancellationToken))
             {
-                ["Count"] = (entity is null ? 0 : Current(entity)) + 1,
-                ["ExpiresAt"] = time.GetUtcNow() + Lifetime,
-            };
-            if (await TryWriteAsync(entity, updated, cancellationToken))
+                return true;
+            }
+
+            var entity = await names.ReferenceCounters.FindAsync(key, ShardKey(shard), cancellationToken: cancellationToken);
+            if (await TryWriteAsync(key, shard, entity, Incremented(entity, shard), cancellationToken))
             {
                 return true;
             }
@@ -69,6 +88,12 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
         }
 
         throw new RequestFailedException(409, "Reference counter update kept conflicting.");
+
+        TableEntity Incremented(TableEntity? read, int shard) => new(key, ShardKey(shard))
+        {
+            ["Count"] = (read is null ? 0 : Current(read)) + 1,
+            ["ExpiresAt"] = time.GetUtcNow() + Lifetime,
+        };
     }
 
     /// <summary>Decrements (not below zero); true when stored, and when there was nothing to take.</summary>
@@ -76,6 +101,13 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     {
         var key = TableKey.Encode(glRepository ?? "");
         var started = Stopwatch.GetTimestamp();
+
+        // A shard this instance knows holds a count is taken first, without reading: one call when it is unchanged.
+        if (RememberedHolding(key) is { } known && await TryWriteAsync(key, ShardIndex(known.RowKey), known, Decremented(known), cancellationToken))
+        {
+            return true;
+        }
+
         for (var attempt = 0; attempt == 0 || Stopwatch.GetElapsedTime(started) < ConflictBudget; attempt++)
         {
             var holding = (await ReadAsync(key, cancellationToken)).Where(e => Current(e) > 0).ToList();
@@ -87,13 +119,7 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
             }
 
             var chosen = holding[NextTurn(holding.Count)];
-            var updated = new TableEntity(key, chosen.RowKey)
-            {
-                ["Count"] = Current(chosen) - 1,
-                // A decrement keeps the running deadline: only pre_receive renews it.
-                ["ExpiresAt"] = chosen.GetDateTimeOffset("ExpiresAt"),
-            };
-            if (await TryWriteAsync(chosen, updated, cancellationToken))
+            if (await TryWriteAsync(key, ShardIndex(chosen.RowKey), chosen, Decremented(chosen), cancellationToken))
             {
                 return true;
             }
@@ -102,6 +128,13 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
         }
 
         throw new RequestFailedException(409, "Reference counter update kept conflicting.");
+
+        TableEntity Decremented(TableEntity read) => new(key, read.RowKey)
+        {
+            ["Count"] = Current(read) - 1,
+            // A decrement keeps the running deadline: only pre_receive renews it.
+            ["ExpiresAt"] = read.GetDateTimeOffset("ExpiresAt"),
+        };
     }
 
     /// <summary>The current value (0 when absent or expired).</summary>
@@ -113,30 +146,101 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     // Shard 0 is the empty row key, where the unsharded counter kept its one row: such a row still counts.
     private static string ShardKey(int shard) => shard == 0 ? "" : shard.ToString("00", System.Globalization.CultureInfo.InvariantCulture);
 
-    private Task<List<TableEntity>> ReadAsync(string key, CancellationToken cancellationToken) =>
-        names.ReferenceCounters.ListAsync(TableClient.CreateQueryFilter($"PartitionKey eq {key}"), ["RowKey", "Count", "ExpiresAt"], cancellationToken);
+    // The inverse of ShardKey; -1 for a row no shard of ours writes (never remembered).
+    private static int ShardIndex(string rowKey) =>
+        rowKey.Length == 0 ? 0 : int.TryParse(rowKey, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var shard) && shard is > 0 and < Shards && ShardKey(shard) == rowKey ? shard : -1;
+
+    /// <summary>The partition's rows, each remembered as read.</summary>
+    private async Task<List<TableEntity>> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var rows = await names.ReferenceCounters.ListAsync(TableClient.CreateQueryFilter($"PartitionKey eq {key}"), ["RowKey", "Count", "ExpiresAt"], cancellationToken);
+        foreach (var row in rows)
+        {
+            Remember(key, ShardIndex(row.RowKey), row);
+        }
+
+        return rows;
+    }
+
+    private TableEntity? Remembered(string key, int shard) =>
+        _remembered.TryGetValue(key, out var shards) ? Volatile.Read(ref shards[shard]) : null;
+
+    /// <summary>A remembered shard of <paramref name="key"/> that held a count, looked for from the next shard in turn.</summary>
+    private TableEntity? RememberedHolding(string key)
+    {
+        if (!_remembered.TryGetValue(key, out var shards))
+        {
+            return null;
+        }
+
+        var start = NextTurn(Shards);
+        for (var i = 0; i < Shards; i++)
+        {
+            if (Volatile.Read(ref shards[(start + i) % Shards]) is { } known && Current(known) > 0)
+            {
+                return known;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Keeps <paramref name="entity"/> (with its ETag) as the shard's last known version; null forgets it.</summary>
+    private void Remember(string key, int shard, TableEntity? entity)
+    {
+        if (shard < 0)
+        {
+            return;
+        }
+
+        if (entity is null)
+        {
+            if (_remembered.TryGetValue(key, out var known))
+            {
+                Volatile.Write(ref known[shard], null);
+            }
+
+            return;
+        }
+
+        if (_remembered.Count >= MaxRemembered && !_remembered.ContainsKey(key))
+        {
+            _remembered.Clear();
+        }
+
+        Volatile.Write(ref _remembered.GetOrAdd(key, _ => new TableEntity?[Shards])[shard], entity);
+    }
 
     private long Current(TableEntity entity) =>
         entity.GetDateTimeOffset("ExpiresAt") is { } expires && expires > time.GetUtcNow() ? Math.Max(0, entity.GetInt64("Count") ?? 0) : 0;
 
-    /// <summary>Writes <paramref name="updated"/> over what was read; false when another change came first.</summary>
-    private async Task<bool> TryWriteAsync(TableEntity? read, TableEntity updated, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="updated"/> over <paramref name="read"/> (null: the row did not exist), conditional on
+    /// its ETag, and remembers what was written; false, and the shard forgotten, when another change came first.
+    /// </summary>
+    private async Task<bool> TryWriteAsync(string key, int shard, TableEntity? read, TableEntity updated, CancellationToken cancellationToken)
     {
         try
         {
-            if (read is null)
+            var response = read is null
+                ? await names.ReferenceCounters.AddEntityAsync(updated, cancellationToken)
+                : await names.ReferenceCounters.UpdateEntityAsync(updated, read.ETag, TableUpdateMode.Replace, cancellationToken);
+            if (response.Headers.ETag is { } etag)
             {
-                await names.ReferenceCounters.AddEntityAsync(updated, cancellationToken);
+                updated.ETag = etag;
+                Remember(key, shard, updated);
             }
             else
             {
-                await names.ReferenceCounters.UpdateEntityAsync(updated, read.ETag, TableUpdateMode.Replace, cancellationToken);
+                Remember(key, shard, null);
             }
 
             return true;
         }
-        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict())
+        // A row deleted since it was read (404 on the conditional update) is a lost race too: the next try reads it anew.
+        catch (RequestFailedException ex) when (ex.IsConcurrencyConflict() || (read is not null && ex.Status == 404))
         {
+            Remember(key, shard, null);
             return false;
         }
     }
