@@ -22,6 +22,8 @@ public sealed record PostReceiveOutcome(IReadOnlyList<PostReceiveMessage> Messag
 /// <c>/post_receive</c> (spec §3.8.2). Order matters for retries: the job is enqueued first (a failure
 /// there has changed nothing, so the caller may safely retry); only then are the counter decremented
 /// and the stored messages consumed (the two at once), and from that point nothing fails the request any more.
+/// The reads the messages start from (repository, pusher, broadcasts) change nothing, so they run while the
+/// job is being enqueued.
 /// </summary>
 public sealed partial class PostReceiveService(
     GitLabStore store,
@@ -51,15 +53,28 @@ public sealed partial class PostReceiveService(
         ArgumentNullException.ThrowIfNull(pushOptions);
         InvocationLog.Set("gl_repository", glRepository);
         var receivedAt = time.GetUtcNow();
-        foreach (var job in Jobs(glRepository ?? "", identifier, changes ?? "", pushOptions, receivedAt))
+
+        // Read-only, so it may overlap the enqueue: one round trip less on every push. Nothing that writes starts
+        // before the job is in the queue.
+        var reads = ReadAsync(glRepository, identifier, cancellationToken);
+        try
         {
-            await _queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(job, ReceiveJsonContext.Default.PostReceiveJob)), cancellationToken: cancellationToken);
+            foreach (var job in Jobs(glRepository ?? "", identifier, changes ?? "", pushOptions, receivedAt))
+            {
+                await _queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(job, ReceiveJsonContext.Default.PostReceiveJob)), cancellationToken: cancellationToken);
+            }
+        }
+        catch (Exception)
+        {
+            // The answer is the enqueue's failure; what the reads found is dropped, and a failure of theirs observed.
+            _ = reads.ContinueWith(static read => read.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
 
         // From here on nothing fails the request, and the counter and the messages do not depend on each other: their
         // storage round trips overlap (the pair of hooks is on every push).
         var decrement = DecrementAsync(glRepository ?? "", cancellationToken);
-        var messages = MessagesAsync(glRepository, identifier, changes ?? "", pushOptions, cancellationToken);
+        var messages = MessagesAsync(reads, glRepository, changes ?? "", pushOptions, cancellationToken);
         await Task.WhenAll(decrement, messages);
         return new PostReceiveOutcome(await messages, await decrement);
     }
@@ -77,11 +92,11 @@ public sealed partial class PostReceiveService(
         }
     }
 
-    private async Task<IReadOnlyList<PostReceiveMessage>> MessagesAsync(string? glRepository, string? identifier, string changes, IReadOnlyList<string> pushOptions, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PostReceiveMessage>> MessagesAsync(Task<MessageReads> reads, string? glRepository, string changes, IReadOnlyList<string> pushOptions, CancellationToken cancellationToken)
     {
         try
         {
-            return await BuildMessagesAsync(glRepository, identifier, changes, pushOptions, cancellationToken);
+            return await BuildMessagesAsync(await reads, changes, pushOptions, cancellationToken);
         }
         catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException || Storage.StorageFaults.IsUnavailable(ex, cancellationToken))
         {
@@ -121,14 +136,22 @@ public sealed partial class PostReceiveService(
         };
     }
 
-    private async Task<IReadOnlyList<PostReceiveMessage>> BuildMessagesAsync(string? glRepository, string? identifier, string changes, IReadOnlyList<string> pushOptions, CancellationToken cancellationToken)
+    /// <summary>What the messages are built from; read before anything is written.</summary>
+    private sealed record MessageReads(RepositoryTarget Target, Actor Actor, IReadOnlyList<BroadcastMessage> Broadcasts);
+
+    /// <summary>The repository, the pusher and the banners: independent reads, one round trip for the three.</summary>
+    private async Task<MessageReads> ReadAsync(string? glRepository, string? identifier, CancellationToken cancellationToken)
     {
-        // The repository, the pusher and the banners are independent reads: one round trip for the three.
         var targetRead = repositories.ResolveAsync(null, glRepository, cancellationToken);
         var actorRead = actors.ResolveAsync(new ActorQuery(Identifier: identifier), cancellationToken);
         var broadcastsRead = store.GetBroadcastMessagesAsync(cancellationToken);
         await Task.WhenAll(targetRead, actorRead, broadcastsRead);
-        var (target, actor) = (await targetRead, await actorRead);
+        return new(await targetRead, await actorRead, await broadcastsRead);
+    }
+
+    private async Task<IReadOnlyList<PostReceiveMessage>> BuildMessagesAsync(MessageReads reads, string changes, IReadOnlyList<string> pushOptions, CancellationToken cancellationToken)
+    {
+        var (target, actor) = (reads.Target, reads.Actor);
         var refChanges = RefChange.Parse(changes).Changes;
         var alerts = new List<PostReceiveMessage>();
         var basic = new List<PostReceiveMessage>();
@@ -153,7 +176,7 @@ public sealed partial class PostReceiveService(
             alerts.Insert(0, new($"WARNINGS:\nError encountered with push options {string.Join(' ', pushOptions.Select(o => $"'{o}'"))}: {pushOptionError}", "alert"));
         }
 
-        if (Broadcast(await broadcastsRead, target.Project) is { } banner)
+        if (Broadcast(reads.Broadcasts, target.Project) is { } banner)
         {
             alerts.Insert(0, new(banner, "alert"));
         }
