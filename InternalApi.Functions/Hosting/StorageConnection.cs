@@ -120,10 +120,22 @@ public static class StorageConnection
 public sealed class StorageCallCounter : HttpPipelineSynchronousPolicy
 {
     private long _count;
+    private long _writes;
 
     /// <summary>Requests sent since start.</summary>
     public long Count => Interlocked.Read(ref _count);
 
+    /// <summary>Of those, the ones that change something (every method but GET and HEAD: table writes, queue sends and deletes).</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
     /// <inheritdoc/>
-    public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
+    public override void OnSendingRequest(HttpMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Interlocked.Increment(ref _count);
+        if (message.Request.Method != RequestMethod.Get && message.Request.Method != RequestMethod.Head)
+        {
+            Interlocked.Increment(ref _writes);
+        }
+    }
 }
