@@ -28,6 +28,18 @@ public sealed partial class PostReceiveProcessor(
 {
     private const int MaxAttempts = 50;
 
+    // GitLab moves a project's last_activity_at only once it is an hour old, and its last_repository_updated_at once
+    // it is five minutes old (Event's RESET_PROJECT_ACTIVITY_INTERVAL and REPOSITORY_UPDATED_AT_INTERVAL); a user's
+    // last activity is a date. So a busy project or pusher is written a few times an hour, not on every push, and
+    // their rows stop being the hot spot every job of theirs races on.
+    private static readonly ActivityTime[] ProjectTimes =
+    [
+        new("LastActivityAt", (stored, at) => stored <= at - TimeSpan.FromHours(1)),
+        new("LastRepositoryUpdatedAt", (stored, at) => stored <= at - TimeSpan.FromMinutes(5)),
+    ];
+
+    private static readonly ActivityTime[] UserTimes = [new("LastActivityAt", (stored, at) => stored.UtcDateTime.Date < at.UtcDateTime.Date)];
+
     /// <summary>
     /// Processes a job. Throws <see cref="InvalidDataException"/> when it can never succeed (the message then
     /// ends in the poison queue). <paramref name="afterChange"/> is a test seam called after each change.
@@ -89,10 +101,10 @@ public sealed partial class PostReceiveProcessor(
             await store.UpdateProjectActivityAsync(project.Id, job.ReceivedAt, repositoryUpdated: true, defaultBranch: first, cancellationToken);
         }
 
-        await AdvanceTimesAsync(store.Tables.Projects, Id(project.Id), job.ReceivedAt, ["LastActivityAt", "LastRepositoryUpdatedAt"], cancellationToken);
+        await AdvanceTimesAsync(store.Tables.Projects, Id(project.Id), job.ReceivedAt, ProjectTimes, [project.LastActivityAt, project.LastRepositoryUpdatedAt], cancellationToken);
         if (actor.User is { } user)
         {
-            await AdvanceTimesAsync(store.Tables.Users, Id(user.Id), job.ReceivedAt, ["LastActivityAt"], cancellationToken);
+            await AdvanceTimesAsync(store.Tables.Users, Id(user.Id), job.ReceivedAt, UserTimes, [user.LastActivityAt], cancellationToken);
         }
 
         if (parsed.Malformed.Count > 0 || options.Unknown.Count > 0)
@@ -177,9 +189,25 @@ public sealed partial class PostReceiveProcessor(
         }
     }
 
-    /// <summary>Moves time properties forward only (ETag-conditional merge).</summary>
-    private static async Task AdvanceTimesAsync(TableClient table, string pk, DateTimeOffset at, string[] properties, CancellationToken cancellationToken)
+    /// <summary>A time kept on a row, and when a push at <c>at</c> moves it from what is stored (never backwards).</summary>
+    private sealed record ActivityTime(string Property, Func<DateTimeOffset, DateTimeOffset, bool> IsBehind)
     {
+        public bool Moves(DateTimeOffset? stored, DateTimeOffset at) => stored is not { } t || (t < at && IsBehind(t, at));
+    }
+
+    /// <summary>
+    /// Moves <paramref name="times"/> forward to <paramref name="at"/> where they are behind (ETag-conditional merge).
+    /// <paramref name="known"/> are their values as this job read the row: times only move forward, so when none of
+    /// them moves, none of the stored ones (as new or newer) does either, and the row is not read again.
+    /// </summary>
+    private static async Task AdvanceTimesAsync(TableClient table, string pk, DateTimeOffset at, ActivityTime[] times, DateTimeOffset?[] known, CancellationToken cancellationToken)
+    {
+        if (!times.Where((time, i) => time.Moves(known[i], at)).Any())
+        {
+            return;
+        }
+
+        var properties = times.Select(t => t.Property).ToArray();
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await table.FindAsync(pk, "", select: properties, cancellationToken: cancellationToken);
@@ -188,16 +216,16 @@ public sealed partial class PostReceiveProcessor(
                 return;
             }
 
-            var behind = properties.Where(p => current.GetDateTimeOffset(p) is not { } t || t < at).ToList();
+            var behind = times.Where(t => t.Moves(current.GetDateTimeOffset(t.Property), at)).ToList();
             if (behind.Count == 0)
             {
                 return;
             }
 
             var patch = new TableEntity(pk, "");
-            foreach (var name in behind)
+            foreach (var time in behind)
             {
-                patch[name] = at;
+                patch[time.Property] = at;
             }
 
             try

@@ -62,7 +62,7 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
     public async Task Each_Change_Kind_Is_Recorded_And_Refs_Follow()
     {
         var (project, user) = await SeedAsync();
-        var t0 = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var t0 = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
         await Processor.ProcessAsync(Job(project, user, $"{Zero} {A} refs/heads/feature\n{Zero} {A} refs/tags/v1\n{Zero} {A} refs/heads/doomed\n", t0), default);
         var outcome = await Processor.ProcessAsync(Job(project, user, $"{A} {B} refs/heads/feature\n{A} {Zero} refs/heads/doomed\n{A} {Zero} refs/tags/v1\n{Zero} {C} refs/notes/commits\nnonsense line\n", t0.AddMinutes(1)), default);
 
@@ -79,9 +79,39 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
         Assert.Equal([("refs/heads/feature", B)], refs.Select(r => (r.Ref, r.Sha)));
         Assert.Equal(["nonsense line"], (await History.GetJobAsync(outcome.JobId))!.Malformed);
 
+        // The second push came a minute after the first: within GitLab's intervals, so the times stay (below).
         var updated = await Store.GetProjectAsync(project.Id);
-        Assert.Equal(t0.AddMinutes(1), updated!.LastRepositoryUpdatedAt);
-        Assert.Equal(t0.AddMinutes(1), (await Store.GetUserAsync(user.Id))!.LastActivityAt);
+        Assert.Equal(t0, updated!.LastRepositoryUpdatedAt);
+        Assert.Equal(t0, (await Store.GetUserAsync(user.Id))!.LastActivityAt);
+    }
+
+    [Fact]
+    public async Task Activity_Times_Move_Forward_At_GitLabs_Intervals_Only()
+    {
+        var (project, user) = await SeedAsync();
+        var t0 = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+        async Task<(DateTimeOffset? Activity, DateTimeOffset? RepositoryUpdated, DateTimeOffset? UserActivity)> PushAsync(DateTimeOffset at)
+        {
+            await Processor.ProcessAsync(Job(project, user, $"{Zero} {A} refs/heads/at-{at.UtcTicks}\n", at), default);
+            var stored = (await Store.GetProjectAsync(project.Id))!;
+            return (stored.LastActivityAt, stored.LastRepositoryUpdatedAt, (await Store.GetUserAsync(user.Id))!.LastActivityAt);
+        }
+
+        Assert.Equal((t0, t0, t0), await PushAsync(t0));
+        var rows = (await Store.Tables.Projects.GetEntityAsync<Azure.Data.Tables.TableEntity>(project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "")).Value.ETag;
+
+        // Within five minutes nothing moves, and neither row is written.
+        Assert.Equal((t0, t0, t0), await PushAsync(t0.AddMinutes(4)));
+        Assert.Equal(rows, (await Store.Tables.Projects.GetEntityAsync<Azure.Data.Tables.TableEntity>(project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "")).Value.ETag);
+
+        // Five minutes on, the repository's update time moves; the activity waits for the hour, the pusher's for the next
+        // (UTC) day.
+        Assert.Equal((t0, t0.AddMinutes(5), t0), await PushAsync(t0.AddMinutes(5)));
+        Assert.Equal((t0.AddMinutes(61), t0.AddMinutes(61), t0), await PushAsync(t0.AddMinutes(61)));
+        Assert.Equal((t0.AddHours(14), t0.AddHours(14), t0.AddHours(14)), await PushAsync(t0.AddHours(14)));
+
+        // An older push delivered late moves nothing back.
+        Assert.Equal((t0.AddHours(14), t0.AddHours(14), t0.AddHours(14)), await PushAsync(t0.AddDays(-3)));
     }
 
     [Fact]
@@ -127,7 +157,7 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
     {
         var (project, user) = await SeedAsync();
         var now = DateTimeOffset.UtcNow;
-        var older = Job(project, user, $"{Zero} {A} refs/heads/x\n", now.AddMinutes(-5));
+        var older = Job(project, user, $"{Zero} {A} refs/heads/x\n", now.AddHours(-2));
         var newer = Job(project, user, $"{A} {Zero} refs/heads/x\n{Zero} {B} refs/heads/y\n", now);
         await Processor.ProcessAsync(older, default);
         await Processor.ProcessAsync(newer, default);
