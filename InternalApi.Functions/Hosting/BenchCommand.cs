@@ -18,7 +18,8 @@ namespace InternalApi.Functions.Hosting;
 /// one SDK point read (<c>TableClient.GetEntityAsync</c>) of a demo user through the app's own table client,
 /// then each hot endpoint over HTTP. Per row: req/s, p50, p99, p50 ÷ the floor's p50, and storage calls per
 /// request as counted by the app's <see cref="StorageCallCounter"/> pipeline policy, and the row against a floor of
-/// its own mix of calls (its reads at the point-read floor, its writes at <see cref="BenchWriteFloor"/>'s); last, the
+/// its own mix of calls (its reads at the point-read floor, its table writes at <see cref="BenchWriteFloor"/>'s, its
+/// queue sends at <see cref="BenchQueueFloor"/>'s); last, the
 /// app's peak memory
 /// under all the rows mixed, in a process of its own (<see cref="BenchMemory"/>). Every run is bounded by both a
 /// request count and a duration.
@@ -91,7 +92,7 @@ public static class BenchCommand
         var limit = TimeSpan.FromSeconds(seconds);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{concurrency} concurrent, up to {requests} requests or {seconds:0.#} s per row (after {WarmUpRequests} warm-up); {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 20)} MiB, {RuntimeInformation.FrameworkDescription}"));
-        output.WriteLine($"{"endpoint",-30} {"req/s",7} {"p50 ms",7} {"p99 ms",7} {"floor ms",8} {"÷floor",6} {"÷first",7} {"http ms",7} {"÷http",6} {"calls/req",9} {"writes",6} {"÷call",6} {"write ms",8} {"mix ms",7} {"÷mix",5} {"errors",6}");
+        output.WriteLine($"{"endpoint",-30} {"req/s",7} {"p50 ms",7} {"p99 ms",7} {"floor ms",8} {"÷floor",6} {"÷first",7} {"http ms",7} {"÷http",6} {"calls/req",9} {"writes",6} {"÷call",6} {"write ms",8} {"send ms",7} {"mix ms",7} {"÷mix",5} {"errors",6}");
 
         Func<Task<bool>> pointRead = async () => (await users.GetEntityAsync<TableEntity>("1", "")).Value is not null;
         // What failed requests answered, printed under the row they failed in.
@@ -116,9 +117,11 @@ public static class BenchCommand
         Func<Task<bool>> httpRead = httpFloor.ReadAsync;
         await using var writeFloor = await BenchWriteFloor.CreateAsync(app.Services.GetRequiredService<TableServiceClient>());
         Func<Task<bool>> pointWrite = writeFloor.WriteAsync;
+        await using var queueFloor = await BenchQueueFloor.CreateAsync(app.Services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>());
+        Func<Task<bool>> send = queueFloor.SendAsync;
 
         // One pass over everything first, so that no row pays for JIT compilation (tier-up) of code the others share.
-        foreach (var operation in scenarios.Select(s => (Func<Task<bool>>)(() => s.Run(Random.Shared.Next()))).Prepend(pointWrite).Prepend(httpRead).Prepend(pointRead))
+        foreach (var operation in scenarios.Select(s => (Func<Task<bool>>)(() => s.Run(Random.Shared.Next()))).Prepend(send).Prepend(pointWrite).Prepend(httpRead).Prepend(pointRead))
         {
             await RunAsync(operation, Math.Min(WarmUpRequests, requests), limit, concurrency, failures);
         }
@@ -127,11 +130,14 @@ public static class BenchCommand
         var floor = await MeasureAsync(pointRead, counter, requests, limit, concurrency, failures);
         var http = await MeasureAsync(httpRead, counter, requests, limit, concurrency, failures);
         var write = await MeasureAsync(pointWrite, counter, requests, limit, concurrency, failures);
-        output.WriteLine(Row("FLOOR: SDK point read", floor, floor.P50, floor.P50, http.P50, write.P50));
-        output.WriteLine(Row("HTTP FLOOR: read, bare Kestrel", http, floor.P50, floor.P50, http.P50, write.P50));
-        output.WriteLine(Row("WRITE FLOOR: SDK replace", write, floor.P50, floor.P50, http.P50, write.P50));
+        var sent = await MeasureAsync(send, counter, requests, limit, concurrency, failures);
+        var firstFloors = new Floors(floor.P50, http.P50, write.P50, sent.P50);
+        output.WriteLine(Row("FLOOR: SDK point read", floor, firstFloors, floor.P50));
+        output.WriteLine(Row("HTTP FLOOR: read, bare Kestrel", http, firstFloors, floor.P50));
+        output.WriteLine(Row("WRITE FLOOR: SDK replace", write, firstFloors, floor.P50));
+        output.WriteLine(Row("QUEUE FLOOR: SDK send", sent, firstFloors, floor.P50));
         Failures(output, "the floors", failures);
-        var errors = floor.Errors + http.Errors + write.Errors;
+        var errors = floor.Errors + http.Errors + write.Errors + sent.Errors;
         var adjacentRequests = Math.Min(requests, AdjacentFloorRequests);
         foreach (var (name, run) in scenarios)
         {
@@ -140,10 +146,11 @@ public static class BenchCommand
             var adjacent = await MeasureAsync(pointRead, counter, adjacentRequests, limit, concurrency, failures);
             var adjacentHttp = await MeasureAsync(httpRead, counter, adjacentRequests, limit, concurrency, failures);
             var adjacentWrite = await MeasureAsync(pointWrite, counter, adjacentRequests, limit, concurrency, failures);
+            var adjacentSend = await MeasureAsync(send, counter, adjacentRequests, limit, concurrency, failures);
             Failures(output, $"the floors before {name}", failures);
             var result = await MeasureAsync(() => run(Random.Shared.Next()), counter, requests, limit, concurrency, failures);
-            errors += result.Errors + adjacent.Errors + adjacentHttp.Errors + adjacentWrite.Errors;
-            output.WriteLine(Row(name, result, adjacent.P50, floor.P50, adjacentHttp.P50, adjacentWrite.P50));
+            errors += result.Errors + adjacent.Errors + adjacentHttp.Errors + adjacentWrite.Errors + adjacentSend.Errors;
+            output.WriteLine(Row(name, result, new Floors(adjacent.P50, adjacentHttp.P50, adjacentWrite.P50, adjacentSend.P50), floor.P50));
             Failures(output, name, failures);
         }
 
@@ -151,10 +158,13 @@ public static class BenchCommand
         var again = await MeasureAsync(pointRead, counter, requests, limit, concurrency, failures);
         var httpAgain = await MeasureAsync(httpRead, counter, requests, limit, concurrency, failures);
         var writeAgain = await MeasureAsync(pointWrite, counter, requests, limit, concurrency, failures);
-        errors += again.Errors + httpAgain.Errors + writeAgain.Errors;
-        output.WriteLine(Row("FLOOR again (drift check)", again, again.P50, floor.P50, httpAgain.P50, writeAgain.P50));
-        output.WriteLine(Row("HTTP FLOOR again", httpAgain, again.P50, floor.P50, httpAgain.P50, writeAgain.P50));
-        output.WriteLine(Row("WRITE FLOOR again", writeAgain, again.P50, floor.P50, httpAgain.P50, writeAgain.P50));
+        var sentAgain = await MeasureAsync(send, counter, requests, limit, concurrency, failures);
+        errors += again.Errors + httpAgain.Errors + writeAgain.Errors + sentAgain.Errors;
+        var lastFloors = new Floors(again.P50, httpAgain.P50, writeAgain.P50, sentAgain.P50);
+        output.WriteLine(Row("FLOOR again (drift check)", again, lastFloors, floor.P50));
+        output.WriteLine(Row("HTTP FLOOR again", httpAgain, lastFloors, floor.P50));
+        output.WriteLine(Row("WRITE FLOOR again", writeAgain, lastFloors, floor.P50));
+        output.WriteLine(Row("QUEUE FLOOR again", sentAgain, lastFloors, floor.P50));
         Failures(output, "the floors again", failures);
         await app.StopAsync();
         await MemoryAsync(args, output, shellKey, kasKey, data, concurrency, requests, limit);
@@ -208,20 +218,23 @@ public static class BenchCommand
     }
 
     /// <summary>What one row measured.</summary>
-    private sealed record Measurement(int Count, double Seconds, double P50, double P99, double CallsPerRequest, double WritesPerRequest, int Errors);
+    private sealed record Measurement(int Count, double Seconds, double P50, double P99, double CallsPerRequest, double WritesPerRequest, double SendsPerRequest, int Errors);
+
+    /// <summary>The p50s of the floors a row is held against: the SDK point read, the HTTP read, the table write, the queue send.</summary>
+    private sealed record Floors(double Read, double Http, double Write, double Send);
 
     /// <summary>Warms up, then runs <paramref name="operation"/> from <paramref name="concurrency"/> workers until the count or the time is used up.</summary>
     private static async Task<Measurement> MeasureAsync(Func<Task<bool>> operation, StorageCallCounter counter, int requests, TimeSpan limit, int concurrency, BenchFailures failures)
     {
         await RunAsync(operation, Math.Min(WarmUpRequests, requests), limit, concurrency, failures);
-        var (before, writesBefore) = (counter.Count, counter.Writes);
+        var (before, writesBefore, sendsBefore) = (counter.Count, counter.Writes, counter.QueueSends);
         var clock = Stopwatch.StartNew();
         var (latencies, errors) = await RunAsync(operation, requests, limit, concurrency, failures);
         clock.Stop();
-        var (calls, writes) = (counter.Count - before, counter.Writes - writesBefore);
+        var (calls, writes, sends) = (counter.Count - before, counter.Writes - writesBefore, counter.QueueSends - sendsBefore);
         Array.Sort(latencies);
         return new Measurement(latencies.Length, clock.Elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
-            (double)calls / latencies.Length, (double)writes / latencies.Length, errors);
+            (double)calls / latencies.Length, (double)writes / latencies.Length, (double)sends / latencies.Length, errors);
     }
 
     private static async Task<(double[] Latencies, int Errors)> RunAsync(Func<Task<bool>> operation, int count, TimeSpan limit, int concurrency, BenchFailures failures)
@@ -263,14 +276,15 @@ public static class BenchCommand
     /// <summary>
     /// A row: its own figures, the SDK floor measured next to it and the ratio to that (and to the first floor), the HTTP
     /// floor measured next to it and the ratio to that; then its storage calls and writes per request, p50 ÷ (calls ×
-    /// the read floor), the write floor measured next to it, the row's own mix at the floors (reads × the read floor +
-    /// writes × the write floor) and p50 ÷ that mix.
+    /// the read floor), the write and send floors measured next to it, the row's own mix at the floors (reads × the read
+    /// floor + table writes × the write floor + queue sends × the send floor) and p50 ÷ that mix.
     /// </summary>
-    private static string Row(string name, Measurement m, double adjacentFloorP50, double firstFloorP50, double adjacentHttpP50, double adjacentWriteP50)
+    private static string Row(string name, Measurement m, Floors floors, double firstFloorP50)
     {
-        var mix = ((m.CallsPerRequest - m.WritesPerRequest) * adjacentFloorP50) + (m.WritesPerRequest * adjacentWriteP50);
+        var reads = m.CallsPerRequest - m.WritesPerRequest;
+        var mix = (reads * floors.Read) + ((m.WritesPerRequest - m.SendsPerRequest) * floors.Write) + (m.SendsPerRequest * floors.Send);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{name,-30} {m.Count / m.Seconds,7:F0} {m.P50,7:F2} {m.P99,7:F2} {adjacentFloorP50,8:F2} {m.P50 / adjacentFloorP50,6:F2} {m.P50 / firstFloorP50,7:F2} {adjacentHttpP50,7:F2} {m.P50 / adjacentHttpP50,6:F2} {m.CallsPerRequest,9:F2} {m.WritesPerRequest,6:F2} {m.P50 / (m.CallsPerRequest * adjacentFloorP50),6:F2} {adjacentWriteP50,8:F2} {mix,7:F2} {m.P50 / mix,5:F2} {m.Errors,6}");
+            $"{name,-30} {m.Count / m.Seconds,7:F0} {m.P50,7:F2} {m.P99,7:F2} {floors.Read,8:F2} {m.P50 / floors.Read,6:F2} {m.P50 / firstFloorP50,7:F2} {floors.Http,7:F2} {m.P50 / floors.Http,6:F2} {m.CallsPerRequest,9:F2} {m.WritesPerRequest,6:F2} {m.P50 / (m.CallsPerRequest * floors.Read),6:F2} {floors.Write,8:F2} {floors.Send,7:F2} {mix,7:F2} {m.P50 / mix,5:F2} {m.Errors,6}");
     }
 
     private static double Percentile(double[] sorted, double p) =>
