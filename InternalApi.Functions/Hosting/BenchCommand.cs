@@ -120,12 +120,15 @@ public static class BenchCommand
         await using var queueFloor = await BenchQueueFloor.CreateAsync(app.Services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>());
         Func<Task<bool>> send = queueFloor.SendAsync;
 
-        // Each send floor leaves its messages behind: dropped right after it is measured.
-        async Task<Measurement> MeasureSendsAsync(int count)
+        // The four floors one after the other; the send floor's messages are dropped right after it is measured.
+        async Task<FloorRun> MeasureFloorsAsync(int count)
         {
-            var measured = await MeasureAsync(send, counter, count, limit, concurrency, failures);
+            var read = await MeasureAsync(pointRead, counter, count, limit, concurrency, failures);
+            var http = await MeasureAsync(httpRead, counter, count, limit, concurrency, failures);
+            var write = await MeasureAsync(pointWrite, counter, count, limit, concurrency, failures);
+            var sent = await MeasureAsync(send, counter, count, limit, concurrency, failures);
             await queueFloor.ClearAsync();
-            return measured;
+            return new FloorRun(read, http, write, sent);
         }
 
         // One pass over everything first, so that no row pays for JIT compilation (tier-up) of code the others share.
@@ -136,44 +139,36 @@ public static class BenchCommand
 
         await queueFloor.ClearAsync();
         Failures(output, "warm-up", failures);
-        var floor = await MeasureAsync(pointRead, counter, requests, limit, concurrency, failures);
-        var http = await MeasureAsync(httpRead, counter, requests, limit, concurrency, failures);
-        var write = await MeasureAsync(pointWrite, counter, requests, limit, concurrency, failures);
-        var sent = await MeasureSendsAsync(requests);
-        var firstFloors = new Floors(floor.P50, http.P50, write.P50, sent.P50);
-        output.WriteLine(Row("FLOOR: SDK point read", floor, firstFloors, floor.P50));
-        output.WriteLine(Row("HTTP FLOOR: read, bare Kestrel", http, firstFloors, floor.P50));
-        output.WriteLine(Row("WRITE FLOOR: SDK replace", write, firstFloors, floor.P50));
-        output.WriteLine(Row("QUEUE FLOOR: SDK send", sent, firstFloors, floor.P50));
+        var first = await MeasureFloorsAsync(requests);
+        var floor = first.Read;
+        foreach (var (label, measured) in first.Rows("FLOOR: SDK point read", "HTTP FLOOR: read, bare Kestrel", "WRITE FLOOR: SDK replace", "QUEUE FLOOR: SDK send"))
+        {
+            output.WriteLine(Row(label, measured, first.P50s, floor.P50));
+        }
+
         Failures(output, "the floors", failures);
-        var errors = floor.Errors + http.Errors + write.Errors + sent.Errors;
+        var errors = first.Errors;
         var adjacentRequests = Math.Min(requests, AdjacentFloorRequests);
         foreach (var (name, run) in scenarios)
         {
             // Each row against floors measured just before it: the shared machine drifts by a third within a run,
             // which against the first floor alone flattered or penalised the rows by their place in the order.
-            var adjacent = await MeasureAsync(pointRead, counter, adjacentRequests, limit, concurrency, failures);
-            var adjacentHttp = await MeasureAsync(httpRead, counter, adjacentRequests, limit, concurrency, failures);
-            var adjacentWrite = await MeasureAsync(pointWrite, counter, adjacentRequests, limit, concurrency, failures);
-            var adjacentSend = await MeasureSendsAsync(adjacentRequests);
+            var adjacent = await MeasureFloorsAsync(adjacentRequests);
             Failures(output, $"the floors before {name}", failures);
             var result = await MeasureAsync(() => run(Random.Shared.Next()), counter, requests, limit, concurrency, failures);
-            errors += result.Errors + adjacent.Errors + adjacentHttp.Errors + adjacentWrite.Errors + adjacentSend.Errors;
-            output.WriteLine(Row(name, result, new Floors(adjacent.P50, adjacentHttp.P50, adjacentWrite.P50, adjacentSend.P50), floor.P50));
+            errors += result.Errors + adjacent.Errors;
+            output.WriteLine(Row(name, result, adjacent.P50s, floor.P50));
             Failures(output, name, failures);
         }
 
         // The machine is shared: a second floor at the end shows how much the conditions drifted during the run.
-        var again = await MeasureAsync(pointRead, counter, requests, limit, concurrency, failures);
-        var httpAgain = await MeasureAsync(httpRead, counter, requests, limit, concurrency, failures);
-        var writeAgain = await MeasureAsync(pointWrite, counter, requests, limit, concurrency, failures);
-        var sentAgain = await MeasureSendsAsync(requests);
-        errors += again.Errors + httpAgain.Errors + writeAgain.Errors + sentAgain.Errors;
-        var lastFloors = new Floors(again.P50, httpAgain.P50, writeAgain.P50, sentAgain.P50);
-        output.WriteLine(Row("FLOOR again (drift check)", again, lastFloors, floor.P50));
-        output.WriteLine(Row("HTTP FLOOR again", httpAgain, lastFloors, floor.P50));
-        output.WriteLine(Row("WRITE FLOOR again", writeAgain, lastFloors, floor.P50));
-        output.WriteLine(Row("QUEUE FLOOR again", sentAgain, lastFloors, floor.P50));
+        var again = await MeasureFloorsAsync(requests);
+        errors += again.Errors;
+        foreach (var (label, measured) in again.Rows("FLOOR again (drift check)", "HTTP FLOOR again", "WRITE FLOOR again", "QUEUE FLOOR again"))
+        {
+            output.WriteLine(Row(label, measured, again.P50s, floor.P50));
+        }
+
         Failures(output, "the floors again", failures);
         await app.StopAsync();
         await MemoryAsync(args, output, shellKey, kasKey, data, concurrency, requests, limit);
@@ -231,6 +226,18 @@ public static class BenchCommand
 
     /// <summary>The p50s of the floors a row is held against: the SDK point read, the HTTP read, the table write, the queue send.</summary>
     private sealed record Floors(double Read, double Http, double Write, double Send);
+
+    /// <summary>The four floors as measured together.</summary>
+    private sealed record FloorRun(Measurement Read, Measurement Http, Measurement Write, Measurement Send)
+    {
+        public Floors P50s => new(Read.P50, Http.P50, Write.P50, Send.P50);
+
+        public int Errors => Read.Errors + Http.Errors + Write.Errors + Send.Errors;
+
+        /// <summary>Each floor under its label, in the order read, HTTP, write, send.</summary>
+        public IEnumerable<(string Label, Measurement Measured)> Rows(string read, string http, string write, string send) =>
+            [(read, Read), (http, Http), (write, Write), (send, Send)];
+    }
 
     /// <summary>Warms up, then runs <paramref name="operation"/> from <paramref name="concurrency"/> workers until the count or the time is used up.</summary>
     private static async Task<Measurement> MeasureAsync(Func<Task<bool>> operation, StorageCallCounter counter, int requests, TimeSpan limit, int concurrency, BenchFailures failures)
