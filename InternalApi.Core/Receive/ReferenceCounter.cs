@@ -43,9 +43,12 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
 
     private const int MaxBackoffMilliseconds = 100;
 
-    // Repositories whose shards are remembered at most (each up to Shards small entities); past it all is forgotten
-    // at once, which costs each one read the next time, never a wrong count.
-    private const int MaxRemembered = 1024;
+    // Shard versions remembered at most (1024 repositories' worth); past it all is forgotten at once, which costs
+    // each one read the next time, never a wrong count.
+    private const int MaxRemembered = 1024 * Shards;
+
+    // Shard 0 is the empty row key, where the unsharded counter kept its one row: such a row still counts.
+    private static readonly string[] ShardKeys = [.. Enumerable.Range(0, Shards).Select(s => s == 0 ? "" : s.ToString("00", System.Globalization.CultureInfo.InvariantCulture))];
 
     // Shards are taken in turn, not at random: pushes in flight in one instance (up to Shards of them) each get a
     // shard of their own and never meet; instances start at a random place so that two do not move in step.
@@ -58,9 +61,9 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     /// </summary>
     public TimeSpan ConflictBudget { get; init; } = TimeSpan.FromSeconds(10);
 
-    // Per repository key, the last version of each shard this instance saw (null: not seen, or no longer trusted).
-    // The entities in it are never changed after they are put there, so readers need no lock.
-    private readonly ConcurrentDictionary<string, TableEntity?[]> _remembered = new(StringComparer.Ordinal);
+    // The last version of each shard this instance wrote or read, by partition and row key. The entities in it are
+    // never changed after they are put there.
+    private readonly ConcurrentDictionary<(string Key, string Shard), TableEntity> _remembered = new();
 
     /// <summary>Increments; true when stored.</summary>
     public async Task<bool> IncrementAsync(string glRepository, CancellationToken cancellationToken = default)
@@ -70,16 +73,16 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; attempt == 0 || Stopwatch.GetElapsedTime(started) < ConflictBudget; attempt++)
         {
-            var shard = NextTurn(Shards);
+            var shard = ShardKeys[NextTurn(Shards)];
 
             // From the remembered version first: one call when nobody else changed the shard since.
-            if (Remembered(key, shard) is { } known && await TryWriteAsync(key, shard, known, Incremented(known, shard), cancellationToken))
+            if (_remembered.TryGetValue((key, shard), out var known) && await TryWriteAsync(known, Incremented(known, shard), cancellationToken))
             {
                 return true;
             }
 
-            var entity = await names.ReferenceCounters.FindAsync(key, ShardKey(shard), cancellationToken: cancellationToken);
-            if (await TryWriteAsync(key, shard, entity, Incremented(entity, shard), cancellationToken))
+            var entity = await names.ReferenceCounters.FindAsync(key, shard, cancellationToken: cancellationToken);
+            if (await TryWriteAsync(entity, Incremented(entity, shard), cancellationToken))
             {
                 return true;
             }
@@ -89,7 +92,7 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
 
         throw new RequestFailedException(409, "Reference counter update kept conflicting.");
 
-        TableEntity Incremented(TableEntity? read, int shard) => new(key, ShardKey(shard))
+        TableEntity Incremented(TableEntity? read, string shard) => new(key, shard)
         {
             ["Count"] = (read is null ? 0 : Current(read)) + 1,
             ["ExpiresAt"] = time.GetUtcNow() + Lifetime,
@@ -103,7 +106,7 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
         var started = Stopwatch.GetTimestamp();
 
         // A shard this instance knows holds a count is taken first, without reading: one call when it is unchanged.
-        if (RememberedHolding(key) is { } known && await TryWriteAsync(key, ShardIndex(known.RowKey), known, Decremented(known), cancellationToken))
+        if (RememberedHolding(key) is { } known && await TryWriteAsync(known, Decremented(known), cancellationToken))
         {
             return true;
         }
@@ -119,7 +122,7 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
             }
 
             var chosen = holding[NextTurn(holding.Count)];
-            if (await TryWriteAsync(key, ShardIndex(chosen.RowKey), chosen, Decremented(chosen), cancellationToken))
+            if (await TryWriteAsync(chosen, Decremented(chosen), cancellationToken))
             {
                 return true;
             }
@@ -143,40 +146,25 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
         return (await ReadAsync(TableKey.Encode(glRepository ?? ""), cancellationToken)).Sum(Current);
     }
 
-    // Shard 0 is the empty row key, where the unsharded counter kept its one row: such a row still counts.
-    private static string ShardKey(int shard) => shard == 0 ? "" : shard.ToString("00", System.Globalization.CultureInfo.InvariantCulture);
-
-    // The inverse of ShardKey; -1 for a row no shard of ours writes (never remembered).
-    private static int ShardIndex(string rowKey) =>
-        rowKey.Length == 0 ? 0 : int.TryParse(rowKey, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var shard) && shard is > 0 and < Shards && ShardKey(shard) == rowKey ? shard : -1;
-
     /// <summary>The partition's rows, each remembered as read.</summary>
     private async Task<List<TableEntity>> ReadAsync(string key, CancellationToken cancellationToken)
     {
         var rows = await names.ReferenceCounters.ListAsync(TableClient.CreateQueryFilter($"PartitionKey eq {key}"), ["RowKey", "Count", "ExpiresAt"], cancellationToken);
         foreach (var row in rows)
         {
-            Remember(key, ShardIndex(row.RowKey), row);
+            Remember(key, row);
         }
 
         return rows;
     }
 
-    private TableEntity? Remembered(string key, int shard) =>
-        _remembered.TryGetValue(key, out var shards) ? Volatile.Read(ref shards[shard]) : null;
-
     /// <summary>A remembered shard of <paramref name="key"/> that held a count, looked for from the next shard in turn.</summary>
     private TableEntity? RememberedHolding(string key)
     {
-        if (!_remembered.TryGetValue(key, out var shards))
-        {
-            return null;
-        }
-
         var start = NextTurn(Shards);
         for (var i = 0; i < Shards; i++)
         {
-            if (Volatile.Read(ref shards[(start + i) % Shards]) is { } known && Current(known) > 0)
+            if (_remembered.TryGetValue((key, ShardKeys[(start + i) % Shards]), out var known) && Current(known) > 0)
             {
                 return known;
             }
@@ -185,30 +173,15 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
         return null;
     }
 
-    /// <summary>Keeps <paramref name="entity"/> (with its ETag) as the shard's last known version; null forgets it.</summary>
-    private void Remember(string key, int shard, TableEntity? entity)
+    /// <summary>Keeps <paramref name="entity"/> (with its ETag) as its shard's last known version.</summary>
+    private void Remember(string key, TableEntity entity)
     {
-        if (shard < 0)
-        {
-            return;
-        }
-
-        if (entity is null)
-        {
-            if (_remembered.TryGetValue(key, out var known))
-            {
-                Volatile.Write(ref known[shard], null);
-            }
-
-            return;
-        }
-
-        if (_remembered.Count >= MaxRemembered && !_remembered.ContainsKey(key))
+        if (_remembered.Count >= MaxRemembered)
         {
             _remembered.Clear();
         }
 
-        Volatile.Write(ref _remembered.GetOrAdd(key, _ => new TableEntity?[Shards])[shard], entity);
+        _remembered[(key, entity.RowKey)] = entity;
     }
 
     private long Current(TableEntity entity) =>
@@ -218,8 +191,9 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     /// Writes <paramref name="updated"/> over <paramref name="read"/> (null: the row did not exist), conditional on
     /// its ETag, and remembers what was written; false, and the shard forgotten, when another change came first.
     /// </summary>
-    private async Task<bool> TryWriteAsync(string key, int shard, TableEntity? read, TableEntity updated, CancellationToken cancellationToken)
+    private async Task<bool> TryWriteAsync(TableEntity? read, TableEntity updated, CancellationToken cancellationToken)
     {
+        var shard = (updated.PartitionKey, updated.RowKey);
         try
         {
             var response = read is null
@@ -228,11 +202,11 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
             if (response.Headers.ETag is { } etag)
             {
                 updated.ETag = etag;
-                Remember(key, shard, updated);
+                Remember(updated.PartitionKey, updated);
             }
             else
             {
-                Remember(key, shard, null);
+                _remembered.TryRemove(shard, out _);
             }
 
             return true;
@@ -240,7 +214,7 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
         // A row deleted since it was read (404 on the conditional update) is a lost race too: the next try reads it anew.
         catch (RequestFailedException ex) when (ex.IsConcurrencyConflict() || (read is not null && ex.Status == 404))
         {
-            Remember(key, shard, null);
+            _remembered.TryRemove(shard, out _);
             return false;
         }
     }
