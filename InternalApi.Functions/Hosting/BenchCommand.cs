@@ -19,8 +19,7 @@ namespace InternalApi.Functions.Hosting;
 /// then each hot endpoint over HTTP. Per row: req/s, p50, p99, p50 ÷ the floor's p50, and storage calls per
 /// request as counted by the app's <see cref="StorageCallCounter"/> pipeline policy, and the row against a floor of
 /// its own mix of calls (its reads at the point-read floor, its table writes at <see cref="BenchWriteFloor"/>'s, its
-/// queue sends at <see cref="BenchQueueFloor"/>'s); last, the
-/// app's peak memory
+/// queue sends at <see cref="BenchQueueFloor"/>'s); last, the app's peak memory
 /// under all the rows mixed, in a process of its own (<see cref="BenchMemory"/>). Every run is bounded by both a
 /// request count and a duration.
 /// </summary>
