@@ -1,4 +1,4 @@
-namespace InternalApi.Functions.LocalHost;
+namespace InternalApi.LocalHost.Http;
 
 /// <summary>
 /// Completes when the local host has answered its first HTTP request. The queue listener waits for it (at most

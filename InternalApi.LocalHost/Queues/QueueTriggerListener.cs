@@ -1,26 +1,29 @@
+using System.Text;
+using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using Microsoft.Extensions.Azure;
+using InternalApi.LocalHost.FunctionApp;
+using InternalApi.LocalHost.Http;
+using InternalApi.LocalHost.Rpc;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using InternalApi.Core.Storage;
-using InternalApi.Functions.Hosting;
 
-namespace InternalApi.Functions.LocalHost;
+namespace InternalApi.LocalHost.Queues;
 
 /// <summary>
 /// The local host's stand-in for the Functions host's queue trigger, with its semantics: batches of
 /// <c>batchSize</c>; a message stays leased (its visibility renewed) while its function runs; a failed
 /// message is released with <c>visibilityTimeout</c>, and moved unchanged to <c>&lt;queue&gt;-poison</c> once it
 /// has been dequeued <c>maxDequeueCount</c> times; back-off up to <c>maxPollingInterval</c> while a queue is
-/// empty. It polls the queue triggers <c>functions.metadata</c> lists and nothing else, and never runs
-/// under the Functions host.
+/// empty. It polls the queue triggers the worker loaded and nothing else. Each message goes to the worker over gRPC
+/// as model binding data (host-protocol spec §5); the invocation's outcome settles it.
 /// </summary>
 public sealed partial class QueueTriggerListener(
-    LocalFunctions functions,
-    IAzureClientFactory<QueueServiceClient> clients,
+    WorkerHub hub,
+    QueueClients clients,
     QueueDispatchMonitor monitor,
-    StorageGate storage,
     FirstResponse firstResponse,
     IOptions<QueueProcessingOptions> options,
     TimeProvider time,
@@ -29,12 +32,28 @@ public sealed partial class QueueTriggerListener(
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
     /// <inheritdoc/>
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        options.Value.DispatcherEnabled
-            ? Task.WhenAll(functions.Queue.Select(f => Task.Run(() => PollAsync(f, stoppingToken), stoppingToken)))
-            : Task.CompletedTask;
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.DispatcherEnabled)
+        {
+            return;
+        }
 
-    private async Task PollAsync(LocalFunction function, CancellationToken stoppingToken)
+        IReadOnlyList<HostedFunction> functions;
+        try
+        {
+            functions = await hub.Functions.WaitAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, or the app never loaded (the supervisor says so and stops the host).
+            return;
+        }
+
+        await Task.WhenAll(functions.Where(f => f.Trigger is QueueTrigger).Select(f => Task.Run(() => PollAsync(f, (QueueTrigger)f.Trigger, stoppingToken), stoppingToken)));
+    }
+
+    private async Task PollAsync(HostedFunction function, QueueTrigger trigger, CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var delay = MinPollingInterval;
@@ -42,9 +61,7 @@ public sealed partial class QueueTriggerListener(
         QueueClient queue;
         try
         {
-            // Functions write to tables: wait for their creation, which runs while the host starts. Then let the
-            // first HTTP request go first (FirstResponse says why), but never wait longer than StartDelay.
-            await storage.Ready.WaitAsync(stoppingToken);
+            // Let the first HTTP request go first (FirstResponse says why), but never wait longer than StartDelay.
             if (settings.StartDelay > TimeSpan.Zero)
             {
                 await Task.WhenAny(firstResponse.Answered, Task.Delay(settings.StartDelay, time, stoppingToken));
@@ -52,7 +69,7 @@ public sealed partial class QueueTriggerListener(
             }
 
             // Only now: building the queue client (and loading its assembly) is no work for the start's critical path.
-            queue = clients.CreateClient(Hosting.StorageConnection.RawQueues).GetQueueClient(function.QueueName);
+            queue = clients.For(trigger.Connection).GetQueueClient(trigger.QueueName);
         }
         catch (OperationCanceledException)
         {
@@ -74,7 +91,7 @@ public sealed partial class QueueTriggerListener(
                 QueueMessage[] messages = await queue.ReceiveMessagesAsync(settings.BatchSize, settings.LeaseDuration, stoppingToken);
                 if (messages.Length > 0)
                 {
-                    await Task.WhenAll(messages.Select(m => ProcessAsync(function, queue, m, new Lease(m.PopReceipt, leasedAt + settings.LeaseDuration), settings, stoppingToken)));
+                    await Task.WhenAll(messages.Select(m => ProcessAsync(function, trigger, queue, m, new Lease(m.PopReceipt, leasedAt + settings.LeaseDuration), settings, stoppingToken)));
                     delay = MinPollingInterval;
                     continue;
                 }
@@ -85,11 +102,11 @@ public sealed partial class QueueTriggerListener(
             {
                 return;
             }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or AggregateException || StorageFaults.IsUnavailable(ex, stoppingToken))
+            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or AggregateException or TimeoutException or OperationCanceledException)
             {
                 // Storage down (or a settle that could not reach it): keep polling, slowly. Messages received and
                 // not deleted come back once their lease runs out, so nothing is lost.
-                Log.PollFailed(logger, function.QueueName, ex.GetType().Name, ex.GetBaseException().Message);
+                Log.PollFailed(logger, trigger.QueueName, ex.GetType().Name, ex.GetBaseException().Message);
                 delay = settings.MaxPollingInterval > MinPollingInterval ? settings.MaxPollingInterval : MinPollingInterval;
             }
 
@@ -104,32 +121,30 @@ public sealed partial class QueueTriggerListener(
         }
     }
 
-    private async Task ProcessAsync(LocalFunction function, QueueClient queue, QueueMessage message, Lease lease, QueueProcessingOptions settings, CancellationToken stoppingToken)
+    private async Task ProcessAsync(HostedFunction function, QueueTrigger trigger, QueueClient queue, QueueMessage message, Lease lease, QueueProcessingOptions settings, CancellationToken stoppingToken)
     {
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewal = RenewAsync(queue, message.MessageId, lease, settings.LeaseDuration, renewing.Token);
         var succeeded = false;
-        using var scope = InvocationScope.Queue(logger, function.Name, Guid.NewGuid().ToString(), message.MessageId, message.DequeueCount);
         try
         {
-            await function.InvokeQueueAsync(Decode(message, settings), stoppingToken);
-            succeeded = true;
+            var worker = await hub.ReadyAsync(stoppingToken);
+            var response = await worker.InvokeAsync(Invocation(function, trigger, message, settings), stoppingToken);
+            succeeded = response.Result?.Status == StatusResult.Types.Status.Success;
+            if (!succeeded)
+            {
+                Log.Failed(logger, function.Name, message.MessageId, message.DequeueCount, response.Result?.Exception?.Type ?? "", response.Result?.Exception?.Message ?? "");
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down: the lease expires and the message is delivered again.
             return;
         }
-        catch (Exception ex) when (StorageFaults.IsUnavailable(ex, stoppingToken))
+        catch (Exception ex) when (ex is InvalidDataException or TimeoutException)
         {
-            // Not the function's fault: the message is released (or its lease runs out) and tried again.
-            scope.Failed(ex);
-            Log.StorageUnavailable(logger, function.Name, message.MessageId, message.DequeueCount, ex.GetType().Name, ex.GetBaseException().Message);
-        }
-        catch (Exception ex)
-        {
-            scope.Failed(ex);
-            Log.Failed(logger, ex, function.Name, message.MessageId, message.DequeueCount);
+            // Not valid base64 (binding fails in the host too), or no worker became ready: the message is tried again.
+            Log.Failed(logger, function.Name, message.MessageId, message.DequeueCount, ex.GetType().FullName ?? "", ex.Message);
         }
         finally
         {
@@ -142,26 +157,26 @@ public sealed partial class QueueTriggerListener(
             if (succeeded)
             {
                 await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, CancellationToken.None);
-                monitor.Publish(new(function.Name, function.QueueName, message.MessageId, message.DequeueCount, QueueDispatchStatus.Succeeded));
+                monitor.Publish(new(function.Name, trigger.QueueName, message.MessageId, message.DequeueCount, QueueDispatchStatus.Succeeded));
                 return;
             }
 
             if (message.DequeueCount >= settings.MaxDequeueCount)
             {
-                var poison = clients.CreateClient(Hosting.StorageConnection.RawQueues).GetQueueClient(function.QueueName + "-poison");
+                var poison = clients.For(trigger.Connection).GetQueueClient(trigger.QueueName + "-poison");
                 await poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
                 // The text is copied unchanged so that a replay puts back exactly what failed.
                 await poison.SendMessageAsync(message.Body.ToString(), cancellationToken: CancellationToken.None);
                 await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, CancellationToken.None);
                 Log.Poisoned(logger, function.Name, message.MessageId, message.DequeueCount, poison.Name);
-                monitor.Publish(new(function.Name, function.QueueName, message.MessageId, message.DequeueCount, QueueDispatchStatus.Poisoned));
+                monitor.Publish(new(function.Name, trigger.QueueName, message.MessageId, message.DequeueCount, QueueDispatchStatus.Poisoned));
                 return;
             }
 
             await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
-            monitor.Publish(new(function.Name, function.QueueName, message.MessageId, message.DequeueCount, QueueDispatchStatus.Released));
+            monitor.Publish(new(function.Name, trigger.QueueName, message.MessageId, message.DequeueCount, QueueDispatchStatus.Released));
         }
-        catch (Exception ex) when (ex is RequestFailedException || StorageFaults.IsUnavailable(ex, stoppingToken))
+        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or AggregateException or OperationCanceledException)
         {
             // Lost the lease, or storage went away (the lease then runs out) (receipt superseded or message gone): another attempt will follow.
             Log.SettleFailed(logger, ex, function.Name, message.MessageId);
@@ -169,22 +184,74 @@ public sealed partial class QueueTriggerListener(
     }
 
     /// <summary>
-    /// The message as the trigger binds it: with base64 encoding (the default) the body is the decoded text;
-    /// text that is not base64 fails binding, as it does in the host, and so is retried and then poisoned.
+    /// The invocation for one message (host-protocol spec §5): the message as model binding data of the queue extension,
+    /// the text decoded as the trigger decodes it (base64, the default: text that is not base64 fails binding in the host
+    /// too, and so is retried and then poisoned), and the trigger metadata the host adds.
     /// </summary>
-    private static QueueMessage Decode(QueueMessage raw, QueueProcessingOptions settings)
+    private static InvocationRequest Invocation(HostedFunction function, QueueTrigger trigger, QueueMessage raw, QueueProcessingOptions settings)
     {
-        var body = raw.Body;
+        var text = raw.Body?.ToString() ?? "";
         if (settings.MessageEncoding == QueueMessageEncoding.Base64)
         {
-            var text = raw.Body?.ToString() ?? "";
             var buffer = new byte[text.Length];
-            body = Convert.TryFromBase64String(text, buffer, out var written)
-                ? BinaryData.FromBytes(buffer.AsMemory(0, written))
+            text = Convert.TryFromBase64String(text, buffer, out var written)
+                ? Encoding.UTF8.GetString(buffer, 0, written)
                 : throw new InvalidDataException($"Message {raw.MessageId} is not valid base64, as the queue trigger expects.");
         }
 
-        return QueuesModelFactory.QueueMessage(raw.MessageId, raw.PopReceipt, body, raw.DequeueCount, raw.NextVisibleOn, raw.InsertedOn, raw.ExpiresOn);
+        var content = new MemoryStream();
+        using (var json = new Utf8JsonWriter(content))
+        {
+            json.WriteStartObject();
+            json.WriteString("MessageId", raw.MessageId);
+            WriteDate(json, "InsertedOn", raw.InsertedOn);
+            WriteDate(json, "ExpiresOn", raw.ExpiresOn);
+            json.WriteString("PopReceipt", raw.PopReceipt);
+            WriteDate(json, "NextVisibleOn", raw.NextVisibleOn);
+            json.WriteNumber("DequeueCount", raw.DequeueCount);
+            json.WriteString("MessageText", text);
+            json.WriteEndObject();
+        }
+
+        var request = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = function.Id };
+        request.InputData.Add(new ParameterBinding
+        {
+            Name = trigger.Parameter,
+            Data = new TypedData
+            {
+                ModelBindingData = new ModelBindingData
+                {
+                    Version = "1.0",
+                    Source = "AzureStorageQueues",
+                    ContentType = "application/json",
+                    Content = Google.Protobuf.ByteString.CopyFrom(content.GetBuffer(), 0, (int)content.Length),
+                },
+            },
+        });
+        request.TriggerMetadata["QueueTrigger"] = new TypedData { String = text };
+        request.TriggerMetadata["DequeueCount"] = new TypedData { Json = raw.DequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        request.TriggerMetadata["Id"] = new TypedData { String = raw.MessageId };
+        request.TriggerMetadata["PopReceipt"] = new TypedData { String = raw.PopReceipt };
+        AddDate(request, "InsertionTime", raw.InsertedOn);
+        AddDate(request, "ExpirationTime", raw.ExpiresOn);
+        AddDate(request, "NextVisibleTime", raw.NextVisibleOn);
+        return request;
+    }
+
+    private static void WriteDate(Utf8JsonWriter json, string name, DateTimeOffset? value)
+    {
+        if (value is { } date)
+        {
+            json.WriteString(name, date.UtcDateTime);
+        }
+    }
+
+    private static void AddDate(InvocationRequest request, string name, DateTimeOffset? value)
+    {
+        if (value is { } date)
+        {
+            request.TriggerMetadata[name] = new TypedData { Json = JsonSerializer.Serialize(date.UtcDateTime, HostJsonContext.Default.DateTime) };
+        }
     }
 
     /// <summary>
@@ -238,7 +305,7 @@ public sealed partial class QueueTriggerListener(
                     Log.LeaseLost(logger, queue.Name, messageId, ex.Status, ex.ErrorCode);
                     return;
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is RequestFailedException or OperationCanceledException || StorageFaults.IsUnavailable(ex, cancellationToken)))
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is RequestFailedException or OperationCanceledException or HttpRequestException or IOException or AggregateException)
                 {
                     // Storage slow or away for a moment: try again at a quarter of what is left of the lease.
                     var left = lease.Until - time.GetUtcNow();
@@ -265,14 +332,11 @@ public sealed partial class QueueTriggerListener(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "Queue function {Function} failed on message {MessageId} (attempt {DequeueCount})")]
-        public static partial void Failed(ILogger logger, Exception exception, string function, string messageId, long dequeueCount);
+        [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "Queue function {Function} failed on message {MessageId} (attempt {DequeueCount}): {ExceptionType}: {Reason}")]
+        public static partial void Failed(ILogger logger, string function, string messageId, long dequeueCount, string exceptionType, string reason);
 
         [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "Polling queue {Queue} failed ({ExceptionType}: {Reason}); backing off")]
         public static partial void PollFailed(ILogger logger, string queue, string exceptionType, string reason);
-
-        [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Queue function {Function} could not reach storage on message {MessageId} (attempt {DequeueCount}: {ExceptionType}: {Reason}); it will be delivered again")]
-        public static partial void StorageUnavailable(ILogger logger, string function, string messageId, long dequeueCount, string exceptionType, string reason);
 
         [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Queue function {Function} gave up on message {MessageId} after {DequeueCount} attempts; moved to {PoisonQueue}")]
         public static partial void Poisoned(ILogger logger, string function, string messageId, long dequeueCount, string poisonQueue);

@@ -1,4 +1,4 @@
-namespace InternalApi.Functions.LocalHost;
+namespace InternalApi.LocalHost.Queues;
 
 /// <summary>What happened to a message the local host's queue listener handled.</summary>
 public enum QueueDispatchStatus
