@@ -1,24 +1,9 @@
 using InternalApi.Functions.Hosting;
-using InternalApi.Functions.LocalHost;
 using Microsoft.Azure.Functions.Worker.Builder;
 
 if (await Commands.TryRunAsync(args, Console.Out, Console.Error) is { } exitCode)
 {
     return exitCode;
-}
-
-// Without a Functions host to connect to (no Core Tools here), serve the same build ourselves.
-if (LocalFunctionsHost.IsRequested(args, new ConfigurationBuilder().AddEnvironmentVariables().Build()))
-{
-    StartupJitProfile.Start("local");
-    var local = LocalFunctionsHost.Build(args);
-    // Tables and queues are checked (created on a first start) while Kestrel starts; functions wait for it.
-    var storage = local.Services.GetRequiredService<StorageGate>().StartInitialization(local.Services);
-    // Still fail fast: should the check itself fail (not storage being down, which it logs), stop; awaiting it rethrows.
-    _ = storage.ContinueWith(_ => local.Lifetime.StopApplication(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-    await local.RunAsync();
-    await storage;
-    return 0;
 }
 
 StartupJitProfile.Start("worker");

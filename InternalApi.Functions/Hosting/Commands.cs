@@ -34,7 +34,8 @@ public static class Commands
             case "audit-events":
                 return await AuditEventsCommand.RunAsync(args[1..], output, error);
             case "bench":
-                return await BenchCommand.RunAsync(args[1..], output, error);
+                await error.WriteLineAsync("bench: moving to benchmarks/InternalApi.Bench (it drives the app through the local host process)");
+                return 2;
             case "jit-profile":
                 return await JitProfileTrainCommand.RunAsync(args[1..], output, error);
             default:

@@ -19,6 +19,20 @@ public static class FunctionEntryPoints
 {
     private static readonly ConcurrentDictionary<string, FunctionEntryPoint> Cache = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The method of a function the worker loaded, from the assembly its definition names (this one for every function
+    /// of the build; tests add functions of their own assembly).
+    /// </summary>
+    public static FunctionEntryPoint Resolve(Microsoft.Azure.Functions.Worker.FunctionDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var name = Path.GetFileNameWithoutExtension(definition.PathToAssembly);
+        var assembly = name == typeof(FunctionEntryPoints).Assembly.GetName().Name
+            ? typeof(FunctionEntryPoints).Assembly
+            : AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name);
+        return Resolve(definition.EntryPoint, assembly);
+    }
+
     /// <summary>The entry point's method and auth declaration; throws when it names nothing here.</summary>
     public static FunctionEntryPoint Resolve(string entryPoint, Assembly? assembly = null) =>
         Cache.GetOrAdd(entryPoint, static (e, a) => Find(e, a ?? typeof(FunctionEntryPoints).Assembly), assembly);

@@ -6,9 +6,9 @@ public sealed class HttpOptions
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Http";
 
-    /// <summary>Largest request body accepted (413 beyond). Gitaly's ref lists for big pushes fit easily.</summary>
+    /// <summary>
+    /// Largest request body the worker's Kestrel accepts (413 beyond, as JSON); the host forwards bodies whole, so this is
+    /// the app's own limit wherever it runs. Gitaly's ref lists for big pushes fit easily.
+    /// </summary>
     public long MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
-
-    /// <summary>Optional relative URL root in front of <c>/api</c> (gitlab-shell may prepend one).</summary>
-    public string? PathBase { get; set; }
 }

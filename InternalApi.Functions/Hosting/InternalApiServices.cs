@@ -32,6 +32,7 @@ public static class InternalApiServices
         services.AddSingleton<HttpFunctionPipeline>();
         services.AddSingleton<StorageGate>();
         services.AddSingleton<OpenApi.OpenApiDocumentProvider>();
+        services.AddSingleton<OpenApi.KnownRoutes>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

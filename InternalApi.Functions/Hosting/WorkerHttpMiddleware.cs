@@ -41,7 +41,7 @@ public sealed class WorkerHttpMiddleware(HttpFunctionPipeline pipeline, StorageG
             return;
         }
 
-        var function = FunctionEntryPoints.Resolve(context.FunctionDefinition.EntryPoint);
+        var function = FunctionEntryPoints.Resolve(context.FunctionDefinition);
         var result = await pipeline.RunAsync(http, function, async () =>
         {
             await next(context);

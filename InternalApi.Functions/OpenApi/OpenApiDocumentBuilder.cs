@@ -7,7 +7,6 @@ using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using InternalApi.Core;
 using InternalApi.Functions.Hosting;
-using InternalApi.Functions.LocalHost;
 
 namespace InternalApi.Functions.OpenApi;
 
@@ -32,8 +31,8 @@ public static partial class OpenApiDocumentBuilder
         _ => [],
     };
 
-    /// <summary>Builds the document; <paramref name="routePrefix"/> is host.json's (<c>api</c>), <paramref name="pathBase"/> the relative URL root before it.</summary>
-    public static JsonObject Build(IEnumerable<FunctionMetadata> functions, string routePrefix, string? pathBase)
+    /// <summary>Builds the document; <paramref name="routePrefix"/> is host.json's (<c>api</c>).</summary>
+    public static JsonObject Build(IEnumerable<FunctionMetadata> functions, string routePrefix)
     {
         ArgumentNullException.ThrowIfNull(functions);
         var assembly = typeof(OpenApiDocumentBuilder).Assembly;
@@ -41,7 +40,8 @@ public static partial class OpenApiDocumentBuilder
         var schemas = new SchemaSet(assembly);
         var paths = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
 
-        foreach (var function in functions.Where(f => f.IsHttp).OrderBy(f => f.Trigger!.Route, StringComparer.Ordinal))
+        // The catch-all (RouteNotFound) is no endpoint of the API: it answers what no endpoint serves.
+        foreach (var function in functions.Where(f => f.IsHttp && !(f.Trigger!.Route ?? "").Contains("{*", StringComparison.Ordinal)).OrderBy(f => f.Trigger!.Route, StringComparer.Ordinal))
         {
             var entry = FunctionEntryPoints.Resolve(function.EntryPoint);
             var contract = WireContracts.Of(entry.Type);
@@ -72,7 +72,7 @@ public static partial class OpenApiDocumentBuilder
                 ["version"] = BuildInfo.Version,
                 ["description"] = "The GitLab internal API as Azure Functions, generated from the build's function metadata and wire types.",
             },
-            ["servers"] = new JsonArray(new JsonObject { ["url"] = string.IsNullOrEmpty(pathBase) ? "/" : pathBase }),
+            ["servers"] = new JsonArray(new JsonObject { ["url"] = "/" }),
             ["paths"] = pathsNode,
             ["components"] = new JsonObject
             {

@@ -1,14 +1,11 @@
 using System.Text.Json;
-using InternalApi.Functions.Hosting;
-using InternalApi.Functions.LocalHost;
-using Microsoft.Extensions.Options;
 
 namespace InternalApi.Functions.OpenApi;
 
 /// <summary>
 /// The OpenAPI document of this build, made once on first request from the <c>functions.metadata</c> and
-/// <c>host.json</c> beside the app (<c>LocalHost:ScriptRoot</c> when the local host is pointed elsewhere) —
-/// the files Core Tools and Azure read too. Lazy, so startup pays nothing for it.
+/// <c>host.json</c> of the function app (<c>FUNCTIONS_APPLICATION_DIRECTORY</c>, which every host sets for the
+/// worker, else the app's own folder) — the files Core Tools and Azure read too. Lazy, so startup pays nothing for it.
 /// </summary>
 public sealed class OpenApiDocumentProvider
 {
@@ -17,15 +14,14 @@ public sealed class OpenApiDocumentProvider
     private readonly Lazy<byte[]> _document;
 
     /// <summary>Creates the provider.</summary>
-    public OpenApiDocumentProvider(IConfiguration configuration, IOptions<HttpOptions> http)
+    public OpenApiDocumentProvider(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(http);
-        var root = configuration[$"{LocalHostOptions.SectionName}:{nameof(LocalHostOptions.ScriptRoot)}"] ?? AppContext.BaseDirectory;
+        var root = configuration["FUNCTIONS_APPLICATION_DIRECTORY"] is { Length: > 0 } app ? app : AppContext.BaseDirectory;
         _document = new Lazy<byte[]>(() =>
         {
             var functions = FunctionMetadata.Load(Path.Combine(root, "functions.metadata"));
-            var document = OpenApiDocumentBuilder.Build(functions, HostJson.RoutePrefix(Path.Combine(root, "host.json")), http.Value.PathBase);
+            var document = OpenApiDocumentBuilder.Build(functions, HostJson.RoutePrefix(Path.Combine(root, "host.json")));
             return JsonSerializer.SerializeToUtf8Bytes(document, Indented);
         });
     }

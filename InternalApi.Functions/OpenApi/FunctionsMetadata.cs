@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace InternalApi.Functions.LocalHost;
+namespace InternalApi.Functions.OpenApi;
 
 /// <summary>One binding of a function, as the Functions SDK writes it into <c>functions.metadata</c>.</summary>
 public sealed record FunctionBinding
