@@ -76,7 +76,8 @@ public static class LocalFunctionsHost
         services.AddSingleton<QueueDispatchMonitor>();
         services.AddSingleton<WorkerSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerSupervisor>());
-        services.AddHostedService<QueueTriggerListener>();
+        services.AddSingleton<QueueTriggerListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueTriggerListener>());
 
         var web = builder.Build();
         var hub = web.Services.GetRequiredService<WorkerHub>();

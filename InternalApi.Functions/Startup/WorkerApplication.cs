@@ -10,11 +10,15 @@ namespace InternalApi.Functions.Startup;
 /// </summary>
 public static class WorkerApplication
 {
-    /// <summary>The worker's builder: the ASP.NET Core integration, then our services and middleware.</summary>
-    public static FunctionsApplicationBuilder CreateBuilder(string[] args)
+    /// <summary>
+    /// The worker's builder: the ASP.NET Core integration, then our services and middleware. <paramref name="configure"/>
+    /// runs before our registrations read the configuration (a test adds its settings and log capture there).
+    /// </summary>
+    public static FunctionsApplicationBuilder CreateBuilder(string[] args, Action<FunctionsApplicationBuilder>? configure = null)
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
+        configure?.Invoke(builder);
         builder.UseInternalApi();
         return builder;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using InternalApi.LocalHost.FunctionApp;
@@ -149,11 +148,7 @@ public sealed partial class HttpInvoker(WorkerHub hub, IHttpForwarder forwarder,
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         request.TriggerMetadata["Query"] = new TypedData { Json = JsonSerializer.Serialize(query, HostJsonContext.Default.DictionaryStringString) };
         request.TriggerMetadata["Headers"] = new TypedData { Json = JsonSerializer.Serialize(headers, HostJsonContext.Default.DictionaryStringString) };
-        if (Activity.Current is { } activity)
-        {
-            request.TraceContext = new RpcTraceContext { TraceParent = activity.Id ?? "", TraceState = activity.TraceStateString ?? "" };
-        }
-
+        request.TraceContext = TraceContexts.Current();
         return request;
     }
 

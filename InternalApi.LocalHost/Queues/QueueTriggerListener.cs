@@ -121,6 +121,19 @@ public sealed partial class QueueTriggerListener(
         }
     }
 
+    /// <summary>
+    /// Hands one received message (as the queue holds it) to the worker and returns the invocation's outcome, without
+    /// settling the message: what the listener does for each message, and what a test does to call a queue function.
+    /// </summary>
+    public async Task<InvocationResponse> DeliverAsync(HostedFunction function, QueueMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var trigger = function.Trigger as QueueTrigger ?? throw new ArgumentException($"{function.Name} is not a queue function.", nameof(function));
+        var invocation = Invocation(function, trigger, message, options.Value);
+        var worker = await hub.ReadyAsync(cancellationToken);
+        return await worker.InvokeAsync(invocation, cancellationToken);
+    }
+
     private async Task ProcessAsync(HostedFunction function, QueueTrigger trigger, QueueClient queue, QueueMessage message, Lease lease, QueueProcessingOptions settings, CancellationToken stoppingToken)
     {
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -128,8 +141,7 @@ public sealed partial class QueueTriggerListener(
         var succeeded = false;
         try
         {
-            var worker = await hub.ReadyAsync(stoppingToken);
-            var response = await worker.InvokeAsync(Invocation(function, trigger, message, settings), stoppingToken);
+            var response = await DeliverAsync(function, message, stoppingToken);
             succeeded = response.Result?.Status == StatusResult.Types.Status.Success;
             if (!succeeded)
             {
@@ -213,7 +225,7 @@ public sealed partial class QueueTriggerListener(
             json.WriteEndObject();
         }
 
-        var request = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = function.Id };
+        var request = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = function.Id, TraceContext = TraceContexts.Current() };
         request.InputData.Add(new ParameterBinding
         {
             Name = trigger.Parameter,

@@ -20,7 +20,7 @@ public sealed partial class WorkerSupervisor(
     WorkerHub hub,
     IOptions<LocalHostOptions> options,
     IHostApplicationLifetime lifetime,
-    ILogger<WorkerSupervisor> logger) : BackgroundService
+    ILogger<WorkerSupervisor> logger) : BackgroundService, IHostedLifecycleService
 {
     private readonly Lock _gate = new();
     private Process? _process;
@@ -83,11 +83,25 @@ public sealed partial class WorkerSupervisor(
         }
     }
 
+    /// <summary>
+    /// Before anything stops (Kestrel stops first, and would wait for the worker's open stream): the worker is told to
+    /// terminate and given its grace period to end its stream.
+    /// </summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => hub.TerminateAsync();
+
+    /// <inheritdoc/>
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <inheritdoc/>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         var process = Process;
-        await hub.TerminateAsync();
         await base.StopAsync(cancellationToken);
         if (process is { HasExited: false })
         {

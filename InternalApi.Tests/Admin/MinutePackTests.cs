@@ -4,7 +4,8 @@ using System.Text.Json;
 using InternalApi.Core.Model;
 using InternalApi.Core.Subscriptions;
 using InternalApi.Functions.Functions.Admin;
-using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.OpenApi;
+using InternalApi.LocalHost.Queues;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Tests.Admin;
@@ -58,7 +59,7 @@ public sealed class MinutePackTests(AdminFixture fixture)
         var target = await fixture.GroupAsync();
         await fixture.SendAsync(HttpMethod.Post, $"/api/v4/namespaces/{source.Id}/minutes", json: new { packs = new[] { Pack(100, "m-1"), Pack(200, "m-2") } });
 
-        var monitor = fixture.App.Services.GetRequiredService<QueueDispatchMonitor>();
+        var monitor = fixture.App.Dispatches;
         var moved = await fixture.SendAsync(HttpMethod.Patch, $"/api/v4/namespaces/{source.FullPath}/minutes/move/{target.Id}");
         Assert.Equal((HttpStatusCode.Accepted, """{"message":"202 Accepted"}"""), Pair(moved));
 

@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using InternalApi.Core.Auth;
 using InternalApi.Functions.Hosting;
-using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.OpenApi;
+using InternalApi.LocalHost.Queues;
 using InternalApi.Tests.Import;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -95,7 +96,7 @@ public sealed class SecretLogScanTests(SecretLogFixture fixture)
         }
 
         // Queue work runs with the same logging: a push handed to post-receive, processed by the dispatcher.
-        var monitor = app.Services.GetRequiredService<QueueDispatchMonitor>();
+        var monitor = app.Dispatches;
         var processed = monitor.WaitForAsync(o => o.FunctionName == "PostReceive" && o.Status == QueueDispatchStatus.Succeeded, TimeSpan.FromSeconds(60));
         using (var push = app.ShellRequest(HttpMethod.Post, "/api/v4/internal/post_receive",
             JsonContent(new { gl_repository = "project-3", identifier = "user-1", changes = "0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 refs/heads/scan" })))

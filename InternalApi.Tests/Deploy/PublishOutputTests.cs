@@ -2,7 +2,7 @@ using System.Net;
 using System.Reflection.PortableExecutable;
 using System.Text.Json.Nodes;
 using InternalApi.Functions.Hosting;
-using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.OpenApi;
 using InternalApi.Tests.Import;
 using InternalApi.Tests.Infrastructure;
 

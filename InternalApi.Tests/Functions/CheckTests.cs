@@ -110,19 +110,6 @@ public sealed class CheckTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task A_Configured_Relative_Url_Root_Is_Served()
-    {
-        await using var app = await TestApp.StartAsync(fixture.Azurite.ConnectionString, settings: new Dictionary<string, string?>
-        {
-            ["Queues:DispatcherEnabled"] = "false",
-            ["Http:PathBase"] = "/gitlab",
-        });
-        using var request = app.ShellRequest(HttpMethod.Get, "/gitlab/api/v4/internal/check");
-        using var response = await app.Client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    [Fact]
     public async Task Liveness_Probe_Needs_No_Credentials()
     {
         using var response = await App.Client.GetAsync("/api/health");

@@ -4,7 +4,10 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using InternalApi.Functions.Functions;
 using InternalApi.Functions.Hosting;
-using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.OpenApi;
+using InternalApi.LocalHost.FunctionApp;
+using InternalApi.LocalHost.Queues;
+using InternalApi.LocalHost.Rpc;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +22,7 @@ public sealed class LocalHostTests(AppFixture fixture)
 
     private QueueServiceClient Queues => fixture.App.Services.GetRequiredService<QueueServiceClient>();
 
-    private QueueDispatchMonitor Monitor => fixture.App.Services.GetRequiredService<QueueDispatchMonitor>();
+    private QueueDispatchMonitor Monitor => fixture.App.Dispatches;
 
     private static IReadOnlyList<FunctionMetadata> BuildMetadata() => FunctionMetadata.Load(Path.Combine(AppContext.BaseDirectory, "functions.metadata"));
 
@@ -77,6 +80,7 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["MoveMinutePacks"] = ("v4/namespaces/{id}/minutes/move/{targetId}", "patch"),
             ["UpdateUpcomingReconciliations"] = ("v4/internal/upcoming_reconciliations", "put"),
             ["DeleteUpcomingReconciliation"] = ("v4/internal/upcoming_reconciliations", "delete"),
+            ["RouteNotFound"] = ("{*path}", "get,post,put,patch,delete,head,options"),
         }, http);
         var queues = metadata.Where(m => m.IsQueue).ToDictionary(m => m.Name, m => (m.Trigger!.QueueName, m.Trigger.Connection));
         Assert.Equal(new Dictionary<string, (string?, string?)>
@@ -92,7 +96,7 @@ public sealed class LocalHostTests(AppFixture fixture)
     [Fact]
     public async Task Every_Http_Function_In_The_Metadata_Is_Served_With_Its_Declared_Auth()
     {
-        foreach (var function in BuildMetadata().Where(m => m.IsHttp))
+        foreach (var function in BuildMetadata().Where(m => m.IsHttp && m.Name != nameof(RouteNotFound)))
         {
             var trigger = function.Trigger!;
             using var request = new HttpRequestMessage(new HttpMethod(trigger.Methods![0].ToUpperInvariant()), "/api/" + trigger.Route);
@@ -138,25 +142,32 @@ public sealed class LocalHostTests(AppFixture fixture)
     public void Settings_Files_Are_Read_Once_Not_Watched()
     {
         // A watched appsettings.json means a watch on every folder of the content root (the repository under ./run.sh).
-        var root = (IConfigurationRoot)fixture.App.Services.GetRequiredService<IConfiguration>();
+        var root = (IConfigurationRoot)fixture.App.HostServices.GetRequiredService<IConfiguration>();
         var files = root.Providers.OfType<FileConfigurationProvider>().ToList();
         Assert.NotEmpty(files);
         Assert.All(files, p => Assert.False(p.Source.ReloadOnChange, p.Source.Path));
     }
 
     [Fact]
-    public void Every_Queue_Trigger_In_The_Metadata_Is_Polled()
+    public async Task The_Host_Serves_What_The_Worker_Indexed_Which_Is_The_Build_Metadata()
     {
-        var served = fixture.App.Services.GetRequiredService<LocalFunctions>().Queue.Select(f => f.QueueName).Order(StringComparer.Ordinal);
-        Assert.Equal(BuildMetadata().Where(m => m.IsQueue).Select(m => m.Trigger!.QueueName!).Order(StringComparer.Ordinal), served);
+        // Worker indexing: the host takes the functions from the worker; they are the ones the SDK wrote into the file.
+        var loaded = await fixture.App.HostServices.GetRequiredService<WorkerHub>().Functions;
+        Assert.Equal(
+            BuildMetadata().Where(m => m.IsQueue).Select(m => (m.Name, m.Trigger!.QueueName!)).Order(),
+            loaded.Where(f => f.Trigger is QueueTrigger).Select(f => (f.Name, ((QueueTrigger)f.Trigger).QueueName)).Order());
+        Assert.Equal(
+            BuildMetadata().Where(m => m.IsHttp).Select(m => (m.Name, m.Trigger!.Route!)).Order(),
+            loaded.Where(f => f.Trigger is HttpTrigger).Select(f => (f.Name, ((HttpTrigger)f.Trigger).Route)).Order());
     }
 
     [Fact]
-    public void A_Function_Without_An_Auth_Declaration_Is_Refused_At_Start()
+    public async Task A_Function_Without_An_Auth_Declaration_Is_Refused()
     {
-        var error = Assert.Throws<InvalidOperationException>(() =>
-            new LocalFunctions([TestFunctions.UndeclaredMetadata], fixture.App.Services.GetRequiredService<IServiceScopeFactory>()));
-        Assert.Contains("FunctionAuth", error.Message, StringComparison.Ordinal);
+        // Fail closed: the worker's authenticator refuses a function that declares no [FunctionAuth].
+        using var response = await fixture.EchoApp.Client.GetAsync("/api/test/undeclared");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("""{"message":"401 Unauthorized"}""", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -205,7 +216,10 @@ public sealed class LocalHostTests(AppFixture fixture)
         var poisoned = await Queues.PeekMessagesAsync("ping-poison", 32);
         Assert.Contains(poisoned, m => m.Body?.ToString() == text);
         Assert.DoesNotContain(await Queues.PeekMessagesAsync(Ping.QueueName, 32), m => m.MessageId == sent.MessageId);
-        Assert.Contains(fixture.App.Logs.Entries, e => e.EventId.Id == 2000 && e.Exception is InvalidDataException);
+        // The worker reports the function's exception; the host logs the failure with it.
+        var failures = string.Join(Environment.NewLine, fixture.App.Logs.Entries.Where(e => e.EventId.Id == 2000 && e.Message.Contains(sent.MessageId, StringComparison.Ordinal)).Select(e => e.Message));
+
+        Assert.Contains(typeof(InvalidDataException).FullName!, failures, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Azure.Storage.Queues;
-using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.OpenApi;
+using InternalApi.LocalHost.Queues;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -56,7 +57,7 @@ public sealed class QueueLeaseTests(QueueLeaseFixture fixture)
         Assert.True(visible.Length == 0, "the message came back while its function ran; renewals:\n" + Renewals());
 
         TestFunctions.Release.TrySetResult();
-        var monitor = fixture.App.Services.GetRequiredService<QueueDispatchMonitor>();
+        var monitor = fixture.App.Dispatches;
         var outcome = await monitor.WaitForAsync(o => o.MessageId == sent.MessageId, Wait);
         Assert.Equal(QueueDispatchStatus.Succeeded, outcome.Status);
         Assert.True(outcome.DequeueCount == 1, $"delivered {outcome.DequeueCount} times; renewals:\n" + Renewals());

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InternalApi.Functions.Hosting;
-using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.OpenApi;
 
 namespace InternalApi.Tests.Infrastructure;
 

@@ -1,28 +1,43 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Security.Cryptography;
+using Azure.Storage.Queues.Models;
 using InternalApi.Core.Auth;
 using InternalApi.Functions.Hosting;
-using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.Startup;
+using InternalApi.LocalHost;
+using InternalApi.LocalHost.Queues;
+using InternalApi.LocalHost.Rpc;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
+using Microsoft.Azure.Functions.Worker.Invocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace InternalApi.Tests.Infrastructure;
 
 /// <summary>
-/// The real app (Kestrel on a free loopback port) wired to a test Azurite, with fresh secrets, and an
-/// HttpClient. Tests call it over real HTTP.
+/// The app as Azure runs it, on a test Azurite with fresh secrets: the local host (HTTP front end, gRPC server, queue
+/// listener) and the worker, which this test process hosts, built by the worker's own builder and connected to the host
+/// over the host's protocol. Every request goes client → host → worker's Kestrel, paired with a gRPC invocation.
+/// Tests call it over real HTTP; <see cref="Services"/> are the worker's, so a test can still read its stores.
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly WebApplication _host;
+    private readonly IHost _worker;
+    private readonly Task _workerRun;
 
-    private TestApp(WebApplication app, HttpClient client, byte[] shellKey, byte[] kasKey, CapturingLoggerProvider logs)
+    private TestApp(WebApplication host, IHost worker, Task workerRun, HttpClient client, byte[] shellKey, byte[] kasKey, CapturingLoggerProvider logs)
     {
-        _app = app;
+        _host = host;
+        _worker = worker;
+        _workerRun = workerRun;
         Client = client;
         ShellKey = shellKey;
         KasKey = kasKey;
@@ -32,7 +47,7 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>The OTP encryption key every test app is configured with (base64 of 32 bytes).</summary>
     public const string TestOtpEncryptionKey = "dGVzdC1vdHAta2V5LTAxMjM0NTY3ODlhYmNkZWYwMTI=";
 
-    /// <summary>Client with the app's base address (no credentials added).</summary>
+    /// <summary>Client with the host's base address (no credentials added).</summary>
     public HttpClient Client { get; }
 
     /// <summary>The shell secret bytes.</summary>
@@ -41,17 +56,23 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>The decoded KAS secret.</summary>
     public byte[] KasKey { get; }
 
-    /// <summary>Captured logs.</summary>
+    /// <summary>Captured logs, of the host and the worker.</summary>
     public CapturingLoggerProvider Logs { get; }
 
-    /// <summary>The app's services.</summary>
-    public IServiceProvider Services => _app.Services;
+    /// <summary>The worker's services.</summary>
+    public IServiceProvider Services => _worker.Services;
+
+    /// <summary>The local host's services.</summary>
+    public IServiceProvider HostServices => _host.Services;
+
+    /// <summary>What the host's queue listener did with each message.</summary>
+    public QueueDispatchMonitor Dispatches => _host.Services.GetRequiredService<QueueDispatchMonitor>();
 
     /// <summary>
-    /// Starts the local host on the build's functions.metadata; <paramref name="extraFunctions"/> adds test-only
-    /// functions next to them.
+    /// Starts the host and the worker on the build's functions; <paramref name="extraFunctions"/> adds test-only functions
+    /// (of this assembly) to the worker's index; <paramref name="services"/> changes the worker's registrations.
     /// </summary>
-    public static async Task<TestApp> StartAsync(string storageConnectionString, IDictionary<string, string?>? settings = null, IEnumerable<FunctionMetadata>? extraFunctions = null, Action<IServiceCollection>? services = null)
+    public static async Task<TestApp> StartAsync(string storageConnectionString, IDictionary<string, string?>? settings = null, IEnumerable<IFunctionMetadata>? extraFunctions = null, Action<IServiceCollection>? services = null)
     {
         // Hex text of 16 random bytes, like GitLab's generated secret; used as raw bytes.
         var shellSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -62,7 +83,6 @@ public sealed class TestApp : IAsyncDisposable
             ["AzureWebJobsStorage"] = storageConnectionString,
             ["Shell:Secret"] = shellSecret,
             ["Kas:Secret"] = Convert.ToBase64String(kasKey),
-            ["LocalHost:Urls"] = "http://127.0.0.1:0",
             ["Queues:MaxPollingInterval"] = "00:00:00.200",
             ["Queues:VisibilityTimeout"] = "00:00:00",
             ["Queues:MaxDequeueCount"] = "5",
@@ -82,16 +102,75 @@ public sealed class TestApp : IAsyncDisposable
             config[key] = value;
         }
 
-        var app = await LocalFunctionsHost.CreateAsync([], builder =>
+        var host = LocalFunctionsHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(config);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["LocalHost:ScriptRoot"] = AppContext.BaseDirectory,
+                ["LocalHost:Urls"] = "http://127.0.0.1:0",
+                ["LocalHost:LaunchWorker"] = "false",
+            });
             builder.Logging.AddProvider(logs);
-            services?.Invoke(builder.Services);
-        }, extraFunctions);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
-        return new TestApp(app, client, System.Text.Encoding.UTF8.GetBytes(shellSecret), kasKey, logs);
+        });
+        // The worker logs into the same provider directly; its lines over gRPC would come twice.
+        host.Services.GetRequiredService<WorkerHub>().ForwardWorkerLogs = false;
+        await host.StartAsync();
+
+        var worker = BuildWorker(host.Services.GetRequiredService<HostEndpoints>().GrpcUri, config, logs, extraFunctions, services);
+        var run = WorkerApplication.RunAsync(worker);
+        try
+        {
+            await host.Services.GetRequiredService<WorkerHub>().Functions.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (Exception ex)
+        {
+            await host.StopAsync();
+            await host.DisposeAsync();
+            var seen = string.Join(Environment.NewLine, logs.Entries.Where(e => e.Level >= LogLevel.Information).TakeLast(40).Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception?.GetType().Name} {e.Exception?.Message}"));
+            throw new InvalidOperationException("The worker did not load its functions into the local host. Last log lines:" + Environment.NewLine + seen, ex);
+        }
+
+        var client = new HttpClient { BaseAddress = LocalFunctionsHost.FrontEndAddress(host), Timeout = TimeSpan.FromSeconds(60) };
+        return new TestApp(host, worker, run, client, System.Text.Encoding.UTF8.GetBytes(shellSecret), kasKey, logs);
+    }
+
+    /// <summary>
+    /// The worker as <c>Program</c> builds it (<see cref="WorkerApplication.CreateBuilder"/>), told where the host is as the
+    /// host's command line tells it, with two things a test process needs: the SDK's generated function index and
+    /// executor registered by hand (the worker finds them through the entry assembly, here the test runner), and a
+    /// Kestrel port of its own (the worker picks one per process, and a test process hosts several workers).
+    /// </summary>
+    private static IHost BuildWorker(Uri grpc, Dictionary<string, string?> config, CapturingLoggerProvider logs, IEnumerable<IFunctionMetadata>? extraFunctions, Action<IServiceCollection>? services)
+    {
+        // The worker reads the app's folder from the environment, as the host sets it; the same for every test worker.
+        Environment.SetEnvironmentVariable("FUNCTIONS_APPLICATION_DIRECTORY", AppContext.BaseDirectory);
+        Environment.SetEnvironmentVariable("FUNCTIONS_WORKER_DIRECTORY", AppContext.BaseDirectory);
+        var workerId = Guid.NewGuid().ToString();
+        var builder = WorkerApplication.CreateBuilder([], worker =>
+        {
+            worker.Configuration.AddInMemoryCollection(config);
+            worker.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Functions:Worker:HostEndpoint"] = grpc.ToString(),
+                ["Functions:Worker:WorkerId"] = workerId,
+                ["Functions:Worker:RequestId"] = Guid.NewGuid().ToString(),
+                ["Functions:Worker:GrpcMaxMessageLength"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+            worker.Logging.AddProvider(logs);
+            // Kestrel says once that our listen address replaces the integration's: expected here, not a problem of the app.
+            worker.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
+        });
+
+        var port = FreePort();
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        builder.Services.Configure<WorkerOptions>(options => options.Capabilities["HttpUri"] = $"http://127.0.0.1:{port}/");
+        builder.Services.AddSingleton<IFunctionMetadataProvider>(new TestWorkerFunctions([.. extraFunctions ?? []]));
+        builder.Services.AddSingleton<IFunctionExecutor>(sp => new TestFunctionExecutor(
+            ActivatorUtilities.CreateInstance<global::InternalApi.Functions.DirectFunctionExecutor>(sp),
+            sp.GetRequiredService<IFunctionActivator>()));
+        services?.Invoke(builder.Services);
+        return builder.Build();
     }
 
     /// <summary>A shell JWT as gitlab-shell mints it.</summary>
@@ -110,22 +189,56 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>
-    /// Invokes a queue function of the build directly with one message, as the host does once it has
-    /// received it (no queue involved); exceptions propagate as they would fail the invocation.
+    /// Delivers one message to a queue function of the build through the host, as the host's listener does once it has
+    /// received it (no queue involved): model binding data over gRPC. A failed invocation throws
+    /// <see cref="QueueInvocationFailedException"/> with the worker's exception type and message.
     /// </summary>
-    public Task InvokeQueueFunctionAsync(string name, BinaryData body, string? messageId = null, long dequeueCount = 1)
+    public async Task InvokeQueueFunctionAsync(string name, BinaryData body, string? messageId = null, long dequeueCount = 1)
     {
-        var function = Services.GetRequiredService<LocalFunctions>().Queue.Single(f => f.Name == name);
-        var message = Azure.Storage.Queues.Models.QueuesModelFactory.QueueMessage(
-            messageId ?? Guid.NewGuid().ToString(), "receipt", body, dequeueCount, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(1), DateTimeOffset.UtcNow.AddDays(7));
-        return function.InvokeQueueAsync(message, CancellationToken.None);
+        ArgumentNullException.ThrowIfNull(body);
+        var function = (await HostServices.GetRequiredService<WorkerHub>().Functions).Single(f => f.Name == name);
+        var message = QueuesModelFactory.QueueMessage(
+            messageId ?? Guid.NewGuid().ToString(), "receipt", BinaryData.FromString(Convert.ToBase64String(body.ToArray())), dequeueCount, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(1), DateTimeOffset.UtcNow.AddDays(7));
+        var response = await HostServices.GetRequiredService<QueueTriggerListener>().DeliverAsync(function, message, CancellationToken.None);
+        if (response.Result?.Status != StatusResult.Types.Status.Success)
+        {
+            throw new QueueInvocationFailedException(response.Result?.Exception?.Type ?? "", response.Result?.Exception?.Message ?? "");
+        }
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        // The host stops the worker as the Functions host does (WorkerTerminate), then itself.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await _host.StopAsync();
+        var hostStopped = watch.Elapsed;
+        try
+        {
+            await _workerRun.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException ex)
+        {
+            var seen = string.Join(Environment.NewLine, Logs.Entries.TakeLast(30).Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception?.GetType().Name} {e.Exception?.Message}"));
+            throw new InvalidOperationException($"The worker did not stop after the host's WorkerTerminate (the host stopped in {hostStopped}). Last log lines:" + Environment.NewLine + seen, ex);
+        }
+
+        _worker.Dispose();
+        await _host.DisposeAsync();
     }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>A queue invocation the worker reported as failed; <see cref="ExceptionType"/> is the full name of what the function threw.</summary>
+public sealed class QueueInvocationFailedException(string exceptionType, string message) : Exception($"{exceptionType}: {message}")
+{
+    /// <summary>The worker's exception type (full name).</summary>
+    public string ExceptionType { get; } = exceptionType;
 }

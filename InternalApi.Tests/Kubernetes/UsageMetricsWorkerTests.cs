@@ -9,7 +9,8 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using InternalApi.Core.Storage;
-using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.OpenApi;
+using InternalApi.LocalHost.Queues;
 using Microsoft.Extensions.Options;
 using InternalApi.Functions.Functions.Kubernetes;
 using InternalApi.Functions.Hosting;
@@ -182,7 +183,7 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
         using var response = await fixture.App.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
-        var monitor = fixture.App.Services.GetRequiredService<QueueDispatchMonitor>();
+        var monitor = fixture.App.Dispatches;
         var seen = new HashSet<string>();
         var deadline = DateTimeOffset.UtcNow + Wait;
         while (await Report.TotalAsync("flux_git_push_notifications_total", today, today) == before)
@@ -219,7 +220,7 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
     {
         var queues = fixture.App.Services.GetRequiredService<QueueServiceClient>();
         var sent = await queues.SendMessageAsync(UsageMetrics.QueueName, BinaryData.FromString("[not a metrics message " + Guid.NewGuid() + "]"));
-        var outcome = await fixture.App.Services.GetRequiredService<QueueDispatchMonitor>()
+        var outcome = await fixture.App.Dispatches
             .WaitForAsync(o => o.MessageId == sent.MessageId && o.Status == QueueDispatchStatus.Poisoned, Wait);
         Assert.Equal(5, outcome.DequeueCount);
     }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using InternalApi.Functions.Hosting;
-using InternalApi.Functions.LocalHost;
 using InternalApi.Functions.OpenApi;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.AspNetCore.Routing;

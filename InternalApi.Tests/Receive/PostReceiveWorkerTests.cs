@@ -8,7 +8,8 @@ using InternalApi.Core.Model;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Storage;
 using InternalApi.Functions.Hosting;
-using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.OpenApi;
+using InternalApi.LocalHost.Queues;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -196,7 +197,7 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
             ? JsonSerializer.Serialize(new PostReceiveJob { JobId = Guid.NewGuid().ToString("N"), GlRepository = "project-999999998", ReceivedAt = DateTimeOffset.UtcNow }, ReceiveJsonContext.Default.PostReceiveJob)
             : "{\"not\":\"a job\"," + Guid.NewGuid().ToString("N") + "}";
         var sent = await queues.SendMessageAsync(PostReceiveService.QueueName, BinaryData.FromString(text));
-        var monitor = fixture.App.Services.GetRequiredService<QueueDispatchMonitor>();
+        var monitor = fixture.App.Dispatches;
         var outcome = await monitor.WaitForAsync(o => o.MessageId == sent.MessageId && o.Status == QueueDispatchStatus.Poisoned, Wait);
         Assert.Equal(5, outcome.DequeueCount);
         var poisoned = await queues.PeekMessagesAsync("post-receive-poison", 32);
@@ -225,7 +226,7 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
         using var response = await fixture.App.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var monitor = fixture.App.Services.GetRequiredService<QueueDispatchMonitor>();
+        var monitor = fixture.App.Dispatches;
         var seen = new HashSet<string>();
         var deadline = DateTimeOffset.UtcNow + Wait;
         // The job writes its event and its refs one after the other: done when both are there.

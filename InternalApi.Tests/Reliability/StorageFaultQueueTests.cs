@@ -7,7 +7,8 @@ using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Subscriptions;
 using InternalApi.Functions.Functions.Admin;
-using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.OpenApi;
+using InternalApi.LocalHost.Queues;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -74,7 +75,7 @@ public sealed class StorageFaultQueueTests(StorageFaultFixture fixture) : IAsync
         }
 
         await fixture.Azurite.RestartAsync();
-        var monitor = Services.GetRequiredService<QueueDispatchMonitor>();
+        var monitor = fixture.App.Dispatches;
         foreach (var id in sent)
         {
             await monitor.WaitForAsync(o => o.MessageId == id && o.Status == QueueDispatchStatus.Succeeded, deadline - DateTimeOffset.UtcNow);

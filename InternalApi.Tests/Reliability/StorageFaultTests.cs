@@ -9,7 +9,8 @@ using InternalApi.Core.Model;
 using InternalApi.Core.Receive;
 using InternalApi.Functions.Functions.Kubernetes;
 using InternalApi.Functions.Hosting;
-using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.OpenApi;
+using InternalApi.LocalHost.Queues;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -154,7 +155,7 @@ public sealed class StorageFaultTests(StorageFaultFixture fixture) : IAsyncLifet
             BinaryData.FromString(JsonSerializer.Serialize(new UsageMetricsMessage { ReceivedAt = DateTimeOffset.UtcNow, Counters = new() { ["gitops_sync"] = 4 } }, KubernetesJsonContext.Default.UsageMetricsMessage)), delayed);
 
         await fixture.Azurite.StopAsync();
-        var monitor = fixture.App.Services.GetRequiredService<QueueDispatchMonitor>();
+        var monitor = fixture.App.Dispatches;
         // The listener meets the outage and keeps going (it logs the failed poll as a warning).
         var deadline = DateTimeOffset.UtcNow + Wait;
         while (!fixture.App.Logs.Entries.Any(e => e.EventId.Id == 2100))

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using InternalApi.Core.Auth;
 using InternalApi.Functions.Hosting;
-using InternalApi.Functions.LocalHost;
+using InternalApi.Functions.OpenApi;
 using InternalApi.Tests.Conformance;
 using InternalApi.Tests.Import;
 using InternalApi.Tests.Infrastructure;
