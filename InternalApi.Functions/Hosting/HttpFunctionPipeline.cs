@@ -10,7 +10,7 @@ namespace InternalApi.Functions.Hosting;
 /// bad-request/too-large) keep their status, storage that does not answer is a 503 the caller may retry,
 /// anything else is a logged 500 without internals.
 /// </summary>
-public sealed partial class HttpFunctionPipeline(RequestAuthenticator authenticator, StorageGate storage, ILogger<HttpFunctionPipeline> logger)
+public sealed partial class HttpFunctionPipeline(RequestAuthenticator authenticator, StorageGate storage, Microsoft.Extensions.Options.IOptions<HttpOptions> http, ILogger<HttpFunctionPipeline> logger)
 {
     /// <summary>
     /// Authenticates, invokes and maps failures; the answer is always an action result to execute.
@@ -31,6 +31,11 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
             // Tables and queues are checked while the host starts (Program): nothing, the authenticator's token
             // reads included, may meet a missing table. Inside the mapping, so a failed check answers JSON too.
             await storage.Ready.WaitAsync(context.RequestAborted);
+            if (context.Request.ContentLength > http.Value.MaxRequestBodyBytes)
+            {
+                return await TooLargeAsync(context, mediaType);
+            }
+
             await authenticator.AuthenticateAsync(context, function.Method.DeclaringType?.Name ?? function.EntryPoint, function.Auth);
             return await invoke();
         }
@@ -65,6 +70,27 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
             return Json(StatusCodes.Status500InternalServerError, new JsonObject { ["message"] = "500 Internal Server Error" }, mediaType);
         }
     }
+
+    /// <summary>
+    /// A body declared larger than the limit: 413, after reading the body to its end. Left unread, the worker's Kestrel
+    /// would close the connection with bytes still arriving, and the reset can reach the host before the answer does;
+    /// read, the host (or any proxy in front) always gets the 413. Bodies beyond <see cref="DrainLimit"/> are cut instead.
+    /// </summary>
+    private static async Task<IActionResult> TooLargeAsync(HttpContext context, string mediaType)
+    {
+        if (context.Request.ContentLength <= DrainLimit && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = null;
+            var buffer = new byte[16 * 1024];
+            while (await context.Request.Body.ReadAsync(buffer, context.RequestAborted) > 0)
+            {
+            }
+        }
+
+        return Json(StatusCodes.Status413PayloadTooLarge, new JsonObject { ["message"] = "413 Request Entity Too Large" }, mediaType);
+    }
+
+    private const long DrainLimit = 64L * 1024 * 1024;
 
     /// <summary>What a 503 for unavailable storage tells the caller to wait before trying again.</summary>
     public const string RetryAfterSeconds = "5";
