@@ -11,6 +11,12 @@ public static class AccessMessages
     /// <summary>Step 9a: a project path without namespace.</summary>
     public const string NamespaceNotFound = "The namespace you were looking for could not be found.";
 
+    /// <summary>
+    /// Step 9 (EE, first): outside the group of the SSH certificate the user logged in with, or a plain key where
+    /// the top-level group enforces certificates.
+    /// </summary>
+    public const string NamespaceForbidden = "You are not allowed to access projects in this namespace.";
+
     /// <summary>Step 10.</summary>
     public const string NoRepository = "A repository for this project does not exist yet.";
 

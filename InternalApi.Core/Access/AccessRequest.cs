@@ -20,6 +20,18 @@ public sealed record AccessRequest
 
     /// <summary>Actor parameters.</summary>
     public ActorQuery Actor { get; init; } = new();
+
+    /// <summary>
+    /// The client's address as gitlab-shell (or Gitaly, for a push) saw it; null when not sent. Any value that was
+    /// sent is checked against the top-level group's IP allow-list, so one that is not an address is outside it.
+    /// </summary>
+    public string? CheckIp { get; init; }
+
+    /// <summary>
+    /// The group whose SSH certificate authority signed the certificate the user logged in with (gitlab-sshd
+    /// sends what <c>authorized_certs</c> answered); blank or null after a login with a plain key.
+    /// </summary>
+    public string? NamespacePath { get; init; }
 }
 
 /// <summary>Outcome of an access check.</summary>

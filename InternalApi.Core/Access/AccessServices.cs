@@ -9,6 +9,7 @@ public static class AccessServices
     public static IServiceCollection AddAccessServices(this IServiceCollection services)
     {
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName);
+        services.AddOptions<SshCertificateLicenseOptions>().BindConfiguration(SshCertificateLicenseOptions.SectionName);
         services.AddSingleton<ProjectCreation>();
         services.AddSingleton<GitAccessService>();
         services.AddSingleton<LfsAuthentication>();

@@ -9,7 +9,9 @@ using InternalApi.Core.Diagnostics;
 namespace InternalApi.Core.Access;
 
 /// <summary>
-/// The <c>/allowed</c> decision (spec §3.1.5, CE steps in GitLab's order; EE-only steps are not modelled).
+/// The <c>/allowed</c> decision (spec §3.1.5, CE steps in GitLab's order). Of the EE steps, the OTP session,
+/// the group certificate / namespace rule and the group IP allow-list are modelled (<see cref="GroupLimits"/>);
+/// the others are not.
 /// The decision only reads. Its writes (key last-used, user activity, a project created on push, the
 /// "moved"/"created" messages) happen after it, so a timeout (503, which gitlab-shell retries) or a
 /// denial never leaves a half-done push behind.
@@ -22,6 +24,7 @@ public sealed partial class GitAccessService(
     OtpSessionGate otpSessions,
     IOptions<GitLabOptions> gitlab,
     IOptions<AccessOptions> options,
+    IOptions<SshCertificateLicenseOptions> certificates,
     TimeProvider time,
     ILogger<GitAccessService> logger)
 {
@@ -131,8 +134,30 @@ public sealed partial class GitAccessService(
 
         timer.Step("Checking the actor and the command...");
 
-        // 9. Container.
+        // 9. Container. EE first limits a login with a group's SSH certificate to that group's projects, and refuses
+        // plain keys where the group enforces certificates. GitLab judges this for project repositories only; we
+        // judge wikis (and designs) the same way, so the certificate does not open another group's wikis.
         var project = target.Project;
+        var root = known is null ? null : RootNamespace(known);
+        Task<GitLabNamespace?>? requestedRoot = null;
+        if (target.Type != RepositoryType.Snippet && (project is not null || target.Type == RepositoryType.Project))
+        {
+            var licensed = certificates.Value.SshCertificatesLicensed;
+            var namespaceRoot = root;
+            if (project is null && licensed && request.Changes == RefChange.Any &&
+                (!string.IsNullOrWhiteSpace(request.NamespacePath) || actor is { Kind: ActorKind.User, User.Type: UserType.Human }))
+            {
+                // A missing project: the rule reads the namespace the path names (a cold path: 404 or create-on-push).
+                requestedRoot = RequestedRootAsync(target, ct);
+                namespaceRoot = await requestedRoot;
+            }
+
+            if (!GroupLimits.NamespaceAllowed(licensed, request.NamespacePath, namespaceRoot, actor, request.Changes))
+            {
+                return decision.Deny(401, AccessMessages.NamespaceForbidden);
+            }
+        }
+
         ActorAccess? access = null;
         if (project is null)
         {
@@ -157,6 +182,11 @@ public sealed partial class GitAccessService(
                 project = plan.Project;
                 target = target with { Project = project };
                 access = new ActorAccess(actor, project, plan.CreatorLevel, null);
+                if (request.CheckIp is not null)
+                {
+                    // GitLab would create the project, then refuse it by the allow-list; we refuse before creating.
+                    root = await (requestedRoot ??= RequestedRootAsync(target, ct));
+                }
             }
             else
             {
@@ -165,7 +195,10 @@ public sealed partial class GitAccessService(
         }
 
         access ??= ActorAccess.From(actor, project, known ?? throw new InvalidOperationException("An existing project without its access facts."));
-        if (!access.CanRead)
+
+        // 9d/9e. Outside the top-level group's IP allow-list a project is invisible (EE: users through the project
+        // policy, admins exempt; deploy keys by an explicit check), so the answer is the same 404.
+        if (!access.CanRead || !GroupLimits.IpAllowed(root, request.CheckIp, actor))
         {
             return decision.Deny(404, AccessMessages.ProjectNotFound);
         }
@@ -275,7 +308,20 @@ public sealed partial class GitAccessService(
         return chain.Count == 0 ? null : chain[^1].Id;
     }
 
-    private static long? RootNamespaceId(ProjectAccessFacts facts) => facts.Chain.Count == 0 ? null : facts.Chain[^1].Id;
+    private static long? RootNamespaceId(ProjectAccessFacts facts) => RootNamespace(facts)?.Id;
+
+    private static GitLabNamespace? RootNamespace(ProjectAccessFacts facts) => facts.Chain.Count == 0 ? null : facts.Chain[^1];
+
+    /// <summary>The top-level namespace of the namespace a missing project's path names, or null when there is none.</summary>
+    private async Task<GitLabNamespace?> RequestedRootAsync(RepositoryTarget target, CancellationToken ct)
+    {
+        if (target.RequestedNamespace.Length == 0 || await store.FindNamespaceByPathAsync(target.RequestedNamespace, ct) is not { } ns)
+        {
+            return null;
+        }
+
+        return ns.RootId == ns.Id || ns.RootId == 0 ? ns : await store.GetNamespaceAsync(ns.RootId, ct);
+    }
 
     private static bool IsAny(string? changes) => string.IsNullOrWhiteSpace(changes) || changes.Trim() == RefChange.Any;
 

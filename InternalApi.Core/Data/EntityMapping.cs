@@ -153,6 +153,10 @@ internal static class EntityMapping
         ["RootId"] = n.RootId,
         ["OwnerId"] = n.OwnerId,
         ["GitAccessProtocol"] = n.GitAccessProtocol,
+
+        // Both are written only when set: the many rows without them stay as they were.
+        ["IpRestrictions"] = n.IpRestrictions.Count == 0 ? null : string.Join(' ', n.IpRestrictions),
+        ["EnforceSshCertificates"] = n.EnforceSshCertificates ? true : null,
     };
 
     public static GitLabNamespace ToNamespace(TableEntity e) => new()
@@ -165,6 +169,8 @@ internal static class EntityMapping
         RootId = e.GetInt64("RootId") ?? 0,
         OwnerId = e.GetInt64("OwnerId"),
         GitAccessProtocol = e.GetString("GitAccessProtocol"),
+        IpRestrictions = e.GetString("IpRestrictions") is { Length: > 0 } ranges ? ranges.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [],
+        EnforceSshCertificates = e.GetBoolean("EnforceSshCertificates") ?? false,
     };
 
     public static TableEntity ToEntity(Project p) => new(Id(p.Id), "")

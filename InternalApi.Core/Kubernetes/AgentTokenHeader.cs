@@ -1,29 +1,40 @@
 namespace InternalApi.Core.Kubernetes;
 
 /// <summary>
-/// Where KAS puts the agent token (spec §4.1): <c>Authorization: Bearer &lt;token&gt;</c>, also in the
-/// <c>Token token="&lt;token&gt;"</c> form Rails' token parser reads; without an <c>Authorization</c>
-/// header, newer KAS versions send it as <c>Gitlab-Agentk-Api-Request: &lt;token&gt;</c>.
+/// Where KAS puts the agent token. A current KAS sends it in <c>Gitlab-Agent-Api-Request: &lt;token&gt;</c> (one
+/// header for every kind of agent); the KAS before it used <c>Gitlab-Agentk-Api-Request</c>, and older ones
+/// <c>Authorization: Bearer &lt;token&gt;</c> (also in the <c>Token token="&lt;token&gt;"</c> form Rails' token
+/// parser reads). All three are accepted, the newest first (spec §4.1 as superseded by todays-callers §1).
 /// </summary>
 public static class AgentTokenHeader
 {
-    /// <summary>The header newer KAS versions use when there is no <c>Authorization</c>.</summary>
+    /// <summary>The header a current KAS sends the agent token in.</summary>
+    public const string AgentHeader = "Gitlab-Agent-Api-Request";
+
+    /// <summary>The header the previous KAS sent the agent token in.</summary>
     public const string AgentkHeader = "Gitlab-Agentk-Api-Request";
 
     private static readonly char[] PairDelimiters = [',', ';', '\t'];
 
     /// <summary>
-    /// The token, or null when none is presented. An <c>Authorization</c> header that is present wins even when
-    /// it carries no usable token (another scheme, nothing after the scheme), as GitLab's finder decides.
+    /// The token, or null when none is presented. The first of <c>Gitlab-Agent-Api-Request</c>,
+    /// <c>Gitlab-Agentk-Api-Request</c> that is not blank is the token, whether or not it is valid (a bad token in
+    /// a newer header is not rescued by an older one). Only without both is <c>Authorization</c> read; there a
+    /// header that carries no usable token (another scheme, nothing after the scheme) presents none.
     /// </summary>
-    public static string? Read(string? authorization, string? agentkHeader)
+    public static string? Read(string? agentHeader, string? agentkHeader, string? authorization)
     {
-        if (!string.IsNullOrWhiteSpace(authorization))
+        if (!string.IsNullOrWhiteSpace(agentHeader))
         {
-            return FromAuthorization(authorization);
+            return agentHeader.Trim();
         }
 
-        return string.IsNullOrWhiteSpace(agentkHeader) ? null : agentkHeader.Trim();
+        if (!string.IsNullOrWhiteSpace(agentkHeader))
+        {
+            return agentkHeader.Trim();
+        }
+
+        return string.IsNullOrWhiteSpace(authorization) ? null : FromAuthorization(authorization);
     }
 
     /// <summary>

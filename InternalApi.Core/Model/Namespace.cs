@@ -36,4 +36,17 @@ public sealed record GitLabNamespace
 
     /// <summary>Group setting "enabled Git access protocol" (<c>all</c>/empty, <c>ssh</c>, <c>http</c>).</summary>
     public string? GitAccessProtocol { get; init; }
+
+    /// <summary>
+    /// Top-level groups: the IP allow-list (EE <c>ip_restrictions</c>), CIDR ranges in <see cref="IpRange"/>'s
+    /// <c>network/prefix</c> form. Empty allows every address. Kept on the namespace row, which every access
+    /// check already reads, so enforcing it costs no storage call.
+    /// </summary>
+    public IReadOnlyList<string> IpRestrictions { get; init; } = [];
+
+    /// <summary>
+    /// Top-level groups: human users may use Git over SSH only with an SSH certificate of the group's CA, not
+    /// with a plain key (EE <c>enforce_ssh_certificates</c>).
+    /// </summary>
+    public bool EnforceSshCertificates { get; init; }
 }

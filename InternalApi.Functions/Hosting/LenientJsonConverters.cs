@@ -100,3 +100,30 @@ public sealed class LenientStringListConverter : JsonConverter<IReadOnlyList<str
         writer.WriteEndArray();
     }
 }
+
+/// <summary>
+/// Reads a parameter whose mere presence matters (a limit that must not be dodged by sending the wrong type):
+/// scalars as <see cref="LenientStringConverter"/> reads them, objects and arrays as their JSON text, which no
+/// rule accepts. Only absence (or <c>null</c>) reads as null.
+/// </summary>
+public sealed class PresentStringConverter : JsonConverter<string>
+{
+    /// <inheritdoc/>
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            using var element = JsonDocument.ParseValue(ref reader);
+            return element.RootElement.GetRawText();
+        }
+
+        return LenientStringConverter.ReadScalar(ref reader);
+    }
+
+    /// <inheritdoc/>
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(value);
+    }
+}

@@ -54,8 +54,9 @@ public sealed partial class RequestAuthenticator(
                     // GitLab's order: the KAS JWT first (its own 401 text), then the agent token.
                     await AuthenticateKasAsync(context, functionName);
                     var token = AgentTokenHeader.Read(
-                        context.Request.Headers.Authorization.FirstOrDefault(),
-                        context.Request.Headers[AgentTokenHeader.AgentkHeader].FirstOrDefault());
+                        context.Request.Headers[AgentTokenHeader.AgentHeader].FirstOrDefault(),
+                        context.Request.Headers[AgentTokenHeader.AgentkHeader].FirstOrDefault(),
+                        context.Request.Headers.Authorization.FirstOrDefault());
                     var result = await agents.AuthenticateAsync(token, context.RequestAborted);
                     if (result.Agent is not { } agent)
                     {

@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using InternalApi.Core;
+using InternalApi.Core.Kubernetes;
 using InternalApi.Functions.Hosting;
 
 namespace InternalApi.Functions.OpenApi;
@@ -217,9 +218,11 @@ public static partial class OpenApiDocumentBuilder
         },
         ["agent_token"] = new JsonObject
         {
-            ["type"] = "http",
-            ["scheme"] = "bearer",
-            ["description"] = "A Kubernetes agent token, with the KAS JWT.",
+            ["type"] = "apiKey",
+            ["in"] = "header",
+            ["name"] = AgentTokenHeader.AgentHeader,
+            ["description"] = "A Kubernetes agent token, with the KAS JWT. Older KAS versions send it in Gitlab-Agentk-Api-Request or Authorization: Bearer, "
+                + "which are read when the newer headers are absent.",
         },
         ["private_token"] = new JsonObject
         {

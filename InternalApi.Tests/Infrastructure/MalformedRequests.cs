@@ -293,6 +293,7 @@ public static class MalformedRequests
             [
                 new("action", Kind.Text), new("protocol", Kind.Text), new("changes", Kind.Text), new("project", Kind.Text),
                 new("gl_repository", Kind.Text), .. Actor, new("gitaly_client_context_bin", Kind.Text),
+                new("check_ip", Kind.Text), new("namespace_path", Kind.Text),
             ]),
             ["/api/v4/internal/lfs_authenticate"] = new(true, Writes.Never,
                 [new("project", Kind.Text), new("key_id", Kind.Text), new("user_id", Kind.Text), new("username", Kind.Text), new("operation", Kind.Text)]),

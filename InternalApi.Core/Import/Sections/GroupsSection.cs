@@ -1,3 +1,4 @@
+using System.Globalization;
 using InternalApi.Core.Model;
 
 namespace InternalApi.Core.Import;
@@ -23,6 +24,13 @@ public sealed class GroupsSection : ImportSection<GitLabNamespace>
             fullPath = "";
         }
 
+        var topLevel = !fullPath.Contains('/', StringComparison.Ordinal);
+        var enforceSshCertificates = record.Bool("enforce_ssh_certificates", false);
+        if (enforceSshCertificates && !topLevel)
+        {
+            record.Error("enforce_ssh_certificates", "can only be set on a top-level group");
+        }
+
         return new GitLabNamespace
         {
             Id = record.Id("id", required: true) ?? 0,
@@ -30,7 +38,46 @@ public sealed class GroupsSection : ImportSection<GitLabNamespace>
             FullPath = fullPath,
             Name = record.Text("name") ?? fullPath[(fullPath.LastIndexOf('/') + 1)..],
             GitAccessProtocol = record.Choice("git_access_protocol", ImportValues.GitAccessProtocols, null),
+            IpRestrictions = IpRestrictions(record, topLevel),
+            EnforceSshCertificates = enforceSshCertificates,
         };
+    }
+
+    /// <summary>
+    /// <c>ip_restrictions</c>: CIDR ranges (IPv4 or IPv6; a bare address is a range of one), stored in their
+    /// canonical <c>network/prefix</c> form, duplicates dropped. As in GitLab, only a top-level group has them:
+    /// its list applies to every subgroup and project below it.
+    /// </summary>
+    private static List<string> IpRestrictions(ImportReader record, bool topLevel)
+    {
+        var given = record.Strings("ip_restrictions");
+        if (given is null || given.Count == 0)
+        {
+            return [];
+        }
+
+        if (!topLevel)
+        {
+            record.Error("ip_restrictions", "can only be set on a top-level group (its list covers every subgroup)");
+            return [];
+        }
+
+        var ranges = new List<string>();
+        for (var i = 0; i < given.Count; i++)
+        {
+            if (!IpRange.TryParse(given[i], out var range))
+            {
+                record.Error(string.Create(CultureInfo.InvariantCulture, $"ip_restrictions[{i}]"), $"'{given[i]}' is not an IP address or CIDR range (like 192.0.2.0/24 or 2001:db8::/32)");
+                continue;
+            }
+
+            if (!ranges.Contains(range.ToString()))
+            {
+                ranges.Add(range.ToString());
+            }
+        }
+
+        return ranges;
     }
 
     /// <inheritdoc/>

@@ -16,7 +16,8 @@ namespace InternalApi.Functions.Functions.Git;
 /// <summary>
 /// <c>POST /api/v4/internal/allowed</c> (spec §3.1): may this actor run this Git command on this repository?
 /// Called by gitlab-shell for every SSH Git command (<c>changes=_any</c>) and by Gitaly's pre-receive hook
-/// with the real ref updates.
+/// with the real ref updates. EE's group limits apply: a group certificate's <c>namespace_path</c> and the
+/// top-level group's IP allow-list against <c>check_ip</c>.
 /// </summary>
 public sealed class Allowed(GitAccessService access, IOptions<GitLabOptions> gitlab, IOptions<GitalyOptions> gitaly, IOptions<ShellFeatureOptions> shell)
 {
@@ -47,6 +48,8 @@ public sealed class Allowed(GitAccessService access, IOptions<GitLabOptions> git
             Project = request.Project,
             GlRepository = request.GlRepository,
             Actor = new ActorQuery(request.KeyId, request.UserId, request.Identifier, request.Username),
+            CheckIp = request.CheckIp,
+            NamespacePath = request.NamespacePath,
         }, cancellationToken);
 
         return result switch

@@ -47,6 +47,21 @@ public sealed record AllowedRequest
     /// <summary>Base64 of a JSON object from Gitaly.</summary>
     [JsonConverter(typeof(LenientStringConverter))]
     public string? GitalyClientContextBin { get; init; }
+
+    /// <summary>
+    /// The client's address (IPv4, or IPv6 with or without brackets), checked against the IP allow-list of the
+    /// project's top-level group when it has one; a value that is not an address is outside every list. Not sent:
+    /// no check.
+    /// </summary>
+    [JsonConverter(typeof(PresentStringConverter))]
+    public string? CheckIp { get; init; }
+
+    /// <summary>
+    /// gitlab-sshd, after a login with a group's SSH certificate: that group's full path. The project's top-level
+    /// group must be it, otherwise 401 "You are not allowed to access projects in this namespace.".
+    /// </summary>
+    [JsonConverter(typeof(PresentStringConverter))]
+    public string? NamespacePath { get; init; }
 }
 
 /// <summary><c>lfs_authenticate</c> parameters (spec §3.2).</summary>
