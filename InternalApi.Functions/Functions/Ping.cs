@@ -1,4 +1,5 @@
 using Azure.Storage.Queues.Models;
+using InternalApi.Core.Health;
 using InternalApi.Functions.Hosting;
 using Microsoft.Azure.Functions.Worker;
 
@@ -14,7 +15,7 @@ public sealed record PingMessage(string Id);
 public sealed partial class Ping(ILogger<Ping> logger)
 {
     /// <summary>The queue it listens on.</summary>
-    public const string QueueName = "ping";
+    public const string QueueName = DiagnosticQueues.Ping;
 
     /// <summary>Parses the message and logs it.</summary>
     [Function(nameof(Ping))]

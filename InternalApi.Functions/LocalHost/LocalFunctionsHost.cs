@@ -125,7 +125,6 @@ public static class LocalFunctionsHost
                 finally
                 {
                     firstResponse.Mark();
-                    StartupJitProfile.Answered();
                 }
             }
         }

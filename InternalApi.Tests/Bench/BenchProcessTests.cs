@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using InternalApi.Functions.Hosting;
+using InternalApi.Bench;
 
-namespace InternalApi.Tests.Hosting;
+namespace InternalApi.Tests.Bench;
 
 /// <summary>The bench's memory lines read Linux <c>/proc</c>; these check that reading on this very process.</summary>
 public sealed class BenchProcessTests
