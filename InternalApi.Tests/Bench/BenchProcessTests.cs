@@ -36,4 +36,41 @@ public sealed class BenchProcessTests
         Assert.Equal(0, BenchProcess.StatusKb(self.Id, "NoSuchField"));
         Assert.Equal("n/a", BenchProcess.StatusField(self.Id, "NoSuchField"));
     }
+
+    [Fact]
+    public void Cpu_Time_Grows_With_Work_Done_And_Is_Null_For_A_Process_That_Is_Gone()
+    {
+        var before = BenchProcess.CpuMs(Environment.ProcessId);
+        Assert.NotNull(before);
+        // Spin on this thread past a few clock ticks (10 ms each): /proc counts every thread of the process.
+        var spin = Stopwatch.StartNew();
+        var x = 0L;
+        while (spin.ElapsedMilliseconds < 200)
+        {
+            x += spin.ElapsedTicks % 7;
+        }
+
+        var after = BenchProcess.CpuMs(Environment.ProcessId);
+        Assert.True(after >= before + 100, $"CPU before {before} ms, after {after} ms (spun {x})");
+        Assert.Null(BenchProcess.CpuMs(int.MaxValue));
+    }
+
+    [Fact]
+    public async Task A_Child_Process_Is_Found_With_Its_Command_Line()
+    {
+        using var child = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            Assert.Contains(child.Id, BenchProcess.Children(Environment.ProcessId));
+            Assert.Equal("sleep 30", BenchProcess.CommandLine(child.Id));
+        }
+        finally
+        {
+            child.Kill();
+            await child.WaitForExitAsync();
+        }
+
+        Assert.Empty(BenchProcess.Children(int.MaxValue));
+        Assert.Equal("", BenchProcess.CommandLine(int.MaxValue));
+    }
 }

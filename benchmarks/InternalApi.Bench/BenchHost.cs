@@ -70,19 +70,21 @@ internal sealed class BenchHost : IAsyncDisposable
     /// <summary>
     /// The settings the app reads from files relative to its folder, made absolute where they are files of the current
     /// folder (the repository root: <c>./run.sh</c> creates them there): the worker runs in its build's folder, not here.
-    /// Settings the environment already gives are left alone. Added to <paramref name="environment"/>.
+    /// Settings the environment already gives are left alone. Added to <paramref name="environment"/>;
+    /// <paramref name="folder"/> is where the files are looked for (the current folder unless given).
     /// </summary>
-    public static Dictionary<string, string> WithSecretFiles(IReadOnlyDictionary<string, string> environment)
+    public static Dictionary<string, string> WithSecretFiles(IReadOnlyDictionary<string, string> environment, string? folder = null)
     {
+        folder ??= Directory.GetCurrentDirectory();
         var all = new Dictionary<string, string>(environment);
         foreach (var (value, file, setting) in (ReadOnlySpan<(string, string, string)>)[
             ("Shell__Secret", ".gitlab_shell_secret", "Shell__SecretFile"),
             ("Kas__Secret", ".gitlab_kas_secret", "Kas__SecretFile"),
             ("TwoFactor__OtpEncryptionKeys", ".otp_encryption_keys", "TwoFactor__OtpEncryptionKeyFile")])
         {
-            if (Environment.GetEnvironmentVariable(value) is null && Environment.GetEnvironmentVariable(setting) is null && !all.ContainsKey(setting) && File.Exists(file))
+            if (Environment.GetEnvironmentVariable(value) is null && Environment.GetEnvironmentVariable(setting) is null && !all.ContainsKey(setting) && File.Exists(Path.Combine(folder, file)))
             {
-                all[setting] = Path.GetFullPath(file);
+                all[setting] = Path.GetFullPath(Path.Combine(folder, file));
             }
         }
 
