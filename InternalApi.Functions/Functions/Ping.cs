@@ -21,7 +21,7 @@ public sealed partial class Ping(ILogger<Ping> logger)
     [Function(nameof(Ping))]
     public void Run([QueueTrigger(QueueName, Connection = StorageConnection.Name)] QueueMessage message)
     {
-        var ping = QueueMessages.ReadJson(message, QueueName, WireJsonContext.Default.PingMessage);
+        var ping = QueueMessages.ReadJson(message, QueueName, DiagnosticsJsonContext.Default.PingMessage);
         if (string.IsNullOrEmpty(ping.Id))
         {
             throw new InvalidDataException("A ping message needs an id.");
