@@ -4,13 +4,16 @@
 #                             (`func start`) when func is on PATH, else under the local host (the stand-in for it);
 #                             loads data/demo.json when the store is empty. Ctrl-C stops what it started.
 #   ./run.sh local            the same, always under the local host
+# Operator commands (tools/InternalApi.Tool; each also takes --Section:Key=value settings):
 #   ./run.sh token shell|kas  print a fresh JWT for curl (Gitlab-Shell-Api-Request / Gitlab-Kas-Api-Request)
 #   ./run.sh import FILE      validate and import a data file into the running Azurite
 #   ./run.sh queues list|peek QUEUE|replay QUEUE-poison      inspect queues, replay poison messages
 #   ./run.sh usage-metrics [--from DATE] [--to DATE]         KAS usage metrics totals
 #   ./run.sh audit-events --project ID|PATH [--limit N]     a project's Git audit events, newest first
-#   ./run.sh bench [--requests N] [--concurrency C] [--memory-only]   latency/throughput of the hot endpoints, then peak RSS (and the bare app's)
-#   ./run.sh bench startup [--runs N]                        cold start to first 200, JIT and ReadyToRun, vs a bare app
+# Benchmarks (benchmarks/InternalApi.Bench: the app under the local host, as processes of their own):
+#   ./run.sh bench [--requests N] [--concurrency C] [--memory-only]   latency/throughput of the hot endpoints and the host's hop,
+#                             the worker's and the host's CPU per request, then the worker's peak RSS apart from the host's
+#   ./run.sh bench startup [--runs N]                        cold start to first 200, JIT and ReadyToRun, vs an empty worker and a bare app
 #   ./run.sh bench micro [BenchmarkDotNet args, e.g. --filter '*Jwt*']   allocations of the hot paths (no Azurite)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/common.sh"
@@ -18,6 +21,9 @@ cd "$REPO_ROOT"
 
 APP_OUT="$REPO_ROOT/InternalApi.Functions/bin/Release/net10.0"
 APP_DLL="$APP_OUT/InternalApi.Functions.dll"
+TOOL_DLL="$REPO_ROOT/tools/InternalApi.Tool/bin/Release/net10.0/InternalApi.Tool.dll"
+HOST_DLL="$REPO_ROOT/InternalApi.LocalHost/bin/Release/net10.0/InternalApi.LocalHost.dll"
+BENCH_DLL="$REPO_ROOT/benchmarks/InternalApi.Bench/bin/Release/net10.0/InternalApi.Bench.dll"
 BLOB_PORT="${AZURITE_BLOB_PORT:-10000}"
 QUEUE_PORT="${AZURITE_QUEUE_PORT:-10001}"
 TABLE_PORT="${AZURITE_TABLE_PORT:-10002}"
@@ -26,6 +32,11 @@ export AzureWebJobsStorage="${AzureWebJobsStorage:-DefaultEndpointsProtocol=http
 build_app() {
   log "building InternalApi.Functions (Release)"
   dotnet build InternalApi.Functions -c Release --nologo -v q >&2
+}
+
+build_tool() {
+  log "building tools/InternalApi.Tool (Release)"
+  dotnet build tools/InternalApi.Tool -c Release --nologo -v q >&2
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -49,26 +60,40 @@ case "${1:-}" in
   local) MODE=local ;;
   -h | --help | help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
   token)
-    [ -f "$APP_DLL" ] || build_app
-    exec dotnet "$APP_DLL" token "${2:-shell}"
+    [ -f "$TOOL_DLL" ] || build_tool
+    exec dotnet "$TOOL_DLL" token "${2:-shell}"
     ;;
-  import | queues | usage-metrics | audit-events | bench)
-    if [ "$1" = bench ] && [ "${2:-}" = startup ]; then
+  import | queues | usage-metrics | audit-events)
+    [ -f "$TOOL_DLL" ] || build_tool
+    port_open "$TABLE_PORT" || { echo "Azurite is not running on 127.0.0.1:$TABLE_PORT: start ./run.sh in another terminal first" >&2; exit 1; }
+    exec dotnet "$TOOL_DLL" "$@"
+    ;;
+  bench)
+    if [ "${2:-}" = startup ]; then
       # Every variant is timed as built now: the app and the two baselines (benchmarks/), each also published
-      # (linux-x64, ReadyToRun) into its own bin/Release/net10.0/linux-x64/publish.
+      # (linux-x64, ReadyToRun) into its own bin/Release/net10.0/linux-x64/publish; the host serves the workers.
       for project in InternalApi.Functions benchmarks/BareAspNetCore benchmarks/EmptyWorker; do
         log "building and publishing $project (Release; linux-x64 ReadyToRun)"
         dotnet build "$project" -c Release --nologo -v q >&2
         dotnet publish "$project" -c Release -r linux-x64 --nologo -v q >&2
       done
-    elif [ "$1" = bench ]; then
+      log "building InternalApi.LocalHost (Release)"
+      dotnet build InternalApi.LocalHost -c Release --nologo -v q >&2
+    else
       # The memory lines end with the floor: the bare app of bench startup under the same load.
       log "building benchmarks/BareAspNetCore (Release)"
       dotnet build benchmarks/BareAspNetCore -c Release --nologo -v q >&2
+      [ -f "$APP_DLL" ] || build_app
+      if [ ! -f "$HOST_DLL" ]; then
+        log "building InternalApi.LocalHost (Release)"
+        dotnet build InternalApi.LocalHost -c Release --nologo -v q >&2
+      fi
     fi
-    [ -f "$APP_DLL" ] || build_app
+    log "building benchmarks/InternalApi.Bench (Release)"
+    dotnet build benchmarks/InternalApi.Bench -c Release --nologo -v q >&2
     port_open "$TABLE_PORT" || { echo "Azurite is not running on 127.0.0.1:$TABLE_PORT: start ./run.sh in another terminal first" >&2; exit 1; }
-    exec dotnet "$APP_DLL" "$@"
+    shift
+    exec dotnet "$BENCH_DLL" "$@"
     ;;
   *) echo "unknown command: $1 (try ./run.sh --help)" >&2; exit 2 ;;
 esac
@@ -97,7 +122,8 @@ else
 fi
 
 if [ -f data/demo.json ]; then
-  dotnet "$APP_DLL" import data/demo.json --if-empty || log "demo data not imported (see above)"
+  build_tool # the import is the operator tool's, built as fresh as the app
+  dotnet "$TOOL_DLL" import data/demo.json --if-empty || log "demo data not imported (see above)"
 fi
 
 if [ "$MODE" = auto ] && command -v func >/dev/null 2>&1; then

@@ -14,6 +14,9 @@ namespace InternalApi.Core.Kubernetes;
 /// </summary>
 public sealed class UsageMetricsProcessor(UsageMetricsTables names)
 {
+    /// <summary>The queue the <c>usage_metrics</c> endpoint sends each validated call to, and the worker reads.</summary>
+    public const string QueueName = "usage-metrics";
+
     private const int MaxAttempts = 200;
 
     /// <summary>Applies the message; safe to call again with the same id.</summary>

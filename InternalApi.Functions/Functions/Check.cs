@@ -32,6 +32,6 @@ public sealed class Check(StoreHealth health, IOptions<GitLabOptions> gitlab)
     private async Task<JsonHttpResult<CheckResponse>> HandleAsync(CancellationToken cancellationToken)
     {
         var available = await health.IsAvailableAsync(cancellationToken);
-        return TypedResults.Json(new CheckResponse("v4", gitlab.Value.Version, gitlab.Value.Revision, available), WireJsonContext.Wire.CheckResponse);
+        return TypedResults.Json(new CheckResponse("v4", gitlab.Value.Version, gitlab.Value.Revision, available), DiagnosticsJsonContext.Wire.CheckResponse);
     }
 }

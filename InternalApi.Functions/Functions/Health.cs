@@ -17,5 +17,5 @@ public sealed class Health
     [Function(nameof(Health))]
     [FunctionAuth(FunctionAuth.Anonymous)]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
-        TypedResults.Json(new HealthResponse("ok"), WireJsonContext.Wire.HealthResponse).AsAction();
+        TypedResults.Json(new HealthResponse("ok"), DiagnosticsJsonContext.Wire.HealthResponse).AsAction();
 }

@@ -1,4 +1,5 @@
 using Azure.Storage.Queues.Models;
+using InternalApi.Core.Health;
 using InternalApi.Functions.Hosting;
 using Microsoft.Azure.Functions.Worker;
 
@@ -14,13 +15,13 @@ public sealed record PingMessage(string Id);
 public sealed partial class Ping(ILogger<Ping> logger)
 {
     /// <summary>The queue it listens on.</summary>
-    public const string QueueName = "ping";
+    public const string QueueName = DiagnosticQueues.Ping;
 
     /// <summary>Parses the message and logs it.</summary>
     [Function(nameof(Ping))]
     public void Run([QueueTrigger(QueueName, Connection = StorageConnection.Name)] QueueMessage message)
     {
-        var ping = QueueMessages.ReadJson(message, QueueName, WireJsonContext.Default.PingMessage);
+        var ping = QueueMessages.ReadJson(message, QueueName, DiagnosticsJsonContext.Default.PingMessage);
         if (string.IsNullOrEmpty(ping.Id))
         {
             throw new InvalidDataException("A ping message needs an id.");

@@ -1,24 +1,21 @@
 using System.Text.Json;
 using InternalApi.Core;
 using InternalApi.Core.Auth;
-using InternalApi.Core.Data;
-using InternalApi.Functions.Functions;
-using InternalApi.Functions.Functions.Kubernetes;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace InternalApi.Functions.Hosting;
 
 /// <summary>
-/// The app's service registrations, shared by the isolated worker (Program), the local host and the
-/// command-line verbs, so each host activates the same function classes from the same services.
+/// The app's service registrations, shared by the isolated worker (Program) and the local host, so each host
+/// activates the same function classes from the same services. What the operator tool needs too (storage, Core) is
+/// Core's <see cref="CoreServices.AddInternalApiData"/>.
 /// </summary>
 public static class InternalApiServices
 {
     /// <summary>Options, storage clients, secrets, the authenticator, every Core service and the HTTP pipeline.</summary>
     public static IServiceCollection AddInternalApi(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
-        services.AddInternalApiData(configuration);
+        services.AddInternalApiData(configuration, StorageTracing(configuration));
         services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName);
         services.AddOptions<ShellAuthOptions>().BindConfiguration(ShellAuthOptions.SectionName);
         services.AddOptions<KasAuthOptions>().BindConfiguration(KasAuthOptions.SectionName);
@@ -41,18 +38,17 @@ public static class InternalApiServices
         return services;
     }
 
-    /// <summary>What the commands need too: options, storage and Core, without secrets.</summary>
-    public static IServiceCollection AddInternalApiData(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The storage SDK's client spans are on only while a telemetry exporter sends them somewhere.</summary>
+    private static bool StorageTracing(IConfiguration configuration)
     {
-        // TryAdd: a test host registers its own clock first.
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<GitLabOptions>().BindConfiguration(GitLabOptions.SectionName);
-        services.AddOptions<GitalyOptions>().BindConfiguration(GitalyOptions.SectionName);
-        services.AddOptions<Core.Storage.StorageOptions>().BindConfiguration(Core.Storage.StorageOptions.SectionName);
-        services.AddInternalApiStorage(configuration);
-        services.AddInternalApiCore();
-        services.AddSingleton<IQueueSet>(new QueueSet([UsageMetrics.QueueName, Ping.QueueName]));
-        services.AddSingleton<StorageInitializer>();
-        return services;
+        try
+        {
+            return Telemetry.Exporter(configuration) != "none";
+        }
+        catch (InvalidOperationException)
+        {
+            // An unknown exporter fails the host's telemetry setup with its own message; here, keep the SDK default.
+            return true;
+        }
     }
 }

@@ -48,6 +48,5 @@ public sealed class WorkerHttpMiddleware(HttpFunctionPipeline pipeline, StorageG
             return context.GetInvocationResult().Value as Microsoft.AspNetCore.Mvc.IActionResult;
         }, context.InvocationId);
         context.GetInvocationResult().Value = result;
-        StartupJitProfile.Answered();
     }
 }

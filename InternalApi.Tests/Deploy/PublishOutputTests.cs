@@ -26,6 +26,13 @@ public sealed class PublishOutputTests(PublishedAppFixture fixture)
             Assert.True(File.Exists(Path.Combine(fixture.Folder, file)), $"{file} is missing from {fixture.Folder}");
         }
 
+        // What Azure runs and nothing else: no recorded JIT profiles, no operator tool, no benchmarks.
+        Assert.False(Directory.Exists(Path.Combine(fixture.Folder, "jit-profile")), "the package ships jit-profile/");
+        foreach (var file in new[] { "InternalApi.Tool.dll", "InternalApi.Bench.dll", "System.CommandLine.dll" })
+        {
+            Assert.False(File.Exists(Path.Combine(fixture.Folder, file)), $"{file} is in the package");
+        }
+
         var extensions = Path.Combine(fixture.Folder, ".azurefunctions");
         Assert.True(File.Exists(Path.Combine(extensions, "Microsoft.Azure.WebJobs.Extensions.Storage.Queues.dll")), ".azurefunctions lacks the queue extension");
         foreach (var hint in JsonNode.Parse(File.ReadAllText(Path.Combine(fixture.Folder, "extensions.json")))!["extensions"]!.AsArray())
@@ -156,84 +163,5 @@ public sealed class PublishOutputTests(PublishedAppFixture fixture)
 
         var poison = queues.GetQueueClient("post-receive-poison");
         Assert.False((await poison.ExistsAsync()).Value && (await poison.PeekMessagesAsync(1)).Value.Length > 0, "the job was poisoned\n" + fixture.Output);
-    }
-
-    [Fact]
-    public async Task The_Folder_Ships_Start_Profiles_Of_Its_Own_Build_And_A_First_Start_Takes_Them()
-    {
-        // Recorded by `dotnet publish` itself (Hosting/JitProfileTrainCommand.cs), named for the published build.
-        string build;
-        using (var pe = new PEReader(File.OpenRead(Path.Combine(fixture.Folder, "InternalApi.Functions.dll"))))
-        {
-            var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
-            build = metadata.GetGuid(metadata.GetModuleDefinition().Mvid).ToString("N");
-        }
-
-        var shipped = Path.Combine(fixture.Folder, StartupJitProfile.ShippedFolder);
-        foreach (var kind in new[] { "local", "worker" })
-        {
-            var file = new FileInfo(Path.Combine(shipped, $"{kind}-{build}.jitprofile"));
-            Assert.True(file.Exists && file.Length > 0, $"{file.FullName} is missing or empty");
-        }
-
-        // An instance's first start: an empty profile folder. Before its first answer (it writes its own only after
-        // one), the folder already holds the shipped profile, which the runtime is replaying.
-        Assert.Equal(
-            await File.ReadAllBytesAsync(Path.Combine(shipped, $"local-{build}.jitprofile")),
-            await ProfileBeforeAnyAnswerAsync(build, shippedSetting: ""));
-
-        // Ignored on request (the startup bench's own first-start row): nothing until the start records its own.
-        Assert.Null(await ProfileBeforeAnyAnswerAsync(build, shippedSetting: "off"));
-    }
-
-    /// <summary>
-    /// Starts the published app with a fresh profile folder, waits until it accepts connections (never sending a
-    /// request), and returns the bytes of its profile file at that moment, or null when there is none.
-    /// </summary>
-    private async Task<byte[]?> ProfileBeforeAnyAnswerAsync(string build, string shippedSetting)
-    {
-        var folder = Directory.CreateTempSubdirectory("jit-shipped-test-");
-        var port = AzuriteServer.FreePort();
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = fixture.Folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(fixture.Folder, "InternalApi.Functions.dll"));
-        foreach (var argument in new[] { "--AzureWebJobsStorage=" + fixture.Azurite.ConnectionString, "--Telemetry:Exporter=none", $"--LocalHost:Urls=http://127.0.0.1:{port}" }.Concat(Reliability.AppProcess.SecretArguments()))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment[StartupJitProfile.DirectorySetting] = folder.FullName;
-        start.Environment[StartupJitProfile.ShippedSetting] = shippedSetting;
-        using var process = System.Diagnostics.Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "the published app never listened");
-                using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-                try
-                {
-                    await socket.ConnectAsync(IPAddress.Loopback, port);
-                    break;
-                }
-                catch (System.Net.Sockets.SocketException)
-                {
-                    await Task.Delay(20);
-                }
-            }
-
-            var path = Path.Combine(folder.FullName, $"local-{build}.jitprofile");
-            return File.Exists(path) ? await File.ReadAllBytesAsync(path) : null;
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            folder.Delete(recursive: true);
-        }
     }
 }

@@ -91,7 +91,6 @@ public sealed class AppProcess : IAsyncDisposable
         // Local-host mode: nothing may make it look for a Functions host.
         start.Environment.Remove("FUNCTIONS_WORKER_RUNTIME");
         start.Environment.Remove("Functions__Worker__HostEndpoint");
-        start.Environment[StartupJitProfile.DirectorySetting] = "off";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

@@ -13,7 +13,7 @@ namespace InternalApi.Functions.Functions.Kubernetes;
 public sealed class UsageMetrics(UsageMetricsProcessor processor)
 {
     /// <summary>The queue.</summary>
-    public const string QueueName = "usage-metrics";
+    public const string QueueName = UsageMetricsProcessor.QueueName;
 
     /// <summary>Decodes and applies the message.</summary>
     [Function(nameof(UsageMetrics))]

@@ -1,28 +1,39 @@
+using System.CommandLine;
 using System.Globalization;
 using InternalApi.Core.Import;
 using InternalApi.Core.Storage;
 
-namespace InternalApi.Functions.Hosting;
+namespace InternalApi.Tool;
 
 /// <summary>
 /// <c>import &lt;file.json&gt; [--if-empty]</c>: validates the whole file against itself and the store, writes
 /// nothing if anything is wrong (every problem is printed with its JSON path), else upserts it all.
-/// Other arguments are configuration in the <c>--Section:Key=value</c> form, as for the server.
 /// </summary>
-public static class ImportCommand
+internal static class ImportCommand
 {
-    private const string Usage = "usage: import <file.json> [--if-empty] [--Section:Key=value ...]";
+    /// <summary>What a usage error prints.</summary>
+    public const string Usage = "usage: import <file.json> [--if-empty] [--Section:Key=value ...]";
+
+    /// <summary>Runs the verb on the arguments that follow <c>import</c> on the command line (parsed as the tool parses them).</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => ToolCommands.RunAsync(["import", .. args], output, error);
+
+    /// <summary>The verb; <paramref name="configuration"/> is filled with the configuration tokens before it runs.</summary>
+    public static Command Create(IReadOnlyList<string> configuration, TextWriter output, TextWriter error)
+    {
+        var file = new Argument<string>("file") { Description = "the data file (docs/import.md)" };
+        var ifEmpty = new Option<bool>("--if-empty") { Description = "import only into a store without users (the demo data on a first start)" };
+        var command = new Command("import", "Validate a data file and import it, all or nothing.") { file, ifEmpty };
+        command.SetAction((result, _) => ExecuteAsync(result.GetValue(file)!, result.GetValue(ifEmpty), configuration, output, error));
+        return command;
+    }
 
     /// <summary>Runs the import; 0 on success (or skipped), 1 when the file is invalid, 2 on usage or storage errors.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static async Task<int> ExecuteAsync(string file, bool ifEmpty, IReadOnlyList<string> configuration, TextWriter output, TextWriter error)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var ifEmpty = args.Contains("--if-empty");
-        var configuration = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)).ToArray();
-        var rest = args.Where(a => a != "--if-empty" && !configuration.Contains(a)).ToList();
-        if (rest is not [var file] || file.StartsWith('-'))
+        if (file.StartsWith('-'))
         {
             // "--Key value" pairs are not accepted: the value would be taken for the file name.
             error.WriteLine(Usage);
@@ -44,7 +55,7 @@ public static class ImportCommand
         var importer = services.GetRequiredService<Importer>();
         try
         {
-            await ActivatorUtilities.CreateInstance<StorageInitializer>(services).CreateAsync();
+            await services.GetRequiredService<StorageInitializer>().CreateAsync();
             if (ifEmpty && !await importer.StoreIsEmptyAsync())
             {
                 output.WriteLine("import: the store already has users; nothing imported (--if-empty)");

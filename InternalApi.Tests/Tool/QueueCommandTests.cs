@@ -1,9 +1,9 @@
 using Azure.Storage.Queues;
 using InternalApi.Core.Storage;
-using InternalApi.Functions.Hosting;
+using InternalApi.Tool;
 using InternalApi.Tests.Infrastructure;
 
-namespace InternalApi.Tests.Hosting;
+namespace InternalApi.Tests.Tool;
 
 [Collection(AppCollection.Name)]
 public sealed class QueueCommandTests(AppFixture fixture)

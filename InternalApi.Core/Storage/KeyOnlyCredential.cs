@@ -1,6 +1,6 @@
 using Azure.Core;
 
-namespace InternalApi.Functions.Hosting;
+namespace InternalApi.Core.Storage;
 
 /// <summary>
 /// The credential of clients built from a connection string: they sign with the account key and never ask for a

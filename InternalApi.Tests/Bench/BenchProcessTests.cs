@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using InternalApi.Functions.Hosting;
+using InternalApi.Bench;
 
-namespace InternalApi.Tests.Hosting;
+namespace InternalApi.Tests.Bench;
 
 /// <summary>The bench's memory lines read Linux <c>/proc</c>; these check that reading on this very process.</summary>
 public sealed class BenchProcessTests
@@ -35,5 +35,42 @@ public sealed class BenchProcessTests
         Assert.EndsWith(" kB", BenchProcess.StatusField(self.Id, "VmHWM"), StringComparison.Ordinal);
         Assert.Equal(0, BenchProcess.StatusKb(self.Id, "NoSuchField"));
         Assert.Equal("n/a", BenchProcess.StatusField(self.Id, "NoSuchField"));
+    }
+
+    [Fact]
+    public void Cpu_Time_Grows_With_Work_Done_And_Is_Null_For_A_Process_That_Is_Gone()
+    {
+        var before = BenchProcess.CpuMs(Environment.ProcessId);
+        Assert.NotNull(before);
+        // Spin on this thread past a few clock ticks (10 ms each): /proc counts every thread of the process.
+        var spin = Stopwatch.StartNew();
+        var x = 0L;
+        while (spin.ElapsedMilliseconds < 200)
+        {
+            x += spin.ElapsedTicks % 7;
+        }
+
+        var after = BenchProcess.CpuMs(Environment.ProcessId);
+        Assert.True(after >= before + 100, $"CPU before {before} ms, after {after} ms (spun {x})");
+        Assert.Null(BenchProcess.CpuMs(int.MaxValue));
+    }
+
+    [Fact]
+    public async Task A_Child_Process_Is_Found_With_Its_Command_Line()
+    {
+        using var child = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            Assert.Contains(child.Id, BenchProcess.Children(Environment.ProcessId));
+            Assert.Equal("sleep 30", BenchProcess.CommandLine(child.Id));
+        }
+        finally
+        {
+            child.Kill();
+            await child.WaitForExitAsync();
+        }
+
+        Assert.Empty(BenchProcess.Children(int.MaxValue));
+        Assert.Equal("", BenchProcess.CommandLine(int.MaxValue));
     }
 }

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using InternalApi.Core.Auth;
 
-namespace InternalApi.Functions.Hosting;
+namespace InternalApi.Bench;
 
 /// <summary>One row of <c>bench</c>: a name and one request (or one push: two requests) that says whether it answered as expected.</summary>
 internal sealed record BenchScenario(string Name, Func<int, Task<bool>> Run);
@@ -24,6 +24,15 @@ internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]?
     // contention on its ETag-guarded reference counter.
     private static readonly int[] Repositories = [3, 7, 20, 21, 22, 111];
 
+    /// <summary>The header gitlab-shell and Gitaly send their JWT in (the bench mints one per request, as they do).</summary>
+    public const string ShellHeader = "Gitlab-Shell-Api-Request";
+
+    /// <summary>The header kas sends its JWT in.</summary>
+    public const string KasHeader = "Gitlab-Kas-Api-Request";
+
+    /// <summary>The first row: the host's forward to the worker and back, with no storage and no auth behind it.</summary>
+    public const string ForwardRow = "health (bare forward)";
+
     /// <summary>The namespace whose subscription the subscription row reads (group <c>acme</c>: members in it and in a subgroup).</summary>
     public const long SubscriptionNamespace = 101;
 
@@ -32,6 +41,9 @@ internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]?
     {
         var rows = new List<BenchScenario>
         {
+            // What every row pays for the host's hop (host → worker's Kestrel → our pipeline → back): an anonymous
+            // function that answers from memory.
+            new(ForwardRow, _ => SendAsync(HttpMethod.Get, "/api/health", null, "\"status\":\"ok\"", _ => { })),
             new("check", _ => Shell(HttpMethod.Get, "/api/v4/internal/check", null, "\"redis\":true")),
             new("discover (key 7)", _ => Shell(HttpMethod.Get, "/api/v4/internal/discover?key_id=7", null, "\"username\":\"rubi\"")),
             new("authorized_keys (key 11)", _ => Shell(HttpMethod.Get, "/api/v4/internal/authorized_keys?key=" + Uri.EscapeDataString(demo.KeyBlob), null, "\"id\":11,")),
@@ -54,7 +66,7 @@ internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]?
         {
             rows.Add(new("kas agent_info (agent 1)", _ => SendAsync(HttpMethod.Get, "/api/v4/internal/kubernetes/agent_info", null, "\"agent_id\":", request =>
             {
-                request.Headers.Add(RequestAuthenticator.KasHeader, InternalJwt.Create(kasKey, InternalJwt.KasIssuer, InternalJwt.KasAudience, TimeProvider.System, TimeSpan.FromMinutes(1)));
+                request.Headers.Add(KasHeader, InternalJwt.Create(kasKey, InternalJwt.KasIssuer, InternalJwt.KasAudience, TimeProvider.System, TimeSpan.FromMinutes(1)));
                 request.Headers.Authorization = new("Bearer", agentToken);
             })));
         }
@@ -104,7 +116,7 @@ internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]?
     private Task<bool> Shell(HttpMethod method, string path, string? body, string expected) =>
         // gitlab-shell mints a fresh JWT for every request; so does the bench, so that verifying it is part of the cost.
         SendAsync(method, path, body, expected, request =>
-            request.Headers.Add(RequestAuthenticator.ShellHeader, InternalJwt.Create(shellKey, InternalJwt.ShellIssuer, null, TimeProvider.System, TimeSpan.FromMinutes(1))));
+            request.Headers.Add(ShellHeader, InternalJwt.Create(shellKey, InternalJwt.ShellIssuer, null, TimeProvider.System, TimeSpan.FromMinutes(1))));
 
     private async Task<bool> SendAsync(HttpMethod method, string path, string? body, string expected, Action<HttpRequestMessage> authenticate)
     {

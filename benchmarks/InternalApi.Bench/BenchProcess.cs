@@ -3,11 +3,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace InternalApi.Functions.Hosting;
+namespace InternalApi.Bench;
 
 /// <summary>
-/// What the bench commands (and the JIT profile recording) need of the machine: a free loopback port, a child
-/// <c>dotnet</c> process, and a process's memory from Linux <c>/proc</c>.
+/// What the bench commands need of the machine: a free loopback port, a child <c>dotnet</c> process, and of a process
+/// (the host's, the worker's) its children, memory and CPU time from Linux <c>/proc</c>.
 /// </summary>
 internal static class BenchProcess
 {
@@ -100,6 +100,77 @@ internal static class BenchProcess
 
         return (files, code, other);
     }
+
+    /// <summary>The direct children of <paramref name="pid"/> (every thread's <c>/proc/&lt;pid&gt;/task/*/children</c>); empty when it is gone.</summary>
+    public static IReadOnlyList<int> Children(int pid)
+    {
+        var tasks = $"/proc/{pid}/task";
+        if (!Directory.Exists(tasks))
+        {
+            return [];
+        }
+
+        var children = new List<int>();
+        foreach (var task in Directory.EnumerateDirectories(tasks))
+        {
+            try
+            {
+                children.AddRange(File.ReadAllText(Path.Combine(task, "children"))
+                    .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(p => int.Parse(p, CultureInfo.InvariantCulture)));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A thread that ended while we listed them.
+            }
+        }
+
+        return children.Distinct().ToList();
+    }
+
+    /// <summary>The command line of <paramref name="pid"/>, its arguments joined by spaces; empty when it is gone.</summary>
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>
+    /// CPU time <paramref name="pid"/> has used so far, user and system, all its threads (<c>utime + stime</c> of
+    /// <c>/proc/&lt;pid&gt;/stat</c>), in milliseconds; null when it is gone. The kernel counts in clock ticks of
+    /// <see cref="TicksPerSecond"/>: a row of thousands of requests spans hundreds of them.
+    /// </summary>
+    public static double? CpuMs(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so fields are counted from its last ')'.
+        // After it, field 3 (state) is index 0: utime (field 14) is index 11, stime (15) index 12.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return fields.Length > 12
+            ? (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 1000.0 / TicksPerSecond
+            : null;
+    }
+
+    /// <summary>
+    /// <c>USER_HZ</c>, the unit of <c>/proc</c>'s CPU times: 100 on every Linux the runtime supports (x64, arm64; the
+    /// kernel's own tick rate is hidden behind it), so it is not asked of <c>sysconf</c>.
+    /// </summary>
+    public const int TicksPerSecond = 100;
 
     private static string[] Lines(string path) => File.Exists(path) ? File.ReadAllLines(path) : [];
 }

@@ -1,25 +1,38 @@
+using System.CommandLine;
 using System.Globalization;
 using InternalApi.Core.Audit;
 using InternalApi.Core.Data;
 
-namespace InternalApi.Functions.Hosting;
+namespace InternalApi.Tool;
 
 /// <summary>
 /// <c>audit-events --project &lt;id|full path&gt; [--limit N]</c>: a project's recorded Git audit events, newest
 /// first (default 20).
 /// </summary>
-public static class AuditEventsCommand
+internal static class AuditEventsCommand
 {
-    private const string Usage = "usage: audit-events --project <id|full/path> [--limit N]";
+    /// <summary>What a usage error prints.</summary>
+    public const string Usage = "usage: audit-events --project <id|full/path> [--limit N]";
+
+    /// <summary>Runs the verb on the arguments that follow <c>audit-events</c> on the command line (parsed as the tool parses them).</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => ToolCommands.RunAsync(["audit-events", .. args], output, error);
+
+    /// <summary>The verb; <paramref name="configuration"/> is filled with the configuration tokens before it runs.</summary>
+    public static Command Create(IReadOnlyList<string> configuration, TextWriter output, TextWriter error)
+    {
+        var project = new Option<string?>("--project") { Description = "the project's id or full path" };
+        // Text: a limit is digits only (no sign, no spaces), as before.
+        var limit = new Option<string?>("--limit") { Description = "how many events (default 20)" };
+        var command = new Command("audit-events", "A project's Git audit events, newest first.") { project, limit };
+        command.SetAction((result, _) => ExecuteAsync(result.GetValue(project), result.GetValue(limit), configuration, output, error));
+        return command;
+    }
 
     /// <summary>Prints the events; 2 on usage errors, 1 when the project is unknown.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static async Task<int> ExecuteAsync(string? project, string? limitText, IReadOnlyList<string> configuration, TextWriter output, TextWriter error)
     {
-        ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var project = Value(args, "--project");
-        var limitText = Value(args, "--limit");
         var limit = 20;
         if (string.IsNullOrWhiteSpace(project) || (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1)))
         {
@@ -27,8 +40,7 @@ public static class AuditEventsCommand
             return 2;
         }
 
-        var config = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)).ToArray();
-        await using var services = CommandServices.Create(config);
+        await using var services = CommandServices.Create(configuration);
         var store = services.GetRequiredService<GitLabStore>();
         var found = long.TryParse(project, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? await store.GetProjectAsync(id)
@@ -49,11 +61,5 @@ public static class AuditEventsCommand
         }
 
         return 0;
-    }
-
-    private static string? Value(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

@@ -1,10 +1,10 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using InternalApi.Functions.Hosting;
+using InternalApi.Bench;
 using InternalApi.Tests.Infrastructure;
 
-namespace InternalApi.Tests.Hosting;
+namespace InternalApi.Tests.Bench;
 
 /// <summary>
 /// The bench's write and queue floors go through the clients they are given, each write counted as one call and one

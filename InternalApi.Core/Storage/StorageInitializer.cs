@@ -4,10 +4,10 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using InternalApi.Core.Data;
-using InternalApi.Core.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace InternalApi.Functions.Hosting;
+namespace InternalApi.Core.Storage;
 
 /// <summary>
 /// Creates the app's tables and queues before the app serves

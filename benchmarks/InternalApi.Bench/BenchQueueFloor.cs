@@ -1,6 +1,6 @@
 using Azure.Storage.Queues;
 
-namespace InternalApi.Functions.Hosting;
+namespace InternalApi.Bench;
 
 /// <summary>
 /// The bench's queue floor: what sending one small message costs at the SDK (the enqueue on every

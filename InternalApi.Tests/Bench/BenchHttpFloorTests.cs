@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
-using InternalApi.Functions.Hosting;
+using InternalApi.Bench;
 using InternalApi.Tests.Infrastructure;
 
-namespace InternalApi.Tests.Hosting;
+namespace InternalApi.Tests.Bench;
 
 /// <summary>The bench's HTTP floor answers only what its read found, so a row held against it measures a real read.</summary>
 [Collection(AppCollection.Name)]

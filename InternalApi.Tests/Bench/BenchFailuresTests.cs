@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
-using InternalApi.Functions.Hosting;
+using InternalApi.Bench;
 
-namespace InternalApi.Tests.Hosting;
+namespace InternalApi.Tests.Bench;
 
 /// <summary>
 /// A bench row with errors says what they answered and how slowly, so a storage deadline (503 after seconds) is told

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 
-namespace InternalApi.Functions.Hosting;
+namespace InternalApi.Bench;
 
 /// <summary>
 /// The bench's write floor: what one of the app's writes costs at the SDK, a replace of a small row (<c>If-Match: *</c>,

@@ -1,39 +1,57 @@
+using System.CommandLine;
 using System.Globalization;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using InternalApi.Core.Data;
+using InternalApi.Core.Storage;
 using Microsoft.Extensions.Azure;
 
-namespace InternalApi.Functions.Hosting;
+namespace InternalApi.Tool;
 
 /// <summary>
 /// <c>queues list | peek &lt;queue&gt; [n] | replay &lt;queue&gt;-poison [--max n]</c>: inspect the app's queues
 /// and put poison messages back on their queue once the cause is fixed. Replay copies the message text
 /// unchanged, then deletes it from the poison queue (at-least-once: the functions are idempotent).
 /// </summary>
-public static class QueueCommand
+internal static class QueueCommand
 {
+    /// <summary>What a usage error prints.</summary>
+    public const string Usage = "usage: queues list | queues peek <queue> [n] | queues replay <queue>-poison [--max n]";
+
     private const int BodyPreview = 400;
 
-    /// <summary>Runs the verb; exit code 0 on success, 2 on usage errors.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    /// <summary>Runs the verb on the arguments that follow <c>queues</c> on the command line (parsed as the tool parses them).</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => ToolCommands.RunAsync(["queues", .. args], output, error);
+
+    /// <summary>The verb and its three subcommands; <paramref name="configuration"/> is filled before they run.</summary>
+    public static Command Create(IReadOnlyList<string> configuration, TextWriter output, TextWriter error)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        var list = new Command("list", "Every queue and its poison queue, with message counts.");
+        list.SetAction((_, _) => ExecuteAsync(["list"], int.MaxValue, configuration, output, error));
+
+        var peekQueue = new Argument<string>("queue");
+        // Text, not a number: as before, anything but a count peeks the most the service returns (32).
+        var peekCount = new Argument<string?>("n") { Arity = ArgumentArity.ZeroOrOne, Description = "how many (at most 32)" };
+        var peek = new Command("peek", "Message ids, dequeue counts and decoded bodies, without taking them.") { peekQueue, peekCount };
+        peek.SetAction((result, _) => ExecuteAsync(["peek", result.GetValue(peekQueue)!, .. result.GetValue(peekCount) is { } n ? [n] : Array.Empty<string>()], int.MaxValue, configuration, output, error));
+
+        var replayQueue = new Argument<string>("queue") { Description = "a poison queue: <queue>-poison" };
+        var max = new Option<int>("--max") { Description = "replay at most this many", DefaultValueFactory = _ => int.MaxValue };
+        var replay = new Command("replay", "Put a poison queue's messages back on their queue, unchanged.") { replayQueue, max };
+        replay.SetAction((result, _) => ExecuteAsync(["replay", result.GetValue(replayQueue)!], result.GetValue(max), configuration, output, error));
+
+        return new Command("queues", "Inspect the app's queues and replay poison messages.") { list, peek, replay };
+    }
+
+    /// <summary>Runs the verb (<paramref name="positional"/>: <c>list</c>, <c>peek q [n]</c> or <c>replay q-poison</c>); exit code 0 on success, 2 on usage errors.</summary>
+    public static async Task<int> ExecuteAsync(string[] positional, int max, IReadOnlyList<string> configuration, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(positional);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
-        var configArgs = args.Skip(positional.Length).ToList();
-        var max = int.MaxValue;
-        var maxIndex = configArgs.IndexOf("--max");
-        if (maxIndex >= 0 && maxIndex + 1 < configArgs.Count && int.TryParse(configArgs[maxIndex + 1], CultureInfo.InvariantCulture, out var m))
-        {
-            max = m;
-            configArgs.RemoveRange(maxIndex, 2);
-        }
-
-        await using var services = CommandServices.Create([.. configArgs]);
+        await using var services = CommandServices.Create(configuration);
         // Raw text, not decoded: replay must put back exactly the text that failed, base64 or not.
-        var queues = services.GetRequiredService<IAzureClientFactory<QueueServiceClient>>().CreateClient(StorageConnection.RawQueues);
+        var queues = services.GetRequiredService<IAzureClientFactory<QueueServiceClient>>().CreateClient(StorageAccount.RawQueues);
         var names = services.GetServices<IQueueSet>().SelectMany(q => q.Names).Distinct(StringComparer.Ordinal).ToList();
         switch (positional)
         {
@@ -86,7 +104,7 @@ public static class QueueCommand
                 return 0;
 
             default:
-                error.WriteLine("usage: queues list | queues peek <queue> [n] | queues replay <queue>-poison [--max n]");
+                error.WriteLine(Usage);
                 return 2;
         }
     }

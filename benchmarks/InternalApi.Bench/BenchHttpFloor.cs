@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace InternalApi.Functions.Hosting;
+namespace InternalApi.Bench;
 
 /// <summary>
 /// The floor's point read behind a bare Kestrel route, in the bench's process: what any HTTP service pays for one

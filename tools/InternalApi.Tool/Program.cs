@@ -1,0 +1,3 @@
+using InternalApi.Tool;
+
+return await ToolCommands.RunAsync(args, Console.Out, Console.Error);
