@@ -5,18 +5,17 @@ using System.Text;
 using InternalApi.Functions.Hosting;
 using InternalApi.Tests.Import;
 using InternalApi.Tests.Infrastructure;
+using InternalApi.Tests.Reliability;
 
 namespace InternalApi.Tests.Deploy;
 
 /// <summary>
-/// The output of <c>dotnet publish -c Release -r linux-x64</c> (ReadyToRun), run as its own process in local
-/// host mode against a test Azurite holding the demo data. <c>./test.sh</c> publishes once and passes the
+/// The output of <c>dotnet publish -c Release -r linux-x64</c> (ReadyToRun), its worker launched as its own process by
+/// the local host as the Functions host launches it, against a test Azurite holding the demo data. <c>./test.sh</c> publishes once and passes the
 /// folder in <c>INTERNALAPI_PUBLISH_DIR</c>; without it the fixture publishes into a temporary folder.
 /// </summary>
 public sealed class PublishedAppFixture : IAsyncLifetime
 {
-    private Process? _process;
-    private readonly StringBuilder _output = new();
     private string? _ownFolder;
 
     /// <summary>The publish folder.</summary>
@@ -34,17 +33,8 @@ public sealed class PublishedAppFixture : IAsyncLifetime
     /// <summary>The KAS secret the process was given.</summary>
     public byte[] KasKey { get; } = RandomNumberGenerator.GetBytes(32);
 
-    /// <summary>What the process printed (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    /// <summary>What the host and the worker process logged (for failure messages).</summary>
+    public string Output => App?.Output ?? "";
 
     /// <inheritdoc/>
     public async Task InitializeAsync()
@@ -57,84 +47,35 @@ public sealed class PublishedAppFixture : IAsyncLifetime
             Assert.True(code == 0, error.ToString());
         }
 
-        var port = AzuriteServer.FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[]
-        {
-            Path.Combine(Folder, "InternalApi.Functions.dll"),
-            $"--LocalHost:Urls=http://127.0.0.1:{port}",
-            "--AzureWebJobsStorage=" + Azurite.ConnectionString,
-            "--Shell:Secret=" + Encoding.UTF8.GetString(ShellKey),
-            "--Kas:Secret=" + Convert.ToBase64String(KasKey),
-            "--Telemetry:Exporter=none",
-            ImportFixture.OtpKeyArgument,
-            "--Queues:MaxPollingInterval=00:00:00.200",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The published app must not pick up the developer's Functions host settings.
-        start.Environment.Remove("FUNCTIONS_WORKER_RUNTIME");
-        _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        await WaitUntilServingAsync();
+        // The local host launches the published worker as its own process, exactly as the Functions host does.
+        App = await AppProcess.StartAsync(
+            Azurite.ConnectionString,
+            [
+                "--Shell:Secret=" + Encoding.UTF8.GetString(ShellKey),
+                "--Kas:Secret=" + Convert.ToBase64String(KasKey),
+                ImportFixture.OtpKeyArgument,
+                "--Queues:MaxPollingInterval=00:00:00.200",
+            ],
+            folder: Folder);
+        Client = App.Client;
     }
+
+    /// <summary>The host and its worker process.</summary>
+    public AppProcess App { get; private set; } = null!;
 
     /// <inheritdoc/>
     public async Task DisposeAsync()
     {
-        Client?.Dispose();
-        if (_process is { HasExited: false })
+        if (App is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await App.DisposeAsync();
         }
 
-        _process?.Dispose();
         await Azurite.DisposeAsync();
         if (_ownFolder is not null)
         {
             Directory.Delete(_ownFolder, recursive: true);
         }
-    }
-
-    private async Task WaitUntilServingAsync()
-    {
-        // Readiness, not synchronisation of a test: the process is polled until it answers, within a bound.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process!.HasExited)
-            {
-                throw new InvalidOperationException($"The published app exited with {_process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await Client.GetAsync("/api/health");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"The published app did not answer /api/health within 60 s:\n{Output}");
     }
 
     private async Task<string> PublishAsync()
@@ -153,19 +94,6 @@ public sealed class PublishedAppFixture : IAsyncLifetime
         await publish.WaitForExitAsync();
         Assert.True(publish.ExitCode == 0, $"dotnet publish failed:\n{await output}\n{await error}");
         return _ownFolder;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
     }
 
     /// <summary>A request with a fresh shell JWT of the process's secret.</summary>

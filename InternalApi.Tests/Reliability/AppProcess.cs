@@ -1,59 +1,61 @@
 using System.Diagnostics;
-using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using InternalApi.Functions.Hosting;
+using InternalApi.LocalHost;
+using InternalApi.LocalHost.Rpc;
 using InternalApi.Tests.Import;
 using InternalApi.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace InternalApi.Tests.Reliability;
 
 /// <summary>
-/// The app as its own OS process in local-host mode (<c>dotnet InternalApi.Functions.dll</c>), so that a test can
-/// kill it as a crash does (SIGKILL, no shutdown code runs) and start it again. It runs the published folder when
-/// <c>INTERNALAPI_PUBLISH_DIR</c> names one (<c>./test.sh</c> publishes once), else the build of
-/// InternalApi.Functions that sits in the test's own output folder (a project reference copies its dll,
-/// <c>deps.json</c>, <c>runtimeconfig.json</c>, <c>functions.metadata</c> and <c>host.json</c>), so a plain
-/// <c>dotnet test</c> needs no publish.
+/// The app as Azure runs it, with the worker as an OS process of its own: the local host (in this test process) launches
+/// the published worker (<c>INTERNALAPI_PUBLISH_DIR</c>, which <c>./test.sh</c> fills; else the build in the test's
+/// folder) exactly as the Functions host does, with the host's arguments and environment, and restarts it when it dies.
+/// A test can kill the worker as a crash does (SIGKILL: no shutdown code runs) and watch the host bring up another.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly WebApplication _host;
+    private readonly CapturingLoggerProvider _logs;
 
-    private AppProcess(Process process, int port)
+    private AppProcess(WebApplication host, CapturingLoggerProvider logs)
     {
-        _process = process;
-        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        _host = host;
+        _logs = logs;
+        Client = new HttpClient { BaseAddress = LocalFunctionsHost.FrontEndAddress(host), Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    /// <summary>The folder the app runs from.</summary>
+    /// <summary>The function app's folder the worker runs from.</summary>
     public static string Folder =>
         Environment.GetEnvironmentVariable("INTERNALAPI_PUBLISH_DIR") is { Length: > 0 } published ? published : AppContext.BaseDirectory;
 
-    /// <summary>Client of the process.</summary>
+    /// <summary>Client of the host.</summary>
     public HttpClient Client { get; }
 
-    /// <summary>The process id.</summary>
-    public int Id => _process.Id;
+    /// <summary>The worker process now running (the host's child).</summary>
+    public Process Worker => _host.Services.GetRequiredService<WorkerSupervisor>().Process ?? throw new InvalidOperationException("no worker process");
 
-    /// <summary>Whether the process has ended.</summary>
-    public bool HasExited => _process.HasExited;
+    /// <summary>The worker's process id.</summary>
+    public int Id => Worker.Id;
 
-    /// <summary>The last lines the process printed (for failure messages).</summary>
+    /// <summary>Whether the host has given up on the worker (it stops then).</summary>
+    public bool HasExited => _host.Lifetime.ApplicationStopping.IsCancellationRequested;
+
+    /// <summary>The host's log, the worker's output among it (the tail, for failure messages).</summary>
     public string Output
     {
         get
         {
-            lock (_output)
-            {
-                var text = _output.ToString();
-                return text.Length > 8000 ? "…" + text[^8000..] : text;
-            }
+            var text = string.Join(Environment.NewLine, _logs.Entries.Select(e => $"{e.Level} {e.Category}: {e.Message}"));
+            return text.Length > 8000 ? "…" + text[^8000..] : text;
         }
     }
 
-    /// <summary>Fresh secrets the process is started with (it refuses to start without them).</summary>
+    /// <summary>Fresh secrets for the worker (it refuses to start without them), as settings.</summary>
     public static IReadOnlyList<string> SecretArguments() =>
     [
         "--Shell:Secret=" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
@@ -62,137 +64,104 @@ public sealed class AppProcess : IAsyncDisposable
     ];
 
     /// <summary>
-    /// Starts the app on a free loopback port against <paramref name="storage"/> and waits until it answers <c>/api/health</c>.
-    /// Its startup JIT profile is off unless <paramref name="environment"/> names a folder for it.
+    /// Starts the host on a free loopback port against <paramref name="storage"/>, which launches the worker with
+    /// <paramref name="arguments"/> (<c>--Section:Key=value</c>) as its app settings and <paramref name="environment"/>
+    /// added; returns once the worker has loaded its functions. <c>--Queues:…</c> settings are the host's too.
     /// </summary>
-    public static async Task<AppProcess> StartAsync(string storage, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<AppProcess> StartAsync(string storage, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? folder = null)
     {
-        var folder = Folder;
-        var dll = Path.Combine(folder, "InternalApi.Functions.dll");
-        Assert.True(File.Exists(dll), $"{dll} not found (set INTERNALAPI_PUBLISH_DIR or build InternalApi.Functions)");
-        var port = AzuriteServer.FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        folder ??= Folder;
+        Assert.True(File.Exists(Path.Combine(folder, "worker.config.json")), $"{folder} holds no function app (set INTERNALAPI_PUBLISH_DIR or build InternalApi.Functions)");
+        var settings = new Dictionary<string, string?>
         {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["LocalHost:ScriptRoot"] = folder,
+            ["LocalHost:Urls"] = "http://127.0.0.1:0",
+            ["AzureWebJobsStorage"] = storage,
+            ["Logging:LogLevel:Default"] = "Information",
         };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add($"--LocalHost:Urls=http://127.0.0.1:{port}");
-        start.ArgumentList.Add("--LocalHost:ScriptRoot=" + folder);
-        start.ArgumentList.Add("--AzureWebJobsStorage=" + storage);
-        start.ArgumentList.Add("--Telemetry:Exporter=none");
+        var worker = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = storage,
+            ["Telemetry__Exporter"] = "none",
+        };
         foreach (var argument in arguments)
         {
-            start.ArgumentList.Add(argument);
+            var (key, value) = (argument[2..argument.IndexOf('=', StringComparison.Ordinal)], argument[(argument.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            worker[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            if (key.StartsWith("Queues:", StringComparison.Ordinal))
+            {
+                settings[key] = value;
+            }
         }
 
-        // Local-host mode: nothing may make it look for a Functions host.
-        start.Environment.Remove("FUNCTIONS_WORKER_RUNTIME");
-        start.Environment.Remove("Functions__Worker__HostEndpoint");
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[name] = value;
+            worker[name] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var app = new AppProcess(process, port);
-        process.OutputDataReceived += (_, e) => app.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => app.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        foreach (var (name, value) in worker)
+        {
+            settings["LocalHost:WorkerEnvironment:" + name] = value;
+        }
+
+        var logs = new CapturingLoggerProvider();
+        var host = LocalFunctionsHost.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.AddProvider(logs);
+        });
+        await host.StartAsync();
+        var app = new AppProcess(host, logs);
         try
         {
-            await app.WaitUntilServingAsync(TimeSpan.FromSeconds(90));
+            await host.Services.GetRequiredService<WorkerHub>().Functions.WaitAsync(TimeSpan.FromSeconds(90));
         }
-        catch
+        catch (Exception ex)
         {
+            var output = app.Output;
             await app.DisposeAsync();
-            throw;
+            throw new InvalidOperationException("The worker process did not load its functions:" + Environment.NewLine + output, ex);
         }
 
         return app;
     }
 
     /// <summary>
-    /// Kills the process and its children with SIGKILL, as a crash or an out-of-memory kill does: no shutdown
-    /// code runs, leases are neither renewed nor released, in-flight writes stop wherever they were.
+    /// Kills the worker process with SIGKILL, as a crash or an out-of-memory kill does: no shutdown code runs, leases are
+    /// neither renewed nor released, in-flight writes stop wherever they were. The host starts another.
     /// </summary>
-    public async Task KillAsync()
+    public async Task KillWorkerAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
+        var worker = Worker;
+        worker.Kill(entireProcessTree: true);
+        await worker.WaitForExitAsync();
+    }
 
-        await _process.WaitForExitAsync();
+    /// <summary>Waits until a worker other than the process <paramref name="previous"/> has connected and loaded the app.</summary>
+    public async Task WaitForNewWorkerAsync(int previous, TimeSpan timeout)
+    {
+        var hub = _host.Services.GetRequiredService<WorkerHub>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var connection = await hub.ReadyAsync(CancellationToken.None);
+            var current = _host.Services.GetRequiredService<WorkerSupervisor>().Process;
+            if (current is { HasExited: false } && current.Id != previous && !connection.Closed.IsCompleted)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no new worker within {timeout.TotalSeconds} s:{Environment.NewLine}{Output}");
+            // The old connection ends when the host notices the kill: wait for that, not for time.
+            await connection.Closed.WaitAsync(deadline - DateTime.UtcNow);
+        }
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        try
-        {
-            await KillAsync();
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already gone.
-        }
-
-        _process.Dispose();
-    }
-
-    private async Task WaitUntilServingAsync(TimeSpan timeout)
-    {
-        // Readiness, not synchronisation of a test: the process is polled until it answers, within a bound.
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The app exited with {_process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await Client.GetAsync("/api/health");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"The app did not answer /api/health within {timeout.TotalSeconds} s:\n{Output}");
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            // Only the tail matters for a failure message; a long run must not grow it without bound.
-            if (_output.Length > 200_000)
-            {
-                _output.Remove(0, 100_000);
-            }
-
-            _output.AppendLine(line);
-        }
+        await _host.StopAsync();
+        await _host.DisposeAsync();
     }
 }
