@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local development entry point (everything listens on 127.0.0.1 only).
 #   ./run.sh                  Azurite (persistent, .azurite/) + the app on http://127.0.0.1:7071: under Core Tools
-#                             (`func start`) when func is on PATH, else under the local host (the stand-in for it);
+#                             (`func start`) when func is on PATH, else under the local host (InternalApi.LocalHost,
+#                             which launches the worker as a child process and drives it over the host's protocol);
 #                             loads data/demo.json when the store is empty. Ctrl-C stops what it started.
 #   ./run.sh local            the same, always under the local host
 # Operator commands (tools/InternalApi.Tool; each also takes --Section:Key=value settings):
@@ -145,8 +146,13 @@ PY
   log "InternalApi under Core Tools on http://127.0.0.1:7071/api (Ctrl-C to stop)"
   (cd InternalApi.Functions && func start --port 7071) &
 else
-  log "InternalApi under the local host on http://127.0.0.1:7071/api (Ctrl-C to stop)"
-  dotnet "$APP_DLL" &
+  log "building InternalApi.LocalHost (Release)"
+  dotnet build InternalApi.LocalHost -c Release --nologo -v q >&2
+  # The worker runs in the app's build folder (as in Azure, the app's folder): point it at the secrets in the repo root.
+  export Shell__SecretFile="$REPO_ROOT/.gitlab_shell_secret" Kas__SecretFile="$REPO_ROOT/.gitlab_kas_secret"
+  export TwoFactor__OtpEncryptionKeyFile="$REPO_ROOT/.otp_encryption_keys"
+  log "InternalApi under the local host on http://127.0.0.1:7071/api (Ctrl-C to stop): it launches the worker as its own process"
+  dotnet "$HOST_DLL" --LocalHost:ScriptRoot="$APP_OUT" --LocalHost:Urls=http://127.0.0.1:7071 &
 fi
 pids+=($!)
 wait "${pids[-1]}"

@@ -7,7 +7,7 @@ namespace InternalApi.Bench;
 /// The app as the bench measures it: the local host (<c>InternalApi.LocalHost</c>) started as a process on a free
 /// loopback port, serving a build of a worker (<c>--LocalHost:ScriptRoot</c>), which the host starts as its own child
 /// process and drives over the Functions host protocol. Every other setting goes by environment, which the host hands
-/// on to the worker. Ready when <c>GET /api/ping</c> answers; the worker is the host's direct child.
+/// on to the worker. Ready when <c>GET /api/health</c> answers; the worker is the host's direct child.
 /// </summary>
 internal sealed class BenchHost : IAsyncDisposable
 {
@@ -18,7 +18,7 @@ internal sealed class BenchHost : IAsyncDisposable
     public const string DefaultApp = "InternalApi.Functions/bin/Release/net10.0";
 
     /// <summary>The route the host answers once it serves (its functions loaded).</summary>
-    public const string ReadyPath = "/api/ping";
+    public const string ReadyPath = "/api/health";
 
     // Lines of the host's (and through it the worker's) output kept for a start that fails.
     private const int KeptLines = 40;
