@@ -13,6 +13,9 @@ public static class WorkerSetup
         builder.Services.AddInternalApiTelemetry(builder.Configuration, functionsWorker: true);
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
             kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>()?.MaxRequestBodyBytes ?? new HttpOptions().MaxRequestBodyBytes);
+        // The framework's request lines carry full URLs (a private_token query parameter among them) and add nothing to
+        // ours: warnings and up only, whatever the default level.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.UseMiddleware<WorkerHttpMiddleware>();
         return builder;
     }

@@ -66,6 +66,8 @@ public sealed partial class WorkerSupervisor(
             await process.WaitForExitAsync(CancellationToken.None).WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (stoppingToken.IsCancellationRequested)
             {
+                // Stopping: the worker was sent WorkerTerminate (StoppingAsync); give it its grace period, then kill it.
+                await EndAsync(process);
                 return;
             }
 
@@ -98,22 +100,17 @@ public sealed partial class WorkerSupervisor(
     /// <inheritdoc/>
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <inheritdoc/>
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    private async Task EndAsync(Process process)
     {
-        var process = Process;
-        await base.StopAsync(cancellationToken);
-        if (process is { HasExited: false })
+        try
         {
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken).WaitAsync(options.Value.WorkerShutdownTimeout, cancellationToken);
-            }
-            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-            {
-                Log.Killing(logger, process.Id);
-                process.Kill(entireProcessTree: true);
-            }
+            await process.WaitForExitAsync().WaitAsync(options.Value.WorkerShutdownTimeout);
+        }
+        catch (TimeoutException)
+        {
+            Log.Killing(logger, process.Id);
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
         }
     }
 

@@ -1,3 +1,4 @@
+using InternalApi.Tests.Infrastructure;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -96,7 +97,7 @@ public sealed class MinutePackTests(AdminFixture fixture)
 
         Assert.Empty(await Packs.ListAsync(source.Id));
         Assert.Equal([("r-1", 10L), ("r-2", 20L)], (await Packs.ListAsync(target.Id)).Select(p => (p.PurchaseXid, p.NumberOfMinutes)).OrderBy(p => p.PurchaseXid));
-        await Assert.ThrowsAsync<InvalidDataException>(() => fixture.App.InvokeQueueFunctionAsync(nameof(MinutesMove), BinaryData.FromString("{\"source_id\":\"x\"}")));
+        await AssertQueueFailure.ThrowsAsync<InvalidDataException>(() => fixture.App.InvokeQueueFunctionAsync(nameof(MinutesMove), BinaryData.FromString("{\"source_id\":\"x\"}")));
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public sealed class PublishOutputTests(PublishedAppFixture fixture)
     [Fact]
     public async Task The_Published_Process_Serves_Every_Http_Function_With_Its_Auth()
     {
-        foreach (var function in Build.Where(f => f.IsHttp))
+        foreach (var function in Build.Where(f => f.IsHttp && f.Name != nameof(global::InternalApi.Functions.Functions.RouteNotFound)))
         {
             var auth = FunctionEntryPoints.Resolve(function.EntryPoint).Auth;
             var path = SampleRoutes.Path(function.Trigger!.Route!);
@@ -163,5 +163,63 @@ public sealed class PublishOutputTests(PublishedAppFixture fixture)
 
         var poison = queues.GetQueueClient("post-receive-poison");
         Assert.False((await poison.ExistsAsync()).Value && (await poison.PeekMessagesAsync(1)).Value.Length > 0, "the job was poisoned\n" + fixture.Output);
+    }
+
+    [Fact]
+    public async Task The_Published_Worker_Answers_Unknown_Paths_Wrong_Methods_And_Oversized_Bodies_As_GitLab()
+    {
+        using (var missing = await fixture.Client.GetAsync("/api/v4/internal/nothing-here"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            Assert.Equal("""{"error":"404 Not Found"}""", await missing.Content.ReadAsStringAsync());
+        }
+
+        using (var wrong = await fixture.Client.GetAsync("/api/v4/internal/allowed"))
+        {
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, wrong.StatusCode);
+            Assert.Equal("""{"error":"405 Not Allowed"}""", await wrong.Content.ReadAsStringAsync());
+        }
+
+        // Over the worker's limit (the fixture sets 64 KiB): the worker's JSON 413, through the host.
+        var big = fixture.ShellRequest(HttpMethod.Post, "/api/v4/internal/allowed");
+        big.Content = new StringContent("{\"action\":\"" + new string('x', 70_000) + "\"}", System.Text.Encoding.UTF8, "application/json");
+        using (var tooLarge = await fixture.Client.SendAsync(big))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+            Assert.Equal("""{"message":"413 Request Entity Too Large"}""", await tooLarge.Content.ReadAsStringAsync());
+        }
+
+        // A bad token: 401 as GitLab's, from the worker's authenticator.
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/api/v4/internal/check");
+        forged.Headers.Add(RequestAuthenticator.ShellHeader, "not-a-jwt");
+        using var refused = await fixture.Client.SendAsync(forged);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("""{"message":"401 Unauthorized"}""", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_Published_Worker_Runs_A_Message_Of_Each_Queue_Kind_And_Poisons_A_Bad_One()
+    {
+        // Ping binds the QueueMessage and succeeds; text that is not a ping fails every attempt and ends in ping-poison.
+        var queues = new Azure.Storage.Queues.QueueServiceClient(fixture.Azurite.ConnectionString, new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        var ping = queues.GetQueueClient(global::InternalApi.Functions.Functions.Ping.QueueName);
+        await ping.CreateIfNotExistsAsync();
+        var good = (await ping.SendMessageAsync("{\"id\":\"published\"}")).Value.MessageId;
+        var bad = "not a ping " + Guid.NewGuid().ToString("N");
+        await ping.SendMessageAsync(bad);
+        var poison = queues.GetQueueClient(global::InternalApi.Functions.Functions.Ping.QueueName + "-poison");
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var left = (await ping.PeekMessagesAsync(32)).Value;
+            var poisoned = (await poison.ExistsAsync()).Value ? (await poison.PeekMessagesAsync(32)).Value : [];
+            if (left.All(m => m.MessageId != good) && poisoned.Any(m => m.Body.ToString() == bad))
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the published worker did not settle both ping messages\n" + fixture.Output);
+            await Task.Delay(100);
+        }
     }
 }

@@ -55,6 +55,8 @@ public sealed class PublishedAppFixture : IAsyncLifetime
                 "--Kas:Secret=" + Convert.ToBase64String(KasKey),
                 ImportFixture.OtpKeyArgument,
                 "--Queues:MaxPollingInterval=00:00:00.200",
+                "--Queues:MaxDequeueCount=2",
+                "--Http:MaxRequestBodyBytes=65536",
             ],
             folder: Folder);
         Client = App.Client;

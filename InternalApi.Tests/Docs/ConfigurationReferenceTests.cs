@@ -10,7 +10,7 @@ namespace InternalApi.Tests.Docs;
 /// </summary>
 public sealed partial class ConfigurationReferenceTests
 {
-    private static readonly Assembly[] AppAssemblies = [typeof(global::InternalApi.Core.GitLabOptions).Assembly, typeof(global::InternalApi.Functions.Hosting.HttpOptions).Assembly];
+    private static readonly Assembly[] AppAssemblies = [typeof(global::InternalApi.Core.GitLabOptions).Assembly, typeof(global::InternalApi.Functions.Hosting.HttpOptions).Assembly, typeof(global::InternalApi.LocalHost.LocalHostOptions).Assembly];
 
     /// <summary>Options classes: those with a <c>SectionName</c> constant, as every options class here has.</summary>
     private static IEnumerable<(string Section, Type Type)> OptionsClasses() =>

@@ -111,7 +111,7 @@ public sealed class TestApp : IAsyncDisposable
                 ["LocalHost:Urls"] = "http://127.0.0.1:0",
                 ["LocalHost:LaunchWorker"] = "false",
             });
-            builder.Logging.AddProvider(logs);
+            builder.Logging.ClearProviders().AddProvider(logs);
         });
         // The worker logs into the same provider directly; its lines over gRPC would come twice.
         host.Services.GetRequiredService<WorkerHub>().ForwardWorkerLogs = false;
@@ -122,6 +122,10 @@ public sealed class TestApp : IAsyncDisposable
         try
         {
             await host.Services.GetRequiredService<WorkerHub>().Functions.WaitAsync(TimeSpan.FromSeconds(60));
+
+            // Tables and queues exist before a test writes to them through the worker's services, as they did
+            // before the first invocation.
+            await worker.Services.GetRequiredService<StorageGate>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
         }
         catch (Exception ex)
         {
@@ -241,4 +245,17 @@ public sealed class QueueInvocationFailedException(string exceptionType, string 
 {
     /// <summary>The worker's exception type (full name).</summary>
     public string ExceptionType { get; } = exceptionType;
+}
+
+/// <summary>Asserts that a queue invocation failed in the worker with an exception of <typeparamref name="T"/>.</summary>
+public static class AssertQueueFailure
+{
+    /// <summary>The failure, whose <see cref="QueueInvocationFailedException.ExceptionType"/> is <typeparamref name="T"/>'s full name.</summary>
+    public static async Task<QueueInvocationFailedException> ThrowsAsync<T>(Func<Task> invoke)
+        where T : Exception
+    {
+        var failure = await Assert.ThrowsAsync<QueueInvocationFailedException>(invoke);
+        Assert.Equal(typeof(T).FullName, failure.ExceptionType);
+        return failure;
+    }
 }

@@ -211,7 +211,7 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
     [Fact]
     public async Task An_Undecodable_Message_Fails_The_Invocation_So_It_Is_Retried()
     {
-        await Assert.ThrowsAsync<InvalidDataException>(() =>
+        await AssertQueueFailure.ThrowsAsync<InvalidDataException>(() =>
             fixture.App.InvokeQueueFunctionAsync("UsageMetrics", BinaryData.FromString("{\"counters\":\"not an object\"}")));
     }
 

@@ -213,7 +213,7 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
         await fixture.App.InvokeQueueFunctionAsync("PostReceive", BinaryData.FromString(JsonSerializer.Serialize(job, ReceiveJsonContext.Default.PostReceiveJob)));
         Assert.Equal("refs/heads/hosted", Assert.Single(await History.GetEventsAsync(project.Id)).Ref);
 
-        await Assert.ThrowsAsync<InvalidDataException>(() =>
+        await AssertQueueFailure.ThrowsAsync<InvalidDataException>(() =>
             fixture.App.InvokeQueueFunctionAsync("PostReceive", BinaryData.FromString("{\"job_id\":\"x\",\"gl_repository\":\"project-999999997\"}"), "poisonous", 5));
     }
 

@@ -108,7 +108,7 @@ public sealed class AppProcess : IAsyncDisposable
         var host = LocalFunctionsHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
-            builder.Logging.AddProvider(logs);
+            builder.Logging.ClearProviders().AddProvider(logs);
         });
         await host.StartAsync();
         var app = new AppProcess(host, logs);
