@@ -31,12 +31,12 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
             // Tables and queues are checked while the host starts (Program): nothing, the authenticator's token
             // reads included, may meet a missing table. Inside the mapping, so a failed check answers JSON too.
             await storage.Ready.WaitAsync(context.RequestAborted);
+            await authenticator.AuthenticateAsync(context, function.Method.DeclaringType?.Name ?? function.EntryPoint, function.Auth);
             if (context.Request.ContentLength > http.Value.MaxRequestBodyBytes)
             {
                 return await TooLargeAsync(context, mediaType);
             }
 
-            await authenticator.AuthenticateAsync(context, function.Method.DeclaringType?.Name ?? function.EntryPoint, function.Auth);
             return await invoke();
         }
         catch (ApiErrorException ex)

@@ -19,7 +19,7 @@ public sealed class KnownRoutes
         {
             var prefix = HostJson.RoutePrefix(Path.Combine(root, "host.json"));
             return [.. FunctionMetadata.Load(Path.Combine(root, "functions.metadata"))
-                .Where(f => f.IsHttp && f.Trigger!.Route is { } route && !route.Contains("{*", StringComparison.Ordinal))
+                .Where(f => f.IsHttp && f.Trigger!.Route is { } route && !route.StartsWith("{*", StringComparison.Ordinal))
                 .Select(f => (
                     new TemplateMatcher(TemplateParser.Parse((prefix.Length == 0 ? "" : prefix + "/") + f.Trigger!.Route!.TrimStart('/')), new RouteValueDictionary()),
                     (IReadOnlyList<string>)[.. (f.Trigger.Methods ?? []).Select(m => m.ToUpperInvariant())]))];

@@ -42,7 +42,7 @@ public static partial class OpenApiDocumentBuilder
         var paths = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
 
         // The catch-all (RouteNotFound) is no endpoint of the API: it answers what no endpoint serves.
-        foreach (var function in functions.Where(f => f.IsHttp && !(f.Trigger!.Route ?? "").Contains("{*", StringComparison.Ordinal)).OrderBy(f => f.Trigger!.Route, StringComparer.Ordinal))
+        foreach (var function in functions.Where(f => f.IsHttp && !(f.Trigger!.Route ?? "").StartsWith("{*", StringComparison.Ordinal)).OrderBy(f => f.Trigger!.Route, StringComparer.Ordinal))
         {
             var entry = FunctionEntryPoints.Resolve(function.EntryPoint);
             var contract = WireContracts.Of(entry.Type);

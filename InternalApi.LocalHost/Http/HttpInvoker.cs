@@ -160,6 +160,14 @@ public sealed partial class HttpInvoker(WorkerHub hub, IHttpForwarder forwarder,
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await Default.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+
+            // The request target byte for byte, as the caller sent it: Uri would rewrite an invalid escape (%zz to %25zz)
+            // and so turn a request the app must refuse into one it reads.
+            if (httpContext.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw[0] == '/')
+            {
+                proxyRequest.RequestUri = new Uri(destinationPrefix.TrimEnd('/') + raw, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+            }
+
             proxyRequest.Headers.TryAddWithoutValidation(InvocationIdHeader, (string)httpContext.Items[InvocationIdHeader]!);
         }
 

@@ -42,15 +42,21 @@ public sealed class BenchProcessTests
     {
         var before = BenchProcess.CpuMs(Environment.ProcessId);
         Assert.NotNull(before);
-        // Spin on this thread past a few clock ticks (10 ms each): /proc counts every thread of the process.
+        // Spin on this thread until the count has moved by ten clock ticks (10 ms each): on a loaded machine the thread
+        // may wait for a core, so the loop watches the count rather than the clock (which only bounds it).
         var spin = Stopwatch.StartNew();
         var x = 0L;
-        while (spin.ElapsedMilliseconds < 200)
+        double? after = before;
+        while (after < before + 100 && spin.Elapsed < TimeSpan.FromSeconds(30))
         {
-            x += spin.ElapsedTicks % 7;
+            for (var i = 0; i < 100_000; i++)
+            {
+                x += spin.ElapsedTicks % 7;
+            }
+
+            after = BenchProcess.CpuMs(Environment.ProcessId);
         }
 
-        var after = BenchProcess.CpuMs(Environment.ProcessId);
         Assert.True(after >= before + 100, $"CPU before {before} ms, after {after} ms (spun {x})");
         Assert.Null(BenchProcess.CpuMs(int.MaxValue));
     }

@@ -119,6 +119,17 @@ public sealed class RequestHandlingTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task An_Invocation_That_Fails_Outside_The_Pipeline_Is_The_Hosts_500_Json_Not_The_Workers_Empty_200()
+    {
+        // The result throws while the worker writes it, after our pipeline returned: the worker's Kestrel has answered
+        // 200 with an empty body, and the invocation reports Failure over gRPC. The host answers by the invocation.
+        using var response = await _client.GetAsync("/api/test/bad-result");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("""{"message":"500 Internal Server Error"}""", await response.Content.ReadAsStringAsync());
+        Assert.Contains(fixture.EchoApp.Logs.Entries, e => e.EventId.Id == 3030 && e.Message.Contains("BadResult", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Authentication_Runs_Before_The_Body_Is_Looked_At()
     {
         using var response = await _client.PostAsync("/api/test/shell-echo", new StringContent("{not json", Encoding.UTF8, "application/json"));
