@@ -17,7 +17,7 @@ public sealed class RouteNotFound(KnownRoutes routes)
     [Function(nameof(RouteNotFound))]
     [FunctionAuth(FunctionAuth.Anonymous)]
     public IActionResult Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "head", "options", Route = "{*path}")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", Route = "{*path}")] HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         return routes.ServedWithOtherMethods(request.Path, request.Method)

@@ -37,6 +37,12 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
                 return await TooLargeAsync(context, mediaType);
             }
 
+            if (context.Request.ContentLength is null && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } chunked)
+            {
+                // A body of unknown length: Kestrel stops it at the app's limit (its own sits above it).
+                chunked.MaxRequestBodySize = http.Value.MaxRequestBodyBytes;
+            }
+
             return await invoke();
         }
         catch (ApiErrorException ex)
@@ -91,6 +97,9 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
     }
 
     private const long DrainLimit = 64L * 1024 * 1024;
+
+    /// <summary>How far above the app's body limit the worker's Kestrel reads, to drain what a refusal left unread.</summary>
+    public const long DrainAllowance = 1024 * 1024;
 
     /// <summary>What a 503 for unavailable storage tells the caller to wait before trying again.</summary>
     public const string RetryAfterSeconds = "5";

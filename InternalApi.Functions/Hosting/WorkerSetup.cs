@@ -11,8 +11,11 @@ public static class WorkerSetup
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddInternalApi(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddInternalApiTelemetry(builder.Configuration, functionsWorker: true);
+        // Kestrel's own limit sits a little above the app's (HttpFunctionPipeline answers the app's 413): a body just over
+        // the app's limit that a refusal left unread (a 401 before the body is looked at) can then be drained, and the
+        // connection to the host stays open instead of being reset under the host's next request.
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
-            kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>()?.MaxRequestBodyBytes ?? new HttpOptions().MaxRequestBodyBytes);
+            kestrel.Limits.MaxRequestBodySize = (builder.Configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>()?.MaxRequestBodyBytes ?? new HttpOptions().MaxRequestBodyBytes) + HttpFunctionPipeline.DrainAllowance);
         // The framework's request lines carry full URLs (a private_token query parameter among them) and add nothing to
         // ours: warnings and up only, whatever the default level.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -58,60 +58,99 @@ public sealed partial class HttpInvoker(WorkerHub hub, IHttpForwarder forwarder,
             return;
         }
 
-        var invocationId = Guid.NewGuid().ToString();
-        var request = Invocation(context, function, invocationId);
-        var held = new HeldResponseBody(context, context.Features.Get<IHttpResponseBodyFeature>()!, HoldLimit);
-        context.Features.Set<IHttpResponseBodyFeature>(held);
-        context.Items[InvocationIdHeader] = invocationId;
-
-        // Both at once, as the host does: either may reach the worker first, and the worker waits for the other.
-        var invocation = worker.InvokeAsync(request, context.RequestAborted);
-        ForwarderError forwarded;
-        try
+        // A body small enough to keep is kept, so that a forward that never reached the worker can be sent again (a
+        // pooled connection the worker's Kestrel had just closed: keep-alive's race).
+        var retryable = context.Request.ContentLength is null or 0
+            ? context.Request.Headers.TransferEncoding.Count == 0
+            : context.Request.ContentLength <= HoldLimit;
+        if (retryable && context.Request.ContentLength > 0)
         {
-            forwarded = await forwarder.SendAsync(context, worker.HttpUri!.ToString(), _client, RequestConfig, InvocationTransformer.Instance);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            forwarded = ForwarderError.RequestCanceled;
+            context.Request.EnableBuffering(HoldLimit, HoldLimit);
         }
 
-        InvocationResponse? response;
-        try
+        var original = context.Features.Get<IHttpResponseBodyFeature>()!;
+        for (var attempt = 1; ; attempt++)
         {
-            response = await invocation;
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The caller went away; the worker was told (InvocationCancel) and nobody waits for an answer.
-            held.Discard();
+            var invocationId = Guid.NewGuid().ToString();
+            var held = new HeldResponseBody(context, original, HoldLimit);
+            context.Features.Set<IHttpResponseBodyFeature>(held);
+            context.Items[InvocationIdHeader] = invocationId;
+
+            // Both at once, as the host does: either may reach the worker first, and the worker waits for the other.
+            using var abandon = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            var invocation = worker.InvokeAsync(Invocation(context, function, invocationId), abandon.Token);
+            ForwarderError forwarded;
+            try
+            {
+                forwarded = await forwarder.SendAsync(context, worker.HttpUri!.ToString(), _client, RequestConfig, InvocationTransformer.Instance);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                forwarded = ForwarderError.RequestCanceled;
+            }
+
+            if (forwarded is ForwarderError.Request or ForwarderError.RequestTimedOut && !held.Released)
+            {
+                // The worker never got the request: its invocation would only wait for it, so it is cancelled at once.
+                held.Discard();
+                await abandon.CancelAsync();
+                await invocation.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                Log.ForwardFailed(logger, function.Name, invocationId, forwarded.ToString(), context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? "");
+                if (attempt == 1 && retryable && !context.RequestAborted.IsCancellationRequested)
+                {
+                    context.Response.Clear();
+                    context.Features.Set<IForwarderErrorFeature>(null);
+                    if (context.Request.Body.CanSeek)
+                    {
+                        context.Request.Body.Position = 0;
+                    }
+
+                    continue;
+                }
+
+                await JsonErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, "500 Internal Server Error");
+                return;
+            }
+
+            InvocationResponse response;
+            try
+            {
+                response = await invocation;
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The caller went away; the worker was told (InvocationCancel) and nobody waits for an answer.
+                held.Discard();
+                return;
+            }
+
+            var failed = response.Result?.Status == StatusResult.Types.Status.Failure;
+            if (!failed && forwarded == ForwarderError.None)
+            {
+                await held.ReleaseAsync(context.RequestAborted);
+                return;
+            }
+
+            if (failed)
+            {
+                Log.InvocationFailed(logger, function.Name, invocationId, response.Result?.Exception?.Type ?? "", response.Result?.Exception?.Message ?? "");
+            }
+            else
+            {
+                Log.ForwardFailed(logger, function.Name, invocationId, forwarded.ToString(), context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? "");
+            }
+
+            if (held.Discard() && !context.Response.HasStarted)
+            {
+                await JsonErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, "500 Internal Server Error");
+            }
+            else
+            {
+                // Part of a large answer has gone out already: all that is left is to cut it.
+                context.Abort();
+            }
+
             return;
-        }
-
-        var failed = response.Result?.Status == StatusResult.Types.Status.Failure;
-        if (!failed && forwarded == ForwarderError.None)
-        {
-            await held.ReleaseAsync(context.RequestAborted);
-            return;
-        }
-
-        if (failed)
-        {
-            Log.InvocationFailed(logger, function.Name, invocationId, response.Result?.Exception?.Type ?? "", response.Result?.Exception?.Message ?? "");
-        }
-        else
-        {
-            Log.ForwardFailed(logger, function.Name, invocationId, forwarded.ToString(), context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? "");
-        }
-
-        if (held.Discard() && !context.Response.HasStarted)
-        {
-            await JsonErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, "500 Internal Server Error");
-        }
-        else
-        {
-            // Part of a large answer has gone out already: all that is left is to cut it.
-            context.Abort();
         }
     }
 

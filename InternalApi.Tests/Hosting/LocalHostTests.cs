@@ -80,7 +80,7 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["MoveMinutePacks"] = ("v4/namespaces/{id}/minutes/move/{targetId}", "patch"),
             ["UpdateUpcomingReconciliations"] = ("v4/internal/upcoming_reconciliations", "put"),
             ["DeleteUpcomingReconciliation"] = ("v4/internal/upcoming_reconciliations", "delete"),
-            ["RouteNotFound"] = ("{*path}", "get,post,put,patch,delete,head,options"),
+            ["RouteNotFound"] = ("{*path}", "get,post,put,patch,delete"),
         }, http);
         var queues = metadata.Where(m => m.IsQueue).ToDictionary(m => m.Name, m => (m.Trigger!.QueueName, m.Trigger.Connection));
         Assert.Equal(new Dictionary<string, (string?, string?)>

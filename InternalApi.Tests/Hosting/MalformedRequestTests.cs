@@ -231,7 +231,7 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
             .Select(g => (Count: g.Count(), First: g.MinBy(f => f.Request.Number).Text))
             .OrderBy(g => g.First, StringComparer.Ordinal)
             .ToList();
-        Assert.True(groups.Count == 0, $"{failures.Count} of {requests.Count} requests were answered wrongly:\n" + string.Join("\n", groups.Take(80).Select(g => $"[{g.Count}x] {g.First}")));
+        Assert.True(groups.Count == 0, $"{failures.Count} of {requests.Count} requests were answered wrongly:\n" + string.Join("\n", groups.Take(80).Select(g => $"[{g.Count}x] {g.First}")) + "\nhost failures:\n" + string.Join("\n", fixture.App.Logs.Entries.Where(e => e.EventId.Id is 3030 or 3031 or 1000 or 1001).Take(10).Select(e => e.Category + ": " + e.Message + " " + e.Exception)));
 
         var changed = before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)).ToList();
         Assert.True(changed.Count == 0, "malformed requests changed the store:\n" + string.Join("\n", changed.Take(30).Select(k => $"  {k}: {before.GetValueOrDefault(k) ?? "(absent)"} -> {after.GetValueOrDefault(k) ?? "(absent)"}")));
