@@ -37,10 +37,10 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
                 return await TooLargeAsync(context, mediaType);
             }
 
-            if (context.Request.ContentLength is null && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } chunked)
+            if (context.Request.ContentLength is null)
             {
-                // A body of unknown length: Kestrel stops it at the app's limit (its own sits above it).
-                chunked.MaxRequestBodySize = http.Value.MaxRequestBodyBytes;
+                // A body of unknown length is cut at the app's limit as it is read (Kestrel's own sits above it).
+                context.Request.Body = new LimitedRequestBody(context.Request.Body, http.Value.MaxRequestBodyBytes);
             }
 
             return await invoke();

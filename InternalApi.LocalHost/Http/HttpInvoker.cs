@@ -204,7 +204,10 @@ public sealed partial class HttpInvoker(WorkerHub hub, IHttpForwarder forwarder,
             // and so turn a request the app must refuse into one it reads.
             if (httpContext.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw[0] == '/')
             {
-                proxyRequest.RequestUri = new Uri(destinationPrefix.TrimEnd('/') + raw, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+                var target = destinationPrefix.TrimEnd('/') + raw;
+                proxyRequest.RequestUri = Uri.TryCreate(target, UriKind.Absolute, out var plain) && plain.PathAndQuery == raw
+                    ? plain
+                    : new Uri(target, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
             }
 
             proxyRequest.Headers.TryAddWithoutValidation(InvocationIdHeader, (string)httpContext.Items[InvocationIdHeader]!);

@@ -117,7 +117,7 @@ public sealed class PublishOutputTests(PublishedAppFixture fixture)
     {
         using (var check = await fixture.Client.SendAsync(fixture.ShellRequest(HttpMethod.Get, "/api/v4/internal/check")))
         {
-            Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+            Assert.True(check.StatusCode == HttpStatusCode.OK, $"{check.StatusCode} {await check.Content.ReadAsStringAsync()}\n{fixture.Output}");
         }
 
         using (var keys = await fixture.Client.SendAsync(fixture.ShellRequest(HttpMethod.Get,
