@@ -64,7 +64,7 @@ public sealed partial class WorkerSupervisor(
 
             var loaded = hub.Functions;
             await process.WaitForExitAsync(CancellationToken.None).WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (stoppingToken.IsCancellationRequested)
+            if (stoppingToken.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 // Stopping: the worker was sent WorkerTerminate (StoppingAsync); give it its grace period, then kill it.
                 await EndAsync(process);
