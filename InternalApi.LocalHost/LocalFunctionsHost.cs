@@ -91,7 +91,7 @@ public static class LocalFunctionsHost
             if (grpc != context.Request.Path.StartsWithSegments("/AzureFunctionsRpcMessages.FunctionRpc", StringComparison.Ordinal))
             {
                 // The worker's protocol only on its own port, and nothing else there.
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await JsonErrors.WriteAsync(context, StatusCodes.Status404NotFound, "404 Not Found");
                 return;
             }
 

@@ -25,9 +25,6 @@ public sealed partial class HttpInvoker(WorkerHub hub, IHttpForwarder forwarder,
     /// <summary>Answers up to this size wait for the invocation's outcome before they are sent.</summary>
     private const int HoldLimit = 1024 * 1024;
 
-    /// <summary>Forwards sent while the worker's Kestrel refuses connections (about 3 s in all, growing pauses).</summary>
-    private const int MaxRefusedAttempts = 10;
-
     private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(10) };
 
     private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
@@ -99,17 +96,9 @@ public sealed partial class HttpInvoker(WorkerHub hub, IHttpForwarder forwarder,
                 await abandon.CancelAsync();
                 await invocation.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
                 Log.ForwardFailed(logger, function.Name, invocationId, forwarded.ToString(), context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? "");
-                // Sent again: once after a failure on a reused connection (keep-alive's race), and a few times, spaced, while
-                // the worker's Kestrel refuses connections (it can still be starting after the worker has loaded its
-                // functions), as the Functions host retries its forwards to the worker.
-                var refused = context.Features.Get<IForwarderErrorFeature>()?.Exception?.GetBaseException() is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused };
-                if (retryable && !context.RequestAborted.IsCancellationRequested && (attempt == 1 || (refused && attempt <= MaxRefusedAttempts)))
+                // Sent again once: a pooled connection the worker's Kestrel had just closed (keep-alive's race).
+                if (attempt == 1 && retryable && !context.RequestAborted.IsCancellationRequested)
                 {
-                    if (refused)
-                    {
-                        await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), context.RequestAborted);
-                    }
-
                     context.Response.Clear();
                     context.Features.Set<IForwarderErrorFeature>(null);
                     if (context.Request.Body.CanSeek)

@@ -185,8 +185,40 @@ public sealed partial class WorkerConnection
             throw new InvalidOperationException("The worker serves HTTP functions but advertised no HttpUri: it is not an ASP.NET Core integration worker, which is the only kind this host forwards to.");
         }
 
+        if (HttpUri is not null)
+        {
+            await WaitForHttpAsync(HttpUri, options.WorkerInitTimeout, cancellationToken);
+        }
+
         var httpAt = HttpUri?.ToString() ?? "(none)";
         Log.Loaded(_logger, WorkerId, Functions.Count, httpAt);
+    }
+
+    /// <summary>
+    /// The worker answers the handshake as soon as its functions load, and its Kestrel may still be starting then: the
+    /// worker counts as ready once that port accepts connections, so no request is forwarded to a closed port.
+    /// </summary>
+    private static async Task WaitForHttpAsync(Uri http, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                await probe.ConnectAsync(http.Host, http.Port, deadline.Token);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (!deadline.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(25), deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The worker's HTTP endpoint {http} did not accept connections within {timeout.TotalSeconds:0} s.");
+            }
+        }
     }
 
     private async Task ReadAsync(IAsyncStreamReader<StreamingMessage> input, CancellationToken cancellationToken)
