@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -30,8 +31,8 @@ public static class StorageAccount
     public const string RawQueues = "RawQueues";
 
     /// <summary>
-    /// Registers <see cref="TableServiceClient"/> and <see cref="QueueServiceClient"/> (base64 messages, as the queue
-    /// trigger expects), counted by <see cref="StorageCallCounter"/>. <paramref name="distributedTracing"/> turns on
+    /// Registers <see cref="TableServiceClient"/>, <see cref="QueueServiceClient"/> (base64 messages, as the queue
+    /// trigger expects) and <see cref="BlobServiceClient"/> (LFS objects, Pages deployments), counted by <see cref="StorageCallCounter"/>. <paramref name="distributedTracing"/> turns on
     /// the SDK's client spans: worth their cost (an Activity and its tags per storage call) only when a telemetry
     /// exporter sends them somewhere.
     /// </summary>
@@ -59,6 +60,7 @@ public static class StorageAccount
                 clients.AddTableServiceClient(section.Value);
                 clients.AddQueueServiceClient(section.Value).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.Base64);
                 clients.AddQueueServiceClient(section.Value).WithName(RawQueues).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.None);
+                clients.AddBlobServiceClient(section.Value);
 
                 // Microsoft.Extensions.Azure builds its default credential (a DefaultAzureCredential, which loads
                 // MSAL) for every client, even one that signs with a key: at startup, for nothing.
@@ -66,7 +68,7 @@ public static class StorageAccount
             }
             else
             {
-                var (tables, queues) = ServiceUris(section);
+                var (tables, queues, blobs) = ServiceUris(section);
                 TokenCredential credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
                 {
                     ManagedIdentityClientId = section["clientId"] ?? configuration["AZURE_CLIENT_ID"],
@@ -74,6 +76,7 @@ public static class StorageAccount
                 clients.AddTableServiceClient(tables).WithCredential(credential);
                 clients.AddQueueServiceClient(queues).WithCredential(credential).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.Base64);
                 clients.AddQueueServiceClient(queues).WithName(RawQueues).WithCredential(credential).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.None);
+                clients.AddBlobServiceClient(blobs).WithCredential(credential);
             }
 
             clients.ConfigureDefaults((ClientOptions o, IServiceProvider sp) =>
@@ -92,15 +95,16 @@ public static class StorageAccount
         return services;
     }
 
-    private static (Uri Tables, Uri Queues) ServiceUris(IConfigurationSection section)
+    private static (Uri Tables, Uri Queues, Uri Blobs) ServiceUris(IConfigurationSection section)
     {
         var account = section["accountName"];
         var tables = Uri(section["tableServiceUri"]) ?? (account is null ? null : new Uri($"https://{account}.table.core.windows.net"));
         var queues = Uri(section["queueServiceUri"]) ?? (account is null ? null : new Uri($"https://{account}.queue.core.windows.net"));
-        return tables is not null && queues is not null
-            ? (tables, queues)
+        var blobs = Uri(section["blobServiceUri"]) ?? (account is null ? null : new Uri($"https://{account}.blob.core.windows.net"));
+        return tables is not null && queues is not null && blobs is not null
+            ? (tables, queues, blobs)
             : throw new InvalidOperationException(
-                $"No storage configured: set {ConnectionName} to a connection string, or {ConnectionName}__accountName (or {ConnectionName}__tableServiceUri and {ConnectionName}__queueServiceUri) for a managed identity.");
+                $"No storage configured: set {ConnectionName} to a connection string, or {ConnectionName}__accountName (or {ConnectionName}__tableServiceUri, {ConnectionName}__queueServiceUri and {ConnectionName}__blobServiceUri) for a managed identity.");
     }
 
     private static Uri? Uri(string? value) => string.IsNullOrWhiteSpace(value) ? null : new Uri(value);

@@ -124,7 +124,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       // Re-provisioning replaces the whole set: add a setting here, not by hand in the portal.
       appSettings: [
         // Identity-based storage for the host's AzureWebJobsStorage connection, which the app's own tables
-        // and queues share (InternalApi.Functions/Hosting/StorageConnection.cs reads the same names). Service
+        // and queues share (InternalApi.Core/Storage/StorageAccount.cs reads the same names). Service
         // URIs rather than __accountName: they come from the account, so they are right in every cloud.
         {
           name: 'AzureWebJobsStorage__blobServiceUri'
