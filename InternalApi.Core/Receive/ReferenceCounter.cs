@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Azure;
 using Azure.Data.Tables;
 using InternalApi.Core.Data;
@@ -57,7 +56,8 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     /// <summary>
     /// How long one change keeps retrying lost races before it gives up with a 409 (which the hooks answer as
     /// <c>false</c>). A lost race moves to another shard at once; only a run of losses pauses, briefly. The default
-    /// stays well inside gitlab-shell's and Gitaly's timeouts; settable for tests, which cannot wait for it.
+    /// stays well inside gitlab-shell's and Gitaly's timeouts. Measured on the counter's <see cref="TimeProvider"/>, so
+    /// that a test can spend it by lost races rather than by wall-clock time.
     /// </summary>
     public TimeSpan ConflictBudget { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -70,8 +70,8 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     {
         // GitLab does not validate the identifier: a missing one counts under the empty key.
         var key = TableKey.Encode(glRepository ?? "");
-        var started = Stopwatch.GetTimestamp();
-        for (var attempt = 0; attempt == 0 || Stopwatch.GetElapsedTime(started) < ConflictBudget; attempt++)
+        var started = time.GetTimestamp();
+        for (var attempt = 0; attempt == 0 || time.GetElapsedTime(started) < ConflictBudget; attempt++)
         {
             var shard = ShardKeys[NextTurn(Shards)];
 
@@ -103,7 +103,7 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
     public async Task<bool> DecrementAsync(string glRepository, CancellationToken cancellationToken = default)
     {
         var key = TableKey.Encode(glRepository ?? "");
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
 
         // A shard this instance knows holds a count is taken first, without reading: one call when it is unchanged.
         if (RememberedHolding(key) is { } known && await TryWriteAsync(known, Decremented(known), cancellationToken))
@@ -111,7 +111,7 @@ public sealed class ReferenceCounter(GitLabTables names, TimeProvider time)
             return true;
         }
 
-        for (var attempt = 0; attempt == 0 || Stopwatch.GetElapsedTime(started) < ConflictBudget; attempt++)
+        for (var attempt = 0; attempt == 0 || time.GetElapsedTime(started) < ConflictBudget; attempt++)
         {
             var holding = (await ReadAsync(key, cancellationToken)).Where(e => Current(e) > 0).ToList();
 

@@ -15,12 +15,15 @@ namespace InternalApi.Tests.Receive;
 /// The counter's conflict budget: a change that loses every race (another writer rewrites the very row each time, in
 /// real Azurite, just before the counter's ETag-conditional write reaches it) moves from shard to shard, then gives up
 /// with a 409 once its budget is spent, leaving the other writer's values as they were: it neither loops forever nor
-/// writes over a change it did not see.
+/// writes over a change it did not see. The budget is spent on the counter's clock, which here moves only when the rival
+/// wins a race (<see cref="LostRace"/> each time): the outcome does not depend on how fast the machine is.
 /// </summary>
 [Collection("receive-hooks")]
 public sealed partial class ReferenceCounterConflictTests(ReceiveHookFixture fixture)
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan LostRace = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(1);
 
     [Fact]
     public async Task An_Increment_That_Loses_Every_Race_Tries_Other_Shards_Then_Gives_Up_With_409()
@@ -30,7 +33,7 @@ public sealed partial class ReferenceCounterConflictTests(ReceiveHookFixture fix
         var failure = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => counter.IncrementAsync(repository));
 
         Assert.Equal(409, failure.Status);
-        Assert.True(rival.Writes >= 3, $"{rival.Writes} conditional writes before giving up");
+        AssertSpentTheBudgetThenStopped(rival);
         Assert.True(rival.Shards.Count > 1, "a lost race moves to another shard");
         Assert.Equal(ReferenceCounter.Shards * RivalCount, await Plain(repository).GetAsync(repository));
     }
@@ -43,11 +46,21 @@ public sealed partial class ReferenceCounterConflictTests(ReceiveHookFixture fix
         var failure = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => counter.DecrementAsync(repository));
 
         Assert.Equal(409, failure.Status);
-        Assert.True(rival.Writes >= 3, $"{rival.Writes} conditional writes before giving up");
+        AssertSpentTheBudgetThenStopped(rival);
         Assert.Equal(ReferenceCounter.Shards * RivalCount, await Plain(repository).GetAsync(repository));
     }
 
     private const long RivalCount = 5;
+
+    /// <summary>
+    /// Kept trying until its clock reached the budget (ten lost races), then stopped: one attempt writes at most twice
+    /// (its remembered version, then what it read), and the budget is looked at before each attempt.
+    /// </summary>
+    private static void AssertSpentTheBudgetThenStopped(RivalWriter rival)
+    {
+        var races = (int)(Budget / LostRace);
+        Assert.InRange(rival.Writes, races, (2 * races) + 1);
+    }
 
     private GitLabTables AppTables => fixture.App.Services.GetRequiredService<GitLabStore>().Tables;
 
@@ -66,11 +79,12 @@ public sealed partial class ReferenceCounterConflictTests(ReceiveHookFixture fix
             await AppTables.ReferenceCounters.AddEntityAsync(Row(key, shard == 0 ? "" : shard.ToString("00", System.Globalization.CultureInfo.InvariantCulture)));
         }
 
-        var rival = new RivalWriter(AppTables.ReferenceCounters);
+        var clock = new RaceClock();
+        var rival = new RivalWriter(AppTables.ReferenceCounters, clock);
         var options = new TableClientOptions();
         options.AddPolicy(rival, HttpPipelinePosition.PerCall);
         var tables = new GitLabTables(new TableServiceClient(fixture.Azurite.ConnectionString, options), fixture.App.Services.GetRequiredService<IOptions<StorageOptions>>());
-        return (repository, rival, new ReferenceCounter(tables, TimeProvider.System) { ConflictBudget = Budget });
+        return (repository, rival, new ReferenceCounter(tables, clock) { ConflictBudget = Budget });
     }
 
     private static TableEntity Row(string partitionKey, string rowKey) => new(partitionKey, rowKey)
@@ -80,7 +94,19 @@ public sealed partial class ReferenceCounterConflictTests(ReceiveHookFixture fix
     };
 
     /// <summary>Before a conditional write to a counter row goes out, writes that row itself: the write then finds a new ETag.</summary>
-    private sealed partial class RivalWriter(TableClient table) : HttpPipelinePolicy
+    /// <summary>A clock whose elapsed time is the lost races so far (wall-clock time for everything else).</summary>
+    private sealed class RaceClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Lost() => Interlocked.Add(ref _ticks, LostRace.Ticks);
+    }
+
+    private sealed partial class RivalWriter(TableClient table, RaceClock clock) : HttpPipelinePolicy
     {
         private int _writes;
 
@@ -99,6 +125,7 @@ public sealed partial class ReferenceCounterConflictTests(ReceiveHookFixture fix
                 }
 
                 await table.UpsertEntityAsync(Row(row.PartitionKey, row.RowKey), TableUpdateMode.Replace);
+                clock.Lost();
             }
 
             await ProcessNextAsync(message, pipeline);
