@@ -1,5 +1,6 @@
 using InternalApi.Core.Access;
 using InternalApi.Core.Audit;
+using InternalApi.Core.Configuration;
 using InternalApi.Core.Data;
 using InternalApi.Core.Health;
 using InternalApi.Core.Import;
@@ -7,9 +8,9 @@ using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Scim;
 using InternalApi.Core.Shell;
-using InternalApi.Core.TwoFactor;
 using InternalApi.Core.Storage;
 using InternalApi.Core.Subscriptions;
+using InternalApi.Core.TwoFactor;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,9 +29,9 @@ public static class CoreServices
     {
         // TryAdd: a test host registers its own clock first.
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<GitLabOptions>().BindConfiguration(GitLabOptions.SectionName);
-        services.AddOptions<GitalyOptions>().BindConfiguration(GitalyOptions.SectionName);
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
+        services.AddOptions<GitLabOptions>().BindConfiguration(GitLabOptions.SectionName).ValidateAtStart(GitLabOptions.SectionName);
+        services.AddOptions<GitalyOptions>().BindConfiguration(GitalyOptions.SectionName).ValidateAtStart(GitalyOptions.SectionName);
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateAtStart(StorageOptions.SectionName);
         services.AddInternalApiStorage(configuration, storageTracing);
         services.AddInternalApiCore();
         // The queues only functions read, after Core's own (the order `queues list` prints them in).

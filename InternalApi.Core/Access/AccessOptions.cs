@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using InternalApi.Core.Configuration;
 namespace InternalApi.Core.Access;
 
 /// <summary>Settings of the <c>/allowed</c> decision (section <c>Access</c>).</summary>
@@ -10,5 +12,6 @@ public sealed class AccessOptions
     /// Budget of one <c>/allowed</c> decision. GitLab limits its push checks to 50 seconds and answers
     /// 503 "Push operation timed out" when they run longer; we bound the whole decision the same way.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = SettingsValidation.Between)]
     public TimeSpan DecisionTimeout { get; set; } = TimeSpan.FromSeconds(50);
 }

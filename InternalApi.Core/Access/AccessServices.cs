@@ -1,3 +1,4 @@
+using InternalApi.Core.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core.Access;
@@ -8,8 +9,8 @@ public static class AccessServices
     /// <summary>Adds this area's services.</summary>
     public static IServiceCollection AddAccessServices(this IServiceCollection services)
     {
-        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName);
-        services.AddOptions<SshCertificateLicenseOptions>().BindConfiguration(SshCertificateLicenseOptions.SectionName);
+        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName).ValidateAtStart(AccessOptions.SectionName);
+        services.AddOptions<SshCertificateLicenseOptions>().BindConfiguration(SshCertificateLicenseOptions.SectionName).ValidateAtStart(SshCertificateLicenseOptions.SectionName);
         services.AddSingleton<ProjectCreation>();
         services.AddSingleton<GitAccessService>();
         services.AddSingleton<LfsAuthentication>();

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using InternalApi.Core.Configuration;
+
 namespace InternalApi.Core.Auth;
 
 /// <summary>Shell JWT settings (<c>Gitlab-Shell-Api-Request</c>).</summary>
@@ -31,6 +34,7 @@ public sealed class ShellAuthOptions
     public bool AllowLegacySharedSecret { get; set; }
 
     /// <summary>Clock leeway for exp/nbf/iat; GitLab uses 60 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = SettingsValidation.Between)]
     public TimeSpan Leeway { get; set; } = TimeSpan.FromSeconds(60);
 }
 
@@ -56,11 +60,13 @@ public sealed class KasAuthOptions
     public DateTimeOffset? PreviousSecretValidUntil { get; set; }
 
     /// <summary>Clock leeway for exp/nbf/iat.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = SettingsValidation.Between)]
     public TimeSpan Leeway { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// How stale an agent token's <c>last_used_at</c> may get before a request writes it again: KAS calls
     /// several endpoints per agent per second, and a write on every call would turn each read into a write.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = SettingsValidation.Between)]
     public TimeSpan AgentTokenUsageInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

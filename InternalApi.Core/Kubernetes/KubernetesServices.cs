@@ -1,3 +1,4 @@
+using InternalApi.Core.Configuration;
 using InternalApi.Core.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ public static class KubernetesServices
         services.AddSingleton<AgentStore>();
         services.AddSingleton<AgentTokenAuthenticator>();
         services.AddSingleton<AgentProjectAccess>();
-        services.AddOptions<KubernetesOptions>().BindConfiguration(KubernetesOptions.SectionName);
+        services.AddOptions<KubernetesOptions>().BindConfiguration(KubernetesOptions.SectionName).ValidateAtStart(KubernetesOptions.SectionName);
         services.AddSingleton<StarboardTables>();
         services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<StarboardTables>());
         services.AddSingleton<StarboardStore>();

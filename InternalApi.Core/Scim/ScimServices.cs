@@ -1,3 +1,4 @@
+using InternalApi.Core.Configuration;
 using InternalApi.Core.Data;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +10,7 @@ public static class ScimServices
     /// <summary>Adds this area's tables, store, authenticator and provisioning service.</summary>
     public static IServiceCollection AddScimServices(this IServiceCollection services)
     {
-        services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.SectionName);
+        services.AddOptions<ScimOptions>().BindConfiguration(ScimOptions.SectionName).ValidateAtStart(ScimOptions.SectionName);
         services.AddSingleton<ScimTables>();
         services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<ScimTables>());
         services.AddSingleton<ScimStore>();

@@ -1,3 +1,4 @@
+using InternalApi.Core.Configuration;
 using InternalApi.Core.Data;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +15,7 @@ public static class ShellServices
         services.AddSingleton<RecoveryCodeService>();
         services.AddSingleton<PersonalAccessTokenService>();
         services.AddSingleton<ErrorTrackingAccess>();
-        services.AddOptions<ShellFeatureOptions>().BindConfiguration(ShellFeatureOptions.SectionName);
+        services.AddOptions<ShellFeatureOptions>().BindConfiguration(ShellFeatureOptions.SectionName).ValidateAtStart(ShellFeatureOptions.SectionName);
         services.AddSingleton<SshCertificateTables>();
         services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<SshCertificateTables>());
         services.AddSingleton<SshCertificateStore>();

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using InternalApi.Core.Configuration;
 namespace InternalApi.Core.Storage;
 
 /// <summary>
@@ -11,6 +13,7 @@ public sealed class StorageOptions
     public const string SectionName = "Storage";
 
     /// <summary>Prefix for every table name (lets several environments or test runs share an account).</summary>
+    [RegularExpression("^([A-Za-z][A-Za-z0-9]{0,29})?$", ErrorMessage = "must be empty or up to 30 letters and digits, starting with a letter (table names allow nothing else)")]
     public string TablePrefix { get; set; } = "";
 
     /// <summary>Create tables and queues at start (turn off when the infrastructure deploys them).</summary>
@@ -21,12 +24,15 @@ public sealed class StorageOptions
     /// bounds how long a request waits on a storage account that does not answer: about
     /// <c>NetworkTimeout × (MaxRetries + 1)</c> plus the retry delays, before the caller gets 503.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00", ErrorMessage = SettingsValidation.Between)]
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>SDK retries of a failed storage request (a refused connection, 5xx, a timeout).</summary>
+    [Range(0, 10, ErrorMessage = SettingsValidation.Between)]
     public int MaxRetries { get; set; } = 1;
 
     /// <summary>First retry delay (exponential after, capped at one second).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = SettingsValidation.Between)]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>

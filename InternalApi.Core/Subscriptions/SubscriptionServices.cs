@@ -1,4 +1,5 @@
 using InternalApi.Core.Auth;
+using InternalApi.Core.Configuration;
 using InternalApi.Core.Data;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,7 @@ public static class SubscriptionServices
     /// <summary>Adds this area's services.</summary>
     public static IServiceCollection AddSubscriptionServices(this IServiceCollection services)
     {
-        services.AddOptions<SubscriptionOptions>().BindConfiguration(SubscriptionOptions.SectionName);
+        services.AddOptions<SubscriptionOptions>().BindConfiguration(SubscriptionOptions.SectionName).ValidateAtStart(SubscriptionOptions.SectionName);
         services.AddSingleton<SubscriptionTables>();
         services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<SubscriptionTables>());
         services.AddSingleton<IQueueSet>(new QueueSet([MinutePackService.MoveQueueName]));

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using InternalApi.Core.Configuration;
 namespace InternalApi.Core.TwoFactor;
 
 /// <summary>Settings of the SSH two-factor commands and of the OTP secrets (section <c>TwoFactor</c>).</summary>
@@ -19,6 +21,7 @@ public sealed class TwoFactorOptions
     public bool OtpCheckForGitOverSsh { get; set; }
 
     /// <summary>How long a successful <c>2fa_verify</c> lets the key through (GitLab's OTP session: 15 minutes).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = SettingsValidation.Between)]
     public TimeSpan OtpSessionLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>OTP secret encryption keys by id: base64 of exactly 32 bytes each (AES-256-GCM). Old keys stay to decrypt.</summary>
@@ -34,5 +37,6 @@ public sealed class TwoFactorOptions
     public string? OtpActiveEncryptionKey { get; set; }
 
     /// <summary>SSH port shown in the <c>2fa_verify</c> hint of the denial (GitLab: <c>gitlab_shell.ssh_port</c>).</summary>
+    [Range(1, 65535, ErrorMessage = SettingsValidation.Between)]
     public int SshPort { get; set; } = 22;
 }

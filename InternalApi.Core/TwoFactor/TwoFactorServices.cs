@@ -1,3 +1,4 @@
+using InternalApi.Core.Configuration;
 using InternalApi.Core.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ public static class TwoFactorServices
     /// <summary>Adds this area's services. Relative key file paths resolve against the current directory (the content root).</summary>
     public static IServiceCollection AddTwoFactorServices(this IServiceCollection services)
     {
-        services.AddOptions<TwoFactorOptions>().BindConfiguration(TwoFactorOptions.SectionName);
+        services.AddOptions<TwoFactorOptions>().BindConfiguration(TwoFactorOptions.SectionName).ValidateAtStart(TwoFactorOptions.SectionName);
         services.AddSingleton<TwoFactorTables>();
         services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<TwoFactorTables>());
         services.AddSingleton(sp => new OtpSecretProtector(sp.GetRequiredService<IOptions<TwoFactorOptions>>(), Directory.GetCurrentDirectory()));

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using InternalApi.Core.Configuration;
+
 namespace InternalApi.Functions.Hosting;
 
 /// <summary>HTTP settings (section <c>Http</c>).</summary>
@@ -10,5 +13,6 @@ public sealed class HttpOptions
     /// Largest request body the worker's Kestrel accepts (413 beyond, as JSON); the host forwards bodies whole, so this is
     /// the app's own limit wherever it runs. Gitaly's ref lists for big pushes fit easily.
     /// </summary>
+    [Range(1024L, 1024L * 1024 * 1024, ErrorMessage = SettingsValidation.Between)]
     public long MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InternalApi.Core;
 using InternalApi.Core.Auth;
+using InternalApi.Core.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace InternalApi.Functions.Hosting;
@@ -16,9 +17,9 @@ public static class InternalApiServices
     public static IServiceCollection AddInternalApi(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         services.AddInternalApiData(configuration, StorageTracing(configuration));
-        services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName);
-        services.AddOptions<ShellAuthOptions>().BindConfiguration(ShellAuthOptions.SectionName);
-        services.AddOptions<KasAuthOptions>().BindConfiguration(KasAuthOptions.SectionName);
+        services.AddOptions<HttpOptions>().BindConfiguration(HttpOptions.SectionName).ValidateAtStart(HttpOptions.SectionName);
+        services.AddOptions<ShellAuthOptions>().BindConfiguration(ShellAuthOptions.SectionName).ValidateAtStart(ShellAuthOptions.SectionName);
+        services.AddOptions<KasAuthOptions>().BindConfiguration(KasAuthOptions.SectionName).ValidateAtStart(KasAuthOptions.SectionName);
         services.AddSingleton(sp => InternalSecrets.Load(
             sp.GetRequiredService<IOptions<ShellAuthOptions>>().Value,
             sp.GetRequiredService<IOptions<KasAuthOptions>>().Value,

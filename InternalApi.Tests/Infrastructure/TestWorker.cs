@@ -8,8 +8,8 @@ namespace InternalApi.Tests.Infrastructure;
 /// <summary>The isolated worker as Program builds it, without a Functions host to connect to (never run).</summary>
 public static class TestWorker
 {
-    /// <summary>Program's builder with the test Azurite and throwaway secrets.</summary>
-    public static IHost Build(AzuriteServer azurite)
+    /// <summary>Program's builder with the test Azurite, throwaway secrets and <paramref name="settings"/>.</summary>
+    public static IHost Build(AzuriteServer azurite, IDictionary<string, string?>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         var builder = FunctionsApplication.CreateBuilder([]);
@@ -19,6 +19,7 @@ public static class TestWorker
             ["Shell:Secret"] = "0123456789abcdef",
             ["Kas:Secret"] = Convert.ToBase64String(new byte[32]),
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.ConfigureFunctionsWebApplication();
         builder.UseInternalApi();
         return builder.Build();

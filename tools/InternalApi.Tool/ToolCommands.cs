@@ -1,5 +1,6 @@
 using System.CommandLine;
 using InternalApi.Core.Auth;
+using InternalApi.Core.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace InternalApi.Tool;
@@ -87,8 +88,8 @@ internal static class ToolCommands
     private static int Token(string kind, string[] configuration, TextWriter output, TextWriter error)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configuration });
-        builder.Services.AddOptions<ShellAuthOptions>().BindConfiguration(ShellAuthOptions.SectionName);
-        builder.Services.AddOptions<KasAuthOptions>().BindConfiguration(KasAuthOptions.SectionName);
+        builder.Services.AddOptions<ShellAuthOptions>().BindConfiguration(ShellAuthOptions.SectionName).ValidateAtStart(ShellAuthOptions.SectionName);
+        builder.Services.AddOptions<KasAuthOptions>().BindConfiguration(KasAuthOptions.SectionName).ValidateAtStart(KasAuthOptions.SectionName);
         using var services = builder.Services.BuildServiceProvider();
         InternalSecrets secrets;
         try
