@@ -3,6 +3,7 @@ using InternalApi.Core.Audit;
 using InternalApi.Core.Configuration;
 using InternalApi.Core.Data;
 using InternalApi.Core.Health;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Import;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Receive;

@@ -1,3 +1,5 @@
+using InternalApi.Core.Identity;
+
 namespace InternalApi.Core.Access;
 
 /// <summary>The parameters of <c>/allowed</c> that take part in the decision, as sent (strings).</summary>

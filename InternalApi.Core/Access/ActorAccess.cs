@@ -1,4 +1,5 @@
 using InternalApi.Core.Data;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 
 namespace InternalApi.Core.Access;

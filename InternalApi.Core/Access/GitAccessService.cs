@@ -1,10 +1,11 @@
 using InternalApi.Core.Data;
+using InternalApi.Core.Diagnostics;
 using InternalApi.Core.Git;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 using InternalApi.Core.TwoFactor;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using InternalApi.Core.Diagnostics;
 
 namespace InternalApi.Core.Access;
 

@@ -1,3 +1,4 @@
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 
 namespace InternalApi.Core.Access;

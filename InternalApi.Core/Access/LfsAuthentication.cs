@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using InternalApi.Core.Auth;
 using InternalApi.Core.Data;
+using InternalApi.Core.Identity;
 using Microsoft.Extensions.Options;
 
 namespace InternalApi.Core.Access;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using InternalApi.Core.Data;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 
 namespace InternalApi.Core.Access;

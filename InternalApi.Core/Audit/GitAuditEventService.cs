@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
 using InternalApi.Core.Access;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 using InternalApi.Core.Shell;
 using Microsoft.Extensions.Logging;

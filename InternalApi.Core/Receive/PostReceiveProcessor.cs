@@ -3,11 +3,12 @@ using Azure;
 using Azure.Data.Tables;
 using InternalApi.Core.Access;
 using InternalApi.Core.Data;
+using InternalApi.Core.Diagnostics;
 using InternalApi.Core.Git;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 using InternalApi.Core.Storage;
 using Microsoft.Extensions.Logging;
-using InternalApi.Core.Diagnostics;
 
 namespace InternalApi.Core.Receive;
 

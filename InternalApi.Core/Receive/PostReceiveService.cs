@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Queues;
 using InternalApi.Core.Access;
 using InternalApi.Core.Data;
+using InternalApi.Core.Diagnostics;
 using InternalApi.Core.Git;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using InternalApi.Core.Diagnostics;
 
 namespace InternalApi.Core.Receive;
 

@@ -1,5 +1,6 @@
 using InternalApi.Core.Configuration;
 using InternalApi.Core.Data;
+using InternalApi.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core.Scim;

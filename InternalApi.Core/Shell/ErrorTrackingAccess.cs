@@ -1,5 +1,5 @@
-using InternalApi.Core.Access;
 using InternalApi.Core.Data;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using InternalApi.Core.Data;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

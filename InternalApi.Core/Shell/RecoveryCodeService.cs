@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using InternalApi.Core.Data;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,6 @@
+using InternalApi.Core.Identity;
+using InternalApi.Core.TwoFactor;
+
 namespace InternalApi.Core.Shell;
 
 /// <summary>The user-visible messages of the shell commands, exactly as GitLab words them (gitlab-shell prints them).</summary>
@@ -7,16 +10,16 @@ public static class ShellMessages
     public const string UserNotFound = "Could not find the given user";
 
     /// <summary>No key (or an unknown one).</summary>
-    public const string KeyNotFound = "Could not find the given key";
+    public const string KeyNotFound = ShellActor.KeyNotFound;
 
     /// <summary>A user key whose user is gone.</summary>
-    public const string KeyWithoutUser = "Could not find a user for the given key";
+    public const string KeyWithoutUser = ShellActor.KeyWithoutUser;
 
     /// <summary>Deploy key asking for recovery codes.</summary>
     public const string DeployKeyRecoveryCodes = "Deploy keys cannot be used to retrieve recovery codes";
 
     /// <summary>User without 2FA asking for recovery codes.</summary>
-    public const string TwoFactorNotEnabled = "Two-factor authentication is not enabled for this user";
+    public const string TwoFactorNotEnabled = OtpMessages.TwoFactorNotEnabled;
 
     /// <summary>Deploy key asking for a token.</summary>
     public const string DeployKeyPersonalAccessToken = "Deploy keys cannot be used to create personal access tokens";

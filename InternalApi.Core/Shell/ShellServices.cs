@@ -1,5 +1,7 @@
 using InternalApi.Core.Configuration;
 using InternalApi.Core.Data;
+using InternalApi.Core.Identity;
+using InternalApi.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core.Shell;

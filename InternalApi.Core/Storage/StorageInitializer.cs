@@ -3,7 +3,6 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using InternalApi.Core.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using InternalApi.Core.Auth;
 using InternalApi.Core.Configuration;
 using InternalApi.Core.Data;
+using InternalApi.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Core.Subscriptions;

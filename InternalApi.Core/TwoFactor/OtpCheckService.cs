@@ -1,5 +1,5 @@
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
-using InternalApi.Core.Shell;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +18,9 @@ public sealed record OtpCheckResult(bool Success, string? Message)
 /// <summary>GitLab's messages of the OTP checks (EE <c>API::Internal::Base</c>).</summary>
 public static class OtpMessages
 {
+    /// <summary>A user without 2FA (also the recovery-codes command's answer).</summary>
+    public const string TwoFactorNotEnabled = "Two-factor authentication is not enabled for this user";
+
     /// <summary>Without the <c>git_two_factor_enforcement</c> license feature.</summary>
     public const string FeatureNotAvailable = "Feature is not available";
 
@@ -136,7 +139,7 @@ public sealed partial class OtpCheckService(
             return (OtpCheckResult.Refused(OtpMessages.DeployKey), actor);
         }
 
-        return actor.User!.TwoFactorEnabled ? (null, actor) : (OtpCheckResult.Refused(ShellMessages.TwoFactorNotEnabled), actor);
+        return actor.User!.TwoFactorEnabled ? (null, actor) : (OtpCheckResult.Refused(OtpMessages.TwoFactorNotEnabled), actor);
     }
 
     /// <summary>GitLab's <c>can?(:log_in)</c>: not blocked, not awaiting approval, not an internal account.</summary>

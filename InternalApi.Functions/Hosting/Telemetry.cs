@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using InternalApi.Core.Configuration;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using OpenTelemetry;
@@ -20,6 +22,7 @@ public sealed class TelemetryOptions
     /// <c>auto</c> (Application Insights when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set, else the
     /// console), <c>azuremonitor</c>, <c>console</c> or <c>none</c>.
     /// </summary>
+    [RegularExpression(@"^\s*(?i:auto|azuremonitor|console|none)\s*$", ErrorMessage = "must be auto, azuremonitor, console or none")]
     public string Exporter { get; set; } = "auto";
 }
 
@@ -42,7 +45,9 @@ public static class Telemetry
     public static IServiceCollection AddInternalApiTelemetry(this IServiceCollection services, IConfiguration configuration, bool functionsWorker)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        // Read here (the exporter decides what is registered) and validated at start with the others.
         var exporter = Exporter(configuration);
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateAtStart(TelemetryOptions.SectionName);
         return exporter == "none" ? services : AddOpenTelemetry(services, configuration, functionsWorker, exporter);
     }
 

@@ -57,6 +57,21 @@ public sealed class SettingsValidationTests(AppFixture fixture)
         worker.Services.GetRequiredService<IStartupValidator>().Validate();
     }
 
+    [Fact]
+    public void Every_Options_Class_Of_The_App_Has_Its_Rules_Checked_At_Start()
+    {
+        using var worker = TestWorker.Build(fixture.Azurite);
+        var unvalidated = typeof(global::InternalApi.Core.GitLabOptions).Assembly.GetTypes()
+            .Concat(typeof(global::InternalApi.Functions.Hosting.HttpOptions).Assembly.GetTypes())
+            .Where(t => t.GetField("SectionName", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static) is { IsLiteral: true })
+            .Where(t => t.IsClass && !t.IsAbstract && t.Name.EndsWith("Options", StringComparison.Ordinal))
+            .Where(t => !((IEnumerable<object>)worker.Services.GetServices(typeof(IValidateOptions<>).MakeGenericType(t))).Any())
+            .Select(t => t.Name)
+            .ToList();
+
+        Assert.True(unvalidated.Count == 0, "registered without .ValidateAtStart(section): " + string.Join(", ", unvalidated));
+    }
+
     private static IEnumerable<string> Messages(Exception failure)
     {
         for (var e = failure; e is not null; e = e.InnerException)

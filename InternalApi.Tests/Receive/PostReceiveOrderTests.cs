@@ -5,6 +5,7 @@ using Azure.Storage.Queues;
 using InternalApi.Core;
 using InternalApi.Core.Access;
 using InternalApi.Core.Data;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Storage;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Data.Tables;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 using InternalApi.Core.Shell;
 using InternalApi.Core.TwoFactor;

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using InternalApi.Core.Access;
 using InternalApi.Core.Data;
 using InternalApi.Core.Git;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 
 namespace InternalApi.Benchmarks;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using InternalApi.Core;
 using InternalApi.Core.Access;
 using InternalApi.Core.Audit;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 using InternalApi.Core.Shell;
 using InternalApi.Functions.Hosting;

@@ -1,4 +1,5 @@
 using InternalApi.Core.Access;
+using InternalApi.Core.Identity;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,6 @@
 using InternalApi.Core.Access;
 using InternalApi.Core.Audit;
+using InternalApi.Core.Identity;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using InternalApi.Core.Identity;
 using InternalApi.Core.Shell;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,3 +1,4 @@
+using InternalApi.Core.Identity;
 using InternalApi.Core.Shell;
 using InternalApi.Core.TwoFactor;
 using InternalApi.Functions.Hosting;

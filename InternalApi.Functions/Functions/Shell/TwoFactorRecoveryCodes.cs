@@ -1,3 +1,4 @@
+using InternalApi.Core.Identity;
 using InternalApi.Core.Shell;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -2,7 +2,7 @@ using System.Globalization;
 using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 
-namespace InternalApi.Core.Access;
+namespace InternalApi.Core.Identity;
 
 /// <summary>Who is acting.</summary>
 public enum ActorKind

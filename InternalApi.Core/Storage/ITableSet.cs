@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 
-namespace InternalApi.Core.Data;
+namespace InternalApi.Core.Storage;
 
 /// <summary>
 /// A group of tables an area owns. Every registered set is created at start by the host, so an area

@@ -1,8 +1,7 @@
-using InternalApi.Core.Access;
 using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 
-namespace InternalApi.Core.Shell;
+namespace InternalApi.Core.Identity;
 
 /// <summary>
 /// The actor parameters of the 2FA and token commands, as sent: <c>null</c> means absent. Present but
@@ -21,6 +20,12 @@ public sealed record ShellActorQuery(string? KeyId, string? UserId);
 /// <param name="User">The key's user, or the user named by <c>user_id</c>.</param>
 public sealed record ShellActor(bool KeyIdGiven, bool UserIdGiven, SshKey? Key, User? User)
 {
+    /// <summary>No key (or an unknown one), as GitLab words it.</summary>
+    public const string KeyNotFound = "Could not find the given key";
+
+    /// <summary>A user key whose user is gone, as GitLab words it.</summary>
+    public const string KeyWithoutUser = "Could not find a user for the given key";
+
     /// <summary>The key is a deploy key.</summary>
     public bool IsDeployKey => Key?.Kind == SshKeyKind.Deploy;
 
@@ -48,10 +53,10 @@ public sealed record ShellActor(bool KeyIdGiven, bool UserIdGiven, SshKey? Key, 
 
             if (Key is null)
             {
-                return ShellMessages.KeyNotFound;
+                return KeyNotFound;
             }
 
-            return KeyHasUser ? null : ShellMessages.KeyWithoutUser;
+            return KeyHasUser ? null : KeyWithoutUser;
         }
     }
 }
