@@ -1,6 +1,10 @@
 namespace InternalApi.Tests.Infrastructure;
 
-/// <summary>A clock the test moves by hand (the testing package is not on our feed).</summary>
+/// <summary>
+/// A clock the test moves by hand for what the app reads as "now", while timers and delays keep real time. Unlike
+/// FakeTimeProvider, whose timers only fire when the test advances it, a whole app can run on this one: its queue
+/// polling and storage retries go on as usual.
+/// </summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private DateTimeOffset _now = start;
