@@ -12,6 +12,6 @@ public sealed class AccessOptions
     /// Budget of one <c>/allowed</c> decision. GitLab limits its push checks to 50 seconds and answers
     /// 503 "Push operation timed out" when they run longer; we bound the whole decision the same way.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = SettingsValidation.Between)]
+    [Range(typeof(TimeSpan), "00:00:00.0000001", "00:10:00", ErrorMessage = SettingsValidation.Between)]
     public TimeSpan DecisionTimeout { get; set; } = TimeSpan.FromSeconds(50);
 }

@@ -52,8 +52,26 @@ public sealed record AccessGranted(Actor Actor, RepositoryTarget Repository, IRe
     public long? RootNamespaceId { get; init; }
 }
 
-/// <summary>Access denied with the status GitLab uses (401, 404, 422; 503 when the budget ran out).</summary>
-public sealed record AccessDenied(int Status, string Message) : AccessResult;
+/// <summary>Access denied: why, in GitLab's words.</summary>
+public sealed record AccessDenied(AccessDenial Kind, string Message) : AccessResult;
+
+/// <summary>
+/// GitLab's kinds of denial (the edge answers them with GitLab's status codes: 401, 404, 422, 503).
+/// </summary>
+public enum AccessDenial
+{
+    /// <summary>Known but not allowed (GitLab's <c>ForbiddenError</c>).</summary>
+    Forbidden,
+
+    /// <summary>No such project or namespace, as far as the actor may know (<c>NotFoundError</c>).</summary>
+    NotFound,
+
+    /// <summary>A project the push would create cannot be created.</summary>
+    Unprocessable,
+
+    /// <summary>The checks ran out of time (GitLab's "Push operation timed out").</summary>
+    TimedOut,
+}
 
 /// <summary>Git actions.</summary>
 public static class GitActions

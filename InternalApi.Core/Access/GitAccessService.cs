@@ -48,7 +48,7 @@ public sealed partial class GitAccessService(
         catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
             Log.TimedOut(logger, request.Action, budget);
-            return new AccessDenied(503, timer.TimedOutMessage());
+            return new AccessDenied(AccessDenial.TimedOut, timer.TimedOutMessage());
         }
 
         return await CommitAsync(request, decision, cancellationToken);
@@ -77,7 +77,7 @@ public sealed partial class GitAccessService(
         // 1. Protocol: design repositories only through the web; otherwise instance and top-level group settings.
         if (target.Type == RepositoryType.Design && protocol != "web")
         {
-            return decision.Deny(401, AccessMessages.DesignsWebOnly);
+            return decision.Deny(AccessDenial.Forbidden, AccessMessages.DesignsWebOnly);
         }
 
         // Everything else the decision reads about an existing project is read now, in one batch: the namespace
@@ -95,42 +95,42 @@ public sealed partial class GitAccessService(
         // EE checks the OTP session before anything else of the command (only read when 2FA for Git over SSH applies).
         if (otpSession is not null && !await otpSession)
         {
-            return decision.Deny(401, otpSessions.DenialMessage());
+            return decision.Deny(AccessDenial.Forbidden, otpSessions.DenialMessage());
         }
 
         if (protocol != "web" && !ProtocolAllowed(protocol, settings, known))
         {
-            return decision.Deny(401, AccessMessages.ProtocolNotAllowed(protocol));
+            return decision.Deny(AccessDenial.Forbidden, AccessMessages.ProtocolNotAllowed(protocol));
         }
 
         // 2. Key validity.
         if (actor.Key?.ExpiresAt is { } expires && expires <= time.GetUtcNow())
         {
-            return decision.Deny(401, AccessMessages.KeyExpired);
+            return decision.Deny(AccessDenial.Forbidden, AccessMessages.KeyExpired);
         }
 
         // 3. Active user (deploy keys have no user for this purpose).
         if (actor.Kind == ActorKind.User && actor.User is { } user && UserRejection(user, settings) is { } rejection)
         {
-            return decision.Deny(401, rejection);
+            return decision.Deny(AccessDenial.Forbidden, rejection);
         }
 
         // 4. Authentication abilities: the internal API grants the SSH abilities, never fails.
         // 5. Command disabled over HTTP (gitlab.yml switches).
         if (protocol == "http" && action == GitActions.UploadPack && !settings.HttpUploadPack)
         {
-            return decision.Deny(401, AccessMessages.PullOverHttpDisabled);
+            return decision.Deny(AccessDenial.Forbidden, AccessMessages.PullOverHttpDisabled);
         }
 
         if (protocol == "http" && isPush && !settings.HttpReceivePack)
         {
-            return decision.Deny(401, AccessMessages.PushOverHttpDisabled);
+            return decision.Deny(AccessDenial.Forbidden, AccessMessages.PushOverHttpDisabled);
         }
 
         // 6. Command exists. (7. Geo custom action and 8. read-only database do not apply.)
         if (!isPush && !GitActions.IsDownload(action))
         {
-            return decision.Deny(401, AccessMessages.UnknownCommand);
+            return decision.Deny(AccessDenial.Forbidden, AccessMessages.UnknownCommand);
         }
 
         timer.Step("Checking the actor and the command...");
@@ -155,7 +155,7 @@ public sealed partial class GitAccessService(
 
             if (!GroupLimits.NamespaceAllowed(licensed, request.NamespacePath, namespaceRoot, actor, request.Changes))
             {
-                return decision.Deny(401, AccessMessages.NamespaceForbidden);
+                return decision.Deny(AccessDenial.Forbidden, AccessMessages.NamespaceForbidden);
             }
         }
 
@@ -165,7 +165,7 @@ public sealed partial class GitAccessService(
             if (target.Type == RepositoryType.Project && string.IsNullOrWhiteSpace(request.GlRepository) &&
                 target.RequestedPath.Length > 0 && target.RequestedNamespace.Length == 0)
             {
-                return decision.Deny(404, AccessMessages.NamespaceNotFound);
+                return decision.Deny(AccessDenial.NotFound, AccessMessages.NamespaceNotFound);
             }
 
             // 9b. Create on push: only gitlab-shell's "_any" push of a user into a namespace they may create in.
@@ -176,7 +176,7 @@ public sealed partial class GitAccessService(
                 var errors = ProjectCreation.Validate(plan.Project.Path);
                 if (errors.Count > 0)
                 {
-                    return decision.Deny(422, AccessMessages.CouldNotCreateProject(errors));
+                    return decision.Deny(AccessDenial.Unprocessable, AccessMessages.CouldNotCreateProject(errors));
                 }
 
                 decision.Creation = plan;
@@ -191,7 +191,7 @@ public sealed partial class GitAccessService(
             }
             else
             {
-                return decision.Deny(404, AccessMessages.ProjectNotFound);
+                return decision.Deny(AccessDenial.NotFound, AccessMessages.ProjectNotFound);
             }
         }
 
@@ -201,7 +201,7 @@ public sealed partial class GitAccessService(
         // policy, admins exempt; deploy keys by an explicit check), so the answer is the same 404.
         if (!access.CanRead || !GroupLimits.IpAllowed(root, request.CheckIp, actor))
         {
-            return decision.Deny(404, AccessMessages.ProjectNotFound);
+            return decision.Deny(AccessDenial.NotFound, AccessMessages.ProjectNotFound);
         }
 
         // 9f. Found through an old path: tell the pusher (post_receive shows it; pulls never read it, so only pushes store it).
@@ -215,7 +215,7 @@ public sealed partial class GitAccessService(
         // 10. Repository exists.
         if (target.Type == RepositoryType.Project && !project.RepositoryExists)
         {
-            return decision.Deny(404, AccessMessages.NoRepository);
+            return decision.Deny(AccessDenial.NotFound, AccessMessages.NoRepository);
         }
 
         if (!isPush)
@@ -224,13 +224,13 @@ public sealed partial class GitAccessService(
             var canDownload = target.Type == RepositoryType.Wiki ? access.CanDownloadWiki : access.CanDownloadCode;
             return canDownload
                 ? decision.Grant(target, ConsoleMessages(actor), known is null ? await RootNamespaceIdAsync(project, ct) : RootNamespaceId(known))
-                : decision.Deny(401, AccessMessages.Download);
+                : decision.Deny(AccessDenial.Forbidden, AccessMessages.Download);
         }
 
         // 12. Push.
         if (PushDenial(access, target, request.Changes) is { } pushDenial)
         {
-            return decision.Deny(401, pushDenial);
+            return decision.Deny(AccessDenial.Forbidden, pushDenial);
         }
 
         timer.Step("Checking if you are allowed to push...");
@@ -239,7 +239,7 @@ public sealed partial class GitAccessService(
             var parsed = RefChange.Parse(request.Changes);
             if (parsed.Malformed.Count > 0)
             {
-                return decision.Deny(401, AccessMessages.MalformedChange(parsed.Malformed[0]));
+                return decision.Deny(AccessDenial.Forbidden, AccessMessages.MalformedChange(parsed.Malformed[0]));
             }
 
             var rules = protectedRefs is null ? await store.GetProtectedRefsAsync(project.Id, ct) : await protectedRefs;
@@ -248,7 +248,7 @@ public sealed partial class GitAccessService(
             {
                 if (checks.Check(change) is { } denial)
                 {
-                    return decision.Deny(401, denial);
+                    return decision.Deny(AccessDenial.Forbidden, denial);
                 }
 
                 timer.Step("Running checks for ref: " + change.Name);
@@ -413,7 +413,7 @@ public sealed partial class GitAccessService(
             var (project, errors) = await creation.CreateAsync(plan, ct);
             if (project is null)
             {
-                return new AccessDenied(422, AccessMessages.CouldNotCreateProject(errors));
+                return new AccessDenied(AccessDenial.Unprocessable, AccessMessages.CouldNotCreateProject(errors));
             }
 
             granted = granted with { Repository = granted.Repository with { Project = project } };
@@ -443,9 +443,9 @@ public sealed partial class GitAccessService(
 
         public (string Key, string Text)? Moved { get; set; }
 
-        public Decision Deny(int status, string message)
+        public Decision Deny(AccessDenial kind, string message)
         {
-            Result = new AccessDenied(status, message);
+            Result = new AccessDenied(kind, message);
             return this;
         }
 

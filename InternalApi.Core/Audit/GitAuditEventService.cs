@@ -37,8 +37,31 @@ public sealed record GitAuditEventRequest
     public ActorQuery Actor { get; init; } = new();
 }
 
-/// <summary>The answer: GitLab's <c>{"status":...,"message":...}</c> with its status code; <see cref="Recorded"/> set when queued.</summary>
-public sealed record GitAuditEventOutcome(int Status, bool Success, string? Message, GitAuditSummary? Recorded);
+/// <summary>
+/// The answer: recorded (<see cref="Recorded"/> set when queued), not needed, an invalid action, or the access check's
+/// denial; the edge words it as GitLab's <c>{"status":...,"message":...}</c> with its status code.
+/// </summary>
+public sealed record GitAuditEventOutcome(GitAuditEventResult Result, string? Message, GitAuditSummary? Recorded)
+{
+    /// <summary>Why access was refused, when <see cref="Result"/> is <see cref="GitAuditEventResult.Denied"/>.</summary>
+    public AccessDenial? Denial { get; init; }
+}
+
+/// <summary>What became of a Git audit event.</summary>
+public enum GitAuditEventResult
+{
+    /// <summary>Queued for recording.</summary>
+    Recorded,
+
+    /// <summary>Nothing to record (the feature is off, or the actor or project is not audited).</summary>
+    NotNeeded,
+
+    /// <summary>The action is not one GitLab audits.</summary>
+    InvalidAction,
+
+    /// <summary>The access check refused the actor.</summary>
+    Denied,
+}
 
 /// <summary>What the answer's <c>message</c> object holds when the event is recorded.</summary>
 public sealed record GitAuditSummary(string Protocol, string Action, string Verb);
@@ -80,7 +103,7 @@ public sealed partial class GitAuditEventService(
         var action = request.Action?.Trim();
         if (action is not (GitActions.UploadPack or GitActions.ReceivePack))
         {
-            return new GitAuditEventOutcome(400, false, NoValidAction, null);
+            return new GitAuditEventOutcome(GitAuditEventResult.InvalidAction, NoValidAction, null);
         }
 
         var result = await access.CheckAsync(new AccessRequest
@@ -95,13 +118,13 @@ public sealed partial class GitAuditEventService(
 
         if (result is AccessDenied denied)
         {
-            return new GitAuditEventOutcome(denied.Status, false, denied.Message, null);
+            return new GitAuditEventOutcome(GitAuditEventResult.Denied, denied.Message, null) { Denial = denied.Kind };
         }
 
         var granted = (AccessGranted)result;
         if (!Applies(options.Value.GitAuditEvents, granted.Actor, granted.Project))
         {
-            return new GitAuditEventOutcome(200, false, NotNeeded, null);
+            return new GitAuditEventOutcome(GitAuditEventResult.NotNeeded, NotNeeded, null);
         }
 
         var protocol = request.Protocol ?? "";
@@ -126,7 +149,7 @@ public sealed partial class GitAuditEventService(
         };
         await _queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, AuditJsonContext.Default.GitAuditEventMessage)), cancellationToken: cancellationToken);
         Log.Queued(logger, message.EventId, message.ProjectId, summary.Verb);
-        return new GitAuditEventOutcome(200, true, null, summary);
+        return new GitAuditEventOutcome(GitAuditEventResult.Recorded, null, summary);
     }
 
     /// <summary>

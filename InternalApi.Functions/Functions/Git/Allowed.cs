@@ -59,7 +59,7 @@ public sealed class Allowed(GitAccessService access, IOptions<GitLabOptions> git
             AccessGranted granted => TypedResults.Json(
                 Payload(granted, gitlab.Value, gitaly.Value) with { NeedAudit = GitAuditEventService.Applies(shell.Value.GitAuditEvents, granted.Actor, granted.Project) },
                 GitJsonContext.Wire.AllowedResponse),
-            AccessDenied denied => TypedResults.Json(new AllowedDenial(false, denied.Message), GitJsonContext.Wire.AllowedDenial, statusCode: denied.Status),
+            AccessDenied denied => TypedResults.Json(new AllowedDenial(false, denied.Message), GitJsonContext.Wire.AllowedDenial, statusCode: denied.Kind.StatusCode()),
             _ => TypedResults.Json(new AllowedDenial(false, "Unknown check result"), GitJsonContext.Wire.AllowedDenial, statusCode: 500),
         };
     }

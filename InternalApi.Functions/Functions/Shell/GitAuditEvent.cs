@@ -1,6 +1,7 @@
 using InternalApi.Core.Access;
 using InternalApi.Core.Audit;
 using InternalApi.Core.Identity;
+using InternalApi.Functions.Functions.Git;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -48,6 +49,11 @@ public sealed class GitAuditEvent(GitAuditEventService service)
 
         return outcome.Recorded is { } recorded
             ? TypedResults.Json(new GitAuditEventRecorded(true, new GitAuditEventSummary(recorded.Protocol, recorded.Action, recorded.Verb)), ShellExtrasJsonContext.Wire.GitAuditEventRecorded)
-            : TypedResults.Json(new GitAuditEventRefusal(false, outcome.Message!), ShellExtrasJsonContext.Wire.GitAuditEventRefusal, statusCode: outcome.Status);
+            : TypedResults.Json(new GitAuditEventRefusal(false, outcome.Message!), ShellExtrasJsonContext.Wire.GitAuditEventRefusal, statusCode: outcome.Result switch
+            {
+                GitAuditEventResult.InvalidAction => StatusCodes.Status400BadRequest,
+                GitAuditEventResult.Denied => outcome.Denial!.Value.StatusCode(),
+                _ => StatusCodes.Status200OK,
+            });
     }
 }
