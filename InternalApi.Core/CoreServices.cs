@@ -1,5 +1,6 @@
 using InternalApi.Core.Access;
 using InternalApi.Core.Audit;
+using InternalApi.Core.CustomersDot;
 using InternalApi.Core.Data;
 using InternalApi.Core.Health;
 using InternalApi.Core.Import;
@@ -53,6 +54,7 @@ public static class CoreServices
         services.AddReceiveServices();
         services.AddKubernetesServices();
         services.AddSubscriptionServices();
+        services.AddCustomersDotServices();
         services.AddImportServices();
         services.AddScimServices();
         services.AddTwoFactorServices();
