@@ -34,7 +34,7 @@ public static partial class OpenApiDocumentBuilder
     };
 
     /// <summary>Alternatives to <see cref="SchemesFor"/>: each is enough on its own (OpenAPI's list of requirement objects).</summary>
-    private static IReadOnlyList<string> AlternativeSchemesFor(FunctionAuth auth) => auth switch
+    public static IReadOnlyList<string> AlternativeSchemesFor(FunctionAuth auth) => auth switch
     {
         // GitLab still takes an administrator's token where no CustomersDot JWT is sent (deprecated).
         FunctionAuth.CustomersDotToken => ["private_token"],
