@@ -13,12 +13,13 @@ internal static class InternalNamespaceEntity
     public static async Task<InternalNamespaceResponse> BuildAsync(
         GitLabNamespace ns, GitLabSubscriptionService subscriptions, NamespaceLimitsService limits, BillableMembers members, GitLabOptions settings, CancellationToken cancellationToken)
     {
-        var view = subscriptions.ReadAsync(ns, cancellationToken);
+        // The memberships are read once: for the billable count (under the subscription's plan) and the member count.
+        var found = subscriptions.GetAsync(ns.Id, cancellationToken);
         var stored = limits.GetAsync(ns.Id, cancellationToken);
         var levels = members.LevelsAsync(ns, cancellationToken);
-        await Task.WhenAll(view, stored, levels);
-        var subscription = (await view).Subscription;
-        var billable = (await view).SeatsInUse ?? await members.CountAsync(await levels, null, cancellationToken);
+        await Task.WhenAll(found, stored, levels);
+        var subscription = await found;
+        var billable = await members.CountAsync(await levels, subscription?.PlanCode, cancellationToken);
         var l = await stored;
         var group = ns.Kind == NamespaceKind.Group;
         var url = GitAccessService.ExternalUrl(settings) + (group ? "/groups/" : "/") + ns.FullPath;
