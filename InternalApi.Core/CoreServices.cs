@@ -1,6 +1,5 @@
 using InternalApi.Core.Access;
 using InternalApi.Core.Audit;
-using InternalApi.Core.CustomersDot;
 using InternalApi.Core.Data;
 using InternalApi.Core.Health;
 using InternalApi.Core.Import;
@@ -54,7 +53,6 @@ public static class CoreServices
         services.AddReceiveServices();
         services.AddKubernetesServices();
         services.AddSubscriptionServices();
-        services.AddCustomersDotServices();
         services.AddImportServices();
         services.AddScimServices();
         services.AddTwoFactorServices();
