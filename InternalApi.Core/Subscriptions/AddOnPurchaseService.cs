@@ -13,7 +13,9 @@ namespace InternalApi.Core.Subscriptions;
 /// <param name="Quantity">Seats or units bought.</param>
 /// <param name="ExpiresOn">Expiry.</param>
 /// <param name="PurchaseXid">CustomersDot's purchase id (e.g. the subscription name).</param>
-public sealed record AddOnPurchase(long NamespaceId, string AddOn, long Quantity, DateOnly ExpiresOn, string PurchaseXid);
+/// <param name="StartedOn">When it took effect (set by the bulk provisioning route; null before).</param>
+/// <param name="Trial">A trial.</param>
+public sealed record AddOnPurchase(long NamespaceId, string AddOn, long Quantity, DateOnly ExpiresOn, string PurchaseXid, DateOnly? StartedOn = null, bool Trial = false);
 
 /// <summary>
 /// <c>/namespaces/:id/subscription_add_on_purchase/:add_on_name</c> (spec §5.4–5.6): one purchase per namespace and
@@ -104,7 +106,7 @@ public sealed class AddOnPurchaseService(SubscriptionTables tables, TimeProvider
         await tables.AddOnPurchases.FindAsync(Key(namespaceId), addOn, cancellationToken: cancellationToken) is { } e ? ToPurchase(e) : null;
 
     /// <summary>The model's validations (GitLab: quantity at least 1, a purchase id of at most 255 characters).</summary>
-    private static void Validate(AddOnPurchase purchase)
+    internal static void Validate(AddOnPurchase purchase)
     {
         if (purchase.Quantity < 1)
         {
@@ -126,17 +128,23 @@ public sealed class AddOnPurchaseService(SubscriptionTables tables, TimeProvider
 
     private static string Key(long id) => id.ToString(CultureInfo.InvariantCulture);
 
-    private static TableEntity ToEntity(AddOnPurchase p) => new(Key(p.NamespaceId), p.AddOn)
+    /// <summary>The row of a purchase (shared with the bulk provisioning of the internal route).</summary>
+    internal static TableEntity ToEntity(AddOnPurchase p) => new(Key(p.NamespaceId), p.AddOn)
     {
         ["Quantity"] = p.Quantity,
         ["ExpiresOn"] = p.ExpiresOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["PurchaseXid"] = p.PurchaseXid,
+        ["StartedOn"] = p.StartedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["Trial"] = p.Trial,
     };
 
-    private static AddOnPurchase ToPurchase(TableEntity e) => new(
+    /// <summary>The purchase of a row.</summary>
+    internal static AddOnPurchase ToPurchase(TableEntity e) => new(
         long.Parse(e.PartitionKey, CultureInfo.InvariantCulture),
         e.RowKey,
         e.GetInt64("Quantity") ?? 0,
         DateOnly.ParseExact(e.GetString("ExpiresOn") ?? "0001-01-01", "yyyy-MM-dd", CultureInfo.InvariantCulture),
-        e.GetString("PurchaseXid") ?? "");
+        e.GetString("PurchaseXid") ?? "",
+        e.GetString("StartedOn") is { } started ? DateOnly.ParseExact(started, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+        e.GetBoolean("Trial") ?? false);
 }

@@ -53,10 +53,10 @@ public sealed class GitLabSubscriptionService(SubscriptionTables tables, Billabl
     /// Reads the declared parameters (Grape's types; <c>start_date</c> required on create). Runs before the admin
     /// check and the namespace lookup, as in GitLab, so a malformed request is a 400 whoever sends it.
     /// </summary>
-    public SubscriptionChanges Parse(JsonObject parameters, bool create)
+    public SubscriptionChanges Parse(JsonObject parameters, bool create, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var p = new GrapeParameters(parameters, Today);
+        var p = new GrapeParameters(parameters, Today, prefix);
         var changes = new SubscriptionChanges
         {
             StartDate = p.Date("start_date", required: create),

@@ -23,6 +23,9 @@ public static class SubscriptionServices
         services.AddSingleton<AddOnPurchaseService>();
         services.AddSingleton<MinutePackService>();
         services.AddSingleton<UpcomingReconciliationService>();
-        return services.AddSingleton<StorageExclusionService>();
+        services.AddSingleton<StorageExclusionService>();
+
+        // CustomersDot's current routes share these services (one rule, two front doors).
+        return CustomersDot.CustomersDotServices.AddCustomersDotServices(services);
     }
 }

@@ -49,6 +49,24 @@ public enum FunctionAuth
     /// reconciliations, spec §5.12).
     /// </summary>
     GitLabComAdminToken,
+
+    /// <summary>
+    /// CustomersDot's current internal API (<c>/internal/gitlab_subscriptions</c>): with an
+    /// <c>X-Customers-Dot-Internal-Token</c> header, that JWT, verified against the subscription portal's OpenID
+    /// Connect keys (401 when it fails, 503 while the keys cannot be fetched); without it, an administrator's
+    /// personal access token as for <see cref="AdminToken"/> (GitLab keeps that path, deprecated).
+    /// </summary>
+    CustomersDotToken,
+}
+
+/// <summary>
+/// Marks an HTTP function whose route GitLab has deprecated (the OpenAPI document says so); it keeps working as before.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class DeprecatedRouteAttribute(string replacement) : Attribute
+{
+    /// <summary>The route to use instead.</summary>
+    public string Replacement { get; } = replacement;
 }
 
 /// <summary>

@@ -26,6 +26,8 @@ public static class InternalApiServices
             contentRoot));
         services.AddSingleton<InternalAuthenticator>();
         services.AddSingleton<AdminTokenGate>();
+        services.AddSingleton<CustomersDotGate>();
+        services.AddHostedService<CustomersDotStartupNotice>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<HttpFunctionPipeline>();
         services.AddSingleton<StorageGate>();

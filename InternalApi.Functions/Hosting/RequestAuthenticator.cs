@@ -10,7 +10,7 @@ namespace InternalApi.Functions.Hosting;
 /// are GitLab's 401 bodies.
 /// </summary>
 public sealed partial class RequestAuthenticator(
-    InternalAuthenticator authenticator, AgentTokenAuthenticator agents, ScimTokenAuthenticator scim, AdminTokenGate adminTokens, ILogger<RequestAuthenticator> logger)
+    InternalAuthenticator authenticator, AgentTokenAuthenticator agents, ScimTokenAuthenticator scim, AdminTokenGate adminTokens, CustomersDotGate customersDot, ILogger<RequestAuthenticator> logger)
 {
     /// <summary>Shell JWT header.</summary>
     public const string ShellHeader = "Gitlab-Shell-Api-Request";
@@ -85,6 +85,10 @@ public sealed partial class RequestAuthenticator(
                 }
             case FunctionAuth.AdminToken or FunctionAuth.PersonalToken or FunctionAuth.GitLabComAdminToken:
                 await adminTokens.AuthenticateAsync(context, functionName, kind.Value);
+                return;
+
+            case FunctionAuth.CustomersDotToken:
+                await customersDot.AuthenticateAsync(context, functionName);
                 return;
 
             default:

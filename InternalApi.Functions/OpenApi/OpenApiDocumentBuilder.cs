@@ -29,6 +29,15 @@ public static partial class OpenApiDocumentBuilder
         FunctionAuth.KasAgentToken => ["kas_jwt", "agent_token"],
         FunctionAuth.ScimGroupToken or FunctionAuth.ScimInstanceToken => ["scim_token"],
         FunctionAuth.AdminToken or FunctionAuth.PersonalToken or FunctionAuth.GitLabComAdminToken => ["private_token"],
+        FunctionAuth.CustomersDotToken => ["customers_dot_jwt"],
+        _ => [],
+    };
+
+    /// <summary>Alternatives to <see cref="SchemesFor"/>: each is enough on its own (OpenAPI's list of requirement objects).</summary>
+    public static IReadOnlyList<string> AlternativeSchemesFor(FunctionAuth auth) => auth switch
+    {
+        // GitLab still takes an administrator's token where no CustomersDot JWT is sent (deprecated).
+        FunctionAuth.CustomersDotToken => ["private_token"],
         _ => [],
     };
 
@@ -143,6 +152,16 @@ public static partial class OpenApiDocumentBuilder
         operation["security"] = schemes.Count == 0
             ? new JsonArray()
             : new JsonArray(new JsonObject(schemes.Select(s => KeyValuePair.Create<string, JsonNode?>(s, new JsonArray()))));
+        foreach (var alternative in AlternativeSchemesFor(auth))
+        {
+            operation["security"]!.AsArray().Add(new JsonObject { [alternative] = new JsonArray() });
+        }
+
+        if (entry.Type.GetCustomAttribute<DeprecatedRouteAttribute>() is { } deprecated)
+        {
+            operation["deprecated"] = true;
+            operation["description"] = "Deprecated by GitLab: use " + deprecated.Replacement + " (same behaviour, CustomersDot JWT).";
+        }
         if (auth == FunctionAuth.Custom)
         {
             operation["description"] = "The function checks its own credential (see the endpoint's documentation).";
@@ -159,6 +178,11 @@ public static partial class OpenApiDocumentBuilder
         if (auth != FunctionAuth.Anonymous)
         {
             responses["401"] = ErrorResponse("Missing or invalid credentials: {\"message\":\"401 Unauthorized\"}.", schemas.Reference(typeof(MessageError)));
+        }
+
+        if (auth == FunctionAuth.CustomersDotToken)
+        {
+            responses["503"] = ErrorResponse("The issuer's keys cannot be fetched to check the JWT: {\"message\":\"503 Service Unavailable\"}, with Retry-After.", schemas.Reference(typeof(MessageError)));
         }
 
         responses["4XX"] = ErrorResponse(
@@ -230,6 +254,14 @@ public static partial class OpenApiDocumentBuilder
             ["in"] = "header",
             ["name"] = "PRIVATE-TOKEN",
             ["description"] = "A personal access token (an administrator's with api for the CustomersDot and Admin Area endpoints); also accepted as the private_token parameter or Authorization: Bearer.",
+        },
+        ["customers_dot_jwt"] = new JsonObject
+        {
+            ["type"] = "apiKey",
+            ["in"] = "header",
+            ["name"] = InternalApi.Core.CustomersDot.CustomersDotTokenValidator.Header,
+            ["description"] = "A JWT of the subscription portal (CustomersDot): signed with a key of the JWKS its OpenID Connect discovery document "
+                + "(CustomersDot:MetadataAddress) names, iss that document's issuer, aud gitlab-subscriptions, sub customers-dot-internal-api, not expired.",
         },
         ["scim_token"] = new JsonObject
         {

@@ -203,7 +203,9 @@ public static class MalformedRequests
                 FunctionAuth.Custom => MalformedAuth.Custom,
                 FunctionAuth.ScimGroupToken => MalformedAuth.ScimGroup,
                 FunctionAuth.ScimInstanceToken => MalformedAuth.ScimInstance,
-                FunctionAuth.AdminToken or FunctionAuth.PersonalToken or FunctionAuth.GitLabComAdminToken => MalformedAuth.AdminToken,
+                // CustomersDot's routes take an admin token where no CustomersDot JWT is sent (GitLab's fallback): the same
+                // handlers run behind either; the JWT itself is tested in CustomersDot/CustomersDotAuthTests.
+                FunctionAuth.AdminToken or FunctionAuth.PersonalToken or FunctionAuth.GitLabComAdminToken or FunctionAuth.CustomersDotToken => MalformedAuth.AdminToken,
                 _ => MalformedAuth.Anonymous,
             }))),
     ];
@@ -354,6 +356,30 @@ public static class MalformedRequests
             ["/api/v4/namespaces/{id}/minutes"] = new(true, Writes.Never, [new("packs", Kind.Text)]),
             ["/api/v4/namespaces/{id}/minutes/move/{targetId}"] = new(false, Writes.Never, []),
             ["/api/v4/internal/upcoming_reconciliations"] = new(true, Writes.Never, [new("upcoming_reconciliations", Kind.Text), new("namespace_id", Kind.StrictText)]),
+            // CustomersDot's current routes: "{id}" names no namespace (404), and "{namespaceId}", "{userId}" and "{id}" of a
+            // user are no integers (400), so none of them can write either.
+            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}"] = new(true, Writes.Never,
+            [
+                new("shared_runners_minutes_limit", Kind.StrictText), new("extra_shared_runners_minutes_limit", Kind.StrictText),
+                new("additional_purchased_storage_size", Kind.StrictText), new("additional_purchased_storage_ends_on", Kind.StrictText),
+                new("gitlab_subscription_attributes", Kind.Text),
+            ]),
+            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/owners"] = new(true, Writes.Never, [new("page", Kind.StrictText), new("per_page", Kind.StrictText)]),
+            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/gitlab_subscription"] = new(true, Writes.Never,
+                [new("start_date", Kind.StrictText), new("seats", Kind.StrictText), new("plan_code", Kind.StrictText), new("trial", Kind.StrictText)]),
+            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/subscription_add_on_purchases"] = new(true, Writes.Never, [new("add_on_purchases", Kind.Text)]),
+            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/subscription_add_on_purchases/{addOnName}"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/minutes"] = new(true, Writes.Never, [new("packs", Kind.Text)]),
+            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/minutes/move/{targetId}"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/gitlab_subscriptions/namespaces/{namespaceId}/upcoming_reconciliations"] = new(true, Writes.Never,
+                [new("next_reconciliation_date", Kind.StrictText), new("display_alert_from", Kind.StrictText)]),
+            ["/api/v4/internal/gitlab_subscriptions/users/{id}"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/gitlab_subscriptions/namespaces/{namespaceId}/user_permissions/{userId}"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/gitlab_subscriptions/users/{userId}/credit_card_validation"] = new(true, Writes.Never,
+            [
+                new("credit_card_validated_at", Kind.StrictText), new("credit_card_expiration_year", Kind.StrictText), new("credit_card_expiration_month", Kind.StrictText),
+                new("credit_card_holder_name", Kind.StrictText), new("credit_card_type", Kind.StrictText), new("credit_card_mask_number", Kind.StrictText),
+            ]),
         };
 
         private static readonly Profile Unknown = new(true, Writes.Always, [new("id", Kind.Text), new("name", Kind.Text)]);

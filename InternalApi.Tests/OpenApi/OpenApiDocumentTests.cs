@@ -45,13 +45,42 @@ public sealed class OpenApiDocumentTests(AppFixture fixture)
                 Assert.True(operation is not null, $"{function.Name}: {method} {path} missing");
                 Assert.Equal(function.Name, operation["operationId"]!.GetValue<string>());
                 var schemes = operation["security"]!.AsArray().SelectMany(r => r!.AsObject().Select(p => p.Key)).ToList();
-                Assert.Equal(OpenApiDocumentBuilder.SchemesFor(auth), schemes);
+                Assert.Equal([.. OpenApiDocumentBuilder.SchemesFor(auth), .. OpenApiDocumentBuilder.AlternativeSchemesFor(auth)], schemes);
                 Assert.Equal(auth != FunctionAuth.Anonymous, operation["responses"]!["401"] is not null);
             }
         }
 
         var documented = paths.Sum(p => p.Value!.AsObject().Count(o => Methods.Contains(o.Key)));
         Assert.Equal(http.Sum(f => f.Trigger!.Methods!.Count), documented);
+    }
+
+    [Fact]
+    public async Task CustomersDot_Routes_Take_The_Jwt_Or_An_Admin_Token_And_The_Seed_Era_Routes_Are_Deprecated()
+    {
+        var (_, document) = await FetchAsync();
+        var paths = document["paths"]!.AsObject();
+        var current = paths["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/gitlab_subscription"]!["get"]!;
+        Assert.Equal("""[{"customers_dot_jwt":[]},{"private_token":[]}]""", current["security"]!.ToJsonString());
+        Assert.NotNull(current["responses"]!["503"]);
+        Assert.Null(current["deprecated"]);
+        Assert.Equal("X-Customers-Dot-Internal-Token", (string?)document["components"]!["securitySchemes"]!["customers_dot_jwt"]!["name"]);
+
+        string[] deprecated =
+        [
+            "/api/v4/namespaces/{id}/gitlab_subscription", "/api/v4/namespaces/{id}/subscription_add_on_purchase/{addOnName}",
+            "/api/v4/namespaces/{id}/minutes", "/api/v4/namespaces/{id}/minutes/move/{targetId}", "/api/v4/internal/upcoming_reconciliations",
+        ];
+        foreach (var path in deprecated)
+        {
+            foreach (var (method, operation) in paths[path]!.AsObject())
+            {
+                Assert.True(operation!["deprecated"]?.GetValue<bool>() == true, $"{method} {path} is not marked deprecated");
+                Assert.Contains("/api/v4/internal/gitlab_subscriptions/", (string?)operation["description"], StringComparison.Ordinal);
+            }
+        }
+
+        // Not deprecated by GitLab: the Admin Area's storage limit exclusions.
+        Assert.Null(paths["/api/v4/namespaces/storage/limit_exclusions"]!["get"]!["deprecated"]);
     }
 
     [Fact]

@@ -1,0 +1,33 @@
+using InternalApi.Core.Subscriptions;
+using InternalApi.Functions.Functions.Admin;
+using InternalApi.Functions.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace InternalApi.Functions.Functions.CustomersDot;
+
+/// <summary>
+/// <c>POST /api/v4/internal/gitlab_subscriptions/namespaces/:id/minutes</c>: the deprecated <c>POST /namespaces/:id/minutes</c>
+/// (all or nothing; a known <c>purchase_xid</c> is answered as stored); 201 with every pack.
+/// </summary>
+public sealed class CreateInternalMinutePacks(MinutePackService packs, NamespaceFinder namespaces)
+{
+    /// <summary>The HTTP trigger; the CustomersDot token (or an admin token) is checked before this runs.</summary>
+    [Function(nameof(CreateInternalMinutePacks))]
+    [FunctionAuth(FunctionAuth.CustomersDotToken)]
+    public Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v4/internal/gitlab_subscriptions/namespaces/{id}/minutes")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AdminJson.AnswerAsync(async () =>
+        {
+            var requested = packs.Parse(await RequestParameters.ReadAsync(request.HttpContext));
+            var ns = await namespaces.RequireAsync(id, cancellationToken);
+            var saved = await packs.AddAsync(ns, requested, cancellationToken);
+            IReadOnlyList<MinutePackResponse> body = [.. saved.Select(p => new MinutePackResponse(p.NamespaceId, AdminJson.Date(p.ExpiresAt)!, p.NumberOfMinutes, p.PurchaseXid))];
+            return TypedResults.Json(body, AdminJsonContext.Wire.IReadOnlyListMinutePackResponse, statusCode: StatusCodes.Status201Created).AsAction();
+        });
+    }
+}
