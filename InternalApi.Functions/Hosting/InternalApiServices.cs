@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InternalApi.Core;
 using InternalApi.Core.Auth;
+using InternalApi.Core.Pages;
 using Microsoft.Extensions.Options;
 
 namespace InternalApi.Functions.Hosting;
@@ -24,6 +25,8 @@ public static class InternalApiServices
             sp.GetRequiredService<IOptions<KasAuthOptions>>().Value,
             contentRoot));
         services.AddSingleton<InternalAuthenticator>();
+        services.AddSingleton(sp => PagesSecret.Load(sp.GetRequiredService<IOptions<PagesOptions>>().Value, contentRoot));
+        services.AddSingleton<PagesAuthenticator>();
         services.AddSingleton<AdminTokenGate>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<HttpFunctionPipeline>();
