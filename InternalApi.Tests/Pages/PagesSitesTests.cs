@@ -71,6 +71,25 @@ public sealed class PagesSitesTests(PagesFixture fixture)
     }
 
     [Fact]
+    public async Task With_Access_Control_On_Only_Public_Pages_Answer_Access_Control_False()
+    {
+        var (group, _, p) = await SeedGroupAsync();
+        await using var app = await TestApp.StartAsync(fixture.Azurite.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Pages:AccessControl"] = "true",
+            ["Queues:DispatcherEnabled"] = "false",
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v4/internal/pages?host=" + group + ".pages.localhost");
+        request.Headers.Add(PagesAuthenticator.Header, app.PagesToken());
+        using var response = await app.Client.SendAsync(request);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        // GitLab's private_pages?: enabled Pages of a public project are public; a private access level is private.
+        var access = json["lookup_paths"]!.AsArray().ToDictionary(x => x!["project_id"]!.GetValue<long>(), x => x!["access_control"]!.GetValue<bool>());
+        Assert.Equal(new Dictionary<long, bool> { [p[0]] = false, [p[1]] = false, [p[2]] = true }, access);
+    }
+
+    [Fact]
     public async Task Top_Level_Namespace_Without_Sites_Answers_200_With_No_Lookup_Paths_And_A_Subgroup_Is_No_Host()
     {
         var group = TestIds.Name("bare");
