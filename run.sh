@@ -6,8 +6,11 @@
 #                             loads data/demo.json when the store is empty. Ctrl-C stops what it started.
 #   ./run.sh local            the same, always under the local host
 # Operator commands (tools/InternalApi.Tool; each also takes --Section:Key=value settings):
-#   ./run.sh token shell|kas  print a fresh JWT for curl (Gitlab-Shell-Api-Request / Gitlab-Kas-Api-Request)
+#   ./run.sh token shell|kas|pages  print a fresh JWT for curl (Gitlab-Shell-Api-Request / Gitlab-Kas-Api-Request /
+#                             Gitlab-Pages-Api-Request)
 #   ./run.sh import FILE      validate and import a data file into the running Azurite
+#   ./run.sh pages publish --project ID|PATH (--folder DIR | --zip FILE) [--root-directory public]
+#                             publish a folder or zip as the project's Pages deployment (blob + site row)
 #   ./run.sh queues list|peek QUEUE|replay QUEUE-poison      inspect queues, replay poison messages
 #   ./run.sh usage-metrics [--from DATE] [--to DATE]         KAS usage metrics totals
 #   ./run.sh audit-events --project ID|PATH [--limit N]     a project's Git audit events, newest first
@@ -28,7 +31,7 @@ BENCH_DLL="$REPO_ROOT/benchmarks/InternalApi.Bench/bin/Release/net10.0/InternalA
 BLOB_PORT="${AZURITE_BLOB_PORT:-10000}"
 QUEUE_PORT="${AZURITE_QUEUE_PORT:-10001}"
 TABLE_PORT="${AZURITE_TABLE_PORT:-10002}"
-export AzureWebJobsStorage="${AzureWebJobsStorage:-DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;}"
+export AzureWebJobsStorage="${AzureWebJobsStorage:-DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;}"
 
 build_app() {
   log "building InternalApi.Functions (Release)"
@@ -64,7 +67,7 @@ case "${1:-}" in
     [ -f "$TOOL_DLL" ] || build_tool
     exec dotnet "$TOOL_DLL" token "${2:-shell}"
     ;;
-  import | queues | usage-metrics | audit-events)
+  import | queues | usage-metrics | audit-events | pages)
     [ -f "$TOOL_DLL" ] || build_tool
     port_open "$TABLE_PORT" || { echo "Azurite is not running on 127.0.0.1:$TABLE_PORT: start ./run.sh in another terminal first" >&2; exit 1; }
     exec dotnet "$TOOL_DLL" "$@"
@@ -138,6 +141,7 @@ values = settings["Values"]
 values["AzureWebJobsStorage"] = os.environ["AzureWebJobsStorage"]
 values["Shell__SecretFile"] = os.path.join(root, ".gitlab_shell_secret")
 values["Kas__SecretFile"] = os.path.join(root, ".gitlab_kas_secret")
+values["Pages__SecretFile"] = os.path.join(root, ".gitlab_pages_secret")
 values["TwoFactor__OtpEncryptionKeyFile"] = os.path.join(root, ".otp_encryption_keys")
 values["GitLab__ErrorTrackingAccessToken"] = os.environ.get("GitLab__ErrorTrackingAccessToken", "")
 values["Scim__InstanceSamlEnabled"] = os.environ.get("Scim__InstanceSamlEnabled", "true")
@@ -149,7 +153,7 @@ else
   log "building InternalApi.LocalHost (Release)"
   dotnet build InternalApi.LocalHost -c Release --nologo -v q >&2
   # The worker runs in the app's build folder (as in Azure, the app's folder): point it at the secrets in the repo root.
-  export Shell__SecretFile="$REPO_ROOT/.gitlab_shell_secret" Kas__SecretFile="$REPO_ROOT/.gitlab_kas_secret"
+  export Shell__SecretFile="$REPO_ROOT/.gitlab_shell_secret" Kas__SecretFile="$REPO_ROOT/.gitlab_kas_secret" Pages__SecretFile="$REPO_ROOT/.gitlab_pages_secret"
   export TwoFactor__OtpEncryptionKeyFile="$REPO_ROOT/.otp_encryption_keys"
   log "InternalApi under the local host on http://127.0.0.1:7071/api (Ctrl-C to stop): it launches the worker as its own process"
   dotnet "$HOST_DLL" --LocalHost:ScriptRoot="$APP_OUT" --LocalHost:Urls=http://127.0.0.1:7071 &

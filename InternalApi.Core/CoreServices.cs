@@ -6,6 +6,7 @@ using InternalApi.Core.Health;
 using InternalApi.Core.Identity;
 using InternalApi.Core.Import;
 using InternalApi.Core.Kubernetes;
+using InternalApi.Core.Pages;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Scim;
 using InternalApi.Core.Shell;
@@ -59,6 +60,7 @@ public static class CoreServices
         services.AddScimServices();
         services.AddTwoFactorServices();
         services.AddAuditServices();
+        services.AddPagesServices();
         return services;
     }
 }

@@ -31,6 +31,10 @@ param shellSecret string = ''
 @description('The KAS secret (base64 of 32 bytes, GitLab\'s .gitlab_kas_secret). Written to Key Vault when given; empty leaves the vault as it is.')
 param kasSecret string = ''
 
+@secure()
+@description('The Pages daemon\'s secret (base64 of 32 bytes, GitLab\'s .gitlab_pages_secret). Written to Key Vault when given; empty leaves the vault as it is.')
+param pagesSecret string = ''
+
 @description('Object id of a user or group who may set and rotate the Key Vault secrets (Key Vault Secrets Officer); empty for none. azd passes the signed-in user (AZURE_PRINCIPAL_ID).')
 param vaultOfficerPrincipalId string = ''
 
@@ -71,9 +75,12 @@ var names = {
   functionApp: 'func-${take(environmentName, 40)}-${resourceToken}'
 }
 var deploymentContainerName = 'app-package'
+// GitLab Pages deployments (zips the Pages daemon range-reads through short-lived user delegation SAS URLs).
+var pagesContainerName = 'pages-deployments'
 var secretNames = {
   shell: 'gitlab-shell-secret'
   kas: 'gitlab-kas-secret'
+  pages: 'gitlab-pages-secret'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -89,6 +96,7 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    pagesContainerName: pagesContainerName
   }
 }
 
@@ -111,6 +119,7 @@ module keyVault 'modules/keyvault.bicep' = {
     secretNames: secretNames
     shellSecret: shellSecret
     kasSecret: kasSecret
+    pagesSecret: pagesSecret
   }
 }
 
@@ -151,6 +160,7 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsName: names.appInsights
     keyVaultUri: keyVault.outputs.vaultUri
     secretNames: secretNames
+    pagesContainerName: pagesContainerName
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     gitLabExternalUrl: gitLabExternalUrl

@@ -1,4 +1,5 @@
 using InternalApi.Core.Data;
+using InternalApi.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -32,6 +32,8 @@ public static class ImportServices
         services.AddSingleton<IImportSection, GroupSshCertificatesSection>();
         services.AddSingleton<IImportSection, OtpSecretsSection>();
         services.AddSingleton<IImportSection, UpcomingReconciliationsSection>();
+        services.AddSingleton<IImportSection, PagesSitesSection>();
+        services.AddSingleton<IImportSection, PagesDomainsSection>();
         services.AddSingleton<Importer>();
         return services;
     }

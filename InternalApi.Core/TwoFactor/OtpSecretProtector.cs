@@ -78,19 +78,40 @@ public sealed class OtpSecretProtector
     public bool CanProtect => ActiveKeyId is not null;
 
     /// <summary>Encrypts a user's secret under the active key.</summary>
-    public ProtectedOtpSecret Protect(long userId, ReadOnlySpan<byte> secret)
+    public ProtectedOtpSecret Protect(long userId, ReadOnlySpan<byte> secret) => Protect(AssociatedData(userId), secret);
+
+    /// <summary>Decrypts a user's secret; null when its key is not configured or the ciphertext does not authenticate.</summary>
+    public byte[]? Unprotect(long userId, ProtectedOtpSecret stored) => Unprotect(AssociatedData(userId), stored);
+
+    /// <summary>
+    /// Encrypts another secret held at rest (a Pages domain's TLS key) under the same keys; <paramref name="purpose"/>
+    /// binds the ciphertext to its owner, so it decrypts nowhere else.
+    /// </summary>
+    public ProtectedOtpSecret Protect(string purpose, ReadOnlySpan<byte> secret)
+    {
+        ArgumentNullException.ThrowIfNull(purpose);
+        return Protect(Encoding.UTF8.GetBytes(purpose), secret);
+    }
+
+    /// <summary>Decrypts what <see cref="Protect(string, ReadOnlySpan{byte})"/> encrypted for <paramref name="purpose"/>, or null.</summary>
+    public byte[]? Unprotect(string purpose, ProtectedOtpSecret stored)
+    {
+        ArgumentNullException.ThrowIfNull(purpose);
+        return Unprotect(Encoding.UTF8.GetBytes(purpose), stored);
+    }
+
+    private ProtectedOtpSecret Protect(byte[] associatedData, ReadOnlySpan<byte> secret)
     {
         var keyId = ActiveKeyId ?? throw new InvalidOperationException(ConfigurationError ?? "No OTP encryption key is configured (TwoFactor:OtpEncryptionKeys, TwoFactor:OtpEncryptionKeyFile, TwoFactor:OtpActiveEncryptionKey).");
         var payload = new byte[NonceSize + secret.Length + TagSize];
         var nonce = payload.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(_keys[keyId], TagSize);
-        aes.Encrypt(nonce, secret, payload.AsSpan(NonceSize, secret.Length), payload.AsSpan(NonceSize + secret.Length), AssociatedData(userId));
+        aes.Encrypt(nonce, secret, payload.AsSpan(NonceSize, secret.Length), payload.AsSpan(NonceSize + secret.Length), associatedData);
         return new ProtectedOtpSecret(keyId, payload);
     }
 
-    /// <summary>Decrypts a user's secret; null when its key is not configured or the ciphertext does not authenticate.</summary>
-    public byte[]? Unprotect(long userId, ProtectedOtpSecret stored)
+    private byte[]? Unprotect(byte[] associatedData, ProtectedOtpSecret stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
         if (!_keys.TryGetValue(stored.KeyId, out var key) || stored.Payload.Length < NonceSize + TagSize)
@@ -103,7 +124,7 @@ public sealed class OtpSecretProtector
         try
         {
             using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(stored.Payload.AsSpan(0, NonceSize), stored.Payload.AsSpan(NonceSize, length), stored.Payload.AsSpan(NonceSize + length), secret, AssociatedData(userId));
+            aes.Decrypt(stored.Payload.AsSpan(0, NonceSize), stored.Payload.AsSpan(NonceSize, length), stored.Payload.AsSpan(NonceSize + length), secret, associatedData);
             return secret;
         }
         catch (AuthenticationTagMismatchException)

@@ -12,6 +12,9 @@ public enum FunctionAuth
     /// <summary>KAS JWT in <c>Gitlab-Kas-Api-Request</c>.</summary>
     KasJwt,
 
+    /// <summary>Pages JWT in <c>Gitlab-Pages-Api-Request</c> (the GitLab Pages daemon).</summary>
+    PagesJwt,
+
     /// <summary>
     /// KAS JWT, then an active agent token in <c>Authorization: Bearer</c> (spec §4.1); the agent is then
     /// available to the function (<see cref="KasAgentContext.Agent"/>).

@@ -2,6 +2,7 @@ using System.Text.Json;
 using InternalApi.Core;
 using InternalApi.Core.Auth;
 using InternalApi.Core.Configuration;
+using InternalApi.Core.Pages;
 using Microsoft.Extensions.Options;
 
 namespace InternalApi.Functions.Hosting;
@@ -25,6 +26,8 @@ public static class InternalApiServices
             sp.GetRequiredService<IOptions<KasAuthOptions>>().Value,
             contentRoot));
         services.AddSingleton<InternalAuthenticator>();
+        services.AddSingleton(sp => PagesSecret.Load(sp.GetRequiredService<IOptions<PagesOptions>>().Value, contentRoot));
+        services.AddSingleton<PagesAuthenticator>();
         services.AddSingleton<AdminTokenGate>();
         services.AddSingleton<CustomersDotGate>();
         services.AddHostedService<CustomersDotStartupNotice>();

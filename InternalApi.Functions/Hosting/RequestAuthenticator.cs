@@ -1,5 +1,6 @@
 using InternalApi.Core.Auth;
 using InternalApi.Core.Kubernetes;
+using InternalApi.Core.Pages;
 using InternalApi.Core.Scim;
 
 namespace InternalApi.Functions.Hosting;
@@ -10,7 +11,7 @@ namespace InternalApi.Functions.Hosting;
 /// are GitLab's 401 bodies.
 /// </summary>
 public sealed partial class RequestAuthenticator(
-    InternalAuthenticator authenticator, AgentTokenAuthenticator agents, ScimTokenAuthenticator scim, AdminTokenGate adminTokens, CustomersDotGate customersDot, ILogger<RequestAuthenticator> logger)
+    InternalAuthenticator authenticator, PagesAuthenticator pages, AgentTokenAuthenticator agents, ScimTokenAuthenticator scim, AdminTokenGate adminTokens, CustomersDotGate customersDot, ILogger<RequestAuthenticator> logger)
 {
     /// <summary>Shell JWT header.</summary>
     public const string ShellHeader = "Gitlab-Shell-Api-Request";
@@ -48,6 +49,18 @@ public sealed partial class RequestAuthenticator(
             case FunctionAuth.KasJwt:
                 await AuthenticateKasAsync(context, functionName);
                 return;
+
+            case FunctionAuth.PagesJwt:
+                {
+                    var result = await pages.AuthenticateAsync(context.Request.Headers[PagesAuthenticator.Header].FirstOrDefault());
+                    if (!result.IsValid)
+                    {
+                        Log.Rejected(logger, functionName, result.Reason);
+                        throw ApiErrorException.WithMessage(StatusCodes.Status401Unauthorized, "401 Unauthorized");
+                    }
+
+                    return;
+                }
 
             case FunctionAuth.KasAgentToken:
                 {

@@ -26,6 +26,7 @@ public static partial class OpenApiDocumentBuilder
     {
         FunctionAuth.ShellJwt => ["shell_jwt"],
         FunctionAuth.KasJwt => ["kas_jwt"],
+        FunctionAuth.PagesJwt => ["pages_jwt"],
         FunctionAuth.KasAgentToken => ["kas_jwt", "agent_token"],
         FunctionAuth.ScimGroupToken or FunctionAuth.ScimInstanceToken => ["scim_token"],
         FunctionAuth.AdminToken or FunctionAuth.PersonalToken or FunctionAuth.GitLabComAdminToken => ["private_token"],
@@ -239,6 +240,13 @@ public static partial class OpenApiDocumentBuilder
             ["in"] = "header",
             ["name"] = RequestAuthenticator.KasHeader,
             ["description"] = "HS256 JWT signed with the KAS secret (iss gitlab-kas, aud gitlab).",
+        },
+        ["pages_jwt"] = new JsonObject
+        {
+            ["type"] = "apiKey",
+            ["in"] = "header",
+            ["name"] = Core.Pages.PagesAuthenticator.Header,
+            ["description"] = "HS256 JWT signed with the Pages secret (iss gitlab-pages), as the GitLab Pages daemon sends it.",
         },
         ["agent_token"] = new JsonObject
         {

@@ -18,6 +18,7 @@ public sealed partial class InfrastructureTemplateTests(BicepFixture fixture)
     // Built-in role definitions by GUID: what the identity must hold, and on what kind of resource.
     private static readonly Dictionary<string, (string Role, string ScopeType)> IdentityRoles = new()
     {
+        // Also all GitLab Pages needs: its zips' read and write, and generateUserDelegationKey for their SAS URLs.
         ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = ("Storage Blob Data Owner", "Microsoft.Storage/storageAccounts"),
         ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = ("Storage Queue Data Contributor", "Microsoft.Storage/storageAccounts"),
         ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = ("Storage Table Data Contributor", "Microsoft.Storage/storageAccounts"),
@@ -113,7 +114,21 @@ public sealed partial class InfrastructureTemplateTests(BicepFixture fixture)
         Assert.True(account["supportsHttpsTrafficOnly"]?.GetValue<bool>());
         Assert.Equal("TLS1_2", account["minimumTlsVersion"]?.GetValue<string>());
         Assert.False(account["allowBlobPublicAccess"]?.GetValue<bool>());
-        Assert.Equal("None", Template.Only("Microsoft.Storage/storageAccounts/blobServices/containers").Properties["publicAccess"]?.GetValue<string>());
+        var containers = Template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").ToList();
+        Assert.Equal(2, containers.Count); // the app package and the Pages deployments
+        Assert.All(containers, c => Assert.Equal("None", c.Properties["publicAccess"]?.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Pages_Deployments_Have_A_Private_Container_The_App_Is_Told()
+    {
+        var container = Template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers")
+            .Single(c => c.Resolve(ArmTemplate.Call(c.Node["name"]?.GetValue<string>())!.Value.Arguments[^1]) == "pages-deployments");
+        Assert.Equal("None", container.Properties["publicAccess"]?.GetValue<string>());
+
+        var setting = Site.Properties["siteConfig"]!["appSettings"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "Pages__Container")!;
+        Assert.Equal("pages-deployments", Site.Resolve(setting["value"]));
+        Assert.Equal(new global::InternalApi.Core.Pages.PagesOptions().Container, Site.Resolve(setting["value"]));
     }
 
     [Fact]
@@ -174,7 +189,7 @@ public sealed partial class InfrastructureTemplateTests(BicepFixture fixture)
             .ToHashSet();
 
         var site = Site;
-        foreach (var setting in (string[])[$"{ShellAuthOptions.SectionName}__{nameof(ShellAuthOptions.Secret)}", $"{KasAuthOptions.SectionName}__{nameof(KasAuthOptions.Secret)}"])
+        foreach (var setting in (string[])[$"{ShellAuthOptions.SectionName}__{nameof(ShellAuthOptions.Secret)}", $"{KasAuthOptions.SectionName}__{nameof(KasAuthOptions.Secret)}", "Pages__Secret"])
         {
             var value = site.Properties["siteConfig"]!["appSettings"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == setting)!["value"]!.GetValue<string>();
             var call = ArmTemplate.Call(value);
@@ -189,7 +204,7 @@ public sealed partial class InfrastructureTemplateTests(BicepFixture fixture)
         }
 
         // The values come from secure parameters only, written when given; none has a value by default.
-        foreach (var name in (string[])["shellSecret", "kasSecret"])
+        foreach (var name in (string[])["shellSecret", "kasSecret", "pagesSecret"])
         {
             var declaration = Template.Main.ParameterDeclarations.Single(p => p.Key == name).Value!;
             Assert.Equal("securestring", declaration["type"]?.GetValue<string>(), StringComparer.OrdinalIgnoreCase);

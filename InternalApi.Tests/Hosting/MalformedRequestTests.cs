@@ -136,6 +136,11 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         // A known project with an unknown key: not enabled.
         ["/api/v4/internal/error_tracking/allowed"] = (status, body) => status == 200 && body?["enabled"]?.GetValueKind() == JsonValueKind.False,
 
+        // Pages: a host nothing is served at is GitLab's 204 (blank, hostile and over-long hosts alike); a top-level
+        // namespace's name answers its (here empty) sites.
+        ["/api/v4/internal/pages"] = (status, body) => status == 204 || (status == 200 && body?["lookup_paths"] is JsonArray),
+        ["/api/v4/internal/pages/status"] = (status, _) => status == 204,
+
         // Validation passed and nothing was counted (zero counts, unknown names): 204 without a body.
         ["/api/v4/internal/kubernetes/usage_metrics"] = (status, _) => status == 204,
 
@@ -334,7 +339,7 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
 
         // Shell and KAS credentials are checked before anything is read: 401. A function with its own credential
         // may take it from the body (error tracking's token), so it reads first and a bad body keeps its 4xx.
-        if (request.Credential != MalformedCredential.Valid && request.Target.Auth is MalformedAuth.Shell or MalformedAuth.Kas or MalformedAuth.KasAgent or MalformedAuth.ScimGroup or MalformedAuth.ScimInstance)
+        if (request.Credential != MalformedCredential.Valid && request.Target.Auth is MalformedAuth.Shell or MalformedAuth.Kas or MalformedAuth.Pages or MalformedAuth.KasAgent or MalformedAuth.ScimGroup or MalformedAuth.ScimInstance)
         {
             return status == 401 ? null : "expected 401 without a valid credential";
         }
@@ -364,6 +369,7 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
     {
         MalformedAuth.Shell => [(RequestAuthenticator.ShellHeader, fixture.App.ShellToken())],
         MalformedAuth.Kas => [(RequestAuthenticator.KasHeader, fixture.App.KasToken())],
+        MalformedAuth.Pages => [(global::InternalApi.Core.Pages.PagesAuthenticator.Header, fixture.App.PagesToken())],
         MalformedAuth.KasAgent => [(RequestAuthenticator.KasHeader, fixture.App.KasToken()), ("Authorization", "Bearer " + MalformedRequestFixture.AgentToken)],
         MalformedAuth.Custom => [("Gitlab-Error-Tracking-Token", MalformedRequestFixture.ErrorTrackingToken)],
         MalformedAuth.ScimGroup => [("Authorization", "Bearer " + MalformedRequestFixture.ScimGroupToken)],

@@ -49,6 +49,8 @@ public sealed class ImportTests(ImportFixture fixture)
                 "imported     1 personal access tokens", "imported     1 error tracking keys", "imported     0 agents", "imported     0 starboard vulnerabilities", "imported     0 security policies", "imported     1 broadcast messages",
                 "imported     0 saml providers", "imported     0 scim tokens", "imported     0 scim identities", "imported     0 group ssh certificates", "imported     0 otp secrets",
                 "imported     0 upcoming reconciliations",
+                "imported     0 pages sites",
+                "imported     0 pages domains",
             ],
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var store = fixture.Store();
@@ -242,7 +244,8 @@ public sealed class ImportTests(ImportFixture fixture)
         Assert.Equal(UserState.Blocked, (await store.GetUserAsync(16))!.State);
 
         var before = await fixture.SnapshotAsync(prefix);
-        Assert.Equal(0, (await fixture.ImportAsync(demo, prefix)).Code);
+        var again = await fixture.ImportAsync(demo, prefix);
+        Assert.True(again.Code == 0, again.Error);
         Assert.Equal(before, await fixture.SnapshotAsync(prefix));
     }
 

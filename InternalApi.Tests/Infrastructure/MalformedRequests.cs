@@ -20,6 +20,9 @@ public enum MalformedAuth
     /// <summary><c>Gitlab-Kas-Api-Request</c> JWT.</summary>
     Kas,
 
+    /// <summary><c>Gitlab-Pages-Api-Request</c> JWT.</summary>
+    Pages,
+
     /// <summary>The KAS JWT, then an agent token in <c>Authorization: Bearer</c>.</summary>
     KasAgent,
 
@@ -199,6 +202,7 @@ public static class MalformedRequests
             {
                 FunctionAuth.ShellJwt => MalformedAuth.Shell,
                 FunctionAuth.KasJwt => MalformedAuth.Kas,
+                FunctionAuth.PagesJwt => MalformedAuth.Pages,
                 FunctionAuth.KasAgentToken => MalformedAuth.KasAgent,
                 FunctionAuth.Custom => MalformedAuth.Custom,
                 FunctionAuth.ScimGroupToken => MalformedAuth.ScimGroup,
@@ -355,6 +359,9 @@ public static class MalformedRequests
             ["/api/v4/namespaces/{id}/storage/limit_exclusion"] = new(true, Writes.Never, [new("reason", Kind.StrictText)]),
             ["/api/v4/namespaces/{id}/minutes"] = new(true, Writes.Never, [new("packs", Kind.Text)]),
             ["/api/v4/namespaces/{id}/minutes/move/{targetId}"] = new(false, Writes.Never, []),
+            // The Pages daemon's lookup reads only `host`; no case names a host anything is served at (204), and a lookup never writes.
+            ["/api/v4/internal/pages"] = new(true, Writes.Never, [new("host", Kind.Text)]),
+            ["/api/v4/internal/pages/status"] = new(false, Writes.Never, []),
             ["/api/v4/internal/upcoming_reconciliations"] = new(true, Writes.Never, [new("upcoming_reconciliations", Kind.Text), new("namespace_id", Kind.StrictText)]),
             // CustomersDot's current routes: "{id}" names no namespace (404), and "{namespaceId}", "{userId}" and "{id}" of a
             // user are no integers (400), so none of them can write either.

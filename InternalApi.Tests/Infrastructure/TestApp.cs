@@ -33,8 +33,9 @@ public sealed class TestApp : IAsyncDisposable
     private readonly IHost _worker;
     private readonly Task _workerRun;
 
-    private TestApp(WebApplication host, IHost worker, Task workerRun, HttpClient client, byte[] shellKey, byte[] kasKey, CapturingLoggerProvider logs)
+    private TestApp(WebApplication host, IHost worker, Task workerRun, HttpClient client, byte[] shellKey, byte[] kasKey, byte[] pagesKey, CapturingLoggerProvider logs)
     {
+        PagesKey = pagesKey;
         _host = host;
         _worker = worker;
         _workerRun = workerRun;
@@ -55,6 +56,9 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>The decoded KAS secret.</summary>
     public byte[] KasKey { get; }
+
+    /// <summary>The decoded Pages secret.</summary>
+    public byte[] PagesKey { get; }
 
     /// <summary>Captured logs, of the host and the worker.</summary>
     public CapturingLoggerProvider Logs { get; }
@@ -77,12 +81,14 @@ public sealed class TestApp : IAsyncDisposable
         // Hex text of 16 random bytes, like GitLab's generated secret; used as raw bytes.
         var shellSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var kasKey = RandomNumberGenerator.GetBytes(32);
+        var pagesKey = RandomNumberGenerator.GetBytes(32);
         var logs = new CapturingLoggerProvider();
         var config = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = storageConnectionString,
             ["Shell:Secret"] = shellSecret,
             ["Kas:Secret"] = Convert.ToBase64String(kasKey),
+            ["Pages:Secret"] = Convert.ToBase64String(pagesKey),
             ["Queues:MaxPollingInterval"] = "00:00:00.200",
             ["Queues:VisibilityTimeout"] = "00:00:00",
             ["Queues:MaxDequeueCount"] = "5",
@@ -136,7 +142,7 @@ public sealed class TestApp : IAsyncDisposable
         }
 
         var client = new HttpClient { BaseAddress = LocalFunctionsHost.FrontEndAddress(host), Timeout = TimeSpan.FromSeconds(60) };
-        return new TestApp(host, worker, run, client, System.Text.Encoding.UTF8.GetBytes(shellSecret), kasKey, logs);
+        return new TestApp(host, worker, run, client, System.Text.Encoding.UTF8.GetBytes(shellSecret), kasKey, pagesKey, logs);
     }
 
     /// <summary>
@@ -182,6 +188,9 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>A KAS JWT.</summary>
     public string KasToken() => InternalJwt.Create(KasKey, InternalJwt.KasIssuer, InternalJwt.KasAudience, TimeProvider.System, TimeSpan.FromMinutes(1));
+
+    /// <summary>A Pages JWT, as the Pages daemon mints it.</summary>
+    public string PagesToken() => InternalJwt.Create(PagesKey, global::InternalApi.Core.Pages.PagesAuthenticator.Issuer, null, TimeProvider.System, TimeSpan.FromMinutes(1));
 
     /// <summary>A request carrying the shell JWT.</summary>
     public HttpRequestMessage ShellRequest(HttpMethod method, string path, HttpContent? content = null)

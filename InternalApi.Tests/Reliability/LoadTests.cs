@@ -330,6 +330,9 @@ public sealed class LoadTests(ITestOutputHelper output) : IAsyncLifetime, IDispo
         ("bad jwt pre_receive", t => WithHeader(new HttpRequestMessage(HttpMethod.Post, "/api/v4/internal/pre_receive") { Content = Json($$"""{"gl_repository":"{{Repository(PushProjects[0])}}"}""") }, RequestAuthenticator.ShellHeader, "x.y.z")),
         ("bad agent token", t => t.Agent("glagent-not-a-token")),
         ("bad scim token", _ => Scim("glsoat-not-a-token")),
+        ("missing host pages", t => WithHeader(new HttpRequestMessage(HttpMethod.Get, "/api/v4/internal/pages"), global::InternalApi.Core.Pages.PagesAuthenticator.Header, t._app.PagesToken())),
+        ("bad jwt pages", _ => WithHeader(new HttpRequestMessage(HttpMethod.Get, "/api/v4/internal/pages?host=gnuwget.pages.localhost"), global::InternalApi.Core.Pages.PagesAuthenticator.Header, "x.y.z")),
+        ("shell jwt pages", t => WithHeader(new HttpRequestMessage(HttpMethod.Get, "/api/v4/internal/pages?host=gnuwget.pages.localhost"), global::InternalApi.Core.Pages.PagesAuthenticator.Header, t._app.ShellToken())),
         ("bad private token", t => WithHeader(new HttpRequestMessage(HttpMethod.Get, "/api/v4/namespaces/1234/gitlab_subscription"), AdminTokenGate.PrivateTokenHeader, "glpat-not-a-token")),
     ];
 

@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using InternalApi.Core;
 using InternalApi.Core.Auth;
+using InternalApi.Core.Pages;
 using InternalApi.Core.Data;
 using Microsoft.Extensions.Options;
 
@@ -89,11 +90,22 @@ internal static class BenchCommand
         }
 
         var (shellKey, kasKey) = (secrets.ShellKey, secrets.KasKey);
+        byte[]? pagesKey;
+        try
+        {
+            pagesKey = PagesSecret.Load(configuration.GetSection(PagesOptions.SectionName).Get<PagesOptions>() ?? new(), Directory.GetCurrentDirectory()).Keys?.Current;
+        }
+        catch (InvalidOperationException ex)
+        {
+            error.WriteLine(ex.Message);
+            return 2;
+        }
+
         var failures = new BenchFailures();
         if (args.Contains("--memory-only"))
         {
             // Only the memory lines (they start processes of their own): for trying a memory setting without the timing rows.
-            await MemoryAsync(output, hostDll, app, shellKey, kasKey, data, concurrency, requests, TimeSpan.FromSeconds(seconds));
+            await MemoryAsync(output, hostDll, app, shellKey, kasKey, pagesKey, data, concurrency, requests, TimeSpan.FromSeconds(seconds));
             return 0;
         }
 
@@ -133,7 +145,7 @@ internal static class BenchCommand
             output.WriteLine($"{"",-32} {"",7} {"",7} {"",7} {"",8} {"",6} {"",7} {"",7} {"",6} {"ms/req",10} {"ms/req",8}");
 
             Func<Task<bool>> pointRead = async () => (await users.GetEntityAsync<TableEntity>("1", "")).Value is not null;
-            var bench = new BenchScenarios(client, shellKey, kasKey, data, failures);
+            var bench = new BenchScenarios(client, shellKey, kasKey, data, failures, pagesKey);
             if (!await bench.EnsureSubscriptionAsync())
             {
                 error.WriteLine($"namespace {BenchScenarios.SubscriptionNamespace} has no subscription and none could be created (demo admin token?)");
@@ -202,7 +214,7 @@ internal static class BenchCommand
             Failures(output, "the floors again", failures);
         }
 
-        await MemoryAsync(output, hostDll, app, shellKey, kasKey, data, concurrency, requests, TimeSpan.FromSeconds(seconds));
+        await MemoryAsync(output, hostDll, app, shellKey, kasKey, pagesKey, data, concurrency, requests, TimeSpan.FromSeconds(seconds));
         return errors == 0 ? 0 : 1;
     }
 
@@ -219,10 +231,10 @@ internal static class BenchCommand
     /// same load, when its build is there (<c>./run.sh bench</c> builds it): the bare ASP.NET Core app of the startup
     /// benchmark with every route of our <c>functions.metadata</c>, each answering 204 (check answers its JSON).
     /// </summary>
-    private static async Task MemoryAsync(TextWriter output, string hostDll, string app, byte[] shellKey, byte[]? kasKey, BenchDemo data, int concurrency, int requests, TimeSpan limit)
+    private static async Task MemoryAsync(TextWriter output, string hostDll, string app, byte[] shellKey, byte[]? kasKey, byte[]? pagesKey, BenchDemo data, int concurrency, int requests, TimeSpan limit)
     {
         var failures = new BenchFailures();
-        IReadOnlyList<BenchScenario> Scenarios(HttpClient other) => new BenchScenarios(other, shellKey, kasKey, data, failures).All();
+        IReadOnlyList<BenchScenario> Scenarios(HttpClient other) => new BenchScenarios(other, shellKey, kasKey, data, failures, pagesKey).All();
         var measured = await BenchMemory.MeasureAppAsync($"memory (the app under the local host, {Path.GetFileName(Path.GetFullPath(app).TrimEnd('/'))})",
             hostDll, app, new Dictionary<string, string>(), Scenarios, concurrency, requests, limit, failures);
         output.WriteLine(measured.Line);

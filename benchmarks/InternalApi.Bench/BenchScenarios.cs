@@ -16,7 +16,7 @@ internal sealed record BenchScenario(string Name, Func<int, Task<bool>> Run);
 /// provider its SCIM token), each checked for its status and a piece of its body; what a failed one answered goes to
 /// <paramref name="failures"/>.
 /// </summary>
-internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]? kasKey, BenchDemo demo, BenchFailures failures)
+internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]? kasKey, BenchDemo demo, BenchFailures failures, byte[]? pagesKey = null)
 {
     private const string PushChanges = "1111111111111111111111111111111111111111 2222222222222222222222222222222222222222 refs/heads/main";
 
@@ -29,6 +29,9 @@ internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]?
 
     /// <summary>The header kas sends its JWT in.</summary>
     public const string KasHeader = "Gitlab-Kas-Api-Request";
+
+    /// <summary>The header the Pages daemon sends its JWT in.</summary>
+    public const string PagesHeader = "Gitlab-Pages-Api-Request";
 
     /// <summary>The first row: the host's forward to the worker and back, with no storage and no auth behind it.</summary>
     public const string ForwardRow = "health (bare forward)";
@@ -69,6 +72,16 @@ internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]?
                 request.Headers.Add(KasHeader, InternalJwt.Create(kasKey, InternalJwt.KasIssuer, InternalJwt.KasAudience, TimeProvider.System, TimeSpan.FromMinutes(1)));
                 request.Headers.Authorization = new("Bearer", agentToken);
             })));
+        }
+
+        if (pagesKey is not null)
+        {
+            // The Pages daemon's lookups of the demo site: a namespace host (one single-partition query of the name
+            // index, one of the namespace's sites) and a custom domain (two point reads); each signs a SAS URL.
+            void Pages(HttpRequestMessage request) =>
+                request.Headers.Add(PagesHeader, InternalJwt.Create(pagesKey, "gitlab-pages", null, TimeProvider.System, TimeSpan.FromMinutes(1)));
+            rows.Add(new("pages lookup (gnuwget namespace)", _ => SendAsync(HttpMethod.Get, "/api/v4/internal/pages?host=gnuwget.pages.localhost", null, "\"prefix\":\"/wget2/\"", Pages)));
+            rows.Add(new("pages lookup (custom domain)", _ => SendAsync(HttpMethod.Get, "/api/v4/internal/pages?host=wget2-docs.example.test", null, "\"project_id\":3,", Pages)));
         }
 
         if (demo.ScimGroupToken is { } scim)

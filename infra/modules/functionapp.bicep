@@ -35,11 +35,15 @@ param appInsightsName string
 @description('Key Vault URI (ends with a slash).')
 param keyVaultUri string
 
-@description('Key Vault secret names of the shell and KAS secrets.')
+@description('Key Vault secret names of the shell, KAS and Pages secrets.')
 param secretNames {
   shell: string
   kas: string
+  pages: string
 }
+
+@description('Blob container of the GitLab Pages deployments.')
+param pagesContainerName string
 
 @description('Memory per instance in MB.')
 @allowed([
@@ -170,6 +174,14 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         {
           name: 'Kas__Secret'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.kas}/)'
+        }
+        {
+          name: 'Pages__Secret'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.pages}/)'
+        }
+        {
+          name: 'Pages__Container'
+          value: pagesContainerName
         }
         {
           name: 'GitLab__ExternalUrl'

@@ -17,6 +17,7 @@ param tags object
 param secretNames {
   shell: string
   kas: string
+  pages: string
 }
 
 @secure()
@@ -26,6 +27,10 @@ param shellSecret string
 @secure()
 @description('The KAS secret (base64 of 32 bytes). Written when not empty; empty leaves the vault\'s secret as it is.')
 param kasSecret string
+
+@secure()
+@description('The Pages daemon\'s secret (base64 of 32 bytes). Written when not empty; empty leaves the vault\'s secret as it is.')
+param pagesSecret string
 
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
@@ -61,6 +66,15 @@ resource kas 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(kasSecr
   name: secretNames.kas
   properties: {
     value: kasSecret
+    contentType: 'text/plain'
+  }
+}
+
+resource pages 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(pagesSecret)) {
+  parent: vault
+  name: secretNames.pages
+  properties: {
+    value: pagesSecret
     contentType: 'text/plain'
   }
 }

@@ -30,7 +30,10 @@ param vaultOfficerPrincipalType string
 var roles = {
   // Storage Blob Data Owner: the Functions host creates its own containers (azure-webjobs-hosts for leases
   // and listener locks, azure-webjobs-secrets for function keys) and the Flex platform reads the deployment
-  // package with this identity. It is the role the Functions docs prescribe for AzureWebJobsStorage.
+  // package with this identity. It is the role the Functions docs prescribe for AzureWebJobsStorage. It also
+  // covers GitLab Pages: writing deployments' zips (the publish command), reading them, and
+  // generateUserDelegationKey/action, with which the app signs the read-only SAS URLs of lookups (shared keys are
+  // off, so a user delegation SAS is the only kind there is). No further storage role is needed.
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   // Storage Queue Data Contributor: the queue triggers read and delete messages and move poison messages;
   // the app creates its queues at start and enqueues work.

@@ -1,5 +1,6 @@
 // The one storage account: the Functions host (leases, keys, the queue triggers), the app's own tables
-// and queues (the app creates them at start, Storage:InitializeOnStart), and the Flex deployment package.
+// and queues (the app creates them at start, Storage:InitializeOnStart), the Flex deployment package and the
+// GitLab Pages deployments.
 // Access is by Entra ID only: shared keys are off, so no connection string or account key exists to leak.
 
 @description('Storage account name (3-24 lowercase letters and digits, globally unique).')
@@ -15,6 +16,9 @@ param tags object
 
 @description('Blob container the Flex Consumption plan deploys the app package from.')
 param deploymentContainerName string
+
+@description('Blob container of the GitLab Pages deployments (the app\'s Pages:Container).')
+param pagesContainerName string
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
@@ -50,6 +54,16 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01'
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
   parent: blobService
   name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Private like every container: the Pages daemon reads a deployment only through the read-only, short-lived user
+// delegation SAS the lookup answers (shared keys are off, so no account or service SAS can exist).
+resource pagesContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: pagesContainerName
   properties: {
     publicAccess: 'None'
   }

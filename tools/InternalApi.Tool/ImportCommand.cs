@@ -91,7 +91,7 @@ internal static class ImportCommand
     }
 
     /// <summary>A storage error or an unreachable account (the pipeline's retries end in an AggregateException).</summary>
-    private static bool IsStorageFailure(Exception ex) => ex switch
+    internal static bool IsStorageFailure(Exception ex) => ex switch
     {
         Azure.RequestFailedException or HttpRequestException => true,
         AggregateException many => many.InnerExceptions.All(IsStorageFailure),

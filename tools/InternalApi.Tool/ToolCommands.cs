@@ -1,13 +1,14 @@
 using System.CommandLine;
 using InternalApi.Core.Auth;
 using InternalApi.Core.Configuration;
+using InternalApi.Core.Pages;
 using Microsoft.Extensions.Options;
 
 namespace InternalApi.Tool;
 
 /// <summary>
-/// The operator's verbs: <c>token shell|kas</c> (a fresh JWT for curl), <c>import</c>, <c>queues</c>,
-/// <c>usage-metrics</c> and <c>audit-events</c>. Each also takes configuration as <c>--Section:Key=value</c>, as the
+/// The operator's verbs: <c>token shell|kas|pages</c> (a fresh JWT for curl), <c>import</c>, <c>queues</c>,
+/// <c>usage-metrics</c>, <c>audit-events</c> and <c>pages publish</c>. Each also takes configuration as <c>--Section:Key=value</c>, as the
 /// worker does (appsettings.json of the current folder and the environment are read too). Usage errors exit 2.
 /// </summary>
 internal static class ToolCommands
@@ -26,6 +27,7 @@ internal static class ToolCommands
         Add(root, usages, QueueCommand.Create(configuration, output, error), QueueCommand.Usage);
         Add(root, usages, UsageMetricsCommand.Create(configuration, output, error), UsageMetricsCommand.Usage);
         Add(root, usages, AuditEventsCommand.Create(configuration, output, error), AuditEventsCommand.Usage);
+        Add(root, usages, PagesCommand.Create(configuration, output, error), PagesCommand.Usage);
 
         // Configuration tokens are not the verbs' own options: taken out before parsing, so that a value of the form
         // "--AzureWebJobsStorage=..." is never read as a file name or a queue.
@@ -42,14 +44,14 @@ internal static class ToolCommands
             var command = result.CommandResult.Command;
             error.WriteLine(usages.TryGetValue(command, out var usage) || (command.Parents.OfType<Command>().FirstOrDefault() is { } parent && usages.TryGetValue(parent, out usage))
                 ? usage
-                : "usage: token|import|queues|usage-metrics|audit-events ... (--help)");
+                : "usage: token|import|queues|usage-metrics|audit-events|pages ... (--help)");
             return 2;
         }
 
         return await result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 
-    private const string TokenUsage = "usage: token shell|kas";
+    private const string TokenUsage = "usage: token shell|kas|pages";
 
     private static void Add(RootCommand root, Dictionary<Command, string> usages, Command command, string usage)
     {
@@ -79,8 +81,8 @@ internal static class ToolCommands
 
     private static Command TokenCommand(List<string> configuration, TextWriter output, TextWriter error)
     {
-        var kind = new Argument<string>("kind") { Description = "shell (Gitlab-Shell-Api-Request) or kas (Gitlab-Kas-Api-Request)", DefaultValueFactory = _ => "shell" };
-        var command = new Command("token", "Print a fresh JWT signed with the configured shell or KAS secret, for curl.") { kind };
+        var kind = new Argument<string>("kind") { Description = "shell (Gitlab-Shell-Api-Request), kas (Gitlab-Kas-Api-Request) or pages (Gitlab-Pages-Api-Request)", DefaultValueFactory = _ => "shell" };
+        var command = new Command("token", "Print a fresh JWT signed with the configured shell, KAS or Pages secret, for curl.") { kind };
         command.SetAction(result => Token(result.GetValue(kind)!, [.. configuration], output, error));
         return command;
     }
@@ -90,14 +92,17 @@ internal static class ToolCommands
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configuration });
         builder.Services.AddOptions<ShellAuthOptions>().BindConfiguration(ShellAuthOptions.SectionName).ValidateAtStart(ShellAuthOptions.SectionName);
         builder.Services.AddOptions<KasAuthOptions>().BindConfiguration(KasAuthOptions.SectionName).ValidateAtStart(KasAuthOptions.SectionName);
+        builder.Services.AddOptions<PagesOptions>().BindConfiguration(PagesOptions.SectionName).ValidateAtStart(PagesOptions.SectionName);
         using var services = builder.Services.BuildServiceProvider();
         InternalSecrets secrets;
+        PagesSecret pages;
         try
         {
             secrets = InternalSecrets.Load(
                 services.GetRequiredService<IOptions<ShellAuthOptions>>().Value,
                 services.GetRequiredService<IOptions<KasAuthOptions>>().Value,
                 builder.Environment.ContentRootPath);
+            pages = PagesSecret.Load(services.GetRequiredService<IOptions<PagesOptions>>().Value, builder.Environment.ContentRootPath);
         }
         catch (InvalidOperationException ex)
         {
@@ -117,6 +122,12 @@ internal static class ToolCommands
                 return 0;
             case "kas":
                 error.WriteLine("No KAS secret configured (Kas:SecretFile or Kas:Secret).");
+                return 2;
+            case "pages" when pages.Keys is not null:
+                output.WriteLine(InternalJwt.Create(pages.Keys.Current, PagesAuthenticator.Issuer, null, TimeProvider.System, lifetime));
+                return 0;
+            case "pages":
+                error.WriteLine("No Pages secret configured (Pages:SecretFile or Pages:Secret).");
                 return 2;
             default:
                 error.WriteLine(TokenUsage);
