@@ -225,6 +225,25 @@ public sealed partial class ImportReader
         return list;
     }
 
+    /// <summary>A nested object with its own reader; null when absent or null.</summary>
+    public ImportReader? Nested(string name)
+    {
+        if (!TryGet(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (v.ValueKind != JsonValueKind.Object)
+        {
+            Error(name, "must be an object");
+            return null;
+        }
+
+        var child = new ImportReader(v, $"{Path}.{name}", _errors);
+        _children.Add(child);
+        return child;
+    }
+
     /// <summary>Reports every field of this object (and of the objects read from it) that nothing read.</summary>
     internal void ReportUnknownFields()
     {
