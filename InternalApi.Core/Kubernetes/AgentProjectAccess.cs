@@ -1,15 +1,18 @@
 using InternalApi.Core.Data;
 using InternalApi.Core.Model;
+using Microsoft.Extensions.Options;
 
 namespace InternalApi.Core.Kubernetes;
 
 /// <summary>
-/// Which projects an agent may read through KAS (<c>project_info</c>, spec §4.3): those anonymous users may
-/// download code from (public, repository visible to everyone) and the agent's own configuration project.
-/// Authorizations granted to the agent in other projects' configuration (<c>ci_access</c>/<c>user_access</c>)
-/// are not modelled, so they do not count (spec appendix B, point 12).
+/// Which projects an agent may read through KAS (<c>project_info</c>, <c>verify_project_access</c>): those anonymous
+/// users may download code from (public, repository visible to everyone) and the agent's own configuration project,
+/// as GitLab's <c>agent_has_access_to_project?</c> decides. With <see cref="KubernetesOptions.AgentConfigGrantsProjectAccess"/>
+/// also the projects the agent's posted configuration authorizes (<c>ci_access</c> / <c>user_access</c>, directly or
+/// through an ancestor group) — which GitLab does not count (its <c>Clusters::Agent#has_access_to?</c> is the
+/// configuration project only).
 /// </summary>
-public sealed class AgentProjectAccess(GitLabStore store)
+public sealed class AgentProjectAccess(GitLabStore store, AgentConfigStore configs, IOptions<KubernetesOptions> options)
 {
     /// <summary>
     /// The project named by <paramref name="id"/> if the agent may read it, else null (the caller answers 404
@@ -19,7 +22,29 @@ public sealed class AgentProjectAccess(GitLabStore store)
     {
         ArgumentNullException.ThrowIfNull(agent);
         var project = await FindAsync(id, cancellationToken);
-        return project is not null && (project.Id == agent.ProjectId || AnonymousCanDownloadCode(project)) ? project : null;
+        if (project is null)
+        {
+            return null;
+        }
+
+        // The cheap rules first: most KAS lookups are for the agent's own or a public project.
+        if (project.Id == agent.ProjectId || AnonymousCanDownloadCode(project))
+        {
+            return project;
+        }
+
+        return options.Value.AgentConfigGrantsProjectAccess && await ConfigurationAuthorizesAsync(agent, project, cancellationToken) ? project : null;
+    }
+
+    /// <summary>
+    /// True when the agent's configuration authorizes the project or one of its groups (either keyword): the
+    /// namespace chain, then one query in the agent's partition.
+    /// </summary>
+    private async Task<bool> ConfigurationAuthorizesAsync(ClusterAgent agent, Project project, CancellationToken cancellationToken)
+    {
+        var chain = await store.GetNamespaceChainAsync(project.NamespaceId, cancellationToken);
+        var rows = chain.Where(ns => ns.Kind == NamespaceKind.Group).Select(ns => AgentConfigStore.TargetRow(true, ns.Id)).Prepend(AgentConfigStore.TargetRow(false, project.Id)).ToList();
+        return (await configs.FindAuthorizationsAsync(agent.Id, rows, cancellationToken)).Any(a => a.Kinds != AgentAccessKinds.None);
     }
 
     /// <summary>GitLab's guest rule for <c>download_code</c>: a public project whose repository is enabled for everyone.</summary>
@@ -33,7 +58,7 @@ public sealed class AgentProjectAccess(GitLabStore store)
     /// GitLab's <c>find_project</c>: an integer (optionally negative) is an id; otherwise a full path, which must
     /// contain a slash and may be an old (redirected) path; anything else finds nothing.
     /// </summary>
-    private async Task<Project?> FindAsync(string? id, CancellationToken cancellationToken)
+    public async Task<Project?> FindAsync(string? id, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(id))
         {

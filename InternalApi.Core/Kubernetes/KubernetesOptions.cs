@@ -34,4 +34,15 @@ public sealed class KubernetesOptions
 
     /// <summary>License feature <c>cilium_alerts</c>: without it <c>cilium_alert</c> answers 403.</summary>
     public bool CiliumAlertsLicensed { get; set; } = true;
+
+    /// <summary>
+    /// <c>project_info</c> and <c>verify_project_access</c> also grant the projects the agent's posted configuration
+    /// authorizes (<c>ci_access</c> / <c>user_access</c>, directly or through a group). Off by default, as in GitLab:
+    /// a configuration is written by the maintainers of the agent's project, and this would let their agent read
+    /// private repositories of their root namespace that they cannot read themselves.
+    /// </summary>
+    public bool AgentConfigGrantsProjectAccess { get; set; }
+
+    /// <summary>License feature <c>cluster_receptive_agents</c> (EE): without it <c>receptive_agents</c> answers 404, as CE does.</summary>
+    public bool ReceptiveAgentsLicensed { get; set; }
 }

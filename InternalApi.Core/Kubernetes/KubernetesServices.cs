@@ -19,6 +19,14 @@ public static class KubernetesServices
         services.AddSingleton<AgentStore>();
         services.AddSingleton<AgentTokenAuthenticator>();
         services.AddSingleton<AgentProjectAccess>();
+        services.AddSingleton<AgentConfigTables>();
+        services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<AgentConfigTables>());
+        services.AddSingleton<AgentConfigStore>();
+        services.AddSingleton<AgentConfigurationService>();
+        services.AddSingleton<ProxyUserAuthorizer>();
+        services.AddSingleton<ReceptiveAgentStore>();
+        services.AddSingleton<AgentEventsProcessor>();
+        services.AddSingleton<IQueueSet>(new QueueSet([AgentEventsProcessor.QueueName]));
         services.AddOptions<KubernetesOptions>().BindConfiguration(KubernetesOptions.SectionName).ValidateAtStart(KubernetesOptions.SectionName);
         services.AddSingleton<StarboardTables>();
         services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<StarboardTables>());

@@ -21,4 +21,10 @@ public static class UsageMetricsEvents
         "k8s_api_proxy_requests_unique_users_via_pat_access", "k8s_api_proxy_requests_unique_agents_via_pat_access",
         "flux_git_push_notified_unique_projects",
     ];
+
+    /// <summary>Counters only <c>agent_events</c> adds to (<c>usage_metrics</c> does not take them).</summary>
+    public static readonly IReadOnlyList<string> AgentEventCounters = [AgentEventNames.RegistrationsCounter];
+
+    /// <summary>Unique counters only <c>agent_events</c> adds to.</summary>
+    public static readonly IReadOnlyList<string> AgentEventUniqueCounters = [AgentEventNames.RegisteredAgents];
 }

@@ -18,4 +18,5 @@ public sealed record UsageMetricsMessage
 /// <summary>Source-generated JSON for this area's queue messages.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(UsageMetricsMessage))]
+[JsonSerializable(typeof(AgentEventsMessage))]
 public sealed partial class KubernetesJsonContext : JsonSerializerContext;

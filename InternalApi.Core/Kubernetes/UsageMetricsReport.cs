@@ -18,12 +18,12 @@ public sealed class UsageMetricsReport(UsageMetricsTables names)
     public async Task<IReadOnlyList<UsageMetricsFigure>> GetAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         var figures = new List<UsageMetricsFigure>();
-        foreach (var name in UsageMetricsEvents.Counters)
+        foreach (var name in UsageMetricsEvents.Counters.Concat(UsageMetricsEvents.AgentEventCounters))
         {
             figures.Add(new(name, false, await TotalAsync(name, from, to, cancellationToken), await TotalAsync(name, cancellationToken)));
         }
 
-        foreach (var name in UsageMetricsEvents.UniqueCounters)
+        foreach (var name in UsageMetricsEvents.UniqueCounters.Concat(UsageMetricsEvents.AgentEventUniqueCounters))
         {
             figures.Add(new(name, true, await DistinctAsync(name, from, to, cancellationToken)));
         }

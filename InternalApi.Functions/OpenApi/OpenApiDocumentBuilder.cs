@@ -108,6 +108,13 @@ public static partial class OpenApiDocumentBuilder
             operation["summary"] = summary;
         }
 
+        // Served for older callers only: say so, and what replaced it.
+        if (entry.Type.GetCustomAttributes(typeof(LegacyEndpointAttribute), false) is [LegacyEndpointAttribute legacy])
+        {
+            operation["deprecated"] = true;
+            operation["description"] = "Legacy: kept for older callers. " + legacy.Note;
+        }
+
         var parameters = new JsonArray();
         foreach (var name in pathParameters)
         {

@@ -152,6 +152,10 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         ["/api/v4/namespaces/storage/limit_exclusions"] = (status, body) => status == 200 && body is JsonArray { Count: 0 },
 
         ["/api/v4/internal/kubernetes/agent_info"] = (status, body) => status == 200 && body?["agent_id"]?.GetValue<long>() == MalformedRequestFixture.SeededId,
+        ["/api/v4/internal/agents/agentk/agent_info"] = (status, body) => status == 200 && body?["agent_id"]?.GetValue<long>() == MalformedRequestFixture.SeededId,
+
+        // Validated, and no case names a known event: nothing queued, 204 without a body.
+        ["/api/v4/internal/kubernetes/agent_events"] = (status, _) => status == 204,
 
         // Read nothing: the seeded agent's project has no policy configuration.
         ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/scan_execution_policies"] = (status, body) => status == 200 && body?["policies"] is JsonArray { Count: 0 },
@@ -278,6 +282,14 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         { "pre_receive", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"gl_repository\"\r\n\r\nx", 400, """{"message":"400 Bad request - malformed form body"}""" },
         { "pre_receive", "application/json", "{\"gl_repository\":\"" + new string('x', MalformedRequests.BodyLimit) + "\"}", 413, """{"message":"413 Request Entity Too Large"}""" },
         { "kubernetes/usage_metrics", "application/json", """{"counters":{"gitops_sync":1e400}}""", 400, """{"error":"counters[gitops_sync] is invalid"}""" },
+        { "kubernetes/agent_configuration", "application/json", """{"agent_id":1}""", 400, """{"error":"agent_config is missing"}""" },
+        { "kubernetes/agent_configuration", "application/json", """{"agent_id":1,"agent_config":{"ci_access":{"projects":"all"}}}""", 400, """{"error":"agent_config is invalid"}""" },
+        { "kubernetes/agent_configuration", "application/json", """{"agent_id":1,"agent_config":"{not json"}""", 400, """{"error":"agent_config is invalid"}""" },
+        { "kubernetes/agent_configuration", "application/json", """{"agent_id":1,"agent_config":{"a":1,"a":2}}""", 400, """{"message":"400 Bad request - malformed JSON body"}""" },
+        { "kubernetes/agent_events", "application/json", """{"events":{"register_agent_at_kas":[{"agent_id":"x"}]}}""", 400, """{"error":"events[register_agent_at_kas][0][agent_id] is invalid"}""" },
+        { "kubernetes/agent_events", "application/json", """{"events":"all"}""", 400, """{"error":"events is invalid"}""" },
+        { "kubernetes/authorize_proxy_user", "application/json", """{"agent_id":1,"access_type":"personal_access_token"}""", 400, """{"error":"access_key is missing"}""" },
+        { "kubernetes/authorize_proxy_user", "application/json", """{"agent_id":1,"access_type":{"a":1},"access_key":"x"}""", 400, """{"error":"access_type is invalid"}""" },
     };
 
     [Theory]
@@ -396,7 +408,7 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         }
 
         var queues = services.GetRequiredService<QueueServiceClient>();
-        foreach (var queue in new[] { PostReceiveService.QueueName, UsageMetrics.QueueName, InternalApi.Core.Subscriptions.MinutePackService.MoveQueueName })
+        foreach (var queue in new[] { PostReceiveService.QueueName, UsageMetrics.QueueName, AgentEvents.QueueName, InternalApi.Core.Subscriptions.MinutePackService.MoveQueueName })
         {
             snapshot["queue " + queue] = (await queues.CountAsync(queue)).ToString(CultureInfo.InvariantCulture);
         }

@@ -321,6 +321,18 @@ public static class MalformedRequests
             // from being rewritten); agent_info reads nothing, project_info only a lenient id (arrays find nothing).
             ["/api/v4/internal/kubernetes/agent_info"] = new(false, Writes.Never, []),
             ["/api/v4/internal/kubernetes/project_info"] = new(true, Writes.Never, [new("id", Kind.Text)]),
+            ["/api/v4/internal/agents/agentk/agent_info"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/kubernetes/verify_project_access"] = new(true, Writes.Never, [new("id", Kind.Text)]),
+
+            // KAS JWT only. No case names the seeded agent's id, a known event or a personal access token, so none of
+            // these can write: a configuration for an unknown agent is 404, events without known names queue nothing,
+            // and an unknown token is 400 before anything is read.
+            ["/api/v4/internal/kubernetes/agent_configuration"] = new(true, Writes.Never, [new("agent_id", Kind.Text), new("agent_config", Kind.Text)]),
+            ["/api/v4/internal/kubernetes/agent_events"] = new(true, Writes.Never, [new("events", Kind.Text)]),
+            ["/api/v4/internal/kubernetes/authorize_proxy_user"] = new(true, Writes.Never,
+                [new("agent_id", Kind.Text), new("access_type", Kind.Text), new("access_key", Kind.Text), new("csrf_token", Kind.Text)]),
+            ["/api/v4/internal/kubernetes/receptive_agents"] = new(false, Writes.Never, []),
+            ["/api/v4/internal/autoflow/repository_info"] = new(true, Writes.Never, [new("id", Kind.Text)]),
 
             // The Starboard module refuses anything short of a complete finding (400), and the seeded agent's
             // creator may not manage vulnerabilities, so even a complete one would be 403: nothing can write.

@@ -35,7 +35,7 @@ public enum KasJwt
 public sealed record SeededAgent(ClusterAgent Agent, string Token, Project Project);
 
 /// <summary>One Azurite and one app for the KAS agent endpoints, with a configured Gitaly storage.</summary>
-public sealed class KasFixture : IsolatedAppFixture
+public class KasFixture : IsolatedAppFixture
 {
     /// <summary>The Gitaly address of the <c>default</c> storage.</summary>
     public const string GitalyAddress = "tcp://gitaly.internal:8075";
@@ -51,7 +51,10 @@ public sealed class KasFixture : IsolatedAppFixture
         ["Gitaly:Storages:nfs2:Address"] = "tls://gitaly-2.internal:9999",
         ["Gitaly:Features:inforef_uploadpack_cache"] = "true",
         ["Queues:DispatcherEnabled"] = "false",
-    };
+    }.Concat(MoreSettings).ToDictionary();
+
+    /// <summary>Settings a derived fixture adds.</summary>
+    protected virtual IDictionary<string, string?> MoreSettings => new Dictionary<string, string?>();
 
     /// <summary>The GitLab store.</summary>
     public GitLabStore Store => App.Services.GetRequiredService<GitLabStore>();
@@ -93,6 +96,60 @@ public sealed class KasFixture : IsolatedAppFixture
         await Store.UpsertProjectAsync(project);
         return project;
     }
+
+    /// <summary>A group, top-level or under <paramref name="parent"/>.</summary>
+    public async Task<GitLabNamespace> GroupAsync(GitLabNamespace? parent = null)
+    {
+        var id = TestIds.Next();
+        var path = TestIds.Name("kasgroup");
+        var group = new GitLabNamespace
+        {
+            Id = id,
+            Name = path,
+            FullPath = parent is null ? path : parent.FullPath + "/" + path,
+            ParentId = parent?.Id,
+            RootId = parent?.RootId ?? id,
+        };
+        await Store.UpsertNamespaceAsync(group);
+        return group;
+    }
+
+    /// <summary>A project in <paramref name="group"/>.</summary>
+    public async Task<Project> ProjectInAsync(GitLabNamespace group, Visibility visibility = Visibility.Private)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var id = TestIds.Next();
+        var project = new Project { Id = id, Name = "p" + id, NamespaceId = group.Id, FullPath = group.FullPath + "/p" + id, Visibility = visibility, DefaultBranch = "main" };
+        await Store.UpsertProjectAsync(project);
+        return project;
+    }
+
+    /// <summary>A personal access token of <paramref name="user"/>; returns its clear text.</summary>
+    public async Task<string> PersonalAccessTokenAsync(User user, IReadOnlyList<string> scopes, DateOnly? expiresAt = null, bool revoked = false)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var text = "glpat-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        await Store.UpsertPersonalAccessTokenAsync(new PersonalAccessToken
+        {
+            Id = TestIds.Next(),
+            UserId = user.Id,
+            Name = "kas",
+            Digest = SecretDigest.Sha256Hex(text),
+            Scopes = scopes,
+            ExpiresAt = expiresAt,
+            Revoked = revoked,
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+        return text;
+    }
+
+    /// <summary>A request as a current KAS sends it: the KAS JWT and the agent token in <c>Gitlab-Agent-Api-Request</c> only.</summary>
+    public Task<(int Status, string Body)> AgentRequestAsync(HttpMethod method, string path, string agentToken, HttpContent? content = null) =>
+        SendAsync(method, path, null, KasJwt.Valid, content, headers: [new(AgentTokenHeader.AgentHeader, agentToken)]);
+
+    /// <summary>A JSON POST with the KAS JWT only (the endpoints that take no agent token).</summary>
+    public Task<(int Status, string Body)> KasPostAsync(string path, string json, KasJwt jwt = KasJwt.Valid) =>
+        SendAsync(HttpMethod.Post, path, null, jwt, Json(json));
 
     /// <summary>An agent on <paramref name="project"/> (a new private project when null) with one active token.</summary>
     public async Task<SeededAgent> AgentAsync(Project? project = null, long? createdById = null, long? id = null)
@@ -214,6 +271,28 @@ public sealed class KasFixture : IsolatedAppFixture
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
     }
+}
+
+/// <summary>
+/// The KAS app with GitLab's optional parts switched on: agent configurations grant project access, receptive
+/// agents are licensed.
+/// </summary>
+public sealed class KasGrantsFixture : KasFixture
+{
+    /// <inheritdoc/>
+    protected override IDictionary<string, string?> MoreSettings => new Dictionary<string, string?>
+    {
+        ["Kubernetes:AgentConfigGrantsProjectAccess"] = "true",
+        ["Kubernetes:ReceptiveAgentsLicensed"] = "true",
+    };
+}
+
+/// <summary>The collection of <see cref="KasGrantsFixture"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class KasGrantsCollection : ICollectionFixture<KasGrantsFixture>
+{
+    /// <summary>Collection name.</summary>
+    public const string Name = "kas-grants";
 }
 
 /// <summary>The KAS agent endpoint tests' collection.</summary>

@@ -239,7 +239,11 @@ public sealed class UsageMetricsWorkerTests(UsageMetricsWorkerFixture fixture)
         var allTime = await Report.TotalAsync("k8s_api_proxy_requests_via_pat_access");
         Assert.EndsWith(string.Create(System.Globalization.CultureInfo.InvariantCulture, $" {allTime} all time"), line.TrimEnd(), StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("agent_users_using_ci_tunnel", StringComparison.Ordinal) && l.TrimEnd().EndsWith(" 0 distinct", StringComparison.Ordinal));
-        Assert.Equal(UsageMetricsEvents.Counters.Count + UsageMetricsEvents.UniqueCounters.Count, lines.Count(l => l.StartsWith("  ", StringComparison.Ordinal)));
+        // agent_events' own names are reported too.
+        Assert.Equal(
+            UsageMetricsEvents.Counters.Count + UsageMetricsEvents.UniqueCounters.Count + UsageMetricsEvents.AgentEventCounters.Count + UsageMetricsEvents.AgentEventUniqueCounters.Count,
+            lines.Count(l => l.StartsWith("  ", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.Contains("register_agent_at_kas_unique_agents", StringComparison.Ordinal));
         Assert.Equal(2, await UsageMetricsCommand.RunAsync(["--from", "yesterday"], TextWriter.Null, TextWriter.Null));
     }
 }

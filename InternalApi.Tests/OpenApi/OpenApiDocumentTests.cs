@@ -84,6 +84,44 @@ public sealed class OpenApiDocumentTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task Legacy_Kas_Routes_Are_Deprecated_And_Their_Successors_Are_Not()
+    {
+        var (_, document) = await FetchAsync();
+        var paths = document["paths"]!.AsObject();
+        foreach (var (path, method) in new[]
+        {
+            ("/api/v4/internal/kubernetes/agent_info", "get"),
+            ("/api/v4/internal/kubernetes/project_info", "get"),
+            ("/api/v4/internal/kubernetes/modules/cilium_alert", "post"),
+            ("/api/v4/internal/kubernetes/modules/starboard_vulnerability/scan_execution_policies", "get"),
+        })
+        {
+            var operation = paths[path]![method]!;
+            Assert.True(operation["deprecated"]?.GetValue<bool>(), $"{method} {path} is not deprecated");
+            Assert.StartsWith("Legacy: kept for older callers.", operation["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        foreach (var (path, method) in new[]
+        {
+            ("/api/v4/internal/agents/agentk/agent_info", "get"),
+            ("/api/v4/internal/kubernetes/verify_project_access", "get"),
+            ("/api/v4/internal/kubernetes/agent_configuration", "post"),
+            ("/api/v4/internal/kubernetes/authorize_proxy_user", "post"),
+            ("/api/v4/internal/kubernetes/agent_events", "post"),
+            ("/api/v4/internal/kubernetes/receptive_agents", "get"),
+            ("/api/v4/internal/autoflow/repository_info", "get"),
+        })
+        {
+            Assert.Null(paths[path]![method]!["deprecated"]);
+        }
+
+        // The new endpoints' wire types are read from the code like every other's.
+        var proxy = paths["/api/v4/internal/kubernetes/authorize_proxy_user"]!["post"]!;
+        Assert.NotNull(Resolve(document, proxy["requestBody"]!["content"]!["application/json"]!["schema"]!)["properties"]!["access_type"]);
+        Assert.NotNull(Resolve(document, proxy["responses"]!["2XX"]!["content"]!["application/json"]!["schema"]!)["properties"]!["access_as"]);
+    }
+
+    [Fact]
     public async Task Every_Documented_Route_Is_Served_By_The_Host()
     {
         var (_, document) = await FetchAsync();

@@ -33,6 +33,9 @@ internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]?
     /// <summary>The header the Pages daemon sends its JWT in.</summary>
     public const string PagesHeader = "Gitlab-Pages-Api-Request";
 
+    /// <summary>The agent token header a current KAS sends.</summary>
+    public const string AgentHeader = "Gitlab-Agent-Api-Request";
+
     /// <summary>The first row: the host's forward to the worker and back, with no storage and no auth behind it.</summary>
     public const string ForwardRow = "health (bare forward)";
 
@@ -71,6 +74,14 @@ internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]?
             {
                 request.Headers.Add(KasHeader, InternalJwt.Create(kasKey, InternalJwt.KasIssuer, InternalJwt.KasAudience, TimeProvider.System, TimeSpan.FromMinutes(1)));
                 request.Headers.Authorization = new("Bearer", agentToken);
+            })));
+
+            // What a current KAS sends: the route of KAS 18.x and the generic agent header. The same three point reads
+            // (token digest → agent → configuration project) as the legacy row above.
+            rows.Add(new("kas agentk/agent_info (agent 1)", _ => SendAsync(HttpMethod.Get, "/api/v4/internal/agents/agentk/agent_info", null, "\"agent_id\":", request =>
+            {
+                request.Headers.Add(KasHeader, InternalJwt.Create(kasKey, InternalJwt.KasIssuer, InternalJwt.KasAudience, TimeProvider.System, TimeSpan.FromMinutes(1)));
+                request.Headers.Add(AgentHeader, agentToken);
             })));
         }
 

@@ -4,16 +4,19 @@ using InternalApi.Core.Model;
 
 namespace InternalApi.Core.Import;
 
-/// <summary>A cluster agent and its tokens, as the file gives them.</summary>
-public sealed record AgentRecord(ClusterAgent Agent, IReadOnlyList<ImportItem<AgentToken>> Tokens);
+/// <summary>A cluster agent, its tokens and, for a receptive agent, its URL configuration, as the file gives them.</summary>
+public sealed record AgentRecord(ClusterAgent Agent, IReadOnlyList<ImportItem<AgentToken>> Tokens, ReceptiveAgent? UrlConfiguration = null);
 
 /// <summary>
 /// <c>agents</c>: GitLab agents for Kubernetes — <c>id</c>, <c>name</c> (unique in its project), <c>project_id</c>
 /// (its configuration project), <c>created_by_id</c>, <c>created_at</c>, and <c>tokens: [{ id, token, name,
 /// description, status, created_by_id, created_at }]</c>. Token texts are given in clear and only their SHA-256
-/// digests are stored; a token's last use is written by the app and kept on re-import.
+/// digests are stored; a token's last use is written by the app and kept on re-import. A receptive agent has
+/// <c>url_configuration: { url, ca_cert, tls_host, private_key (base64), client_key, client_cert, status }</c>:
+/// KAS connects to it, authenticating with a JWT (<c>private_key</c>) or a client certificate (both
+/// <c>client_key</c> and <c>client_cert</c>) — exactly one of the two, as GitLab requires.
 /// </summary>
-public sealed partial class AgentsSection(AgentStore agents) : ImportSection<AgentRecord>
+public sealed partial class AgentsSection(AgentStore agents, ReceptiveAgentStore receptive) : ImportSection<AgentRecord>
 {
     /// <summary>Token statuses.</summary>
     private static readonly IReadOnlyDictionary<string, AgentTokenStatus> Statuses = new Dictionary<string, AgentTokenStatus>(StringComparer.Ordinal)
@@ -60,7 +63,44 @@ public sealed partial class AgentsSection(AgentStore agents) : ImportSection<Age
                 CreatedAt = t.Time("created_at") ?? DateTimeOffset.UnixEpoch,
             });
         }).ToList();
-        return new AgentRecord(agent, tokens);
+        return new AgentRecord(agent, tokens, record.Nested("url_configuration") is { } url ? ReadUrlConfiguration(url, agent.Id) : null);
+    }
+
+    private static readonly IReadOnlyDictionary<string, bool> UrlStatuses = new Dictionary<string, bool>(StringComparer.Ordinal)
+    {
+        ["active"] = true,
+        ["inactive"] = false,
+    };
+
+    private static ReceptiveAgent ReadUrlConfiguration(ImportReader url, long agentId)
+    {
+        var address = url.Text("url", required: true) ?? "";
+        if (address.Length > 0 && !(Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "grpc" or "grpcs"))
+        {
+            url.Error("url", "must be a grpc:// or grpcs:// URL");
+        }
+
+        byte[]? privateKey = null;
+        if (url.Text("private_key") is { } key)
+        {
+            try
+            {
+                privateKey = Convert.FromBase64String(key);
+            }
+            catch (FormatException)
+            {
+                url.Error("private_key", "must be base64");
+            }
+        }
+
+        var clientKey = url.Text("client_key");
+        var clientCert = url.Text("client_cert");
+        if ((privateKey is null) == (clientKey is null || clientCert is null))
+        {
+            url.Error("private_key", "give either private_key or both client_key and client_cert");
+        }
+
+        return new ReceptiveAgent(agentId, address, url.Text("ca_cert"), url.Text("tls_host"), privateKey, clientKey, clientCert, url.Choice("status", UrlStatuses, true));
     }
 
     /// <inheritdoc/>
@@ -129,6 +169,11 @@ public sealed partial class AgentsSection(AgentStore agents) : ImportSection<Age
         {
             var stored = await agents.FindTokenAsync(token.Digest, cancellationToken);
             await agents.UpsertTokenAsync(token with { LastUsedAt = stored?.Token.LastUsedAt }, cancellationToken);
+        }
+
+        if (value.UrlConfiguration is { } url)
+        {
+            await receptive.UpsertAsync(url, cancellationToken);
         }
     }
 

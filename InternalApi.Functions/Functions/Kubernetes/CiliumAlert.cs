@@ -14,6 +14,7 @@ namespace InternalApi.Functions.Functions.Kubernetes;
 /// <c>{"error":"alert is missing"}</c> / <c>alert is invalid</c> (the older doc's double-encoded string example is
 /// one); 404 when the agent's project is gone; 403 without the <c>cilium_alerts</c> licence.
 /// </summary>
+[LegacyEndpoint("GitLab removed the Cilium integration (~15.0); no current KAS sends alerts.")]
 public sealed class CiliumAlert(CiliumAlertService service)
 {
     /// <summary>The HTTP trigger; the KAS JWT and the agent token are checked before this runs.</summary>

@@ -14,6 +14,7 @@ namespace InternalApi.Functions.Functions.Kubernetes;
 /// of a project the agent may read (<see cref="AgentProjectAccess"/>). Missing, unknown and invisible projects
 /// are all 404 <c>{"message":"404 Not Found"}</c>.
 /// </summary>
+[LegacyEndpoint("KAS 18.2 and later no longer call it (verify_project_access checks access).")]
 public sealed class ProjectInfo(AgentProjectAccess access, IOptions<GitalyOptions> gitaly)
 {
     /// <summary>The HTTP trigger; the KAS JWT and the agent token are checked before this runs.</summary>

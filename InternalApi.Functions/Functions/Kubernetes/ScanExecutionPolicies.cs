@@ -11,6 +11,7 @@ namespace InternalApi.Functions.Functions.Kubernetes;
 /// configuration's last update. No configuration → <c>{"policies":[]}</c>; 404 when the agent's project is gone;
 /// 402 <c>{"message":"Payment Required"}</c> without the security orchestration licence (mirroring §4.8).
 /// </summary>
+[LegacyEndpoint("Gone from the newest GitLab EE; KAS reads policies_configuration.")]
 public sealed class ScanExecutionPolicies(SecurityPolicyService service)
 {
     /// <summary>The HTTP trigger; the KAS JWT and the agent token are checked before this runs.</summary>
