@@ -6,7 +6,7 @@
 #                             loads data/demo.json when the store is empty. Ctrl-C stops what it started.
 #   ./run.sh local            the same, always under the local host
 # Operator commands (tools/InternalApi.Tool; each also takes --Section:Key=value settings):
-#   ./run.sh token shell|kas  print a fresh JWT for curl (Gitlab-Shell-Api-Request / Gitlab-Kas-Api-Request)
+#   ./run.sh token shell|kas|workhorse   print a fresh JWT for curl (Gitlab-Shell-, -Kas-, -Workhorse-Api-Request)
 #   ./run.sh import FILE      validate and import a data file into the running Azurite
 #   ./run.sh queues list|peek QUEUE|replay QUEUE-poison      inspect queues, replay poison messages
 #   ./run.sh usage-metrics [--from DATE] [--to DATE]         KAS usage metrics totals
@@ -138,6 +138,7 @@ values = settings["Values"]
 values["AzureWebJobsStorage"] = os.environ["AzureWebJobsStorage"]
 values["Shell__SecretFile"] = os.path.join(root, ".gitlab_shell_secret")
 values["Kas__SecretFile"] = os.path.join(root, ".gitlab_kas_secret")
+values["Workhorse__SecretFile"] = os.path.join(root, ".gitlab_workhorse_secret")
 values["TwoFactor__OtpEncryptionKeyFile"] = os.path.join(root, ".otp_encryption_keys")
 values["GitLab__ErrorTrackingAccessToken"] = os.environ.get("GitLab__ErrorTrackingAccessToken", "")
 values["Scim__InstanceSamlEnabled"] = os.environ.get("Scim__InstanceSamlEnabled", "true")
@@ -149,7 +150,8 @@ else
   log "building InternalApi.LocalHost (Release)"
   dotnet build InternalApi.LocalHost -c Release --nologo -v q >&2
   # The worker runs in the app's build folder (as in Azure, the app's folder): point it at the secrets in the repo root.
-  export Shell__SecretFile="$REPO_ROOT/.gitlab_shell_secret" Kas__SecretFile="$REPO_ROOT/.gitlab_kas_secret"
+  export Shell__SecretFile="$REPO_ROOT/.gitlab_shell_secret" Kas__SecretFile="$REPO_ROOT/.gitlab_kas_secret" \
+    Workhorse__SecretFile="$REPO_ROOT/.gitlab_workhorse_secret"
   export TwoFactor__OtpEncryptionKeyFile="$REPO_ROOT/.otp_encryption_keys"
   log "InternalApi under the local host on http://127.0.0.1:7071/api (Ctrl-C to stop): it launches the worker as its own process"
   dotnet "$HOST_DLL" --LocalHost:ScriptRoot="$APP_OUT" --LocalHost:Urls=http://127.0.0.1:7071 &

@@ -23,7 +23,10 @@ public static class InternalApiServices
             sp.GetRequiredService<IOptions<ShellAuthOptions>>().Value,
             sp.GetRequiredService<IOptions<KasAuthOptions>>().Value,
             contentRoot));
+        services.AddOptions<WorkhorseAuthOptions>().BindConfiguration(WorkhorseAuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => WorkhorseSecret.Load(sp.GetRequiredService<IOptions<WorkhorseAuthOptions>>().Value, contentRoot));
         services.AddSingleton<InternalAuthenticator>();
+        services.AddSingleton<WorkhorseAuthenticator>();
         services.AddSingleton<AdminTokenGate>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<HttpFunctionPipeline>();

@@ -25,6 +25,7 @@ public static partial class OpenApiDocumentBuilder
     public static IReadOnlyList<string> SchemesFor(FunctionAuth auth) => auth switch
     {
         FunctionAuth.ShellJwt => ["shell_jwt"],
+        FunctionAuth.ShellOrWorkhorseJwt => ["shell_jwt", "workhorse_jwt"],
         FunctionAuth.KasJwt => ["kas_jwt"],
         FunctionAuth.KasAgentToken => ["kas_jwt", "agent_token"],
         FunctionAuth.ScimGroupToken or FunctionAuth.ScimInstanceToken => ["scim_token"],
@@ -142,7 +143,10 @@ public static partial class OpenApiDocumentBuilder
         var schemes = SchemesFor(auth);
         operation["security"] = schemes.Count == 0
             ? new JsonArray()
-            : new JsonArray(new JsonObject(schemes.Select(s => KeyValuePair.Create<string, JsonNode?>(s, new JsonArray()))));
+            : auth == FunctionAuth.ShellOrWorkhorseJwt
+                // Either one: a requirement object each (OpenAPI's "or").
+                ? new JsonArray([.. schemes.Select(s => (JsonNode)new JsonObject { [s] = new JsonArray() })])
+                : new JsonArray(new JsonObject(schemes.Select(s => KeyValuePair.Create<string, JsonNode?>(s, new JsonArray()))));
         if (auth == FunctionAuth.Custom)
         {
             operation["description"] = "The function checks its own credential (see the endpoint's documentation).";
@@ -215,6 +219,14 @@ public static partial class OpenApiDocumentBuilder
             ["in"] = "header",
             ["name"] = RequestAuthenticator.KasHeader,
             ["description"] = "HS256 JWT signed with the KAS secret (iss gitlab-kas, aud gitlab).",
+        },
+        ["workhorse_jwt"] = new JsonObject
+        {
+            ["type"] = "apiKey",
+            ["in"] = "header",
+            ["name"] = RequestAuthenticator.WorkhorseHeader,
+            ["description"] = "HS256 JWT signed with the Workhorse secret (iss gitlab-workhorse, iat at most 90 s old), sent with Workhorse's Gitlab-Workhorse header; "
+                + "read only when no Gitlab-Shell-Api-Request is sent. A bad token is 403.",
         },
         ["agent_token"] = new JsonObject
         {

@@ -124,6 +124,11 @@ public sealed class LocalHostTests(AppFixture fixture)
                     Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
                     Assert.Equal("""{"message":"KAS JWT authentication invalid"}""", body);
                     break;
+                case FunctionAuth.ShellOrWorkhorseJwt:
+                    // No shell header: Workhorse's JWT is what is missing, and GitLab answers that with 403.
+                    Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+                    Assert.Equal("""{"message":"403 Forbidden"}""", body);
+                    break;
                 case FunctionAuth.GitLabComAdminToken:
                     // Not GitLab.com in this fixture: the gate answers before the token is looked at.
                     Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);

@@ -56,6 +56,9 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>The decoded KAS secret.</summary>
     public byte[] KasKey { get; }
 
+    /// <summary>The decoded Workhorse secret, fresh per test run and the same for every app of it.</summary>
+    public static byte[] WorkhorseKey { get; } = RandomNumberGenerator.GetBytes(32);
+
     /// <summary>Captured logs, of the host and the worker.</summary>
     public CapturingLoggerProvider Logs { get; }
 
@@ -83,6 +86,7 @@ public sealed class TestApp : IAsyncDisposable
             ["AzureWebJobsStorage"] = storageConnectionString,
             ["Shell:Secret"] = shellSecret,
             ["Kas:Secret"] = Convert.ToBase64String(kasKey),
+            ["Workhorse:Secret"] = Convert.ToBase64String(WorkhorseKey),
             ["Queues:MaxPollingInterval"] = "00:00:00.200",
             ["Queues:VisibilityTimeout"] = "00:00:00",
             ["Queues:MaxDequeueCount"] = "5",
@@ -182,6 +186,9 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>A KAS JWT.</summary>
     public string KasToken() => InternalJwt.Create(KasKey, InternalJwt.KasIssuer, InternalJwt.KasAudience, TimeProvider.System, TimeSpan.FromMinutes(1));
+
+    /// <summary>A Workhorse JWT as Workhorse signs each request: iss gitlab-workhorse, iat now, no audience.</summary>
+    public static string WorkhorseToken() => InternalJwt.Create(WorkhorseKey, WorkhorseAuthenticator.Issuer, null, TimeProvider.System, TimeSpan.FromMinutes(1));
 
     /// <summary>A request carrying the shell JWT.</summary>
     public HttpRequestMessage ShellRequest(HttpMethod method, string path, HttpContent? content = null)

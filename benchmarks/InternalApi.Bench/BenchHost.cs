@@ -80,6 +80,7 @@ internal sealed class BenchHost : IAsyncDisposable
         foreach (var (value, file, setting) in (ReadOnlySpan<(string, string, string)>)[
             ("Shell__Secret", ".gitlab_shell_secret", "Shell__SecretFile"),
             ("Kas__Secret", ".gitlab_kas_secret", "Kas__SecretFile"),
+            ("Workhorse__Secret", ".gitlab_workhorse_secret", "Workhorse__SecretFile"),
             ("TwoFactor__OtpEncryptionKeys", ".otp_encryption_keys", "TwoFactor__OtpEncryptionKeyFile")])
         {
             if (Environment.GetEnvironmentVariable(value) is null && Environment.GetEnvironmentVariable(setting) is null && !all.ContainsKey(setting) && File.Exists(Path.Combine(folder, file)))

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace InternalApi.Tool;
 
 /// <summary>
-/// The operator's verbs: <c>token shell|kas</c> (a fresh JWT for curl), <c>import</c>, <c>queues</c>,
+/// The operator's verbs: <c>token shell|kas|workhorse</c> (a fresh JWT for curl), <c>import</c>, <c>queues</c>,
 /// <c>usage-metrics</c> and <c>audit-events</c>. Each also takes configuration as <c>--Section:Key=value</c>, as the
 /// worker does (appsettings.json of the current folder and the environment are read too). Usage errors exit 2.
 /// </summary>
@@ -48,7 +48,7 @@ internal static class ToolCommands
         return await result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 
-    private const string TokenUsage = "usage: token shell|kas";
+    private const string TokenUsage = "usage: token shell|kas|workhorse";
 
     private static void Add(RootCommand root, Dictionary<Command, string> usages, Command command, string usage)
     {
@@ -78,7 +78,7 @@ internal static class ToolCommands
 
     private static Command TokenCommand(List<string> configuration, TextWriter output, TextWriter error)
     {
-        var kind = new Argument<string>("kind") { Description = "shell (Gitlab-Shell-Api-Request) or kas (Gitlab-Kas-Api-Request)", DefaultValueFactory = _ => "shell" };
+        var kind = new Argument<string>("kind") { Description = "shell (Gitlab-Shell-Api-Request), kas (Gitlab-Kas-Api-Request) or workhorse (Gitlab-Workhorse-Api-Request)", DefaultValueFactory = _ => "shell" };
         var command = new Command("token", "Print a fresh JWT signed with the configured shell or KAS secret, for curl.") { kind };
         command.SetAction(result => Token(result.GetValue(kind)!, [.. configuration], output, error));
         return command;
@@ -89,14 +89,17 @@ internal static class ToolCommands
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configuration });
         builder.Services.AddOptions<ShellAuthOptions>().BindConfiguration(ShellAuthOptions.SectionName);
         builder.Services.AddOptions<KasAuthOptions>().BindConfiguration(KasAuthOptions.SectionName);
+        builder.Services.AddOptions<WorkhorseAuthOptions>().BindConfiguration(WorkhorseAuthOptions.SectionName);
         using var services = builder.Services.BuildServiceProvider();
         InternalSecrets secrets;
+        WorkhorseSecret workhorse;
         try
         {
             secrets = InternalSecrets.Load(
                 services.GetRequiredService<IOptions<ShellAuthOptions>>().Value,
                 services.GetRequiredService<IOptions<KasAuthOptions>>().Value,
                 builder.Environment.ContentRootPath);
+            workhorse = WorkhorseSecret.Load(services.GetRequiredService<IOptions<WorkhorseAuthOptions>>().Value, builder.Environment.ContentRootPath);
         }
         catch (InvalidOperationException ex)
         {
@@ -116,6 +119,13 @@ internal static class ToolCommands
                 return 0;
             case "kas":
                 error.WriteLine("No KAS secret configured (Kas:SecretFile or Kas:Secret).");
+                return 2;
+            case "workhorse" when workhorse.Keys is { } keys:
+                // Workhorse signs each request afresh and GitLab takes its token for 90 s only: no longer lifetime helps.
+                output.WriteLine(InternalJwt.Create(keys.Current, WorkhorseAuthenticator.Issuer, null, TimeProvider.System, lifetime));
+                return 0;
+            case "workhorse":
+                error.WriteLine("No Workhorse secret configured (Workhorse:SecretFile or Workhorse:Secret).");
                 return 2;
             default:
                 error.WriteLine(TokenUsage);
