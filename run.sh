@@ -11,6 +11,7 @@
 #   ./run.sh queues list|peek QUEUE|replay QUEUE-poison      inspect queues, replay poison messages
 #   ./run.sh usage-metrics [--from DATE] [--to DATE]         KAS usage metrics totals
 #   ./run.sh audit-events --project ID|PATH [--limit N]     a project's Git audit events, newest first
+#   ./run.sh lfs upload --project ID|PATH [--oid OID] FILE  store an LFS object (Blob Storage) and link it to a project
 # Benchmarks (benchmarks/InternalApi.Bench: the app under the local host, as processes of their own):
 #   ./run.sh bench [--requests N] [--concurrency C] [--memory-only]   latency/throughput of the hot endpoints and the host's hop,
 #                             the worker's and the host's CPU per request, then the worker's peak RSS apart from the host's
@@ -28,7 +29,7 @@ BENCH_DLL="$REPO_ROOT/benchmarks/InternalApi.Bench/bin/Release/net10.0/InternalA
 BLOB_PORT="${AZURITE_BLOB_PORT:-10000}"
 QUEUE_PORT="${AZURITE_QUEUE_PORT:-10001}"
 TABLE_PORT="${AZURITE_TABLE_PORT:-10002}"
-export AzureWebJobsStorage="${AzureWebJobsStorage:-DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;}"
+export AzureWebJobsStorage="${AzureWebJobsStorage:-DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;}"
 
 build_app() {
   log "building InternalApi.Functions (Release)"
@@ -64,7 +65,7 @@ case "${1:-}" in
     [ -f "$TOOL_DLL" ] || build_tool
     exec dotnet "$TOOL_DLL" token "${2:-shell}"
     ;;
-  import | queues | usage-metrics | audit-events)
+  import | queues | usage-metrics | audit-events | lfs)
     [ -f "$TOOL_DLL" ] || build_tool
     port_open "$TABLE_PORT" || { echo "Azurite is not running on 127.0.0.1:$TABLE_PORT: start ./run.sh in another terminal first" >&2; exit 1; }
     exec dotnet "$TOOL_DLL" "$@"
@@ -118,7 +119,7 @@ else
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     --blobPort "$BLOB_PORT" --queuePort "$QUEUE_PORT" --tablePort "$TABLE_PORT" > .azurite/azurite.log 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 200); do port_open "$TABLE_PORT" && port_open "$QUEUE_PORT" && break; sleep 0.1; done
+  for _ in $(seq 1 200); do port_open "$TABLE_PORT" && port_open "$QUEUE_PORT" && port_open "$BLOB_PORT" && break; sleep 0.1; done
   port_open "$TABLE_PORT" || { echo "Azurite did not start; see .azurite/azurite.log" >&2; exit 1; }
 fi
 

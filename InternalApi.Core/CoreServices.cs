@@ -4,6 +4,7 @@ using InternalApi.Core.Data;
 using InternalApi.Core.Health;
 using InternalApi.Core.Import;
 using InternalApi.Core.Kubernetes;
+using InternalApi.Core.Lfs;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Scim;
 using InternalApi.Core.Shell;
@@ -57,6 +58,7 @@ public static class CoreServices
         services.AddScimServices();
         services.AddTwoFactorServices();
         services.AddAuditServices();
+        services.AddLfsServices();
         return services;
     }
 }

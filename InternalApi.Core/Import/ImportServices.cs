@@ -32,6 +32,7 @@ public static class ImportServices
         services.AddSingleton<IImportSection, GroupSshCertificatesSection>();
         services.AddSingleton<IImportSection, OtpSecretsSection>();
         services.AddSingleton<IImportSection, UpcomingReconciliationsSection>();
+        services.AddSingleton<IImportSection, LfsObjectsSection>();
         services.AddSingleton<Importer>();
         return services;
     }

@@ -113,7 +113,9 @@ public sealed partial class InfrastructureTemplateTests(BicepFixture fixture)
         Assert.True(account["supportsHttpsTrafficOnly"]?.GetValue<bool>());
         Assert.Equal("TLS1_2", account["minimumTlsVersion"]?.GetValue<string>());
         Assert.False(account["allowBlobPublicAccess"]?.GetValue<bool>());
-        Assert.Equal("None", Template.Only("Microsoft.Storage/storageAccounts/blobServices/containers").Properties["publicAccess"]?.GetValue<string>());
+        var containers = Template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").ToList();
+        Assert.Equal(2, containers.Count); // the deployment package and the LFS objects
+        Assert.All(containers, c => Assert.Equal("None", c.Properties["publicAccess"]?.GetValue<string>()));
     }
 
     [Fact]

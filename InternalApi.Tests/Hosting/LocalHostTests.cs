@@ -38,6 +38,7 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["Check"] = ("v4/internal/check", "get"),
             ["Allowed"] = ("v4/internal/allowed", "post"),
             ["LfsAuthenticate"] = ("v4/internal/lfs_authenticate", "post"),
+            ["LfsObject"] = ("v4/internal/lfs", "get"),
             ["AuthorizedKeys"] = ("v4/internal/authorized_keys", "get"),
             ["Discover"] = ("v4/internal/discover", "get"),
             ["TwoFactorRecoveryCodes"] = ("v4/internal/two_factor_recovery_codes", "post"),

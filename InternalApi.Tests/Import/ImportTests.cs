@@ -49,6 +49,7 @@ public sealed class ImportTests(ImportFixture fixture)
                 "imported     1 personal access tokens", "imported     1 error tracking keys", "imported     0 agents", "imported     0 starboard vulnerabilities", "imported     0 security policies", "imported     1 broadcast messages",
                 "imported     0 saml providers", "imported     0 scim tokens", "imported     0 scim identities", "imported     0 group ssh certificates", "imported     0 otp secrets",
                 "imported     0 upcoming reconciliations",
+                "imported     0 lfs objects",
             ],
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var store = fixture.Store();
@@ -203,8 +204,7 @@ public sealed class ImportTests(ImportFixture fixture)
     public async Task Demo_Data_Validates_Imports_And_Serves_The_Doc_Examples()
     {
         var prefix = ImportFixture.NewPrefix();
-        var demo = await File.ReadAllTextAsync(FindDemo());
-        var (code, output, error) = await fixture.ImportAsync(demo, prefix);
+        var (code, output, error) = await fixture.ImportFileAsync(FindDemo(), prefix);
         Assert.True(code == 0, error);
         Assert.Contains("imported     8 users", output, StringComparison.Ordinal);
         var store = fixture.Store(prefix);
@@ -242,7 +242,7 @@ public sealed class ImportTests(ImportFixture fixture)
         Assert.Equal(UserState.Blocked, (await store.GetUserAsync(16))!.State);
 
         var before = await fixture.SnapshotAsync(prefix);
-        Assert.Equal(0, (await fixture.ImportAsync(demo, prefix)).Code);
+        Assert.Equal(0, (await fixture.ImportFileAsync(FindDemo(), prefix)).Code);
         Assert.Equal(before, await fixture.SnapshotAsync(prefix));
     }
 

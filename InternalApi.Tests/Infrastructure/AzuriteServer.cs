@@ -15,12 +15,13 @@ public sealed class AzuriteServer : IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
     private Process _process = null!;
 
-    private AzuriteServer(ProcessStartInfo startInfo, string workDir, int tablePort, int queuePort)
+    private AzuriteServer(ProcessStartInfo startInfo, string workDir, int tablePort, int queuePort, int blobPort)
     {
         _startInfo = startInfo;
         _workDir = workDir;
         TablePort = tablePort;
         QueuePort = queuePort;
+        BlobPort = blobPort;
     }
 
     /// <summary>Table service port.</summary>
@@ -29,10 +30,14 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// <summary>Queue service port.</summary>
     public int QueuePort { get; }
 
+    /// <summary>Blob service port (LFS objects).</summary>
+    public int BlobPort { get; }
+
     /// <summary>Connection string for the dev account on this instance.</summary>
     public string ConnectionString =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
         "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;" +
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
@@ -93,7 +98,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             psi.ArgumentList.Add("--inMemoryPersistence");
         }
 
-        var server = new AzuriteServer(psi, workDir, table, queue);
+        var server = new AzuriteServer(psi, workDir, table, queue, blob);
         try
         {
             await server.LaunchAsync();

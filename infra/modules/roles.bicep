@@ -30,7 +30,8 @@ param vaultOfficerPrincipalType string
 var roles = {
   // Storage Blob Data Owner: the Functions host creates its own containers (azure-webjobs-hosts for leases
   // and listener locks, azure-webjobs-secrets for function keys) and the Flex platform reads the deployment
-  // package with this identity. It is the role the Functions docs prescribe for AzureWebJobsStorage.
+  // package with this identity. It is the role the Functions docs prescribe for AzureWebJobsStorage. It also
+  // covers the app's own blobs: reading LFS objects (container lfs-objects) is a data action it includes.
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   // Storage Queue Data Contributor: the queue triggers read and delete messages and move poison messages;
   // the app creates its queues at start and enqueues work.

@@ -6,7 +6,7 @@ namespace InternalApi.Tool;
 
 /// <summary>
 /// The operator's verbs: <c>token shell|kas|workhorse</c> (a fresh JWT for curl), <c>import</c>, <c>queues</c>,
-/// <c>usage-metrics</c> and <c>audit-events</c>. Each also takes configuration as <c>--Section:Key=value</c>, as the
+/// <c>usage-metrics</c>, <c>audit-events</c> and <c>lfs upload</c>. Each also takes configuration as <c>--Section:Key=value</c>, as the
 /// worker does (appsettings.json of the current folder and the environment are read too). Usage errors exit 2.
 /// </summary>
 internal static class ToolCommands
@@ -19,12 +19,13 @@ internal static class ToolCommands
         ArgumentNullException.ThrowIfNull(error);
         var configuration = new List<string>();
         var usages = new Dictionary<Command, string>();
-        var root = new RootCommand("InternalApi operator commands: JWTs for curl, data import, queues, usage metrics, audit events.");
+        var root = new RootCommand("InternalApi operator commands: JWTs for curl, data import, queues, usage metrics, audit events, LFS objects.");
         Add(root, usages, TokenCommand(configuration, output, error), TokenUsage);
         Add(root, usages, ImportCommand.Create(configuration, output, error), ImportCommand.Usage);
         Add(root, usages, QueueCommand.Create(configuration, output, error), QueueCommand.Usage);
         Add(root, usages, UsageMetricsCommand.Create(configuration, output, error), UsageMetricsCommand.Usage);
         Add(root, usages, AuditEventsCommand.Create(configuration, output, error), AuditEventsCommand.Usage);
+        Add(root, usages, LfsCommand.Create(configuration, output, error), LfsCommand.Usage);
 
         // Configuration tokens are not the verbs' own options: taken out before parsing, so that a value of the form
         // "--AzureWebJobsStorage=..." is never read as a file name or a queue.
@@ -41,7 +42,7 @@ internal static class ToolCommands
             var command = result.CommandResult.Command;
             error.WriteLine(usages.TryGetValue(command, out var usage) || (command.Parents.OfType<Command>().FirstOrDefault() is { } parent && usages.TryGetValue(parent, out usage))
                 ? usage
-                : "usage: token|import|queues|usage-metrics|audit-events ... (--help)");
+                : "usage: token|import|queues|usage-metrics|audit-events|lfs ... (--help)");
             return 2;
         }
 
