@@ -23,6 +23,7 @@ public sealed partial class ConstantTimeComparisonTests
         ("InternalApi.Core/Shell/ErrorTrackingAccess.cs", 1),
         ("InternalApi.Core/TwoFactor/Totp.cs", 1),                    // OTP codes
         ("InternalApi.Core/Model/SecretDigest.cs", 1),                // the helper itself
+        ("InternalApi.Core/Auth/WorkhorseAuthenticator.cs", 0),        // delegates the signature to InternalJwt
         ("InternalApi.Functions/Hosting/AdminTokenGate.cs", 0),        // delegates to the PAT authenticator
         ("InternalApi.Functions/Hosting/RequestAuthenticator.cs", 0),  // delegates to all of the above
         ("InternalApi.Core/TwoFactor/OtpCheckService.cs", 0),          // delegates to Totp.Match
