@@ -154,7 +154,12 @@ public static partial class OpenApiDocumentBuilder
 
         var responses = new JsonObject();
         var success = new JsonObject { ["description"] = "Success (GitLab's status for the method and outcome)." };
-        if (contract.Responses.Count > 0)
+        if (StreamsBytes(entry.Type))
+        {
+            // The JSON types such a function names are its error bodies; its success is the bytes themselves.
+            success["content"] = new JsonObject { ["application/octet-stream"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string", ["contentMediaType"] = "application/octet-stream" } } };
+        }
+        else if (contract.Responses.Count > 0)
         {
             success["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = OneOf(contract.Responses.Select(schemas.Reference)) } };
         }
@@ -170,6 +175,17 @@ public static partial class OpenApiDocumentBuilder
             OneOf([schemas.Reference(typeof(MessageError)), schemas.Reference(typeof(ParameterError))]));
         operation["responses"] = responses;
         return operation;
+    }
+
+    /// <summary>Whether a function answers a stream of bytes: one of its methods returns a <c>FileStreamHttpResult</c> (alone or among typed results).</summary>
+    public static bool StreamsBytes(Type functionType)
+    {
+        ArgumentNullException.ThrowIfNull(functionType);
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        return functionType.GetMethods(all).Any(m => Mentions(m.ReturnType, typeof(Microsoft.AspNetCore.Http.HttpResults.FileStreamHttpResult)));
+
+        static bool Mentions(Type type, Type wanted) =>
+            type == wanted || (type.IsGenericType && type.GetGenericArguments().Any(a => Mentions(a, wanted)));
     }
 
     private static JsonObject ErrorResponse(string description, JsonNode schema) => new()
