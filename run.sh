@@ -6,14 +6,15 @@
 #                             loads data/demo.json when the store is empty. Ctrl-C stops what it started.
 #   ./run.sh local            the same, always under the local host
 # Operator commands (tools/InternalApi.Tool; each also takes --Section:Key=value settings):
-#   ./run.sh token shell|kas|pages  print a fresh JWT for curl (Gitlab-Shell-Api-Request / Gitlab-Kas-Api-Request /
-#                             Gitlab-Pages-Api-Request)
+#   ./run.sh token shell|kas|pages|workhorse  print a fresh JWT for curl (Gitlab-Shell-, -Kas-, -Pages-,
+#                             -Workhorse-Api-Request)
 #   ./run.sh import FILE      validate and import a data file into the running Azurite
 #   ./run.sh pages publish --project ID|PATH (--folder DIR | --zip FILE) [--root-directory public]
 #                             publish a folder or zip as the project's Pages deployment (blob + site row)
 #   ./run.sh queues list|peek QUEUE|replay QUEUE-poison      inspect queues, replay poison messages
 #   ./run.sh usage-metrics [--from DATE] [--to DATE]         KAS usage metrics totals
 #   ./run.sh audit-events --project ID|PATH [--limit N]     a project's Git audit events, newest first
+#   ./run.sh lfs upload --project ID|PATH [--oid OID] FILE  store an LFS object (Blob Storage) and link it to a project
 # Benchmarks (benchmarks/InternalApi.Bench: the app under the local host, as processes of their own):
 #   ./run.sh bench [--requests N] [--concurrency C] [--memory-only]   latency/throughput of the hot endpoints and the host's hop,
 #                             the worker's and the host's CPU per request, then the worker's peak RSS apart from the host's
@@ -67,7 +68,7 @@ case "${1:-}" in
     [ -f "$TOOL_DLL" ] || build_tool
     exec dotnet "$TOOL_DLL" token "${2:-shell}"
     ;;
-  import | queues | usage-metrics | audit-events | pages)
+  import | queues | usage-metrics | audit-events | pages | lfs)
     [ -f "$TOOL_DLL" ] || build_tool
     port_open "$TABLE_PORT" || { echo "Azurite is not running on 127.0.0.1:$TABLE_PORT: start ./run.sh in another terminal first" >&2; exit 1; }
     exec dotnet "$TOOL_DLL" "$@"
@@ -121,7 +122,7 @@ else
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     --blobPort "$BLOB_PORT" --queuePort "$QUEUE_PORT" --tablePort "$TABLE_PORT" > .azurite/azurite.log 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 200); do port_open "$TABLE_PORT" && port_open "$QUEUE_PORT" && break; sleep 0.1; done
+  for _ in $(seq 1 200); do port_open "$TABLE_PORT" && port_open "$QUEUE_PORT" && port_open "$BLOB_PORT" && break; sleep 0.1; done
   port_open "$TABLE_PORT" || { echo "Azurite did not start; see .azurite/azurite.log" >&2; exit 1; }
 fi
 
@@ -142,6 +143,7 @@ values["AzureWebJobsStorage"] = os.environ["AzureWebJobsStorage"]
 values["Shell__SecretFile"] = os.path.join(root, ".gitlab_shell_secret")
 values["Kas__SecretFile"] = os.path.join(root, ".gitlab_kas_secret")
 values["Pages__SecretFile"] = os.path.join(root, ".gitlab_pages_secret")
+values["Workhorse__SecretFile"] = os.path.join(root, ".gitlab_workhorse_secret")
 values["TwoFactor__OtpEncryptionKeyFile"] = os.path.join(root, ".otp_encryption_keys")
 values["GitLab__ErrorTrackingAccessToken"] = os.environ.get("GitLab__ErrorTrackingAccessToken", "")
 values["Scim__InstanceSamlEnabled"] = os.environ.get("Scim__InstanceSamlEnabled", "true")
@@ -153,7 +155,8 @@ else
   log "building InternalApi.LocalHost (Release)"
   dotnet build InternalApi.LocalHost -c Release --nologo -v q >&2
   # The worker runs in the app's build folder (as in Azure, the app's folder): point it at the secrets in the repo root.
-  export Shell__SecretFile="$REPO_ROOT/.gitlab_shell_secret" Kas__SecretFile="$REPO_ROOT/.gitlab_kas_secret" Pages__SecretFile="$REPO_ROOT/.gitlab_pages_secret"
+  export Shell__SecretFile="$REPO_ROOT/.gitlab_shell_secret" Kas__SecretFile="$REPO_ROOT/.gitlab_kas_secret" \
+    Pages__SecretFile="$REPO_ROOT/.gitlab_pages_secret" Workhorse__SecretFile="$REPO_ROOT/.gitlab_workhorse_secret"
   export TwoFactor__OtpEncryptionKeyFile="$REPO_ROOT/.otp_encryption_keys"
   log "InternalApi under the local host on http://127.0.0.1:7071/api (Ctrl-C to stop): it launches the worker as its own process"
   dotnet "$HOST_DLL" --LocalHost:ScriptRoot="$APP_OUT" --LocalHost:Urls=http://127.0.0.1:7071 &

@@ -7,6 +7,7 @@ using InternalApi.Core.Identity;
 using InternalApi.Core.Import;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Pages;
+using InternalApi.Core.Lfs;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Scim;
 using InternalApi.Core.Shell;
@@ -61,6 +62,7 @@ public static class CoreServices
         services.AddTwoFactorServices();
         services.AddAuditServices();
         services.AddPagesServices();
+        services.AddLfsServices();
         return services;
     }
 }

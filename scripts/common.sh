@@ -25,8 +25,8 @@ ensure_azurite() {
   [ -x "$AZURITE_BIN" ] || { echo "azurite install failed" >&2; return 1; }
 }
 
-# Secrets as GitLab creates them: the shell secret is hex text used as raw bytes; the KAS and Pages secrets are
-# base64 of exactly 32 random bytes. Created once, mode 0600, never overwritten.
+# Secrets as GitLab creates them: the shell secret is hex text used as raw bytes; the KAS, Pages and Workhorse
+# secrets are base64 of exactly 32 random bytes. Created once, mode 0600, never overwritten.
 ensure_secrets() {
   local dir="${1:-$REPO_ROOT}"
   (
@@ -43,6 +43,11 @@ ensure_secrets() {
       # The Pages daemon's secret: base64 of exactly 32 random bytes, as GitLab generates it.
       head -c 32 /dev/urandom | base64 > "$dir/.gitlab_pages_secret"
       log "created $dir/.gitlab_pages_secret"
+    fi
+    if [ ! -s "$dir/.gitlab_workhorse_secret" ]; then
+      # As GitLab writes it: base64 of 32 random bytes (Workhorse's JWT on git_audit_event).
+      head -c 32 /dev/urandom | base64 | tr -d '\n' > "$dir/.gitlab_workhorse_secret"
+      log "created $dir/.gitlab_workhorse_secret"
     fi
     if [ ! -s "$dir/.otp_encryption_keys" ]; then
       # AES-256-GCM key for OTP secrets at rest, as id=base64 (add lines to rotate: docs/shell-extras.md).

@@ -123,6 +123,10 @@ public static class InternalJwt
         return JwtValidation.Valid;
     }
 
+    /// <summary>The <c>iat</c> of a token already validated, or null when it has none.</summary>
+    public static DateTimeOffset? IssuedAt(string token) =>
+        new JsonWebToken(token).TryGetPayloadValue<long>("iat", out var iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : null;
+
     /// <summary>Creates an HS256 token (for the <c>token</c> command and tests).</summary>
     public static string Create(byte[] key, string issuer, string? audience, TimeProvider time, TimeSpan lifetime)
     {

@@ -22,10 +22,20 @@ public sealed class ImportContext
     private Dictionary<long, DeployKeyRecord>? _deployKeys;
     private Dictionary<string, ImportNamespace>? _namespaces;
 
-    internal ImportContext(GitLabStore store) => Store = store;
+    internal ImportContext(GitLabStore store, string? baseDirectory = null)
+    {
+        Store = store;
+        BaseDirectory = baseDirectory ?? Directory.GetCurrentDirectory();
+    }
 
     /// <summary>The store being imported into.</summary>
     public GitLabStore Store { get; }
+
+    /// <summary>The folder of the import file: content files (LFS objects) are named relative to it.</summary>
+    public string BaseDirectory { get; }
+
+    /// <summary>The full path of a content file named in the import file.</summary>
+    public string ContentPath(string file) => Path.GetFullPath(Path.Combine(BaseDirectory, file));
 
     /// <summary>Problems found so far, each starting with its JSON path.</summary>
     public IReadOnlyList<string> Errors => _errors;

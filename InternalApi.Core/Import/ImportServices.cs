@@ -34,6 +34,7 @@ public static class ImportServices
         services.AddSingleton<IImportSection, UpcomingReconciliationsSection>();
         services.AddSingleton<IImportSection, PagesSitesSection>();
         services.AddSingleton<IImportSection, PagesDomainsSection>();
+        services.AddSingleton<IImportSection, LfsObjectsSection>();
         services.AddSingleton<Importer>();
         return services;
     }

@@ -32,11 +32,17 @@ public sealed class Importer(GitLabStore store, IEnumerable<IImportSection> sect
         return true;
     }
 
-    /// <summary>Validates the whole file, then writes it if and only if it is valid.</summary>
-    public async Task<ImportResult> ImportAsync(string json, CancellationToken cancellationToken = default)
+    /// <summary>Validates the whole file, then writes it if and only if it is valid; content files are named relative to the current folder.</summary>
+    public Task<ImportResult> ImportAsync(string json, CancellationToken cancellationToken = default) => ImportAsync(json, null, cancellationToken);
+
+    /// <summary>
+    /// Validates the whole file, then writes it if and only if it is valid. <paramref name="baseDirectory"/> is the
+    /// import file's folder, against which content files are named (the current folder when null).
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(string json, string? baseDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var context = new ImportContext(store);
+        var context = new ImportContext(store, baseDirectory);
         JsonDocument document;
         try
         {

@@ -30,4 +30,5 @@ public sealed record PostReceiveJob
 /// <summary>Source-generated JSON for queue messages of this area.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(PostReceiveJob))]
+[JsonSerializable(typeof(PostReceiveOutcome))]
 public sealed partial class ReceiveJsonContext : JsonSerializerContext;

@@ -8,6 +8,7 @@ using InternalApi.Core.Diagnostics;
 using InternalApi.Core.Git;
 using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
+using InternalApi.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,7 @@ public sealed partial class PostReceiveService(
     RepositoryResolver repositories,
     ActorResolver actors,
     MergeRequestStore mergeRequests,
+    PostReceiveCalls calls,
     QueueServiceClient queues,
     IOptions<GitLabOptions> gitlab,
     TimeProvider time,
@@ -48,37 +50,152 @@ public sealed partial class PostReceiveService(
 
     private readonly QueueClient _queue = queues.GetQueueClient(QueueName);
 
-    /// <summary>Runs the hook.</summary>
+    /// <summary>
+    /// Runs the hook. A retried call (same repository, pusher, changes and push options within
+    /// <see cref="PostReceiveCalls.Window"/>) is recognised by its key: once a call has been answered, a retry gets
+    /// that answer again and changes nothing; a retry of a call that got past the enqueue but not to its answer
+    /// neither enqueues nor decrements again.
+    /// </summary>
     public async Task<PostReceiveOutcome> HandleAsync(string? glRepository, string? identifier, string? changes, IReadOnlyList<string> pushOptions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pushOptions);
         InvocationLog.Set("gl_repository", glRepository);
+        var repository = glRepository ?? "";
         var receivedAt = time.GetUtcNow();
+        var key = PostReceiveCalls.Key(glRepository, identifier, changes, pushOptions);
+        InvocationLog.Set("post_receive_key", key);
 
-        // Read-only, so it may overlap the enqueue: one round trip less on every push. Nothing that writes starts
-        // before the job is in the queue.
+        // Read-only, so they may overlap each other and the enqueue: one round trip less on every push. Nothing that
+        // writes starts before the call is known to be new and its job is in the queue.
         var reads = ReadAsync(glRepository, identifier, cancellationToken);
-        try
+        var earlier = await EarlierCallAsync(repository, key, receivedAt, cancellationToken);
+        if (earlier?.Answer is { } answered)
         {
-            foreach (var job in Jobs(glRepository ?? "", identifier, changes ?? "", pushOptions, receivedAt))
+            Observe(reads);
+            Log.RetryAnswered(logger, repository);
+            return answered;
+        }
+
+        PostReceiveCall? claimed = null;
+        if (earlier is null || earlier.ReceivedAt + PostReceiveCalls.Window <= receivedAt)
+        {
+            try
             {
-                await _queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(job, ReceiveJsonContext.Default.PostReceiveJob)), cancellationToken: cancellationToken);
+                foreach (var job in Jobs(repository, identifier, changes ?? "", pushOptions, receivedAt, key))
+                {
+                    await _queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(job, ReceiveJsonContext.Default.PostReceiveJob)), cancellationToken: cancellationToken);
+                }
+            }
+            catch (Exception)
+            {
+                // The answer is the enqueue's failure; what the reads found is dropped, and a failure of theirs observed.
+                Observe(reads);
+                throw;
+            }
+
+            // From here on nothing fails the request.
+            (claimed, earlier) = await ClaimAsync(repository, key, receivedAt, earlier, cancellationToken);
+            if (earlier?.Answer is { } racedAnswer)
+            {
+                Observe(reads);
+                Log.RetryAnswered(logger, repository);
+                return racedAnswer;
             }
         }
-        catch (Exception)
+        else
         {
-            // The answer is the enqueue's failure; what the reads found is dropped, and a failure of theirs observed.
-            _ = reads.ContinueWith(static read => read.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw;
+            Log.RetryResumed(logger, repository);
         }
 
-        // From here on nothing fails the request, and the counter and the messages do not depend on each other: their
-        // storage round trips overlap (the pair of hooks is on every push).
-        var decrement = DecrementAsync(glRepository ?? "", cancellationToken);
+        // Only the attempt that claimed the call decrements: an earlier attempt that claimed it has decremented (or
+        // is about to). The counter and the messages do not depend on each other: their round trips overlap.
+        var decrement = claimed is not null ? DecrementAsync(repository, cancellationToken) : Task.FromResult(earlier is not null);
         var messages = MessagesAsync(reads, glRepository, changes ?? "", pushOptions, cancellationToken);
         await Task.WhenAll(decrement, messages);
-        return new PostReceiveOutcome(await messages, await decrement);
+        var outcome = new PostReceiveOutcome(await messages, await decrement);
+        await SaveAnswerAsync(repository, claimed ?? earlier, outcome, cancellationToken);
+        return outcome;
     }
+
+    /// <summary>The remembered call with this key, or null; unreadable counts as unknown (the enqueue then tells whether storage is there).</summary>
+    private async Task<PostReceiveCall?> EarlierCallAsync(string repository, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!PostReceiveCalls.CanRemember(repository))
+        {
+            return null;
+        }
+
+        try
+        {
+            var call = await calls.GetAsync(repository, key, cancellationToken);
+
+            // An answer from outside the window belongs to an earlier, identical push: this one is new.
+            return call is { Answer: not null } && call.ReceivedAt + PostReceiveCalls.Window <= now ? call with { Answer = null } : call;
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException || Storage.StorageFaults.IsUnavailable(ex, cancellationToken))
+        {
+            Log.CallUnreadable(logger, ex, repository);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Takes the call for this attempt. Answers (the claim, null) when taken; (null, the other attempt's row) when a
+    /// concurrent attempt took it first; (null, null) when storage failed, and then nothing is decremented: a
+    /// decrement that a retry would repeat is worse than a count that expires in 600 s, and <c>false</c> is what
+    /// GitLab answers when the store failed.
+    /// </summary>
+    private async Task<(PostReceiveCall? Claimed, PostReceiveCall? Other)> ClaimAsync(string repository, string key, DateTimeOffset receivedAt, PostReceiveCall? stale, CancellationToken cancellationToken)
+    {
+        if (!PostReceiveCalls.CanRemember(repository))
+        {
+            return (new PostReceiveCall(key, receivedAt, null, default), null);
+        }
+
+        try
+        {
+            return (await calls.ClaimAsync(repository, key, receivedAt, stale, cancellationToken), null);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.IsConcurrencyConflict())
+        {
+            Log.RetryRaced(logger, repository);
+            try
+            {
+                return (null, await calls.GetAsync(repository, key, cancellationToken));
+            }
+            catch (Exception readFailure) when (readFailure is Azure.RequestFailedException or HttpRequestException or IOException || Storage.StorageFaults.IsUnavailable(readFailure, cancellationToken))
+            {
+                Log.CallUnreadable(logger, readFailure, repository);
+                return (null, new PostReceiveCall(key, receivedAt, null, default));
+            }
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException || Storage.StorageFaults.IsUnavailable(ex, cancellationToken))
+        {
+            Log.ClaimFailed(logger, ex, repository);
+            return (null, null);
+        }
+    }
+
+    /// <summary>Keeps the answer for a retry; a failure only means a retry builds its messages again.</summary>
+    private async Task SaveAnswerAsync(string repository, PostReceiveCall? call, PostReceiveOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (call is null || call.ETag == default || !PostReceiveCalls.CanRemember(repository))
+        {
+            return;
+        }
+
+        try
+        {
+            await calls.SaveAnswerAsync(repository, call, outcome, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException || Storage.StorageFaults.IsUnavailable(ex, cancellationToken))
+        {
+            Log.AnswerNotSaved(logger, ex, repository);
+        }
+    }
+
+    private static void Observe(Task task) =>
+        _ = task.ContinueWith(static read => read.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private async Task<bool> DecrementAsync(string glRepository, CancellationToken cancellationToken)
     {
@@ -107,8 +224,13 @@ public sealed partial class PostReceiveService(
     }
 
     /// <summary>Splits very large pushes into several jobs so each fits in a queue message.</summary>
-    private static IEnumerable<PostReceiveJob> Jobs(string glRepository, string? identifier, string changes, IReadOnlyList<string> pushOptions, DateTimeOffset receivedAt)
+    /// <remarks>
+    /// Job ids derive from the call's key, so a job sent again for the same call is the same job to the worker, whose
+    /// writes are keyed on it.
+    /// </remarks>
+    private static IEnumerable<PostReceiveJob> Jobs(string glRepository, string? identifier, string changes, IReadOnlyList<string> pushOptions, DateTimeOffset receivedAt, string key)
     {
+        var index = 0;
         var chunk = new StringBuilder();
         foreach (var line in changes.Split('\n'))
         {
@@ -128,7 +250,7 @@ public sealed partial class PostReceiveService(
 
         PostReceiveJob Job(string lines) => new()
         {
-            JobId = Guid.NewGuid().ToString("N"),
+            JobId = $"{key[..32]}{(index++).ToString("D2", CultureInfo.InvariantCulture)}",
             GlRepository = glRepository,
             Identifier = identifier,
             Changes = lines,
@@ -297,5 +419,23 @@ public sealed partial class PostReceiveService(
 
         [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Could not build post-receive messages for {GlRepository}")]
         public static partial void MessagesFailed(ILogger logger, Exception exception, string glRepository);
+
+        [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Retried post_receive for {GlRepository}: answered as the first time, nothing done again")]
+        public static partial void RetryAnswered(ILogger logger, string glRepository);
+
+        [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Retried post_receive for {GlRepository} whose first attempt was not answered: not enqueued or decremented again")]
+        public static partial void RetryResumed(ILogger logger, string glRepository);
+
+        [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Concurrent identical post_receive for {GlRepository}: the other attempt decrements")]
+        public static partial void RetryRaced(ILogger logger, string glRepository);
+
+        [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Could not read the earlier post_receive calls of {GlRepository}; taking this one as new")]
+        public static partial void CallUnreadable(ILogger logger, Exception exception, string glRepository);
+
+        [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "Could not record the post_receive call of {GlRepository}; not decrementing, so that a retry cannot decrement twice")]
+        public static partial void ClaimFailed(ILogger logger, Exception exception, string glRepository);
+
+        [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Could not keep the post_receive answer of {GlRepository}; a retry builds its messages again")]
+        public static partial void AnswerNotSaved(ILogger logger, Exception exception, string glRepository);
     }
 }

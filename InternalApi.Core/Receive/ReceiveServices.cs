@@ -14,6 +14,6 @@ public static class ReceiveServices
         services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<ReceiveTables>());
         services.AddSingleton<IQueueSet>(new QueueSet([PostReceiveService.QueueName]));
         return services.AddSingleton<ReferenceCounter>().AddSingleton<PostReceiveService>()
-            .AddSingleton<PostReceiveProcessor>().AddSingleton<PushHistory>().AddSingleton<MergeRequestStore>();
+            .AddSingleton<PostReceiveProcessor>().AddSingleton<PushHistory>().AddSingleton<MergeRequestStore>().AddSingleton<PostReceiveCalls>();
     }
 }

@@ -19,6 +19,7 @@ public sealed class ReceiveTables : ITableSet
         MergeRequestRequests = service.GetTableClient(prefix + "MergeRequestRequests");
         PostReceiveJobs = service.GetTableClient(prefix + "PostReceiveJobs");
         MergeRequests = service.GetTableClient(prefix + "MergeRequests");
+        PostReceiveCalls = service.GetTableClient(prefix + "PostReceiveCalls");
     }
 
     /// <summary>PK project id, RK encoded ref → head sha, kind, tombstone, received-at of the job that set it.</summary>
@@ -39,6 +40,9 @@ public sealed class ReceiveTables : ITableSet
     /// <summary>PK project id, RK <c>counter</c> / <c>iid-N</c> / <c>open-branch</c> → merge requests (see <see cref="MergeRequestStore"/>).</summary>
     public TableClient MergeRequests { get; }
 
+    /// <summary>PK encoded <c>gl_repository</c>, RK SHA-256 of the call → a <c>/post_receive</c> call and its answer (see <see cref="Receive.PostReceiveCalls"/>).</summary>
+    public TableClient PostReceiveCalls { get; }
+
     /// <inheritdoc/>
-    public IReadOnlyList<TableClient> All => [RepositoryRefs, PushEvents, MergeRequestRequests, PostReceiveJobs, MergeRequests];
+    public IReadOnlyList<TableClient> All => [RepositoryRefs, PushEvents, MergeRequestRequests, PostReceiveJobs, MergeRequests, PostReceiveCalls];
 }

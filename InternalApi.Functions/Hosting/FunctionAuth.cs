@@ -16,6 +16,13 @@ public enum FunctionAuth
     PagesJwt,
 
     /// <summary>
+    /// The shell JWT when <c>Gitlab-Shell-Api-Request</c> is sent (401 when it is bad), else Workhorse's JWT in
+    /// <c>Gitlab-Workhorse-Api-Request</c> plus its <c>Gitlab-Workhorse</c> header (403 otherwise), as GitLab's
+    /// <c>authenticate_by_gitlab_shell_or_workhorse_token!</c>.
+    /// </summary>
+    ShellOrWorkhorseJwt,
+
+    /// <summary>
     /// KAS JWT, then an active agent token in <c>Authorization: Bearer</c> (spec §4.1); the agent is then
     /// available to the function (<see cref="KasAgentContext.Agent"/>).
     /// </summary>

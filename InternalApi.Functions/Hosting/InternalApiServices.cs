@@ -25,9 +25,12 @@ public static class InternalApiServices
             sp.GetRequiredService<IOptions<ShellAuthOptions>>().Value,
             sp.GetRequiredService<IOptions<KasAuthOptions>>().Value,
             contentRoot));
+        services.AddOptions<WorkhorseAuthOptions>().BindConfiguration(WorkhorseAuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => WorkhorseSecret.Load(sp.GetRequiredService<IOptions<WorkhorseAuthOptions>>().Value, contentRoot));
         services.AddSingleton<InternalAuthenticator>();
         services.AddSingleton(sp => PagesSecret.Load(sp.GetRequiredService<IOptions<PagesOptions>>().Value, contentRoot));
         services.AddSingleton<PagesAuthenticator>();
+        services.AddSingleton<WorkhorseAuthenticator>();
         services.AddSingleton<AdminTokenGate>();
         services.AddSingleton<CustomersDotGate>();
         services.AddHostedService<CustomersDotStartupNotice>();

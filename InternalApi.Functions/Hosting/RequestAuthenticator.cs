@@ -11,7 +11,7 @@ namespace InternalApi.Functions.Hosting;
 /// are GitLab's 401 bodies.
 /// </summary>
 public sealed partial class RequestAuthenticator(
-    InternalAuthenticator authenticator, PagesAuthenticator pages, AgentTokenAuthenticator agents, ScimTokenAuthenticator scim, AdminTokenGate adminTokens, CustomersDotGate customersDot, ILogger<RequestAuthenticator> logger)
+    InternalAuthenticator authenticator, PagesAuthenticator pages, WorkhorseAuthenticator workhorse, AgentTokenAuthenticator agents, ScimTokenAuthenticator scim, AdminTokenGate adminTokens, CustomersDotGate customersDot, ILogger<RequestAuthenticator> logger)
 {
     /// <summary>Shell JWT header.</summary>
     public const string ShellHeader = "Gitlab-Shell-Api-Request";
@@ -22,6 +22,12 @@ public sealed partial class RequestAuthenticator(
     /// <summary>KAS JWT header.</summary>
     public const string KasHeader = "Gitlab-Kas-Api-Request";
 
+    /// <summary>Workhorse JWT header.</summary>
+    public const string WorkhorseHeader = "Gitlab-Workhorse-Api-Request";
+
+    /// <summary>The header Workhorse puts on every request it proxies (its version).</summary>
+    public const string WorkhorseVersionHeader = "Gitlab-Workhorse";
+
     /// <summary>Throws the 401 <see cref="ApiErrorException"/> when the caller lacks the credential; a missing declaration fails closed.</summary>
     public async Task AuthenticateAsync(HttpContext context, string functionName, FunctionAuth? kind)
     {
@@ -31,7 +37,11 @@ public sealed partial class RequestAuthenticator(
             case FunctionAuth.Anonymous or FunctionAuth.Custom:
                 return;
 
-            case FunctionAuth.ShellJwt:
+            case FunctionAuth.ShellOrWorkhorseJwt when string.IsNullOrEmpty(context.Request.Headers[ShellHeader].FirstOrDefault()):
+                await AuthenticateWorkhorseAsync(context, functionName);
+                return;
+
+            case FunctionAuth.ShellJwt or FunctionAuth.ShellOrWorkhorseJwt:
                 {
                     var result = await authenticator.AuthenticateShellAsync(
                         context.Request.Headers[ShellHeader].FirstOrDefault(),
@@ -117,6 +127,26 @@ public sealed partial class RequestAuthenticator(
         {
             Log.Rejected(logger, functionName, result.Reason);
             throw ApiErrorException.WithMessage(StatusCodes.Status401Unauthorized, "KAS JWT authentication invalid");
+        }
+    }
+
+    /// <summary>
+    /// GitLab's <c>require_gitlab_workhorse!</c>: a bad or missing token is a plain 403, a good token without the
+    /// <c>Gitlab-Workhorse</c> header the 403 that says the request must come through Workhorse.
+    /// </summary>
+    private async Task AuthenticateWorkhorseAsync(HttpContext context, string functionName)
+    {
+        var result = await workhorse.AuthenticateAsync(context.Request.Headers[WorkhorseHeader].FirstOrDefault());
+        if (!result.IsValid)
+        {
+            Log.Rejected(logger, functionName, result.Reason);
+            throw ApiErrorException.WithMessage(StatusCodes.Status403Forbidden, "403 Forbidden");
+        }
+
+        if (string.IsNullOrEmpty(context.Request.Headers[WorkhorseVersionHeader].FirstOrDefault()))
+        {
+            Log.Rejected(logger, functionName, "no Gitlab-Workhorse header");
+            throw ApiErrorException.WithMessage(StatusCodes.Status403Forbidden, "403 Forbidden - Request should be executed via GitLab Workhorse");
         }
     }
 

@@ -25,6 +25,7 @@ public static partial class OpenApiDocumentBuilder
     public static IReadOnlyList<string> SchemesFor(FunctionAuth auth) => auth switch
     {
         FunctionAuth.ShellJwt => ["shell_jwt"],
+        FunctionAuth.ShellOrWorkhorseJwt => ["shell_jwt", "workhorse_jwt"],
         FunctionAuth.KasJwt => ["kas_jwt"],
         FunctionAuth.PagesJwt => ["pages_jwt"],
         FunctionAuth.KasAgentToken => ["kas_jwt", "agent_token"],
@@ -159,7 +160,10 @@ public static partial class OpenApiDocumentBuilder
         var schemes = SchemesFor(auth);
         operation["security"] = schemes.Count == 0
             ? new JsonArray()
-            : new JsonArray(new JsonObject(schemes.Select(s => KeyValuePair.Create<string, JsonNode?>(s, new JsonArray()))));
+            : auth == FunctionAuth.ShellOrWorkhorseJwt
+                // Either one: a requirement object each (OpenAPI's "or").
+                ? new JsonArray([.. schemes.Select(s => (JsonNode)new JsonObject { [s] = new JsonArray() })])
+                : new JsonArray(new JsonObject(schemes.Select(s => KeyValuePair.Create<string, JsonNode?>(s, new JsonArray()))));
         foreach (var alternative in AlternativeSchemesFor(auth))
         {
             operation["security"]!.AsArray().Add(new JsonObject { [alternative] = new JsonArray() });
@@ -177,7 +181,12 @@ public static partial class OpenApiDocumentBuilder
 
         var responses = new JsonObject();
         var success = new JsonObject { ["description"] = "Success (GitLab's status for the method and outcome)." };
-        if (contract.Responses.Count > 0)
+        if (StreamsBytes(entry.Type))
+        {
+            // The JSON types such a function names are its error bodies; its success is the bytes themselves.
+            success["content"] = new JsonObject { ["application/octet-stream"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string", ["contentMediaType"] = "application/octet-stream" } } };
+        }
+        else if (contract.Responses.Count > 0)
         {
             success["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = OneOf(contract.Responses.Select(schemas.Reference)) } };
         }
@@ -198,6 +207,17 @@ public static partial class OpenApiDocumentBuilder
             OneOf([schemas.Reference(typeof(MessageError)), schemas.Reference(typeof(ParameterError))]));
         operation["responses"] = responses;
         return operation;
+    }
+
+    /// <summary>Whether a function answers a stream of bytes: one of its methods returns a <c>FileStreamHttpResult</c> (alone or among typed results).</summary>
+    public static bool StreamsBytes(Type functionType)
+    {
+        ArgumentNullException.ThrowIfNull(functionType);
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        return functionType.GetMethods(all).Any(m => Mentions(m.ReturnType, typeof(Microsoft.AspNetCore.Http.HttpResults.FileStreamHttpResult)));
+
+        static bool Mentions(Type type, Type wanted) =>
+            type == wanted || (type.IsGenericType && type.GetGenericArguments().Any(a => Mentions(a, wanted)));
     }
 
     private static JsonObject ErrorResponse(string description, JsonNode schema) => new()
@@ -254,6 +274,14 @@ public static partial class OpenApiDocumentBuilder
             ["in"] = "header",
             ["name"] = Core.Pages.PagesAuthenticator.Header,
             ["description"] = "HS256 JWT signed with the Pages secret (iss gitlab-pages), as the GitLab Pages daemon sends it.",
+        },
+        ["workhorse_jwt"] = new JsonObject
+        {
+            ["type"] = "apiKey",
+            ["in"] = "header",
+            ["name"] = RequestAuthenticator.WorkhorseHeader,
+            ["description"] = "HS256 JWT signed with the Workhorse secret (iss gitlab-workhorse, iat at most 90 s old), sent with Workhorse's Gitlab-Workhorse header; "
+                + "read only when no Gitlab-Shell-Api-Request is sent. A bad token is 403.",
         },
         ["agent_token"] = new JsonObject
         {

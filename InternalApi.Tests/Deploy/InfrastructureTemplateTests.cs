@@ -115,7 +115,7 @@ public sealed partial class InfrastructureTemplateTests(BicepFixture fixture)
         Assert.Equal("TLS1_2", account["minimumTlsVersion"]?.GetValue<string>());
         Assert.False(account["allowBlobPublicAccess"]?.GetValue<bool>());
         var containers = Template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").ToList();
-        Assert.Equal(2, containers.Count); // the app package and the Pages deployments
+        Assert.Equal(3, containers.Count); // the deployment package, the Pages deployments and the LFS objects
         Assert.All(containers, c => Assert.Equal("None", c.Properties["publicAccess"]?.GetValue<string>()));
     }
 

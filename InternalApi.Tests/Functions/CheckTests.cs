@@ -74,7 +74,7 @@ public sealed class CheckTests(AppFixture fixture)
     [Fact]
     public async Task Check_Reports_Redis_False_When_The_Store_Does_Not_Answer()
     {
-        var deadStore = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=AAAA;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1";
+        var deadStore = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=AAAA;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1";
         await using var app = await TestApp.StartAsync(deadStore, settings: new Dictionary<string, string?> { ["Queues:DispatcherEnabled"] = "false", ["Storage:InitializeOnStart"] = "false" });
         using var request = app.ShellRequest(HttpMethod.Get, "/api/v4/internal/check");
         using var response = await app.Client.SendAsync(request);

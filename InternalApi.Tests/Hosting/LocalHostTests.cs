@@ -38,6 +38,7 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["Check"] = ("v4/internal/check", "get"),
             ["Allowed"] = ("v4/internal/allowed", "post"),
             ["LfsAuthenticate"] = ("v4/internal/lfs_authenticate", "post"),
+            ["LfsObject"] = ("v4/internal/lfs", "get"),
             ["AuthorizedKeys"] = ("v4/internal/authorized_keys", "get"),
             ["Discover"] = ("v4/internal/discover", "get"),
             ["TwoFactorRecoveryCodes"] = ("v4/internal/two_factor_recovery_codes", "post"),
@@ -146,6 +147,11 @@ public sealed class LocalHostTests(AppFixture fixture)
                 case FunctionAuth.KasJwt or FunctionAuth.KasAgentToken:
                     Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
                     Assert.Equal("""{"message":"KAS JWT authentication invalid"}""", body);
+                    break;
+                case FunctionAuth.ShellOrWorkhorseJwt:
+                    // No shell header: Workhorse's JWT is what is missing, and GitLab answers that with 403.
+                    Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+                    Assert.Equal("""{"message":"403 Forbidden"}""", body);
                     break;
                 case FunctionAuth.GitLabComAdminToken:
                     // Not GitLab.com in this fixture: the gate answers before the token is looked at.

@@ -356,6 +356,12 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
             return status == 401 ? null : "expected 401 without a valid credential";
         }
 
+        // GitLab's require_gitlab_workhorse! answers a missing or bad Workhorse token (or header) with 403.
+        if (request.Credential != MalformedCredential.Valid && request.Target.Auth is MalformedAuth.Workhorse)
+        {
+            return status == 403 ? null : "expected 403 without a valid Workhorse credential";
+        }
+
         if (status is >= 400 and < 500)
         {
             // E1 {"error":...}, E2/E3 {"message":...}, /allowed's E4 {"status":false,"message":...}.
@@ -387,6 +393,7 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         MalformedAuth.ScimGroup => [("Authorization", "Bearer " + MalformedRequestFixture.ScimGroupToken)],
         MalformedAuth.ScimInstance => [("Authorization", "Bearer " + MalformedRequestFixture.ScimInstanceToken)],
         MalformedAuth.AdminToken => [("PRIVATE-TOKEN", MalformedRequestFixture.AdminToken)],
+        MalformedAuth.Workhorse => [(RequestAuthenticator.WorkhorseHeader, TestApp.WorkhorseToken()), (RequestAuthenticator.WorkhorseVersionHeader, "v18.6.0")],
         _ => [],
     };
 

@@ -30,6 +30,10 @@ public sealed class ImportFixture : IsolatedAppFixture
         }
     }
 
+    /// <summary>Imports a file where it is (its content files, LFS objects, are named relative to its folder).</summary>
+    public Task<(int Code, string Output, string Error)> ImportFileAsync(string path, string? tablePrefix = null) =>
+        RunAsync([path, .. Configuration(tablePrefix)]);
+
     /// <summary>Runs the command with exactly these arguments.</summary>
     public static async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
     {

@@ -51,6 +51,7 @@ public sealed class ImportTests(ImportFixture fixture)
                 "imported     0 upcoming reconciliations",
                 "imported     0 pages sites",
                 "imported     0 pages domains",
+                "imported     0 lfs objects",
             ],
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var store = fixture.Store();
@@ -205,8 +206,7 @@ public sealed class ImportTests(ImportFixture fixture)
     public async Task Demo_Data_Validates_Imports_And_Serves_The_Doc_Examples()
     {
         var prefix = ImportFixture.NewPrefix();
-        var demo = await File.ReadAllTextAsync(FindDemo());
-        var (code, output, error) = await fixture.ImportAsync(demo, prefix);
+        var (code, output, error) = await fixture.ImportFileAsync(FindDemo(), prefix);
         Assert.True(code == 0, error);
         Assert.Contains("imported     8 users", output, StringComparison.Ordinal);
         var store = fixture.Store(prefix);
@@ -244,7 +244,7 @@ public sealed class ImportTests(ImportFixture fixture)
         Assert.Equal(UserState.Blocked, (await store.GetUserAsync(16))!.State);
 
         var before = await fixture.SnapshotAsync(prefix);
-        var again = await fixture.ImportAsync(demo, prefix);
+        var again = await fixture.ImportFileAsync(FindDemo(), prefix);
         Assert.True(again.Code == 0, again.Error);
         Assert.Equal(before, await fixture.SnapshotAsync(prefix));
     }

@@ -55,7 +55,7 @@ public sealed class ImportValidationTests(ImportFixture fixture)
         Assert.Equal((1, ""), (code, output));
         string[] expected =
         [
-            "$.clusters: unknown section 'clusters' (known: users, groups, keys, deploy_keys, projects, memberships, protected_branches, protected_tags, personal_access_tokens, error_tracking_keys, agents, starboard_vulnerabilities, security_policies, broadcast_messages, saml_providers, scim_tokens, scim_identities, group_ssh_certificates, otp_secrets, upcoming_reconciliations, pages_sites, pages_domains)",
+            "$.clusters: unknown section 'clusters' (known: users, groups, keys, deploy_keys, projects, memberships, protected_branches, protected_tags, personal_access_tokens, error_tracking_keys, agents, starboard_vulnerabilities, security_policies, broadcast_messages, saml_providers, scim_tokens, scim_identities, group_ssh_certificates, otp_secrets, upcoming_reconciliations, pages_sites, pages_domains, lfs_objects)",
             "$.users[1].id: must be a positive integer",
             "$.users[1].username: is missing",
             "$.users[2].state: must be one of active, blocked, deactivated, blocked_pending_approval, ldap_blocked",

@@ -24,14 +24,14 @@ public sealed class AzuriteServer : IAsyncDisposable
         BlobPort = blobPort;
     }
 
-    /// <summary>Blob service port.</summary>
-    public int BlobPort { get; }
-
     /// <summary>Table service port.</summary>
     public int TablePort { get; }
 
     /// <summary>Queue service port.</summary>
     public int QueuePort { get; }
+
+    /// <summary>Blob service port (Pages deployments, LFS objects).</summary>
+    public int BlobPort { get; }
 
     /// <summary>Connection string for the dev account on this instance.</summary>
     public string ConnectionString =>
@@ -42,7 +42,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
     /// <summary>
-    /// Starts Azurite and waits until both services accept connections. A free port can be taken by another
+    /// Starts Azurite and waits until its three services accept connections. A free port can be taken by another
     /// process between choosing it and Azurite binding it (collections start in parallel): then Azurite exits
     /// with EADDRINUSE, and we try again on other ports.
     /// </summary>
@@ -150,12 +150,13 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     private async Task LaunchAsync()
     {
-        // Ready when this process says both services listen. A connect to the ports is not proof: when two starts
+        // Ready when this process says its three services listen. A connect to the ports is not proof: when two starts
         // race for one free port, the loser's check would connect to the winner and pass, and the loser's tests
         // would then talk to an Azurite that goes away with the other collection.
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var queueLine = $"Queue service is successfully listening at http://127.0.0.1:{QueuePort}";
         var tableLine = $"Table service is successfully listening at http://127.0.0.1:{TablePort}";
+        var blobLine = $"Blob service is successfully listening at http://127.0.0.1:{BlobPort}";
         var seen = 0;
         void OnLine(string? line)
         {
@@ -165,8 +166,8 @@ public sealed class AzuriteServer : IAsyncDisposable
             }
 
             _output.Enqueue(line);
-            var flag = line.Contains(queueLine, StringComparison.Ordinal) ? 1 : line.Contains(tableLine, StringComparison.Ordinal) ? 2 : 0;
-            if (flag != 0 && (Interlocked.Or(ref seen, flag) | flag) == 3)
+            var flag = line.Contains(queueLine, StringComparison.Ordinal) ? 1 : line.Contains(tableLine, StringComparison.Ordinal) ? 2 : line.Contains(blobLine, StringComparison.Ordinal) ? 4 : 0;
+            if (flag != 0 && (Interlocked.Or(ref seen, flag) | flag) == 7)
             {
                 listening.TrySetResult();
             }

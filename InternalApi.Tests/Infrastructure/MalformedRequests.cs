@@ -36,6 +36,12 @@ public enum MalformedAuth
     ScimInstance,
     /// <summary>An administrator's personal access token in <c>PRIVATE-TOKEN</c> (the CustomersDot and Admin Area kinds).</summary>
     AdminToken,
+
+    /// <summary>
+    /// Shell or Workhorse: aimed with Workhorse's JWT and its <c>Gitlab-Workhorse</c> header (the shell JWT of these
+    /// functions is the one of <see cref="Shell"/>); without them the answer is 403.
+    /// </summary>
+    Workhorse,
 }
 
 /// <summary>Which credential a request carries.</summary>
@@ -203,6 +209,7 @@ public static class MalformedRequests
                 FunctionAuth.ShellJwt => MalformedAuth.Shell,
                 FunctionAuth.KasJwt => MalformedAuth.Kas,
                 FunctionAuth.PagesJwt => MalformedAuth.Pages,
+                FunctionAuth.ShellOrWorkhorseJwt => MalformedAuth.Workhorse,
                 FunctionAuth.KasAgentToken => MalformedAuth.KasAgent,
                 FunctionAuth.Custom => MalformedAuth.Custom,
                 FunctionAuth.ScimGroupToken => MalformedAuth.ScimGroup,
@@ -301,6 +308,7 @@ public static class MalformedRequests
                 new("gl_repository", Kind.Text), .. Actor, new("gitaly_client_context_bin", Kind.Text),
                 new("check_ip", Kind.Text), new("namespace_path", Kind.Text),
             ]),
+            ["/api/v4/internal/lfs"] = new(true, Writes.Never, [new("oid", Kind.StrictText), new("gl_repository", Kind.StrictText)]),
             ["/api/v4/internal/lfs_authenticate"] = new(true, Writes.Never,
                 [new("project", Kind.Text), new("key_id", Kind.Text), new("user_id", Kind.Text), new("username", Kind.Text), new("operation", Kind.Text)]),
             ["/api/v4/internal/authorized_keys"] = new(true, Writes.Never, [new("key", Kind.Text)]),
@@ -748,9 +756,14 @@ public static class MalformedRequests
             }
 
             var p = Params[0];
-            MalformedCredential[] credentials = target.Auth == MalformedAuth.KasAgent
-                ? [MalformedCredential.None, MalformedCredential.Wrong, MalformedCredential.WrongSecond, MalformedCredential.FirstOnly]
-                : [MalformedCredential.None, MalformedCredential.Wrong];
+            MalformedCredential[] credentials = target.Auth switch
+            {
+                MalformedAuth.KasAgent => [MalformedCredential.None, MalformedCredential.Wrong, MalformedCredential.WrongSecond, MalformedCredential.FirstOnly],
+
+                // Any Gitlab-Workhorse value will do (it is Workhorse's version): only its absence is refused.
+                MalformedAuth.Workhorse => [MalformedCredential.None, MalformedCredential.Wrong, MalformedCredential.FirstOnly],
+                _ => [MalformedCredential.None, MalformedCredential.Wrong],
+            };
             foreach (var credential in credentials)
             {
                 Json("credentials", $"{{\"{p.Name}\":\"x\"}}", Outcome.Rejected, credential);

@@ -60,6 +60,9 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>The decoded Pages secret.</summary>
     public byte[] PagesKey { get; }
 
+    /// <summary>The decoded Workhorse secret, fresh per test run and the same for every app of it.</summary>
+    public static byte[] WorkhorseKey { get; } = RandomNumberGenerator.GetBytes(32);
+
     /// <summary>Captured logs, of the host and the worker.</summary>
     public CapturingLoggerProvider Logs { get; }
 
@@ -89,6 +92,7 @@ public sealed class TestApp : IAsyncDisposable
             ["Shell:Secret"] = shellSecret,
             ["Kas:Secret"] = Convert.ToBase64String(kasKey),
             ["Pages:Secret"] = Convert.ToBase64String(pagesKey),
+            ["Workhorse:Secret"] = Convert.ToBase64String(WorkhorseKey),
             ["Queues:MaxPollingInterval"] = "00:00:00.200",
             ["Queues:VisibilityTimeout"] = "00:00:00",
             ["Queues:MaxDequeueCount"] = "5",
@@ -191,6 +195,9 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>A Pages JWT, as the Pages daemon mints it.</summary>
     public string PagesToken() => InternalJwt.Create(PagesKey, global::InternalApi.Core.Pages.PagesAuthenticator.Issuer, null, TimeProvider.System, TimeSpan.FromMinutes(1));
+
+    /// <summary>A Workhorse JWT as Workhorse signs each request: iss gitlab-workhorse, iat now, no audience.</summary>
+    public static string WorkhorseToken() => InternalJwt.Create(WorkhorseKey, WorkhorseAuthenticator.Issuer, null, TimeProvider.System, TimeSpan.FromMinutes(1));
 
     /// <summary>A request carrying the shell JWT.</summary>
     public HttpRequestMessage ShellRequest(HttpMethod method, string path, HttpContent? content = null)

@@ -219,7 +219,7 @@ public sealed class AgentImportTests(ImportFixture fixture)
     public async Task The_Demo_Data_Has_Local_Agent_On_Gnuwget_Wget2_With_An_Active_And_A_Revoked_Token()
     {
         var prefix = ImportFixture.NewPrefix();
-        var (code, output, error) = await fixture.ImportAsync(await System.IO.File.ReadAllTextAsync(ImportTests.FindDemo()), prefix);
+        var (code, output, error) = await fixture.ImportFileAsync(ImportTests.FindDemo(), prefix);
         Assert.True(code == 0, error);
         Assert.Contains("imported     1 agents", output, StringComparison.Ordinal);
 

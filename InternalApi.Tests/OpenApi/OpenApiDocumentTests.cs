@@ -165,6 +165,21 @@ public sealed class OpenApiDocumentTests(AppFixture fixture)
             s => s["properties"]?["authorized_keys"] is not null || s["properties"]?["key"] is not null);
     }
 
+    [Fact]
+    public async Task The_Lfs_Object_Is_Bytes_With_Its_Query_And_Git_Audit_Events_Take_Either_Jwt()
+    {
+        var (_, document) = await FetchAsync();
+        var lfs = document["paths"]!["/api/v4/internal/lfs"]!["get"]!;
+        Assert.NotNull(lfs["responses"]!["2XX"]!["content"]!["application/octet-stream"]);
+        Assert.Null(lfs["responses"]!["2XX"]!["content"]!["application/json"]);
+        Assert.Equal(["oid", "gl_repository"], lfs["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
+
+        // Shell or Workhorse: two requirement objects, either of which will do.
+        var audit = document["paths"]!["/api/v4/internal/shellhorse/git_audit_event"]!["post"]!;
+        Assert.Equal(["shell_jwt", "workhorse_jwt"], audit["security"]!.AsArray().Select(r => Assert.Single(r!.AsObject()).Key));
+        Assert.Equal(RequestAuthenticator.WorkhorseHeader, document["components"]!["securitySchemes"]!["workhorse_jwt"]!["name"]!.GetValue<string>());
+    }
+
     private static JsonNode Resolve(JsonObject document, JsonNode schema) =>
         schema["$ref"]?.GetValue<string>() is { } reference
             ? document["components"]!["schemas"]![reference["#/components/schemas/".Length..]]!

@@ -194,7 +194,7 @@ public sealed class MergeRequestPushOptionTests(ReceiveHookFixture fixture)
         var unreachable = new TableServiceClient(new Uri("http://127.0.0.1:1/devstoreaccount1"), new TableSharedKeyCredential("devstoreaccount1", Convert.ToBase64String(new byte[64])), new TableClientOptions { Retry = { MaxRetries = 0 } });
         var broken = new MergeRequestStore(new ReceiveTables(unreachable, Options.Create(new StorageOptions())), TimeProvider.System);
         var service = new PostReceiveService(Store, services.GetRequiredService<ReferenceCounter>(), services.GetRequiredService<RepositoryResolver>(), services.GetRequiredService<ActorResolver>(), broken,
-            services.GetRequiredService<QueueServiceClient>(), services.GetRequiredService<IOptions<GitLabOptions>>(), TimeProvider.System, services.GetRequiredService<ILogger<PostReceiveService>>());
+            services.GetRequiredService<PostReceiveCalls>(), services.GetRequiredService<QueueServiceClient>(), services.GetRequiredService<IOptions<GitLabOptions>>(), TimeProvider.System, services.GetRequiredService<ILogger<PostReceiveService>>());
 
         var outcome = await service.HandleAsync(project.GlRepository, $"user-{user.Id}", Push("unlucky"), ["merge_request.create"], default);
 

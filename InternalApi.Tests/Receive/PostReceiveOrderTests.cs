@@ -73,6 +73,30 @@ public sealed class PostReceiveOrderTests(ReceiveHookFixture fixture)
         Assert.Equal(0, await counter.GetAsync(project.GlRepository));
     }
 
+    [Fact]
+    public async Task The_Same_Call_After_The_Window_Is_A_New_Push()
+    {
+        var (project, userId) = await SeedAsync();
+        var counter = fixture.App.Services.GetRequiredService<ReferenceCounter>();
+        Assert.True(await counter.IncrementAsync(project.GlRepository));
+        Assert.True(await counter.IncrementAsync(project.GlRepository));
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var changes = $"{new string('0', 40)} {new string('b', 40)} refs/heads/again\n";
+
+        var first = await Service(new Watch(), new Watch(), clock).HandleAsync(project.GlRepository, $"user-{userId}", changes, [], default);
+        clock.Advance(PostReceiveCalls.Window - TimeSpan.FromSeconds(1));
+        var retried = await Service(new Watch(), new Watch(), clock).HandleAsync(project.GlRepository, $"user-{userId}", changes, [], default);
+        Assert.Equal(first.Messages, retried.Messages);
+        Assert.Equal(1, await counter.GetAsync(project.GlRepository));
+
+        // Past the window the same body is another push: decremented, its messages built again (the stored one is gone).
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var later = await Service(new Watch(), new Watch(), clock).HandleAsync(project.GlRepository, $"user-{userId}", changes, [], default);
+        Assert.True(later.ReferenceCounterDecreased);
+        Assert.DoesNotContain(new PostReceiveMessage("stored for the pusher", "basic"), later.Messages);
+        Assert.Equal(0, await counter.GetAsync(project.GlRepository));
+    }
+
     private async Task<(Project Project, long UserId)> SeedAsync()
     {
         var id = TestIds.Next();
@@ -85,8 +109,9 @@ public sealed class PostReceiveOrderTests(ReceiveHookFixture fixture)
     }
 
     /// <summary>A post-receive service like the app's, but over table and queue clients that go through the given watches.</summary>
-    private PostReceiveService Service(Watch tables, Watch queue)
+    private PostReceiveService Service(Watch tables, Watch queue, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         var services = fixture.App.Services;
         var tableOptions = new TableClientOptions();
         tableOptions.AddPolicy(tables, HttpPipelinePosition.PerCall);
@@ -96,8 +121,8 @@ public sealed class PostReceiveOrderTests(ReceiveHookFixture fixture)
         queueOptions.AddPolicy(queue, HttpPipelinePosition.PerCall);
         var store = new GitLabStore(gitLabTables, TimeProvider.System);
         return new PostReceiveService(store, new ReferenceCounter(gitLabTables, TimeProvider.System), new RepositoryResolver(store), new ActorResolver(store),
-            new MergeRequestStore(receiveTables, TimeProvider.System), new QueueServiceClient(fixture.Azurite.ConnectionString, queueOptions),
-            services.GetRequiredService<IOptions<GitLabOptions>>(), TimeProvider.System, services.GetRequiredService<ILogger<PostReceiveService>>());
+            new MergeRequestStore(receiveTables, TimeProvider.System), new PostReceiveCalls(receiveTables), new QueueServiceClient(fixture.Azurite.ConnectionString, queueOptions),
+            services.GetRequiredService<IOptions<GitLabOptions>>(), time, services.GetRequiredService<ILogger<PostReceiveService>>());
     }
 
     /// <summary>Records each request as it leaves, marks the first read, and may hold or fail a request first.</summary>

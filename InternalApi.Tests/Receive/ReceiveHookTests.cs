@@ -56,7 +56,8 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
         Assert.All(pre, body => Assert.True(body.GetProperty("reference_counter_increased").GetBoolean()));
         Assert.Equal(64, await Counter.GetAsync(repository));
 
-        var post = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => PostAsync("/api/v4/internal/post_receive", JsonContent.Create(new { gl_repository = repository, identifier = "user-1", changes = "" }))));
+        // 64 different pushes: identical calls would be one push retried (PostReceiveRetryTests).
+        var post = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => PostAsync("/api/v4/internal/post_receive", JsonContent.Create(new { gl_repository = repository, identifier = "user-1", changes = $"{Zero} {A} refs/heads/b{i}\n" }))));
         Assert.All(post, body => Assert.True(body.GetProperty("reference_counter_decreased").GetBoolean()));
         Assert.Equal(0, await Counter.GetAsync(repository));
 
@@ -193,6 +194,8 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
     }
 
     /// <summary>Drains the queue (tests of this collection run one at a time) and keeps one repository's jobs.</summary>
+    internal static Task<List<PostReceiveJob>> JobsForAsync(ReceiveHookFixture fixture, string glRepository) => new ReceiveHookTests(fixture).JobsForAsync(glRepository);
+
     private async Task<List<PostReceiveJob>> JobsForAsync(string glRepository)
     {
         var queue = fixture.App.Services.GetRequiredService<QueueServiceClient>().GetQueueClient(PostReceiveService.QueueName);

@@ -24,6 +24,7 @@ public sealed partial class ConstantTimeComparisonTests
         ("InternalApi.Core/TwoFactor/Totp.cs", 1),                    // OTP codes
         ("InternalApi.Core/Model/SecretDigest.cs", 1),                // the helper itself
         ("InternalApi.Core/Pages/PagesAuthenticator.cs", 0),           // delegates to InternalJwt (the Pages JWT)
+        ("InternalApi.Core/Auth/WorkhorseAuthenticator.cs", 0),        // delegates the signature to InternalJwt
         ("InternalApi.Functions/Hosting/AdminTokenGate.cs", 0),        // delegates to the PAT authenticator
         ("InternalApi.Functions/Hosting/RequestAuthenticator.cs", 0),  // delegates to all of the above
         ("InternalApi.Core/TwoFactor/OtpCheckService.cs", 0),          // delegates to Totp.Match

@@ -81,6 +81,7 @@ internal sealed class BenchHost : IAsyncDisposable
             ("Shell__Secret", ".gitlab_shell_secret", "Shell__SecretFile"),
             ("Kas__Secret", ".gitlab_kas_secret", "Kas__SecretFile"),
             ("Pages__Secret", ".gitlab_pages_secret", "Pages__SecretFile"),
+            ("Workhorse__Secret", ".gitlab_workhorse_secret", "Workhorse__SecretFile"),
             ("TwoFactor__OtpEncryptionKeys", ".otp_encryption_keys", "TwoFactor__OtpEncryptionKeyFile")])
         {
             if (Environment.GetEnvironmentVariable(value) is null && Environment.GetEnvironmentVariable(setting) is null && !all.ContainsKey(setting) && File.Exists(Path.Combine(folder, file)))

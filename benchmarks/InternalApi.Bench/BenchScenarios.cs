@@ -55,6 +55,10 @@ internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]?
             new("authorized_keys (key 11)", _ => Shell(HttpMethod.Get, "/api/v4/internal/authorized_keys?key=" + Uri.EscapeDataString(demo.KeyBlob), null, "\"id\":11,")),
             new("allowed pull (key 11)", _ => Shell(HttpMethod.Post, "/api/v4/internal/allowed",
                 """{"action":"git-upload-pack","project":"gnuwget/wget2.git","changes":"_any","protocol":"ssh","key_id":"11"}""", "\"status\":true")),
+            // gitlab-sshd after a login with acme's CA certificate, from inside acme's IP allow-list: the group limits
+            // (namespace_path against the project's top-level group, check_ip against its allow-list) on top of a pull.
+            new("allowed pull, cert + check_ip (mia)", _ => Shell(HttpMethod.Post, "/api/v4/internal/allowed",
+                """{"action":"git-upload-pack","project":"acme/platform/api.git","changes":"_any","protocol":"ssh","username":"mia","namespace_path":"acme","check_ip":"192.0.2.10"}""", "\"status\":true")),
             new("allowed push protected (key 13)", _ => Shell(HttpMethod.Post, "/api/v4/internal/allowed",
                 $$"""{"action":"git-receive-pack","gl_repository":"project-20","project":"acme/platform/api","protocol":"ssh","key_id":"13","changes":"{{PushChanges}}"}""", "\"status\":true")),
             new("lfs_authenticate (key 11)", _ => Shell(HttpMethod.Post, "/api/v4/internal/lfs_authenticate",

@@ -34,6 +34,7 @@ var roles = {
   // covers GitLab Pages: writing deployments' zips (the publish command), reading them, and
   // generateUserDelegationKey/action, with which the app signs the read-only SAS URLs of lookups (shared keys are
   // off, so a user delegation SAS is the only kind there is). No further storage role is needed.
+  // covers the app's own blobs: reading LFS objects (container lfs-objects) is a data action it includes.
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   // Storage Queue Data Contributor: the queue triggers read and delete messages and move poison messages;
   // the app creates its queues at start and enqueues work.

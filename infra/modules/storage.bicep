@@ -69,6 +69,17 @@ resource pagesContainer 'Microsoft.Storage/storageAccounts/blobServices/containe
   }
 }
 
+// LFS objects (GET /api/v4/internal/lfs reads them; the import and `lfs upload` write them). The app's identity
+// reaches it through Storage Blob Data Owner on the account (roles.bicep), which covers reading and writing blobs in
+// every container; no other grant is needed.
+resource lfsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: 'lfs-objects'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 @description('Storage account name.')
 output name string = account.name
 

@@ -62,7 +62,7 @@ internal static class ImportCommand
                 return 0;
             }
 
-            var result = await importer.ImportAsync(json);
+            var result = await importer.ImportAsync(json, Path.GetDirectoryName(Path.GetFullPath(file)));
             if (!result.Succeeded)
             {
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import: {file} has {result.Errors.Count} problem(s); nothing was written:"));

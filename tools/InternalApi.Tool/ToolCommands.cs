@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace InternalApi.Tool;
 
 /// <summary>
-/// The operator's verbs: <c>token shell|kas|pages</c> (a fresh JWT for curl), <c>import</c>, <c>queues</c>,
-/// <c>usage-metrics</c>, <c>audit-events</c> and <c>pages publish</c>. Each also takes configuration as <c>--Section:Key=value</c>, as the
+/// The operator's verbs: <c>token shell|kas|pages|workhorse</c> (a fresh JWT for curl), <c>import</c>, <c>queues</c>,
+/// <c>usage-metrics</c>, <c>audit-events</c>, <c>pages publish</c> and <c>lfs upload</c>. Each also takes configuration as <c>--Section:Key=value</c>, as the
 /// worker does (appsettings.json of the current folder and the environment are read too). Usage errors exit 2.
 /// </summary>
 internal static class ToolCommands
@@ -21,13 +21,14 @@ internal static class ToolCommands
         ArgumentNullException.ThrowIfNull(error);
         var configuration = new List<string>();
         var usages = new Dictionary<Command, string>();
-        var root = new RootCommand("InternalApi operator commands: JWTs for curl, data import, queues, usage metrics, audit events.");
+        var root = new RootCommand("InternalApi operator commands: JWTs for curl, data import, queues, usage metrics, audit events, LFS objects.");
         Add(root, usages, TokenCommand(configuration, output, error), TokenUsage);
         Add(root, usages, ImportCommand.Create(configuration, output, error), ImportCommand.Usage);
         Add(root, usages, QueueCommand.Create(configuration, output, error), QueueCommand.Usage);
         Add(root, usages, UsageMetricsCommand.Create(configuration, output, error), UsageMetricsCommand.Usage);
         Add(root, usages, AuditEventsCommand.Create(configuration, output, error), AuditEventsCommand.Usage);
         Add(root, usages, PagesCommand.Create(configuration, output, error), PagesCommand.Usage);
+        Add(root, usages, LfsCommand.Create(configuration, output, error), LfsCommand.Usage);
 
         // Configuration tokens are not the verbs' own options: taken out before parsing, so that a value of the form
         // "--AzureWebJobsStorage=..." is never read as a file name or a queue.
@@ -44,14 +45,14 @@ internal static class ToolCommands
             var command = result.CommandResult.Command;
             error.WriteLine(usages.TryGetValue(command, out var usage) || (command.Parents.OfType<Command>().FirstOrDefault() is { } parent && usages.TryGetValue(parent, out usage))
                 ? usage
-                : "usage: token|import|queues|usage-metrics|audit-events|pages ... (--help)");
+                : "usage: token|import|queues|usage-metrics|audit-events|pages|lfs ... (--help)");
             return 2;
         }
 
         return await result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 
-    private const string TokenUsage = "usage: token shell|kas|pages";
+    private const string TokenUsage = "usage: token shell|kas|pages|workhorse";
 
     private static void Add(RootCommand root, Dictionary<Command, string> usages, Command command, string usage)
     {
@@ -81,8 +82,8 @@ internal static class ToolCommands
 
     private static Command TokenCommand(List<string> configuration, TextWriter output, TextWriter error)
     {
-        var kind = new Argument<string>("kind") { Description = "shell (Gitlab-Shell-Api-Request), kas (Gitlab-Kas-Api-Request) or pages (Gitlab-Pages-Api-Request)", DefaultValueFactory = _ => "shell" };
-        var command = new Command("token", "Print a fresh JWT signed with the configured shell, KAS or Pages secret, for curl.") { kind };
+        var kind = new Argument<string>("kind") { Description = "shell (Gitlab-Shell-Api-Request), kas (Gitlab-Kas-Api-Request), pages (Gitlab-Pages-Api-Request) or workhorse (Gitlab-Workhorse-Api-Request)", DefaultValueFactory = _ => "shell" };
+        var command = new Command("token", "Print a fresh JWT signed with the configured shell, KAS, Pages or Workhorse secret, for curl.") { kind };
         command.SetAction(result => Token(result.GetValue(kind)!, [.. configuration], output, error));
         return command;
     }
@@ -93,9 +94,11 @@ internal static class ToolCommands
         builder.Services.AddOptions<ShellAuthOptions>().BindConfiguration(ShellAuthOptions.SectionName).ValidateAtStart(ShellAuthOptions.SectionName);
         builder.Services.AddOptions<KasAuthOptions>().BindConfiguration(KasAuthOptions.SectionName).ValidateAtStart(KasAuthOptions.SectionName);
         builder.Services.AddOptions<PagesOptions>().BindConfiguration(PagesOptions.SectionName).ValidateAtStart(PagesOptions.SectionName);
+        builder.Services.AddOptions<WorkhorseAuthOptions>().BindConfiguration(WorkhorseAuthOptions.SectionName).ValidateAtStart(WorkhorseAuthOptions.SectionName);
         using var services = builder.Services.BuildServiceProvider();
         InternalSecrets secrets;
         PagesSecret pages;
+        WorkhorseSecret workhorse;
         try
         {
             secrets = InternalSecrets.Load(
@@ -103,6 +106,7 @@ internal static class ToolCommands
                 services.GetRequiredService<IOptions<KasAuthOptions>>().Value,
                 builder.Environment.ContentRootPath);
             pages = PagesSecret.Load(services.GetRequiredService<IOptions<PagesOptions>>().Value, builder.Environment.ContentRootPath);
+            workhorse = WorkhorseSecret.Load(services.GetRequiredService<IOptions<WorkhorseAuthOptions>>().Value, builder.Environment.ContentRootPath);
         }
         catch (InvalidOperationException ex)
         {
@@ -128,6 +132,13 @@ internal static class ToolCommands
                 return 0;
             case "pages":
                 error.WriteLine("No Pages secret configured (Pages:SecretFile or Pages:Secret).");
+                return 2;
+            case "workhorse" when workhorse.Keys is { } keys:
+                // Workhorse signs each request afresh and GitLab takes its token for 90 s only: no longer lifetime helps.
+                output.WriteLine(InternalJwt.Create(keys.Current, WorkhorseAuthenticator.Issuer, null, TimeProvider.System, lifetime));
+                return 0;
+            case "workhorse":
+                error.WriteLine("No Workhorse secret configured (Workhorse:SecretFile or Workhorse:Secret).");
                 return 2;
             default:
                 error.WriteLine(TokenUsage);

@@ -156,6 +156,33 @@ public sealed record LfsAuthenticateResponse(string Username, string LfsToken, s
 /// <summary>A GitLab <c>{"message":...}</c> error of the Git endpoints.</summary>
 public sealed record GitMessageError(string Message);
 
+/// <summary><c>GET /internal/lfs</c> parameters (Grape requires both).</summary>
+public sealed record LfsObjectRequest : IValidatedRequest
+{
+    /// <summary>The object's oid (SHA-256 hex).</summary>
+    [JsonConverter(typeof(LenientStringConverter))]
+    public string? Oid { get; init; }
+
+    /// <summary><c>project-N</c>.</summary>
+    [JsonConverter(typeof(LenientStringConverter))]
+    public string? GlRepository { get; init; }
+
+    /// <inheritdoc/>
+    public void Validate(ParameterErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (Oid is null)
+        {
+            errors.Missing("oid");
+        }
+
+        if (GlRepository is null)
+        {
+            errors.Missing("gl_repository");
+        }
+    }
+}
+
 /// <summary>Source-generated serialization for the Git endpoints: snake_case on the wire.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -163,6 +190,7 @@ public sealed record GitMessageError(string Message);
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
 [JsonSerializable(typeof(AllowedRequest))]
 [JsonSerializable(typeof(LfsAuthenticateRequest))]
+[JsonSerializable(typeof(LfsObjectRequest))]
 [JsonSerializable(typeof(AllowedResponse))]
 [JsonSerializable(typeof(AllowedDenial))]
 [JsonSerializable(typeof(LfsAuthenticateResponse))]

@@ -11,14 +11,15 @@ namespace InternalApi.Functions.Functions.Shell;
 
 /// <summary>
 /// <c>POST /api/v4/internal/shellhorse/git_audit_event</c>: gitlab-shell reports a finished Git command when
-/// <c>/allowed</c> answered <c>need_audit: true</c> (EE; called by gitlab-shell, not in the internal API doc).
+/// <c>/allowed</c> answered <c>need_audit: true</c> (EE; called by gitlab-shell, not in the internal API doc), and
+/// Workhorse does the same for Git over HTTP, with its own JWT.
 /// The event is queued for <see cref="GitAuditEvents"/>, which records it per project.
 /// </summary>
 public sealed class GitAuditEvent(GitAuditEventService service)
 {
     /// <summary>The HTTP trigger; auth is checked before this runs.</summary>
     [Function(nameof(GitAuditEvent))]
-    [FunctionAuth(FunctionAuth.ShellJwt)]
+    [FunctionAuth(FunctionAuth.ShellOrWorkhorseJwt)]
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v4/internal/shellhorse/git_audit_event")] HttpRequest request,
         CancellationToken cancellationToken)
