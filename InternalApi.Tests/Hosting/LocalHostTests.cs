@@ -103,6 +103,8 @@ public sealed class LocalHostTests(AppFixture fixture)
             ["GetInternalUser"] = ("v4/internal/gitlab_subscriptions/users/{id}", "get"),
             ["GetUserPermissions"] = ("v4/internal/gitlab_subscriptions/namespaces/{namespaceId}/user_permissions/{userId}", "get"),
             ["UpdateCreditCardValidation"] = ("v4/internal/gitlab_subscriptions/users/{userId}/credit_card_validation", "put"),
+            ["PagesLookup"] = ("v4/internal/pages", "get"),
+            ["PagesStatus"] = ("v4/internal/pages/status", "get"),
             ["RouteNotFound"] = ("{*path}", "get,post,put,patch,delete"),
         }, http);
         var queues = metadata.Where(m => m.IsQueue).ToDictionary(m => m.Name, m => (m.Trigger!.QueueName, m.Trigger.Connection));
