@@ -39,6 +39,12 @@ public sealed record SubscriptionChanges
 
     /// <summary><c>trial_extension_type</c>.</summary>
     public long? TrialExtensionType { get; init; }
+
+    /// <summary>
+    /// Parameters the model requires that were sent as an explicit <c>null</c>: Grape passes them on as nil, and
+    /// GitLab's model then refuses the save (<c>seats can't be blank</c>), where an absent key keeps the old value.
+    /// </summary>
+    public IReadOnlyList<string> SentAsNull { get; init; } = [];
 }
 
 /// <summary>
@@ -48,6 +54,9 @@ public sealed record SubscriptionChanges
 public sealed class GitLabSubscriptionService(SubscriptionTables tables, BillableMembers members, TimeProvider time)
 {
     private const int MaxRetries = 20;
+
+    /// <summary>The subscription's columns GitLab validates for presence (<c>validates :seats, :start_date, presence: true</c>).</summary>
+    private static readonly string[] RequiredByTheModel = ["start_date", "seats"];
 
     /// <summary>
     /// Reads the declared parameters (Grape's types; <c>start_date</c> required on create). Runs before the admin
@@ -69,6 +78,7 @@ public sealed class GitLabSubscriptionService(SubscriptionTables tables, Billabl
             TrialEndsOn = p.Date("trial_ends_on"),
             TrialStartsOn = p.Date("trial_starts_on"),
             TrialExtensionType = p.WholeNumber("trial_extension_type"),
+            SentAsNull = [.. RequiredByTheModel.Where(p.IsNull)],
         };
         p.ThrowIfAny();
         return changes;
@@ -85,7 +95,7 @@ public sealed class GitLabSubscriptionService(SubscriptionTables tables, Billabl
         ArgumentNullException.ThrowIfNull(changes);
         var now = time.GetUtcNow();
         var subscription = Apply(new GitLabSubscription { NamespaceId = ns.Id, CreatedAt = now }, changes) with { UpdatedAt = now };
-        Validate(subscription);
+        Validate(subscription, changes);
         try
         {
             await tables.Subscriptions.AddEntityAsync(ToEntity(subscription), cancellationToken);
@@ -108,7 +118,7 @@ public sealed class GitLabSubscriptionService(SubscriptionTables tables, Billabl
             var entity = await tables.Subscriptions.FindAsync(Key(ns.Id), "", cancellationToken: cancellationToken)
                 ?? throw SubscriptionException.WithMessage(404, "404 GitlabSubscription Not Found");
             var subscription = Apply(ToSubscription(entity), changes) with { UpdatedAt = time.GetUtcNow() };
-            Validate(subscription);
+            Validate(subscription, changes);
             try
             {
                 await tables.Subscriptions.UpdateEntityAsync(ToEntity(subscription), entity.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -178,8 +188,13 @@ public sealed class GitLabSubscriptionService(SubscriptionTables tables, Billabl
         return c.Trial == true && c.TrialStartsOn is null && c.StartDate is { } start ? result with { TrialStartsOn = start } : result;
     }
 
-    private static void Validate(GitLabSubscription s)
+    private static void Validate(GitLabSubscription s, SubscriptionChanges changes)
     {
+        if (changes.SentAsNull.Count > 0)
+        {
+            throw SubscriptionException.Validation(changes.SentAsNull[0], "can't be blank");
+        }
+
         if (s.Seats < 0)
         {
             throw SubscriptionException.Validation("seats", "must be greater than or equal to 0");

@@ -22,6 +22,9 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
     /// <summary>Whether the parameter was sent (a JSON <c>null</c> counts as not sent).</summary>
     public bool Has(string name) => parameters[name] is not null;
 
+    /// <summary>Whether the parameter was sent as an explicit JSON <c>null</c> (Grape keeps the key, with nil).</summary>
+    public bool IsNull(string name) => parameters.TryGetPropertyValue(name, out var node) && node is null;
+
     /// <summary>Throws the E1 400 when anything was reported.</summary>
     public void ThrowIfAny()
     {
@@ -34,8 +37,11 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
     /// <summary>Adds a problem in Grape's wording.</summary>
     public void Report(string name, string problem) => _problems.Add($"{Full(name)} {problem}");
 
-    /// <summary>An integer parameter (a 64-bit one; larger values are invalid).</summary>
-    public long? WholeNumber(string name, bool required = false) => Read(name, required, node => node switch
+    /// <summary>
+    /// An integer parameter (a 64-bit one; larger values are invalid). <paramref name="allowBlank"/> false is Grape's
+    /// <c>allow_blank: false</c>: an explicit <c>null</c> is then "is empty".
+    /// </summary>
+    public long? WholeNumber(string name, bool required = false, bool allowBlank = true) => Read(name, required, allowBlank, node => node switch
     {
         JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var n) => n,
         JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<decimal>(out var d) && d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue => (long)d,
@@ -45,11 +51,11 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
     });
 
     /// <summary>A date parameter.</summary>
-    public DateOnly? Date(string name, bool required = false) => Read(name, required, node =>
+    public DateOnly? Date(string name, bool required = false) => Read(name, required, allowBlank: true, node =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String && RubyDate.TryParse(v.GetValue<string>(), today, out var date) ? date : (DateOnly?)null);
 
     /// <summary>A boolean parameter.</summary>
-    public bool? Boolean(string name, bool required = false) => Read(name, required, node => node switch
+    public bool? Boolean(string name, bool required = false) => Read(name, required, allowBlank: true, node => node switch
     {
         JsonValue v when v.GetValueKind() == JsonValueKind.True => true,
         JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
@@ -105,13 +111,17 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
 
     private string Full(string name) => prefix.Length == 0 ? name : $"{prefix}[{name}]";
 
-    private T? Read<T>(string name, bool required, Func<JsonNode, T?> coerce)
+    private T? Read<T>(string name, bool required, bool allowBlank, Func<JsonNode, T?> coerce)
         where T : struct
     {
         var node = parameters[name];
         if (node is null)
         {
-            if (required)
+            if (!allowBlank && IsNull(name))
+            {
+                Report(name, "is empty");
+            }
+            else if (required)
             {
                 Report(name, "is missing");
             }

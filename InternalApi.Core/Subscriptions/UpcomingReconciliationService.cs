@@ -24,7 +24,7 @@ public sealed class UpcomingReconciliationService(SubscriptionTables tables, Nam
         ArgumentNullException.ThrowIfNull(parameters);
         var p = new GrapeParameters(parameters, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         var items = p.Objects("upcoming_reconciliations", required: true, item => (
-            Id: item.WholeNumber("namespace_id", required: true),
+            Id: item.WholeNumber("namespace_id", required: true, allowBlank: false),
             Next: item.Date("next_reconciliation_date", required: true),
             Alert: item.Date("display_alert_from", required: true)));
         p.ThrowIfAny();
@@ -79,7 +79,7 @@ public sealed class UpcomingReconciliationService(SubscriptionTables tables, Nam
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var p = new GrapeParameters(parameters, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        var id = p.WholeNumber("namespace_id", required: true);
+        var id = p.WholeNumber("namespace_id", required: true, allowBlank: false);
         p.ThrowIfAny();
         return id!.Value;
     }

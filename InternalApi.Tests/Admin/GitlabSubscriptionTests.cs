@@ -69,6 +69,11 @@ public sealed class GitlabSubscriptionTests(AdminFixture fixture)
             """{"plan":{"code":"ultimate","name":"Ultimate","trial":false,"auto_renew":true,"upgradable":false,"exclude_guests":true},"usage":{"seats_in_subscription":3,"seats_in_use":4,"max_seats_used":9,"seats_owed":6},"billing":{"subscription_start_date":"2024-02-01","subscription_end_date":"2099-02-01","trial_ends_on":null}}""",
             updated.Body);
 
+        // An explicit null is not an absent key: Grape passes nil on and GitLab's model refuses it; nothing changes.
+        var nulled = await fixture.SendAsync(HttpMethod.Put, path, json: """{"seats":null,"plan_code":"premium"}""");
+        Assert.Equal((HttpStatusCode.BadRequest, """{"message":{"seats":["can't be blank"]}}"""), (nulled.Status, nulled.Body));
+        Assert.Equal(updated.Body, (await fixture.SendAsync(HttpMethod.Get, path)).Body);
+
         // GET by URL-encoded path gives the same; the query string works for PUT too.
         var read = await fixture.SendAsync(HttpMethod.Get, $"/api/v4/namespaces/{Uri.EscapeDataString(group.FullPath)}/gitlab_subscription");
         Assert.Equal((HttpStatusCode.OK, updated.Body), (read.Status, read.Body));

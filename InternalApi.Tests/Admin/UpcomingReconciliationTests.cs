@@ -41,6 +41,10 @@ public sealed class UpcomingReconciliationTests(AdminFixture fixture)
         Assert.Equal((HttpStatusCode.BadRequest, """{"message":{"error":"Namespace must exist"}}"""), Pair(unknown));
         Assert.Null(await Service.GetAsync(a.Id));
 
+        // allow_blank: false on namespace_id: an explicit null is "is empty", not "is missing".
+        Assert.Equal((HttpStatusCode.BadRequest, """{"error":"upcoming_reconciliations[0][namespace_id] is empty"}"""),
+            Pair(await fixture.SendAsync(HttpMethod.Put, Path, json: """{"upcoming_reconciliations":[{"namespace_id":null,"next_reconciliation_date":"2021-06-12","display_alert_from":"2021-06-05"}]}""")));
+
         Assert.Equal((HttpStatusCode.BadRequest, """{"error":"namespace_id is missing"}"""), Pair(await fixture.SendAsync(HttpMethod.Delete, Path)));
         Assert.Equal((HttpStatusCode.BadRequest, """{"error":"namespace_id is invalid"}"""), Pair(await fixture.SendAsync(HttpMethod.Delete, Path + "?namespace_id=abc")));
     }
