@@ -35,6 +35,10 @@ param kasSecret string = ''
 @description('The Pages daemon\'s secret (base64 of 32 bytes, GitLab\'s .gitlab_pages_secret). Written to Key Vault when given; empty leaves the vault as it is.')
 param pagesSecret string = ''
 
+@secure()
+@description('Workhorse\'s secret (base64 of 32 bytes, GitLab\'s .gitlab_workhorse_secret), for its JWT on git_audit_event. Written to Key Vault when given; empty leaves the vault as it is.')
+param workhorseSecret string = ''
+
 @description('Object id of a user or group who may set and rotate the Key Vault secrets (Key Vault Secrets Officer); empty for none. azd passes the signed-in user (AZURE_PRINCIPAL_ID).')
 param vaultOfficerPrincipalId string = ''
 
@@ -81,6 +85,7 @@ var secretNames = {
   shell: 'gitlab-shell-secret'
   kas: 'gitlab-kas-secret'
   pages: 'gitlab-pages-secret'
+  workhorse: 'gitlab-workhorse-secret'
 }
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -120,6 +125,7 @@ module keyVault 'modules/keyvault.bicep' = {
     shellSecret: shellSecret
     kasSecret: kasSecret
     pagesSecret: pagesSecret
+    workhorseSecret: workhorseSecret
   }
 }
 

@@ -189,7 +189,7 @@ public sealed partial class InfrastructureTemplateTests(BicepFixture fixture)
             .ToHashSet();
 
         var site = Site;
-        foreach (var setting in (string[])[$"{ShellAuthOptions.SectionName}__{nameof(ShellAuthOptions.Secret)}", $"{KasAuthOptions.SectionName}__{nameof(KasAuthOptions.Secret)}", "Pages__Secret"])
+        foreach (var setting in (string[])[$"{ShellAuthOptions.SectionName}__{nameof(ShellAuthOptions.Secret)}", $"{KasAuthOptions.SectionName}__{nameof(KasAuthOptions.Secret)}", "Pages__Secret", "Workhorse__Secret"])
         {
             var value = site.Properties["siteConfig"]!["appSettings"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == setting)!["value"]!.GetValue<string>();
             var call = ArmTemplate.Call(value);
@@ -204,7 +204,7 @@ public sealed partial class InfrastructureTemplateTests(BicepFixture fixture)
         }
 
         // The values come from secure parameters only, written when given; none has a value by default.
-        foreach (var name in (string[])["shellSecret", "kasSecret", "pagesSecret"])
+        foreach (var name in (string[])["shellSecret", "kasSecret", "pagesSecret", "workhorseSecret"])
         {
             var declaration = Template.Main.ParameterDeclarations.Single(p => p.Key == name).Value!;
             Assert.Equal("securestring", declaration["type"]?.GetValue<string>(), StringComparer.OrdinalIgnoreCase);

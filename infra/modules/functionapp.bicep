@@ -35,11 +35,12 @@ param appInsightsName string
 @description('Key Vault URI (ends with a slash).')
 param keyVaultUri string
 
-@description('Key Vault secret names of the shell, KAS and Pages secrets.')
+@description('Key Vault secret names of the shell, KAS, Pages and Workhorse secrets.')
 param secretNames {
   shell: string
   kas: string
   pages: string
+  workhorse: string
 }
 
 @description('Blob container of the GitLab Pages deployments.')
@@ -178,6 +179,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         {
           name: 'Pages__Secret'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.pages}/)'
+        }
+        {
+          name: 'Workhorse__Secret'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.workhorse}/)'
         }
         {
           name: 'Pages__Container'

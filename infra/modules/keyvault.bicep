@@ -18,6 +18,7 @@ param secretNames {
   shell: string
   kas: string
   pages: string
+  workhorse: string
 }
 
 @secure()
@@ -31,6 +32,10 @@ param kasSecret string
 @secure()
 @description('The Pages daemon\'s secret (base64 of 32 bytes). Written when not empty; empty leaves the vault\'s secret as it is.')
 param pagesSecret string
+
+@secure()
+@description('Workhorse\'s secret (base64 of 32 bytes). Written when not empty; empty leaves the vault\'s secret as it is.')
+param workhorseSecret string
 
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
@@ -75,6 +80,15 @@ resource pages 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(pages
   name: secretNames.pages
   properties: {
     value: pagesSecret
+    contentType: 'text/plain'
+  }
+}
+
+resource workhorse 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(workhorseSecret)) {
+  parent: vault
+  name: secretNames.workhorse
+  properties: {
+    value: workhorseSecret
     contentType: 'text/plain'
   }
 }
