@@ -30,7 +30,7 @@ count() { grep -E "^[[:space:]]*$1:[[:space:]]+[0-9]+" "$TOOLS_DIR/test-output.l
 # CI keeps only the tail of the output: repeat each failed test (name, message, first stack lines) at the end.
 if [[ "$status" -ne 0 ]] && grep -qE '^[[:space:]]*Failed [A-Za-z]' "$TOOLS_DIR/test-output.log"; then
   echo "---- failed tests (repeated from above) ----"
-  awk '/^[[:space:]]*Failed [A-Za-z]/ { n = 25 } n > 0 { print; n-- }' "$TOOLS_DIR/test-output.log" | cut -c1-300 | head -n 80
+  awk '/^[[:space:]]*Failed [A-Za-z]/ { n = 25 } n > 0 && shown < 80 { print substr($0, 1, 300); n--; shown++ }' "$TOOLS_DIR/test-output.log"
 fi
 if grep -qE '^Total tests:' "$TOOLS_DIR/test-output.log"; then
   echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"

@@ -60,7 +60,8 @@ public sealed partial class CustomersDotStartupNotice(CustomersDotTokenValidator
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1126, Level = LogLevel.Warning, Message = "CustomersDot:MetadataAddress is not set: /api/v4/internal/gitlab_subscriptions answers 401 to every CustomersDot token")]
+        // Information, not a warning: an instance that CustomersDot does not call (most self-managed ones) leaves it unset.
+        [LoggerMessage(EventId = 1126, Level = LogLevel.Information, Message = "CustomersDot:MetadataAddress is not set: /api/v4/internal/gitlab_subscriptions answers 401 to every CustomersDot token")]
         public static partial void NotConfigured(ILogger logger);
     }
 }

@@ -22,7 +22,8 @@ public sealed class PagesFixture : IsolatedAppFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        var (code, _, error) = await ImportAsync(await File.ReadAllTextAsync(ImportTests.FindDemo()));
+        // The demo file itself: its LFS section names content files relative to it.
+        var (code, _, error) = await ImportFileAsync(ImportTests.FindDemo());
         Assert.True(code == 0, error);
     }
 
@@ -40,15 +41,21 @@ public sealed class PagesFixture : IsolatedAppFixture
         await File.WriteAllTextAsync(path, json);
         try
         {
-            using var output = new StringWriter();
-            using var error = new StringWriter();
-            var code = await ImportCommand.RunAsync([path, .. Configuration], output, error);
-            return (code, output.ToString(), error.ToString());
+            return await ImportFileAsync(path);
         }
         finally
         {
             File.Delete(path);
         }
+    }
+
+    /// <summary>Imports the data file at <paramref name="path"/> through the operator command.</summary>
+    public async Task<(int Code, string Output, string Error)> ImportFileAsync(string path)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await ImportCommand.RunAsync([path, .. Configuration], output, error);
+        return (code, output.ToString(), error.ToString());
     }
 
     /// <summary>The tool's configuration for this fixture's storage.</summary>

@@ -17,7 +17,7 @@ public sealed class ToolCommandsTests
     [InlineData(new[] { "usage-metrics", "--from", "2024-01-02", "--to", "2024-01-01" }, "usage: usage-metrics")]
     [InlineData(new[] { "audit-events", "--limit", "5" }, "usage: audit-events")]
     [InlineData(new[] { "audit-events", "--project", "x", "--limit", "-1" }, "usage: audit-events")]
-    [InlineData(new[] { "token", "gitaly", ShellSecret }, "usage: token shell|kas|workhorse")]
+    [InlineData(new[] { "token", "gitaly", ShellSecret }, "usage: token shell|kas|pages|workhorse")]
     [InlineData(new[] { "bogus" }, "usage: token|import|queues|usage-metrics|audit-events")]
     public async Task Usage_Errors_Exit_2_With_The_Verbs_Usage(string[] args, string usage)
     {
