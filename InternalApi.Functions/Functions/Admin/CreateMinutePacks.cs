@@ -22,7 +22,12 @@ public sealed class CreateMinutePacks(MinutePackService packs, NamespaceFinder n
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return AdminJson.AnswerAsync(async () =>
+        return AnswerAsync(packs, namespaces, request, id, cancellationToken);
+    }
+
+    /// <summary>The answer of both front doors (this deprecated route and CustomersDot's internal one).</summary>
+    internal static Task<IActionResult> AnswerAsync(MinutePackService packs, NamespaceFinder namespaces, HttpRequest request, string id, CancellationToken cancellationToken) =>
+        AdminJson.AnswerAsync(async () =>
         {
             var requested = packs.Parse(await RequestParameters.ReadAsync(request.HttpContext));
             var ns = await namespaces.RequireAsync(id, cancellationToken);
@@ -30,5 +35,4 @@ public sealed class CreateMinutePacks(MinutePackService packs, NamespaceFinder n
             IReadOnlyList<MinutePackResponse> body = [.. saved.Select(p => new MinutePackResponse(p.NamespaceId, AdminJson.Date(p.ExpiresAt)!, p.NumberOfMinutes, p.PurchaseXid))];
             return TypedResults.Json(body, AdminJsonContext.Wire.IReadOnlyListMinutePackResponse, statusCode: StatusCodes.Status201Created).AsAction();
         });
-    }
 }

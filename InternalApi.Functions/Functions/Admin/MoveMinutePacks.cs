@@ -28,11 +28,15 @@ public sealed class MoveMinutePacks(MinutePackService packs, QueueServiceClient 
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return AdminJson.AnswerAsync(async () =>
+        return AnswerAsync(packs, _queue, id, targetId, cancellationToken);
+    }
+
+    /// <summary>The answer of both front doors (this deprecated route and CustomersDot's internal one).</summary>
+    internal static Task<IActionResult> AnswerAsync(MinutePackService packs, QueueClient queue, string id, string targetId, CancellationToken cancellationToken) =>
+        AdminJson.AnswerAsync(async () =>
         {
             var move = await packs.ValidateMoveAsync(id, targetId, cancellationToken);
-            await _queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(move, AdminJsonContext.Default.MinutesMoveMessage)), cancellationToken: cancellationToken);
+            await queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(move, AdminJsonContext.Default.MinutesMoveMessage)), cancellationToken: cancellationToken);
             return HttpFunctionPipeline.Json(StatusCodes.Status202Accepted, new JsonObject { ["message"] = "202 Accepted" });
         });
-    }
 }

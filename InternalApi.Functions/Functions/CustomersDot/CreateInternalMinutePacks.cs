@@ -21,13 +21,6 @@ public sealed class CreateInternalMinutePacks(MinutePackService packs, Namespace
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return AdminJson.AnswerAsync(async () =>
-        {
-            var requested = packs.Parse(await RequestParameters.ReadAsync(request.HttpContext));
-            var ns = await namespaces.RequireAsync(id, cancellationToken);
-            var saved = await packs.AddAsync(ns, requested, cancellationToken);
-            IReadOnlyList<MinutePackResponse> body = [.. saved.Select(p => new MinutePackResponse(p.NamespaceId, AdminJson.Date(p.ExpiresAt)!, p.NumberOfMinutes, p.PurchaseXid))];
-            return TypedResults.Json(body, AdminJsonContext.Wire.IReadOnlyListMinutePackResponse, statusCode: StatusCodes.Status201Created).AsAction();
-        });
+        return CreateMinutePacks.AnswerAsync(packs, namespaces, request, id, cancellationToken);
     }
 }

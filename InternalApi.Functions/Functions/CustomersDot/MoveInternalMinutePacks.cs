@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using InternalApi.Core.Subscriptions;
 using InternalApi.Functions.Functions.Admin;
@@ -28,11 +26,6 @@ public sealed class MoveInternalMinutePacks(MinutePackService packs, QueueServic
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return AdminJson.AnswerAsync(async () =>
-        {
-            var move = await packs.ValidateMoveAsync(id, targetId, cancellationToken);
-            await _queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(move, AdminJsonContext.Default.MinutesMoveMessage)), cancellationToken: cancellationToken);
-            return HttpFunctionPipeline.Json(StatusCodes.Status202Accepted, new JsonObject { ["message"] = "202 Accepted" });
-        });
+        return MoveMinutePacks.AnswerAsync(packs, _queue, id, targetId, cancellationToken);
     }
 }
