@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 
 namespace InternalApi.Core.Kubernetes;
 
-/// <summary>What a <c>cilium_alert</c> call came to: 200 with the alert, or a status and GitLab's message.</summary>
-public readonly record struct CiliumAlertResult(int Status, NetworkAlert? Alert, string? Message);
+/// <summary>What a <c>cilium_alert</c> call came to: the alert, or a refusal.</summary>
+public readonly record struct CiliumAlertResult(KasRefusal? Refusal, NetworkAlert? Alert);
 
 /// <summary>
 /// The legacy Cilium network-alert module of KAS (spec §4.9, doc versions 000/002/003; removed from GitLab with the
@@ -45,19 +45,19 @@ public sealed class CiliumAlertService(GitLabStore store, NetworkAlertStore aler
         ArgumentNullException.ThrowIfNull(alert);
         if (await store.GetProjectAsync(agent.ProjectId, cancellationToken) is not { } project)
         {
-            return new(404, null, "404 Not Found");
+            return new(KasRefusal.NotFound, null);
         }
 
         if (!options.Value.CiliumAlertsLicensed)
         {
-            return new(403, null, "403 Forbidden");
+            return new(KasRefusal.Forbidden, null);
         }
 
         var payload = alert.ToJsonString();
         if (payload.Length > MaxPayloadLength)
         {
             // GitLab refuses payloads over its size limit with its service's 400.
-            return new(400, null, "400 Bad request");
+            return new(KasRefusal.Invalid, null);
         }
 
         var now = time.GetUtcNow();
@@ -79,7 +79,7 @@ public sealed class CiliumAlertService(GitLabStore store, NetworkAlertStore aler
             LastReportedAt = now,
             PayloadJson = payload,
         }, cancellationToken);
-        return new(200, raised, null);
+        return new(null, raised);
     }
 
     /// <summary>The deduplication key of an alert payload (see the class remarks).</summary>

@@ -7,8 +7,8 @@ namespace InternalApi.Core.Kubernetes;
 /// <summary>One schedule a cluster agent runs scans on (spec §4.8).</summary>
 public sealed record AgentScanSchedule(string Cadence, IReadOnlyList<string> Namespaces, DateTimeOffset UpdatedAt);
 
-/// <summary>What a policy endpoint came to: 200 with its items, or a status and GitLab's message.</summary>
-public readonly record struct PolicyResult<T>(int Status, IReadOnlyList<T> Items, DateTimeOffset UpdatedAt, string? Message);
+/// <summary>What a policy endpoint came to: its items, or a refusal.</summary>
+public readonly record struct PolicyResult<T>(KasRefusal? Refusal, IReadOnlyList<T> Items, DateTimeOffset UpdatedAt);
 
 /// <summary>
 /// The security orchestration side of KAS's Starboard module (spec §4.7–4.8): which scan execution policies of
@@ -50,16 +50,16 @@ public sealed class SecurityPolicyService(GitLabStore store, SecurityPolicyStore
     {
         if (await store.GetProjectAsync(agent.ProjectId, cancellationToken) is not { } project)
         {
-            return new(404, [], default, "404 Not Found");
+            return new(KasRefusal.NotFound, [], default);
         }
 
         if (!options.Value.SecurityOrchestrationPoliciesLicensed)
         {
-            return new(402, [], default, "Payment Required");
+            return new(KasRefusal.NotLicensed, [], default);
         }
 
         var configuration = await policies.GetAsync(project.Id, cancellationToken);
-        return configuration is null ? new(200, [], default, null) : new(200, [.. select(configuration)], configuration.UpdatedAt, null);
+        return configuration is null ? new(null, [], default) : new(null, [.. select(configuration)], configuration.UpdatedAt);
     }
 
     private static bool Targets(PolicyRule rule, ClusterAgent agent) => rule.Agents.Any(a => a.AgentName == agent.Name);

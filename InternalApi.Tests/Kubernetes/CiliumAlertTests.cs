@@ -120,7 +120,7 @@ public sealed class CiliumAlertTests(KasFixture fixture)
         var agent = await fixture.AgentAsync();
         var unlicensed = new CiliumAlertService(fixture.Store, Alerts, Options.Create(new KubernetesOptions { CiliumAlertsLicensed = false }), TimeProvider.System);
         var result = await unlicensed.RaiseAsync(agent.Agent, (JsonObject)Alert()["alert"]!);
-        Assert.Equal((403, "403 Forbidden"), (result.Status, result.Message));
+        Assert.Equal(KasRefusal.Forbidden, result.Refusal);
         Assert.Empty(await Alerts.ListAsync(agent.Project.Id));
     }
 

@@ -107,8 +107,8 @@ public sealed class SecurityPolicyTests(KasFixture fixture)
         var agent = await AgentWithPoliciesAsync(name => [Policy("p", [Schedule("0 4 * * *", name)])]);
         var unlicensed = new SecurityPolicyService(fixture.App.Services.GetRequiredService<GitLabStore>(), Policies, Options.Create(new KubernetesOptions { SecurityOrchestrationPoliciesLicensed = false }));
         var result = await unlicensed.SchedulesAsync(agent.Agent);
-        Assert.Equal((402, "Payment Required"), (result.Status, result.Message));
-        Assert.Equal(402, (await unlicensed.ScanExecutionPoliciesAsync(agent.Agent)).Status);
+        Assert.Equal(KasRefusal.NotLicensed, result.Refusal);
+        Assert.Equal(KasRefusal.NotLicensed, (await unlicensed.ScanExecutionPoliciesAsync(agent.Agent)).Refusal);
     }
 
     [Fact]

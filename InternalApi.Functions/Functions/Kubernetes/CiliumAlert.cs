@@ -34,8 +34,8 @@ public sealed class CiliumAlert(CiliumAlertService service)
         };
 
         var result = await service.RaiseAsync(agent, alert, cancellationToken);
-        return result.Status == StatusCodes.Status200OK
+        return result.Refusal is null
             ? TypedResults.Json(StatusCodes.Status200OK, KasJsonContext.Wire.Int32).AsAction()
-            : throw ApiErrorException.WithMessage(result.Status, result.Message!);
+            : throw KasRefusals.Error(result.Refusal.Value);
     }
 }

@@ -22,10 +22,10 @@ public sealed class PoliciesConfiguration(SecurityPolicyService service)
     {
         ArgumentNullException.ThrowIfNull(request);
         var result = await service.SchedulesAsync(request.HttpContext.Agent().Agent, cancellationToken);
-        return result.Status == StatusCodes.Status200OK
+        return result.Refusal is null
             ? TypedResults.Json(
                 new PoliciesConfigurationResponse([.. result.Items.Select(s => new PolicyConfigurationEntry(s.Cadence, s.Namespaces, PolicyTimes.Format(s.UpdatedAt)))]),
                 KasJsonContext.Wire.PoliciesConfigurationResponse).AsAction()
-            : throw ApiErrorException.WithMessage(result.Status, result.Message!);
+            : throw KasRefusals.Error(result.Refusal.Value);
     }
 }

@@ -23,9 +23,9 @@ public sealed class ScanExecutionPolicies(SecurityPolicyService service)
     {
         ArgumentNullException.ThrowIfNull(request);
         var result = await service.ScanExecutionPoliciesAsync(request.HttpContext.Agent().Agent, cancellationToken);
-        if (result.Status != StatusCodes.Status200OK)
+        if (result.Refusal is { } refusal)
         {
-            throw ApiErrorException.WithMessage(result.Status, result.Message!);
+            throw KasRefusals.Error(refusal);
         }
 
         var updatedAt = PolicyTimes.Format(result.UpdatedAt);

@@ -25,8 +25,8 @@ public sealed class StarboardScanResult(StarboardVulnerabilityService service)
 
         // Resolving is idempotent, so a 5xx part-way (retried by KAS) leaves nothing half-done that a retry would not finish.
         var result = await service.ResolveAsync(agent, uuids, cancellationToken);
-        return result.Status == StatusCodes.Status200OK
+        return result.Refusal is null
             ? TypedResults.Json(StatusCodes.Status200OK, KasJsonContext.Wire.Int32).AsAction()
-            : throw ApiErrorException.WithMessage(result.Status, result.Message!);
+            : throw KasRefusals.Error(result.Refusal.Value, result.Message);
     }
 }
