@@ -1,7 +1,8 @@
 using System.Text;
 using InternalApi.Core.Auth;
-using Microsoft.Extensions.Options;
 using InternalApi.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace InternalApi.Tests.Auth;
 
@@ -9,7 +10,7 @@ public sealed class InternalJwtTests
 {
     private static readonly byte[] Key = Encoding.UTF8.GetBytes("a-short-shell-secret");
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
-    private readonly ManualTimeProvider _time = new(Now);
+    private readonly FakeTimeProvider _time = new(Now);
 
     private static readonly JwtRequirements Shell = new() { Issuer = InternalJwt.ShellIssuer, RequireExpiryAndIssuedAt = true };
 

@@ -5,6 +5,7 @@ using InternalApi.Core.Auth;
 using InternalApi.Functions.Hosting;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace InternalApi.Tests.Auth;
 
@@ -23,7 +24,7 @@ public sealed class SecretRotationTests(AppFixture fixture)
     [Fact]
     public async Task Old_Shell_And_Kas_Jwts_Are_Accepted_Until_The_Window_Ends_And_Refused_After()
     {
-        var time = new ManualTimeProvider(Now);
+        var time = new FakeTimeProvider(Now);
         var oldKas = RandomNumberGenerator.GetBytes(32);
         var newKas = RandomNumberGenerator.GetBytes(32);
         var until = Now.AddMinutes(30);

@@ -1,9 +1,9 @@
 namespace InternalApi.Tests.Infrastructure;
 
 /// <summary>
-/// A clock the test moves by hand for what the app reads as "now", while timers and delays keep real time. Unlike
-/// FakeTimeProvider, whose timers only fire when the test advances it, a whole app can run on this one: its queue
-/// polling and storage retries go on as usual.
+/// A clock the test moves by hand for what the app reads as "now", while timers and delays keep real time: for a whole
+/// app (its queue polling and storage retries go on as usual). FakeTimeProvider, whose timers fire only when the test
+/// advances it, is what the unit tests of one class use.
 /// </summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {

@@ -1,13 +1,14 @@
-using Azure.Storage.Queues;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Storage.Queues;
 using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Storage;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace InternalApi.Tests.Receive;
 
@@ -69,7 +70,7 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
     [Fact]
     public async Task An_Expired_Counter_Counts_As_Zero()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var counter = new ReferenceCounter(Store.Tables, clock);
         var repository = "project-" + TestIds.Next();
         await counter.IncrementAsync(repository);

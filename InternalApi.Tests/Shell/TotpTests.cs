@@ -2,6 +2,7 @@ using System.Text;
 using InternalApi.Core.TwoFactor;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace InternalApi.Tests.Shell;
 
@@ -20,7 +21,7 @@ public sealed class TotpTests
     [InlineData(20000000000L, "65353130")]
     public void Codes_Match_The_Rfc_6238_Sha1_Vectors(long unixSeconds, string expected)
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(unixSeconds));
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(unixSeconds));
         Assert.Equal(expected, Totp.Code(RfcSecret, Totp.StepAt(clock.GetUtcNow()), digits: 8));
 
         // Six digits are the same truncation modulo 10^6: the code GitLab users type.
@@ -31,7 +32,7 @@ public sealed class TotpTests
     [Fact]
     public void Match_Allows_One_Step_Of_Drift_And_Refuses_Spent_Steps()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1111111111));
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1111111111));
         var step = Totp.StepAt(clock.GetUtcNow());
         var code = Totp.Code(RfcSecret, step);
 
