@@ -60,29 +60,43 @@ public sealed class InternalSecrets
             previousShell is null ? null : ShellBytes(previousShell),
             previousShell is null ? null : shell.PreviousSecretValidUntil);
 
-        RotatingKey? kasKeys = null;
-        var kasText = kas.Secret ?? ReadFile(kas.SecretFile, contentRoot);
-        var previousKas = ReadPrevious("Kas", kas.PreviousSecret, kas.PreviousSecretFile, kas.PreviousSecretValidUntil, contentRoot);
-        if (kasText is not null)
-        {
-            kasKeys = new RotatingKey(
-                DecodeKas(kasText),
-                previousKas is null ? null : DecodeKas(previousKas),
-                previousKas is null ? null : kas.PreviousSecretValidUntil);
-        }
-        else if (previousKas is not null)
-        {
-            throw new InvalidOperationException("Kas:PreviousSecret is set but there is no current KAS secret.");
-        }
-
+        var kasKeys = LoadBase64Key("Kas", "KAS", kas.Secret, kas.SecretFile, kas.PreviousSecret, kas.PreviousSecretFile, kas.PreviousSecretValidUntil, contentRoot);
         return new InternalSecrets(shellKeys, kasKeys);
     }
 
     /// <summary>Decodes a KAS secret; throws when it is not base64 of exactly 32 bytes.</summary>
-    public static byte[] DecodeKas(string base64)
+    public static byte[] DecodeKas(string base64) => DecodeBase64Key("KAS", base64);
+
+    /// <summary>
+    /// An optional secret that is base64 of exactly 32 bytes, as GitLab writes the KAS, Pages and Workhorse secrets:
+    /// the value over the file (an empty value counts as unset), and a previous secret only with the end of its
+    /// rotation window. Null when none is configured; a malformed one throws, so the app does not start.
+    /// </summary>
+    /// <param name="section">The settings' section (<c>Kas</c>, <c>Pages</c>, <c>Workhorse</c>), for messages.</param>
+    /// <param name="name">The secret's name in messages (<c>KAS</c>, <c>Pages</c>, <c>Workhorse</c>).</param>
+    public static RotatingKey? LoadBase64Key(
+        string section, string name, string? secret, string? secretFile, string? previousSecret, string? previousSecretFile, DateTimeOffset? previousValidUntil, string contentRoot)
+    {
+        var current = string.IsNullOrEmpty(secret) ? ReadFile(secretFile, contentRoot) : secret;
+        var previous = ReadPrevious(section, string.IsNullOrEmpty(previousSecret) ? null : previousSecret, previousSecretFile, previousValidUntil, contentRoot);
+        if (current is null)
+        {
+            return previous is null
+                ? null
+                : throw new InvalidOperationException($"{section}:PreviousSecret is set but there is no current {name} secret.");
+        }
+
+        return new RotatingKey(
+            DecodeBase64Key(name, current),
+            previous is null ? null : DecodeBase64Key(name, previous),
+            previous is null ? null : previousValidUntil);
+    }
+
+    /// <summary>Decodes a secret that must be base64 of exactly 32 bytes (or throws, naming it).</summary>
+    public static byte[] DecodeBase64Key(string name, string base64)
     {
         ArgumentNullException.ThrowIfNull(base64);
-        base64 = Resolved(base64, "KAS");
+        base64 = Resolved(base64, name);
         byte[] bytes;
         try
         {
@@ -90,12 +104,12 @@ public sealed class InternalSecrets
         }
         catch (FormatException ex)
         {
-            throw new InvalidOperationException("The KAS secret is not valid base64.", ex);
+            throw new InvalidOperationException($"The {name} secret is not valid base64.", ex);
         }
 
         return bytes.Length == KasSecretLength
             ? bytes
-            : throw new InvalidOperationException($"The KAS secret decodes to {bytes.Length} bytes; it must be exactly {KasSecretLength}.");
+            : throw new InvalidOperationException($"The {name} secret decodes to {bytes.Length} bytes; it must be exactly {KasSecretLength}.");
     }
 
     /// <summary>Resolves a secret path against the content root.</summary>
@@ -137,7 +151,7 @@ public sealed class InternalSecrets
             : text;
     }
 
-    private static string? ReadFile(string path, string contentRoot)
+    private static string? ReadFile(string? path, string contentRoot)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
