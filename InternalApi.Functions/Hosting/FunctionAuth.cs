@@ -70,16 +70,6 @@ public enum FunctionAuth
 }
 
 /// <summary>
-/// Marks an HTTP function whose route GitLab has deprecated (the OpenAPI document says so); it keeps working as before.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-public sealed class DeprecatedRouteAttribute(string replacement) : Attribute
-{
-    /// <summary>The route to use instead.</summary>
-    public string Replacement { get; } = replacement;
-}
-
-/// <summary>
 /// Declares, next to the trigger, how callers of an HTTP function authenticate. Every HTTP function
 /// carries one; a function without it is refused (fail closed) by both hosts.
 /// </summary>

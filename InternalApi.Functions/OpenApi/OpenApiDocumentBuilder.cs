@@ -25,7 +25,7 @@ public static partial class OpenApiDocumentBuilder
     public static IReadOnlyList<string> SchemesFor(FunctionAuth auth) => auth switch
     {
         FunctionAuth.ShellJwt => ["shell_jwt"],
-        FunctionAuth.ShellOrWorkhorseJwt => ["shell_jwt", "workhorse_jwt"],
+        FunctionAuth.ShellOrWorkhorseJwt => ["shell_jwt"],
         FunctionAuth.KasJwt => ["kas_jwt"],
         FunctionAuth.PagesJwt => ["pages_jwt"],
         FunctionAuth.KasAgentToken => ["kas_jwt", "agent_token"],
@@ -40,6 +40,9 @@ public static partial class OpenApiDocumentBuilder
     {
         // GitLab still takes an administrator's token where no CustomersDot JWT is sent (deprecated).
         FunctionAuth.CustomersDotToken => ["private_token"],
+
+        // shellhorse/git_audit_event: gitlab-shell's JWT, or Workhorse's where no shell JWT is sent.
+        FunctionAuth.ShellOrWorkhorseJwt => ["workhorse_jwt"],
         _ => [],
     };
 
@@ -160,20 +163,12 @@ public static partial class OpenApiDocumentBuilder
         var schemes = SchemesFor(auth);
         operation["security"] = schemes.Count == 0
             ? new JsonArray()
-            : auth == FunctionAuth.ShellOrWorkhorseJwt
-                // Either one: a requirement object each (OpenAPI's "or").
-                ? new JsonArray([.. schemes.Select(s => (JsonNode)new JsonObject { [s] = new JsonArray() })])
-                : new JsonArray(new JsonObject(schemes.Select(s => KeyValuePair.Create<string, JsonNode?>(s, new JsonArray()))));
+            : new JsonArray(new JsonObject(schemes.Select(s => KeyValuePair.Create<string, JsonNode?>(s, new JsonArray()))));
         foreach (var alternative in AlternativeSchemesFor(auth))
         {
             operation["security"]!.AsArray().Add(new JsonObject { [alternative] = new JsonArray() });
         }
 
-        if (entry.Type.GetCustomAttribute<DeprecatedRouteAttribute>() is { } deprecated)
-        {
-            operation["deprecated"] = true;
-            operation["description"] = "Deprecated by GitLab: use " + deprecated.Replacement + " (same behaviour, CustomersDot JWT).";
-        }
         if (auth == FunctionAuth.Custom)
         {
             operation["description"] = "The function checks its own credential (see the endpoint's documentation).";

@@ -9,7 +9,7 @@ namespace InternalApi.Functions.Functions.Admin;
 /// <c>POST /api/v4/namespaces/:id/gitlab_subscription</c> (spec §5.1): parameters first (a 400 for anyone), then
 /// the admin check, the namespace (404), then the subscription; 201 with the entity.
 /// </summary>
-[DeprecatedRoute("POST /api/v4/internal/gitlab_subscriptions/namespaces/:id/gitlab_subscription")]
+[LegacyEndpoint("Deprecated by GitLab: use POST /api/v4/internal/gitlab_subscriptions/namespaces/:id/gitlab_subscription (same behaviour, CustomersDot JWT).")]
 public sealed class CreateGitlabSubscription(GitLabSubscriptionService subscriptions, NamespaceFinder namespaces)
 {
     /// <summary>The HTTP trigger; the token (401, scope 403) is checked before this runs.</summary>

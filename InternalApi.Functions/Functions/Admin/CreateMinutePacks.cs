@@ -10,7 +10,7 @@ namespace InternalApi.Functions.Functions.Admin;
 /// <c>purchase_xid</c> the namespace already has is answered as stored and never counted twice. 201 with every pack,
 /// in request order.
 /// </summary>
-[DeprecatedRoute("POST /api/v4/internal/gitlab_subscriptions/namespaces/:id/minutes")]
+[LegacyEndpoint("Deprecated by GitLab: use POST /api/v4/internal/gitlab_subscriptions/namespaces/:id/minutes (same behaviour, CustomersDot JWT).")]
 public sealed class CreateMinutePacks(MinutePackService packs, NamespaceFinder namespaces)
 {
     /// <summary>The HTTP trigger; the admin token is checked before this runs (a <c>before</c> hook in GitLab).</summary>

@@ -9,7 +9,7 @@ namespace InternalApi.Functions.Functions.Admin;
 /// <c>DELETE /api/v4/internal/upcoming_reconciliations?namespace_id=</c> (spec §5.13): same gates as the PUT; 204,
 /// or 404 <c>404 Not Found</c> when the namespace has none.
 /// </summary>
-[DeprecatedRoute("DELETE /api/v4/internal/gitlab_subscriptions/namespaces/:namespace_id/upcoming_reconciliations")]
+[LegacyEndpoint("Deprecated by GitLab: use DELETE /api/v4/internal/gitlab_subscriptions/namespaces/:namespace_id/upcoming_reconciliations (same behaviour, CustomersDot JWT).")]
 public sealed class DeleteUpcomingReconciliation(UpcomingReconciliationService reconciliations)
 {
     /// <summary>The HTTP trigger; the gate and the admin token are checked before this runs.</summary>

@@ -10,7 +10,7 @@ namespace InternalApi.Functions.Functions.Admin;
 /// As in GitLab's <c>before</c> hook, the admin token, the namespace (404) and the add-on name (404) come before
 /// the parameters.
 /// </summary>
-[DeprecatedRoute("GET /api/v4/internal/gitlab_subscriptions/namespaces/:id/subscription_add_on_purchases/:add_on_name")]
+[LegacyEndpoint("Deprecated by GitLab: use GET /api/v4/internal/gitlab_subscriptions/namespaces/:id/subscription_add_on_purchases/:add_on_name (same behaviour, CustomersDot JWT).")]
 public sealed class GetAddOnPurchase(AddOnPurchaseService purchases, NamespaceFinder namespaces)
 {
     /// <summary>The HTTP trigger; the admin token is checked before this runs.</summary>

@@ -11,7 +11,7 @@ namespace InternalApi.Functions.Functions.Admin;
 /// <c>GET /api/v4/namespaces/:id/gitlab_subscription</c> (spec §5.3): not admin-only: an administrator or whoever
 /// may administer the namespace (a group's Owner, a personal namespace's user) reads it; anyone else 403.
 /// </summary>
-[DeprecatedRoute("GET /api/v4/internal/gitlab_subscriptions/namespaces/:id/gitlab_subscription")]
+[LegacyEndpoint("Deprecated by GitLab: use GET /api/v4/internal/gitlab_subscriptions/namespaces/:id/gitlab_subscription (same behaviour, CustomersDot JWT).")]
 public sealed class GetGitlabSubscription(GitLabSubscriptionService subscriptions, NamespaceFinder namespaces, GitLabStore store)
 {
     /// <summary>The HTTP trigger; the token (401, scope 403) is checked before this runs.</summary>

@@ -13,7 +13,7 @@ namespace InternalApi.Functions.Functions.Admin;
 /// top-level, a common owner), then hands the move to the <c>minutes-move</c> queue and answers 202
 /// <c>{"message":"202 Accepted"}</c>; the packs show under the target once the queue function has run.
 /// </summary>
-[DeprecatedRoute("PATCH /api/v4/internal/gitlab_subscriptions/namespaces/:id/minutes/move/:target_id")]
+[LegacyEndpoint("Deprecated by GitLab: use PATCH /api/v4/internal/gitlab_subscriptions/namespaces/:id/minutes/move/:target_id (same behaviour, CustomersDot JWT).")]
 public sealed class MoveMinutePacks(MinutePackService packs, QueueServiceClient queues)
 {
     private readonly QueueClient _queue = queues.GetQueueClient(MinutePackService.MoveQueueName);

@@ -10,7 +10,7 @@ namespace InternalApi.Functions.Functions.Admin;
 /// As in GitLab's <c>before</c> hook, the admin token, the namespace (404) and the add-on name (404) come before
 /// the parameters.
 /// </summary>
-[DeprecatedRoute("POST /api/v4/internal/gitlab_subscriptions/namespaces/:id/subscription_add_on_purchases")]
+[LegacyEndpoint("Deprecated by GitLab: use POST /api/v4/internal/gitlab_subscriptions/namespaces/:id/subscription_add_on_purchases (same behaviour, CustomersDot JWT).")]
 public sealed class UpdateAddOnPurchase(AddOnPurchaseService purchases, NamespaceFinder namespaces)
 {
     /// <summary>The HTTP trigger; the admin token is checked before this runs.</summary>

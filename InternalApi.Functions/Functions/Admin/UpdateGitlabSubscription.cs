@@ -9,7 +9,7 @@ namespace InternalApi.Functions.Functions.Admin;
 /// <c>PUT /api/v4/namespaces/:id/gitlab_subscription</c> (spec §5.2): only the parameters sent change; 404
 /// <c>404 GitlabSubscription Not Found</c> when the namespace has none.
 /// </summary>
-[DeprecatedRoute("PUT /api/v4/internal/gitlab_subscriptions/namespaces/:id/gitlab_subscription")]
+[LegacyEndpoint("Deprecated by GitLab: use PUT /api/v4/internal/gitlab_subscriptions/namespaces/:id/gitlab_subscription (same behaviour, CustomersDot JWT).")]
 public sealed class UpdateGitlabSubscription(GitLabSubscriptionService subscriptions, NamespaceFinder namespaces)
 {
     /// <summary>The HTTP trigger; the token (401, scope 403) is checked before this runs.</summary>

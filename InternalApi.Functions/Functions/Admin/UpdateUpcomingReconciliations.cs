@@ -9,7 +9,7 @@ namespace InternalApi.Functions.Functions.Admin;
 /// <c>PUT /api/v4/internal/upcoming_reconciliations</c> (spec §5.12): GitLab.com only (403 before the token), admin
 /// token, then the array; upserts one row per namespace and answers 200 with the body <c>200</c>, as GitLab does.
 /// </summary>
-[DeprecatedRoute("PUT /api/v4/internal/gitlab_subscriptions/namespaces/:namespace_id/upcoming_reconciliations")]
+[LegacyEndpoint("Deprecated by GitLab: use PUT /api/v4/internal/gitlab_subscriptions/namespaces/:namespace_id/upcoming_reconciliations (same behaviour, CustomersDot JWT).")]
 public sealed class UpdateUpcomingReconciliations(UpcomingReconciliationService reconciliations)
 {
     /// <summary>The HTTP trigger; the gate and the admin token are checked before this runs.</summary>
