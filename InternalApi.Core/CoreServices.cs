@@ -49,6 +49,7 @@ public static class CoreServices
         services.AddSingleton<GitLabTables>();
         services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<GitLabTables>());
         services.AddSingleton<GitLabStore>();
+        services.AddSingleton<NamespaceTree>();
         services.AddSingleton<ActorResolver>();
         services.AddSingleton<RepositoryResolver>();
         services.AddSingleton<StoreHealth>();

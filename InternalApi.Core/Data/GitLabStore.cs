@@ -23,6 +23,7 @@ public sealed record ProjectAccessFacts(IReadOnlyList<GitLabNamespace> Chain, Ac
 public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
 {
     private const int MaxConcurrencyRetries = 20;
+    private readonly NamespaceTree _tree = new(names);
 
     /// <summary>Table names in use.</summary>
     public GitLabTables Tables => names;
@@ -197,12 +198,17 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
         return index?.GetInt64("NamespaceId") is { } id ? await GetNamespaceAsync(id, cancellationToken) : null;
     }
 
-    /// <summary>Creates or replaces a namespace and its path index.</summary>
+    /// <summary>
+    /// Creates or replaces a namespace, its path index and its place in the tree index under its top-level namespace
+    /// (moving what is below it when it changed root).
+    /// </summary>
     public async Task UpsertNamespaceAsync(GitLabNamespace ns, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ns);
+        var previous = await GetNamespaceAsync(ns.Id, cancellationToken);
         await names.Namespaces.UpsertEntityAsync(ToEntity(ns), TableUpdateMode.Replace, cancellationToken);
         await names.NamespacePaths.UpsertEntityAsync(new TableEntity(PathKey(ns.FullPath), "") { ["NamespaceId"] = ns.Id }, TableUpdateMode.Replace, cancellationToken);
+        await _tree.PutNamespaceAsync(ns, previous, cancellationToken);
     }
 
     /// <summary>The namespace and its ancestors, nearest first.</summary>
@@ -244,14 +250,21 @@ public sealed partial class GitLabStore(GitLabTables names, TimeProvider time)
     }
 
     /// <summary>
-    /// Creates or replaces a project and its route. When an existing project's path changes, the
+    /// Creates or replaces a project, its route and its row in the tree index under its top-level namespace. When an existing project's path changes, the
     /// old path keeps resolving as a redirect, as GitLab keeps routes of moved projects.
     /// </summary>
     public async Task UpsertProjectAsync(Project project, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(project);
-        var previous = await GetProjectAsync(project.Id, cancellationToken);
+        var previousRead = GetProjectAsync(project.Id, cancellationToken);
+        var namespaceRead = GetNamespaceAsync(project.NamespaceId, cancellationToken);
+        var previous = await previousRead;
+        var root = await namespaceRead is { } ns ? NamespaceTree.RootOf(ns) : project.NamespaceId;
+        long? previousRoot = previous is null ? null
+            : previous.NamespaceId == project.NamespaceId ? root
+            : await GetNamespaceAsync(previous.NamespaceId, cancellationToken) is { } old ? NamespaceTree.RootOf(old) : previous.NamespaceId;
         await names.Projects.UpsertEntityAsync(ToEntity(project), TableUpdateMode.Replace, cancellationToken);
+        await _tree.PutProjectAsync(project, root, previousRoot, cancellationToken);
         await names.ProjectRoutes.UpsertEntityAsync(new TableEntity(PathKey(project.FullPath), "") { ["ProjectId"] = project.Id, ["Redirect"] = false }, TableUpdateMode.Replace, cancellationToken);
         if (previous is not null && !string.Equals(previous.FullPath, project.FullPath, StringComparison.OrdinalIgnoreCase))
         {

@@ -37,6 +37,7 @@ public sealed class GitLabTables : ITableSet
         Sequences = Table("Sequences");
         BroadcastMessages = Table("BroadcastMessages");
         UserEmails = Table("UserEmails");
+        NamespaceTree = Table("NamespaceTree");
     }
 
     /// <summary>PK user id.</summary>
@@ -99,11 +100,14 @@ public sealed class GitLabTables : ITableSet
     /// <summary>PK lower-cased primary e-mail (encoded) → user id (SCIM finds users by e-mail).</summary>
     public TableClient UserEmails { get; }
 
+    /// <summary>PK top-level namespace id; RK <c>n-{id}</c> per namespace below it, <c>p-{id}</c> per project in them (<see cref="Data.NamespaceTree"/>).</summary>
+    public TableClient NamespaceTree { get; }
+
     /// <summary>Every table the store uses (created at start).</summary>
     public IReadOnlyList<TableClient> All =>
     [
         Users, UsernameIndex, SshKeys, SshKeyFingerprints, UserSshKeys, DeployKeyProjects, Namespaces, NamespacePaths, Projects,
         ProjectRoutes, Members, ProtectedRefs, PersonalAccessTokens, ErrorTrackingKeys, ReferenceCounters, StoredMessages, Sequences,
-        BroadcastMessages, UserEmails,
+        BroadcastMessages, UserEmails, NamespaceTree,
     ];
 }

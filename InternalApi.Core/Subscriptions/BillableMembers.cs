@@ -17,9 +17,10 @@ namespace InternalApi.Core.Subscriptions;
 /// <item>the user is a person (bots and internal users are not billed) and active (blocked, deactivated and
 /// pending users are not billed).</item>
 /// </list>
-/// An admin endpoint, so plain queries: the namespaces of the root, the projects of each, a partition per source.
+/// The hierarchy comes from <see cref="NamespaceTree"/> (one partition per top-level namespace), the members from a
+/// partition per source.
 /// </summary>
-public sealed class BillableMembers(GitLabStore store)
+public sealed class BillableMembers(GitLabStore store, NamespaceTree tree)
 {
     /// <summary>The number of billable users of <paramref name="ns"/> under the plan <paramref name="planCode"/>.</summary>
     public async Task<long> CountAsync(GitLabNamespace ns, string? planCode, CancellationToken cancellationToken = default)
@@ -45,17 +46,14 @@ public sealed class BillableMembers(GitLabStore store)
     public async Task<IReadOnlyDictionary<long, AccessLevel>> LevelsAsync(GitLabNamespace ns, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ns);
-        var tables = store.Tables;
-        var namespaces = ns.Kind == NamespaceKind.User ? [ns] : await SelfAndDescendantsAsync(ns, cancellationToken);
-
-        // One query per up to 15 namespaces (the most comparisons a Table service filter takes), not one each: each
-        // clause still goes through the SDK's escaping.
-        var projects = (await Task.WhenAll(namespaces.Chunk(15).Select(chunk => tables.Projects.ListAsync(
-            string.Join(" or ", chunk.Select(n => TableClient.CreateQueryFilter($"NamespaceId eq {n.Id}"))), ["PartitionKey"], cancellationToken))))
-            .SelectMany(p => p).Select(p => p.PartitionKey).Distinct().ToList();
-        var partitions = namespaces.Where(n => n.Kind == NamespaceKind.Group).Select(n => "group-" + n.Id.ToString(CultureInfo.InvariantCulture))
-            .Concat(projects.Select(p => "project-" + p));
-        var rows = (await Task.WhenAll(partitions.Select(p => tables.Members.ListPartitionAsync(p, cancellationToken)))).SelectMany(r => r);
+        // One single-partition query for the whole hierarchy (the tree index), then one per member source: the cost
+        // follows the size of this namespace, never the instance's.
+        var hierarchy = await tree.ReadAsync(NamespaceTree.RootOf(ns), cancellationToken);
+        IReadOnlyList<long> namespaces = ns.Kind == NamespaceKind.User ? [ns.Id] : hierarchy.SelfAndDescendants(ns.Id);
+        IReadOnlyList<long> groups = ns.Kind == NamespaceKind.User ? [] : namespaces;
+        var partitions = groups.Select(id => "group-" + id.ToString(CultureInfo.InvariantCulture))
+            .Concat(hierarchy.ProjectsIn([.. namespaces]).Select(id => "project-" + id.ToString(CultureInfo.InvariantCulture)));
+        var rows = (await Task.WhenAll(partitions.Select(p => store.Tables.Members.ListPartitionAsync(p, cancellationToken)))).SelectMany(r => r);
 
         var levels = new Dictionary<long, AccessLevel>();
         if (ns.Kind == NamespaceKind.User && ns.OwnerId is { } owner)
@@ -95,21 +93,5 @@ public sealed class BillableMembers(GitLabStore store)
         var rows = await store.Tables.Members.ListPartitionAsync("group-" + ns.Id.ToString(CultureInfo.InvariantCulture), cancellationToken);
         return [.. rows.Where(r => r.GetInt32("AccessLevel") == (int)AccessLevel.Owner)
             .Select(r => long.TryParse(r.RowKey, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0).Where(id => id > 0)];
-    }
-
-    /// <summary>The group and every group below it (by the root's namespaces and their parent links).</summary>
-    private async Task<List<GitLabNamespace>> SelfAndDescendantsAsync(GitLabNamespace ns, CancellationToken cancellationToken)
-    {
-        var root = ns.RootId > 0 ? ns.RootId : ns.Id;
-        var all = (await store.Tables.Namespaces.ListAsync(TableClient.CreateQueryFilter($"RootId eq {root}"), cancellationToken: cancellationToken))
-            .Select(EntityMapping.ToNamespace).ToList();
-        var children = all.Where(n => n.ParentId is not null).ToLookup(n => n.ParentId!.Value);
-        var result = new List<GitLabNamespace> { ns };
-        for (var i = 0; i < result.Count && result.Count < 10_000; i++)
-        {
-            result.AddRange(children[result[i].Id].Where(c => c.Id != ns.Id));
-        }
-
-        return result;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Azure.Core;
 using Azure.Storage.Queues.Models;
 using InternalApi.Core.Auth;
 using InternalApi.Functions.Hosting;
@@ -14,6 +15,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
 using Microsoft.Azure.Functions.Worker.Invocation;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,8 +35,9 @@ public sealed class TestApp : IAsyncDisposable
     private readonly IHost _worker;
     private readonly Task _workerRun;
 
-    private TestApp(WebApplication host, IHost worker, Task workerRun, HttpClient client, byte[] shellKey, byte[] kasKey, byte[] pagesKey, CapturingLoggerProvider logs)
+    private TestApp(WebApplication host, IHost worker, Task workerRun, HttpClient client, byte[] shellKey, byte[] kasKey, byte[] pagesKey, CapturingLoggerProvider logs, TableQueryGuard queryGuard)
     {
+        QueryGuard = queryGuard;
         PagesKey = pagesKey;
         _host = host;
         _worker = worker;
@@ -65,6 +68,9 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>Captured logs, of the host and the worker.</summary>
     public CapturingLoggerProvider Logs { get; }
+
+    /// <summary>The worker's table queries that named no single partition (each also failed where it was sent).</summary>
+    public TableQueryGuard QueryGuard { get; }
 
     /// <summary>The worker's services.</summary>
     public IServiceProvider Services => _worker.Services;
@@ -127,7 +133,8 @@ public sealed class TestApp : IAsyncDisposable
         host.Services.GetRequiredService<WorkerHub>().ForwardWorkerLogs = false;
         await host.StartAsync();
 
-        var worker = BuildWorker(host.Services.GetRequiredService<HostEndpoints>().GrpcUri, config, logs, extraFunctions, services);
+        var guard = new TableQueryGuard();
+        var worker = BuildWorker(host.Services.GetRequiredService<HostEndpoints>().GrpcUri, config, logs, extraFunctions, services, guard);
         var run = WorkerApplication.RunAsync(worker);
         try
         {
@@ -146,7 +153,7 @@ public sealed class TestApp : IAsyncDisposable
         }
 
         var client = new HttpClient { BaseAddress = LocalFunctionsHost.FrontEndAddress(host), Timeout = TimeSpan.FromSeconds(60) };
-        return new TestApp(host, worker, run, client, System.Text.Encoding.UTF8.GetBytes(shellSecret), kasKey, pagesKey, logs);
+        return new TestApp(host, worker, run, client, System.Text.Encoding.UTF8.GetBytes(shellSecret), kasKey, pagesKey, logs, guard);
     }
 
     /// <summary>
@@ -155,7 +162,7 @@ public sealed class TestApp : IAsyncDisposable
     /// executor registered by hand (the worker finds them through the entry assembly, here the test runner), and a
     /// Kestrel port of its own (the worker picks one per process, and a test process hosts several workers).
     /// </summary>
-    private static IHost BuildWorker(Uri grpc, Dictionary<string, string?> config, CapturingLoggerProvider logs, IEnumerable<IFunctionMetadata>? extraFunctions, Action<IServiceCollection>? services)
+    private static IHost BuildWorker(Uri grpc, Dictionary<string, string?> config, CapturingLoggerProvider logs, IEnumerable<IFunctionMetadata>? extraFunctions, Action<IServiceCollection>? services, TableQueryGuard guard)
     {
         // The worker reads the app's folder from the environment, as the host sets it; the same for every test worker.
         Environment.SetEnvironmentVariable("FUNCTIONS_APPLICATION_DIRECTORY", AppContext.BaseDirectory);
@@ -183,6 +190,7 @@ public sealed class TestApp : IAsyncDisposable
         builder.Services.AddSingleton<IFunctionExecutor>(sp => new TestFunctionExecutor(
             ActivatorUtilities.CreateInstance<global::InternalApi.Functions.DirectFunctionExecutor>(sp),
             sp.GetRequiredService<IFunctionActivator>()));
+        builder.Services.AddAzureClients(clients => clients.ConfigureDefaults(options => options.AddPolicy(guard, HttpPipelinePosition.PerCall)));
         services?.Invoke(builder.Services);
         return builder.Build();
     }
@@ -246,6 +254,12 @@ public sealed class TestApp : IAsyncDisposable
 
         _worker.Dispose();
         await _host.DisposeAsync();
+
+        // A scan whose exception the app swallowed (a fallback, a health answer) still fails the test class here.
+        if (QueryGuard.Violations.Count > 0)
+        {
+            throw new InvalidOperationException("The app sent table queries that name no single partition: " + string.Join("; ", QueryGuard.Violations.Distinct()));
+        }
     }
 
     private static int FreePort()
