@@ -12,7 +12,8 @@ namespace InternalApi.Tests.Infrastructure;
 /// carries one (<see cref="TestApp"/>): the offending storage call throws, so the test that caused it fails where it
 /// happened, and the app's disposal fails the test class if anything swallowed that exception.
 /// Point reads (<c>Table(PartitionKey='…',RowKey='…')</c>) and the table list pass; <see cref="Allowed"/> names the few
-/// scans that are meant to scan.
+/// scans that are meant to scan. Only what a function sends is judged (<see cref="Invocation"/>, which the test worker's
+/// executor opens around every function): a test reading back whole tables to check what was written is not the app.
 /// </summary>
 public sealed partial class TableQueryGuard : HttpPipelineSynchronousPolicy
 {
@@ -27,7 +28,17 @@ public sealed partial class TableQueryGuard : HttpPipelineSynchronousPolicy
         ("UsageMetrics", (_, filter) => filter is not null && UsageMetricsRange().IsMatch(filter)),
     ];
 
+    private static readonly AsyncLocal<bool> InFunction = new();
+
     private readonly ConcurrentQueue<string> _violations = new();
+
+    /// <summary>Marks the calling flow, until disposed, as a function's: its table queries are judged.</summary>
+    public static IDisposable Invocation()
+    {
+        var outer = InFunction.Value;
+        InFunction.Value = true;
+        return new Scope(() => InFunction.Value = outer);
+    }
 
     /// <summary>The scans seen so far, as "table: filter".</summary>
     public IReadOnlyCollection<string> Violations => _violations;
@@ -36,7 +47,7 @@ public sealed partial class TableQueryGuard : HttpPipelineSynchronousPolicy
     public override void OnSendingRequest(HttpMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.Request.Method != RequestMethod.Get || Violation(message.Request.Uri.ToUri()) is not { } violation)
+        if (!InFunction.Value || message.Request.Method != RequestMethod.Get || Violation(message.Request.Uri.ToUri()) is not { } violation)
         {
             return;
         }
@@ -167,4 +178,9 @@ public sealed partial class TableQueryGuard : HttpPipelineSynchronousPolicy
 
     [GeneratedRegex(@"^PartitionKey ge '(?:[^']|'')*' and PartitionKey le '(?:[^']|'')*' and RowKey eq 'total'$")]
     private static partial Regex UsageMetricsRange();
+
+    private sealed class Scope(Action end) : IDisposable
+    {
+        public void Dispose() => end();
+    }
 }

@@ -34,6 +34,7 @@ public sealed class TestFunctionExecutor(IFunctionExecutor build, IFunctionActiv
     public async ValueTask ExecuteAsync(FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        using var judged = TableQueryGuard.Invocation();
         if (!context.FunctionDefinition.EntryPoint.StartsWith(typeof(TestFunctions).Namespace + ".", StringComparison.Ordinal))
         {
             await build.ExecuteAsync(context);
