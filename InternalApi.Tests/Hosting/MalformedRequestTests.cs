@@ -13,6 +13,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using InternalApi.Functions.Functions.Kubernetes;
 using InternalApi.Functions.Hosting;
+using InternalApi.Tests.Import;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,8 @@ namespace InternalApi.Tests.Hosting;
 
 /// <summary>
 /// Its own app: a small body limit (oversize cases stay cheap), no queue dispatcher (nothing is consumed
-/// behind the snapshot's back), an error tracking token, and a few stored entities no case names.
+/// behind the snapshot's back), an error tracking token, a few stored entities no case names, and the demo
+/// groups and user the CustomersDot and Admin Area routes are aimed at (imported from data/demo.json).
 /// </summary>
 public sealed class MalformedRequestFixture : IsolatedAppFixture
 {
@@ -88,6 +90,36 @@ public sealed class MalformedRequestFixture : IsolatedAppFixture
             Name = "seeded",
             LastUsedAt = DateTimeOffset.UtcNow,
         });
+
+        // Real targets for the CustomersDot and Admin Area routes, imported as the import command imports them: the demo
+        // groups (MalformedRequests.DemoGroups) and user 29. Only those: the demo data's small ids (key 11, user 1,
+        // project 1) are values the cases send, and naming them could make a case succeed and write.
+        var demo = JsonNode.Parse(await File.ReadAllTextAsync(ImportTests.FindDemo()))!;
+        var users = new JsonArray();
+        foreach (var user in demo["users"]!.AsArray().Where(u => u!["id"]!.ToJsonString() == MalformedRequests.DemoUserId))
+        {
+            users.Add(user!.DeepClone());
+        }
+
+        var groups = new JsonArray();
+        foreach (var group in demo["groups"]!.AsArray().Where(g => MalformedRequests.DemoGroups.Contains(g!["path"]!.GetValue<string>())))
+        {
+            groups.Add(group!.DeepClone());
+        }
+
+        var subset = new JsonObject { ["users"] = users, ["groups"] = groups };
+        var file = Path.Combine(Path.GetTempPath(), $"malformed-demo-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, subset.ToJsonString());
+        try
+        {
+            using var error = new StringWriter();
+            var code = await ImportCommand.RunAsync([file, "--AzureWebJobsStorage=" + Azurite.ConnectionString, ImportFixture.OtpKeyArgument], TextWriter.Null, error);
+            Assert.True(code == 0, error.ToString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }
 
@@ -97,6 +129,8 @@ public sealed class MalformedRequestCollection : ICollectionFixture<MalformedReq
 /// <summary>
 /// "Bad input never gets a 5xx": every generated malformed request (<see cref="MalformedRequests"/>) is answered
 /// with JSON and a 4xx, or with one of the function's documented non-error answers, and nothing is written.
+/// Where GitLab's answer is known exactly (<see cref="MalformedRequest.Exact"/>: Grape's parameter refusals on the
+/// CustomersDot and Admin Area routes, aimed at real demo entities), it must be that status and body byte for byte.
 /// </summary>
 [Collection("malformed-requests")]
 public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITestOutputHelper output)
@@ -161,6 +195,16 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/scan_execution_policies"] = (status, body) => status == 200 && body?["policies"] is JsonArray { Count: 0 },
         ["/api/v4/internal/kubernetes/modules/starboard_vulnerability/policies_configuration"] = (status, body) => status == 200 && body?["configurations"] is JsonArray { Count: 0 },
 
+        // The CustomersDot and Admin Area reads, aimed at demo group acme (101) and user kristina (29): acme has no
+        // subscription (the entity with empty leaves), no owner among the imported users, and kristina may not edit its billing.
+        ["/api/v4/namespaces/" + MalformedRequests.DemoGroupId + "/gitlab_subscription"] = (status, body) => status == 200 && body?["plan"] is JsonObject && body["billing"] is JsonObject,
+        ["/api/v4/internal/gitlab_subscriptions/namespaces/" + MalformedRequests.DemoGroupId + "/gitlab_subscription"] = (status, body) => status == 200 && body?["plan"] is JsonObject && body["billing"] is JsonObject,
+        ["/api/v4/internal/gitlab_subscriptions/namespaces/" + MalformedRequests.DemoGroupId] = (status, body) => status == 200 && body?["id"]?.ToJsonString() == MalformedRequests.DemoGroupId,
+        ["/api/v4/internal/gitlab_subscriptions/namespaces/" + MalformedRequests.DemoGroupId + "/owners"] = (status, body) => status == 200 && body is JsonArray { Count: 0 },
+        ["/api/v4/internal/gitlab_subscriptions/users/" + MalformedRequests.DemoUserId] = (status, body) => status == 200 && body?["id"]?.ToJsonString() == MalformedRequests.DemoUserId,
+        ["/api/v4/internal/gitlab_subscriptions/namespaces/" + MalformedRequests.DemoGroupId + "/user_permissions/" + MalformedRequests.DemoUserId] = (status, body) =>
+            status == 200 && body?["edit_billing"]?.GetValueKind() == JsonValueKind.False,
+
         // Nobody is provisioned in the seeded scopes: an empty list.
         ["/api/scim/v2/groups/" + MalformedRequests.ScimGroupPath + "/Users"] = (status, body) => status == 200 && body?["totalResults"]?.GetValue<int>() == 0,
         ["/api/scim/v2/application/Users"] = (status, body) => status == 200 && body?["totalResults"]?.GetValue<int>() == 0,
@@ -221,7 +265,7 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         clock.Stop();
         var after = await SnapshotAsync(fixture.App.Services);
 
-        output.WriteLine($"{requests.Count} requests ({requests.Count(r => r.Expectation == MalformedExpectation.Rejected)} that must be refused) in {clock.Elapsed.TotalSeconds:0.0} s, {Concurrency} at a time (generated in {generated.TotalSeconds:0.0} s), seed {MalformedRequests.Seed}");
+        output.WriteLine($"{requests.Count} requests ({requests.Count(r => r.Expectation == MalformedExpectation.Rejected)} that must be refused, {requests.Count(r => r.Exact is not null)} with GitLab's exact answer) in {clock.Elapsed.TotalSeconds:0.0} s, {Concurrency} at a time (generated in {generated.TotalSeconds:0.0} s), seed {MalformedRequests.Seed}");
         foreach (var (key, count) in statuses.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"  {key}: {count}");
@@ -347,6 +391,11 @@ public sealed class MalformedRequestTests(MalformedRequestFixture fixture, ITest
         catch (JsonException)
         {
             return "the body is not JSON";
+        }
+
+        if (request.Exact is { } exact)
+        {
+            return status == exact.Status && Encoding.UTF8.GetString(body) == exact.Body ? null : $"not GitLab's exact answer {exact.Status} {exact.Body}";
         }
 
         // Shell and KAS credentials are checked before anything is read: 401. A function with its own credential

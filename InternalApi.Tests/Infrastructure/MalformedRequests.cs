@@ -76,6 +76,13 @@ public enum MalformedExpectation
 /// <summary>An HTTP function to aim at: method, route (with <c>/api</c>) and how it authenticates.</summary>
 public sealed record MalformedTarget(string Method, string Route, MalformedAuth Auth);
 
+/// <summary>GitLab's exact answer to a request, where it is known: the status and the body, byte for byte.</summary>
+public sealed record MalformedAnswer(int Status, string Body)
+{
+    /// <summary>Grape's parameter refusal (E1): 400 <c>{"error":"a is missing, b is invalid"}</c>.</summary>
+    public static MalformedAnswer GrapeError(string error) => new(400, "{\"error\":" + JsonSerializer.Serialize(error) + "}");
+}
+
 /// <summary>One generated request.</summary>
 public sealed record MalformedRequest(
     int Number,
@@ -86,7 +93,8 @@ public sealed record MalformedRequest(
     byte[]? Body,
     bool Chunked,
     MalformedCredential Credential,
-    MalformedExpectation Expectation)
+    MalformedExpectation Expectation,
+    MalformedAnswer? Exact = null)
 {
     /// <summary>
     /// The request to send to the server at <paramref name="server"/>. <paramref name="credential"/> gives the headers
@@ -134,7 +142,7 @@ public sealed record MalformedRequest(
     public string Describe()
     {
         var body = Body is null ? "(no body)" : $"{Body.Length} bytes{(Chunked ? ", chunked" : "")}: {Printable(Body, 200)}";
-        return $"#{Number} [{Family}, expect {Expectation}] {Target.Method} {Truncate(PathAndQuery, 300)} | Content-Type: {ContentType ?? "(none)"} | credential: {Credential} | body {body}";
+        return $"#{Number} [{Family}, expect {(Exact is null ? Expectation.ToString() : $"{Exact.Status} {Exact.Body}")}] {Target.Method} {Truncate(PathAndQuery, 300)} | Content-Type: {ContentType ?? "(none)"} | credential: {Credential} | body {body}";
     }
 
     /// <summary>Bytes as text, printable ASCII kept and everything else escaped.</summary>
@@ -173,6 +181,11 @@ public sealed record MalformedRequest(
 /// refused (or, for <c>usage_metrics</c>, that count nothing); a case that could succeed there is dropped.
 /// Values never name stored entities (the seeded ones have ids and names no case uses).
 /// </para>
+/// <para>
+/// The CustomersDot and Admin Area routes are aimed at real entities of <c>data/demo.json</c> (<see cref="DemoGroupId"/>,
+/// <see cref="DemoUserId"/>, <see cref="DemoAddOn"/>), so that their parameter checks run; where a route's Grape
+/// declaration is known (<see cref="Profile.Grape"/>), a request it refuses must get Grape's exact 400.
+/// </para>
 /// </summary>
 public static class MalformedRequests
 {
@@ -195,15 +208,34 @@ public static class MalformedRequests
     public const string ScimMissingId = "seeded-no-such-scim-uid";
 
     /// <summary>
+    /// The namespace of the CustomersDot and Admin Area routes: demo group 101 <c>acme</c>, top-level, with no subscription,
+    /// add-on purchase, storage exclusion or upcoming reconciliation.
+    /// </summary>
+    public const string DemoGroupId = "101";
+
+    /// <summary>The target of the minute-pack moves: demo group 102 <c>acme/platform</c>, a subgroup (so no move is ever queued).</summary>
+    public const string DemoSubgroupId = "102";
+
+    /// <summary>The user of the CustomersDot user routes: demo user 29 <c>kristina</c> (no case can name it: no generated text has a 2).</summary>
+    public const string DemoUserId = "29";
+
+    /// <summary>The add-on of the add-on purchase routes: one this GitLab knows, with no purchase for <see cref="DemoGroupId"/>.</summary>
+    public const string DemoAddOn = "code_suggestions";
+
+    /// <summary>The demo groups the fixture imports (with <see cref="DemoUserId"/>); the rest of the demo data stays out, as its small ids are values cases send.</summary>
+    public static readonly IReadOnlyList<string> DemoGroups = ["gnuwget", "acme", "acme/platform"];
+
+    /// <summary>
     /// The functions to aim at: every HTTP function of the build's <c>functions.metadata</c> (the SDK's list,
     /// the same one the hosts serve), with the auth its method declares. Route parameters are filled in:
-    /// <c>{groupPath}</c> with the seeded SCIM group, <c>{*id}</c> with a UID nobody has.
+    /// <c>{groupPath}</c> with the seeded SCIM group, <c>{*id}</c> with a UID nobody has, and the CustomersDot and
+    /// Admin Area ones with the demo entities (<see cref="FillRoute"/>).
     /// </summary>
     public static IReadOnlyList<MalformedTarget> Targets() =>
     [
         .. FunctionMetadata.Load(Path.Combine(AppContext.BaseDirectory, "functions.metadata")).Where(f => f.IsHttp).SelectMany(f => f.Trigger!.Methods!.Select(method => new MalformedTarget(
             method.ToUpperInvariant(),
-            "/api/" + f.Trigger.Route!.Replace("{groupPath}", ScimGroupPath, StringComparison.Ordinal).Replace("{*id}", ScimMissingId, StringComparison.Ordinal),
+            "/api/" + FillRoute(f.Trigger.Route!),
             FunctionEntryPoints.Resolve(f.EntryPoint).Auth switch
             {
                 FunctionAuth.ShellJwt => MalformedAuth.Shell,
@@ -221,6 +253,21 @@ public static class MalformedRequests
             }))),
     ];
 
+    /// <summary>
+    /// A route template with its parameters filled in: SCIM ones with the seeded group and a UID nobody has; a user's
+    /// <c>{id}</c> and <c>{userId}</c> with <see cref="DemoUserId"/>; <c>{targetId}</c> with <see cref="DemoSubgroupId"/>;
+    /// <c>{addOnName}</c> with <see cref="DemoAddOn"/>; any other <c>{id}</c> or <c>{namespaceId}</c> with <see cref="DemoGroupId"/>.
+    /// </summary>
+    public static string FillRoute(string template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        return template
+            .Replace("{groupPath}", ScimGroupPath, StringComparison.Ordinal).Replace("{*id}", ScimMissingId, StringComparison.Ordinal)
+            .Replace("users/{id}", "users/" + DemoUserId, StringComparison.Ordinal).Replace("{userId}", DemoUserId, StringComparison.Ordinal)
+            .Replace("{targetId}", DemoSubgroupId, StringComparison.Ordinal).Replace("{addOnName}", DemoAddOn, StringComparison.Ordinal)
+            .Replace("{namespaceId}", DemoGroupId, StringComparison.Ordinal).Replace("{id}", DemoGroupId, StringComparison.Ordinal);
+    }
+
     /// <summary>Every request for <paramref name="targets"/>, numbered in order.</summary>
     public static IReadOnlyList<MalformedRequest> Generate(IReadOnlyList<MalformedTarget> targets, int seed = Seed, int perTarget = PerTarget)
     {
@@ -229,7 +276,7 @@ public static class MalformedRequests
         var all = new List<MalformedRequest>();
         foreach (var target in targets)
         {
-            var cases = new TargetCases(target, Profiles.For(target.Route), random, all.Count);
+            var cases = new TargetCases(target, Profiles.For(target.Method, target.Route), random, all.Count);
             cases.AddSystematic();
             // The SCIM routes share one handler per operation across both APIs: a third of the random top-up each.
             cases.FillRandom(target.Auth is MalformedAuth.ScimGroup or MalformedAuth.ScimInstance ? perTarget / 3 : perTarget);
@@ -259,6 +306,24 @@ public static class MalformedRequests
 
         /// <summary>An object of anything (<c>cilium_alert</c>'s <c>alert</c>): any other value is refused.</summary>
         Object,
+
+        /// <summary>Grape's <c>Integer</c>: JSON integers and integer text; text with anything but digits, signs and spaces, <c>true</c>, arrays and objects are invalid.</summary>
+        Integer,
+
+        /// <summary>Grape's <c>Date</c> (Ruby's <c>Date.parse</c> of a string): anything but a string is invalid; which strings parse is left open.</summary>
+        Date,
+
+        /// <summary>Grape's <c>DateTime</c>: as <see cref="Date"/>.</summary>
+        DateTime,
+
+        /// <summary>Grape's <c>Boolean</c>: <c>true</c>, <c>false</c>, <c>1</c>, <c>0</c> and dry-types' words (<c>yes</c>, <c>on</c>, <c>t</c>, …).</summary>
+        Boolean,
+
+        /// <summary>Grape's <c>Array</c> of hashes (<c>packs</c>): a string, number or boolean is invalid; what else is refused is left open.</summary>
+        Objects,
+
+        /// <summary>Grape's <c>Array[JSON]</c> (<c>upcoming_reconciliations</c>): a string is parsed as JSON; only its absence is judged.</summary>
+        Json,
     }
 
     /// <summary>What a function does with an accepted request.</summary>
@@ -274,13 +339,21 @@ public static class MalformedRequests
         WhenCounted,
     }
 
-    internal sealed record Param(string Name, Kind Kind);
+    /// <summary>
+    /// A parameter. <paramref name="Required"/>: Grape's <c>requires</c> (absent is <c>&lt;name&gt; is missing</c>);
+    /// <paramref name="AllowBlank"/> false: Grape's <c>allow_blank: false</c> (<c>null</c> is <c>&lt;name&gt; is empty</c>).
+    /// </summary>
+    internal sealed record Param(string Name, Kind Kind, bool Required = false, bool AllowBlank = true);
 
     /// <summary>
     /// What a function takes. <paramref name="ReadsParameters"/> false: it never looks at the query or body, so
     /// a malformed one is not refused. Unknown routes get a cautious default (reads text, always writes).
+    /// <paramref name="Grape"/>: <paramref name="Parameters"/> are GitLab's Grape declaration for the route — every
+    /// required parameter, and the optional ones listed in GitLab's order — and the target is real, so a request whose
+    /// values Grape certainly refuses gets its exact 400 (<see cref="MalformedAnswer.GrapeError"/>). <paramref name="Answer"/>:
+    /// GitLab's exact answer to every request that reaches the function (one that reads nothing, aimed where it must refuse).
     /// </summary>
-    internal sealed record Profile(bool ReadsParameters, Writes Writes, IReadOnlyList<Param> Parameters);
+    internal sealed record Profile(bool ReadsParameters, Writes Writes, IReadOnlyList<Param> Parameters, bool Grape = false, MalformedAnswer? Answer = null);
 
     /// <summary>The parameters each route takes, keyed by route (spec §3, §4).</summary>
     internal static class Profiles
@@ -294,6 +367,13 @@ public static class MalformedRequests
             new("filter", Kind.Text), new("startIndex", Kind.Text), new("count", Kind.Text),
             new("externalId", Kind.Text), new("userName", Kind.Text), new("emails", Kind.Text), new("name", Kind.Text),
         ];
+
+        /// <summary>GitLab's <c>use :pagination</c>.</summary>
+        private static readonly Param[] Pagination = [new("page", Kind.Integer), new("per_page", Kind.Integer)];
+
+        private static readonly string Admin = "/api/v4/namespaces/" + DemoGroupId;
+
+        private static readonly string Internal = "/api/v4/internal/gitlab_subscriptions/namespaces/" + DemoGroupId;
 
         private static readonly Param[] Actor = [new("key_id", Kind.Text), new("user_id", Kind.Text), new("identifier", Kind.Text), new("username", Kind.Text)];
 
@@ -365,53 +445,86 @@ public static class MalformedRequests
             ["/api/v4/internal/two_factor_push_otp_check"] = new(true, Writes.Never, [new("key_id", Kind.Text), new("user_id", Kind.Text)]),
             ["/api/v4/internal/shellhorse/git_audit_event"] = new(true, Writes.Never,
                 [new("action", Kind.Text), new("protocol", Kind.Text), new("gl_repository", Kind.Text), new("changes", Kind.Text), new("check_ip", Kind.Text), .. Actor]),
-            // CustomersDot and Admin Area (spec §5): Grape-typed parameters refuse arrays and objects (400). The routes'
-            // namespace is the literal "{id}", which names nothing (404), so none of them can write; the array
-            // parameters (packs, upcoming_reconciliations) need objects with every member, which no case builds.
-            ["/api/v4/namespaces/{id}/gitlab_subscription"] = new(true, Writes.Never,
-            [
-                new("start_date", Kind.StrictText), new("seats", Kind.StrictText), new("plan_code", Kind.StrictText), new("trial", Kind.StrictText),
-                new("private_token", Kind.Text),
-            ]),
-            ["/api/v4/namespaces/{id}/subscription_add_on_purchase/{addOnName}"] = new(true, Writes.Never,
-                [new("quantity", Kind.StrictText), new("expires_on", Kind.StrictText), new("purchase_xid", Kind.StrictText)]),
-            ["/api/v4/namespaces/storage/limit_exclusions"] = new(true, Writes.Never, [new("page", Kind.StrictText), new("per_page", Kind.StrictText)]),
-            ["/api/v4/namespaces/{id}/storage/limit_exclusion"] = new(true, Writes.Never, [new("reason", Kind.StrictText)]),
-            ["/api/v4/namespaces/{id}/minutes"] = new(true, Writes.Never, [new("packs", Kind.Text)]),
-            ["/api/v4/namespaces/{id}/minutes/move/{targetId}"] = new(false, Writes.Never, []),
             // The Pages daemon's lookup reads only `host`; no case names a host anything is served at (204), and a lookup never writes.
             ["/api/v4/internal/pages"] = new(true, Writes.Never, [new("host", Kind.Text)]),
             ["/api/v4/internal/pages/status"] = new(false, Writes.Never, []),
-            ["/api/v4/internal/upcoming_reconciliations"] = new(true, Writes.Never, [new("upcoming_reconciliations", Kind.Text), new("namespace_id", Kind.StrictText)]),
-            // CustomersDot's current routes: "{id}" names no namespace (404), and "{namespaceId}", "{userId}" and "{id}" of a
-            // user are no integers (400), so none of them can write either.
-            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}"] = new(true, Writes.Never,
+
+            // CustomersDot and Admin Area (spec §5), aimed at demo group acme (101), demo user kristina (29) and the add-on
+            // code_suggestions: a request that passes the parameter checks reaches real entities, so a method whose valid
+            // request would write only gets requests that are refused (Writes.Always). Grape: GitLab's declaration is known
+            // (ee/lib/api/gitlab_subscriptions/*.rb, the internal upcoming reconciliations and users APIs), so the refusal is
+            // exact. The subscription lists start_date, seats and trial only: GitLab declares end_date and plan_code before
+            // seats, and the app reads them after it, so two invalid values there are named in another order (docs/customersdot.md).
+            [$"POST {Admin}/gitlab_subscription"] = new(true, Writes.Always, Subscription(create: true), Grape: true),
+            [$"PUT {Admin}/gitlab_subscription"] = new(true, Writes.Always, Subscription(create: false), Grape: true),
+
+            // Reads nothing: the admin sees acme's (empty) subscription.
+            [$"GET {Admin}/gitlab_subscription"] = new(false, Writes.Never, []),
+            [$"POST {Admin}/subscription_add_on_purchase/{DemoAddOn}"] = new(true, Writes.Always,
+                [new("quantity", Kind.Integer, Required: true), new("expires_on", Kind.Date, Required: true), new("purchase_xid", Kind.StrictText, Required: true)], Grape: true),
+            [$"PUT {Admin}/subscription_add_on_purchase/{DemoAddOn}"] = new(true, Writes.Always,
+                [new("expires_on", Kind.Date, Required: true), new("quantity", Kind.Integer), new("purchase_xid", Kind.StrictText)], Grape: true),
+
+            // Reads nothing: acme has no purchase (404).
+            [$"GET {Admin}/subscription_add_on_purchase/{DemoAddOn}"] = new(false, Writes.Never, []),
+            ["/api/v4/namespaces/storage/limit_exclusions"] = new(true, Writes.Never, Pagination, Grape: true),
+            [$"POST {Admin}/storage/limit_exclusion"] = new(true, Writes.Always, [new("reason", Kind.StrictText, Required: true)], Grape: true),
+
+            // The function reads nothing (the shared layer still refuses what it cannot read): acme is not excluded (spec §5.9).
+            [$"DELETE {Admin}/storage/limit_exclusion"] = new(true, Writes.Never, [], Answer: new(400, """{"message":"400 Bad request - not excluded"}""")),
+
+            // An empty array of packs is valid, and what an empty addition stores is the function's business: only refusals.
+            [$"POST {Admin}/minutes"] = new(true, Writes.Always, [new("packs", Kind.Objects, Required: true)], Grape: true),
+
+            // acme/platform is a subgroup: every move is refused before anything is queued (spec §5.11).
+            [$"PATCH {Admin}/minutes/move/{DemoSubgroupId}"] = new(true, Writes.Never, [],
+                Answer: new(400, """{"message":"400 Bad request - Target namespace must be a top-level namespace"}""")),
+
+            // No case builds a complete reconciliation, and no namespace has one to delete (404).
+            ["PUT /api/v4/internal/upcoming_reconciliations"] = new(true, Writes.Never, [new("upcoming_reconciliations", Kind.Json, Required: true)], Grape: true),
+            ["DELETE /api/v4/internal/upcoming_reconciliations"] = new(true, Writes.Never,
+                [new("namespace_id", Kind.Integer, Required: true, AllowBlank: false)], Grape: true),
+
+            // CustomersDot's current routes (GitLab's declarations of most are not at hand: types judged, answers generic).
+            [$"GET {Internal}"] = new(false, Writes.Never, []),
+            [$"PUT {Internal}"] = new(true, Writes.Always,
             [
-                new("shared_runners_minutes_limit", Kind.StrictText), new("extra_shared_runners_minutes_limit", Kind.StrictText),
-                new("additional_purchased_storage_size", Kind.StrictText), new("additional_purchased_storage_ends_on", Kind.StrictText),
+                new("shared_runners_minutes_limit", Kind.Integer), new("extra_shared_runners_minutes_limit", Kind.Integer),
+                new("additional_purchased_storage_size", Kind.Integer), new("additional_purchased_storage_ends_on", Kind.Date),
                 new("gitlab_subscription_attributes", Kind.Text),
             ]),
-            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/owners"] = new(true, Writes.Never, [new("page", Kind.StrictText), new("per_page", Kind.StrictText)]),
-            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/gitlab_subscription"] = new(true, Writes.Never,
-                [new("start_date", Kind.StrictText), new("seats", Kind.StrictText), new("plan_code", Kind.StrictText), new("trial", Kind.StrictText)]),
-            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/subscription_add_on_purchases"] = new(true, Writes.Never, [new("add_on_purchases", Kind.Text)]),
-            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/subscription_add_on_purchases/{addOnName}"] = new(false, Writes.Never, []),
-            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/minutes"] = new(true, Writes.Never, [new("packs", Kind.Text)]),
-            ["/api/v4/internal/gitlab_subscriptions/namespaces/{id}/minutes/move/{targetId}"] = new(false, Writes.Never, []),
-            ["/api/v4/internal/gitlab_subscriptions/namespaces/{namespaceId}/upcoming_reconciliations"] = new(true, Writes.Never,
-                [new("next_reconciliation_date", Kind.StrictText), new("display_alert_from", Kind.StrictText)]),
-            ["/api/v4/internal/gitlab_subscriptions/users/{id}"] = new(false, Writes.Never, []),
-            ["/api/v4/internal/gitlab_subscriptions/namespaces/{namespaceId}/user_permissions/{userId}"] = new(false, Writes.Never, []),
-            ["/api/v4/internal/gitlab_subscriptions/users/{userId}/credit_card_validation"] = new(true, Writes.Never,
+            [$"GET {Internal}/owners"] = new(true, Writes.Never, Pagination),
+            [$"POST {Internal}/gitlab_subscription"] = new(true, Writes.Always, Subscription(create: true)),
+            [$"PUT {Internal}/gitlab_subscription"] = new(true, Writes.Always, Subscription(create: false)),
+            [$"GET {Internal}/gitlab_subscription"] = new(false, Writes.Never, []),
+            [$"POST {Internal}/subscription_add_on_purchases"] = new(true, Writes.Always, [new("add_on_purchases", Kind.Text)]),
+            [$"GET {Internal}/subscription_add_on_purchases/{DemoAddOn}"] = new(false, Writes.Never, []),
+            [$"POST {Internal}/minutes"] = new(true, Writes.Always, [new("packs", Kind.Objects, Required: true)]),
+            [$"PATCH {Internal}/minutes/move/{DemoSubgroupId}"] = new(true, Writes.Never, []),
+
+            // ee/lib/gitlab_subscriptions/api/internal/upcoming_reconciliations.rb: namespace_id comes from the path.
+            [$"PUT {Internal}/upcoming_reconciliations"] = new(true, Writes.Always,
+                [new("next_reconciliation_date", Kind.Date, Required: true), new("display_alert_from", Kind.Date, Required: true)], Grape: true),
+            [$"DELETE {Internal}/upcoming_reconciliations"] = new(true, Writes.Never, []),
+            [$"GET /api/v4/internal/gitlab_subscriptions/users/{DemoUserId}"] = new(false, Writes.Never, []),
+            [$"GET {Internal}/user_permissions/{DemoUserId}"] = new(false, Writes.Never, []),
+
+            // ee/lib/gitlab_subscriptions/api/internal/users.rb: user_id comes from the path; the rest in this order.
+            [$"PUT /api/v4/internal/gitlab_subscriptions/users/{DemoUserId}/credit_card_validation"] = new(true, Writes.Always,
             [
-                new("credit_card_validated_at", Kind.StrictText), new("credit_card_expiration_year", Kind.StrictText), new("credit_card_expiration_month", Kind.StrictText),
-                new("credit_card_holder_name", Kind.StrictText), new("credit_card_type", Kind.StrictText), new("credit_card_mask_number", Kind.StrictText),
-            ]),
+                new("credit_card_validated_at", Kind.DateTime, Required: true), new("credit_card_expiration_month", Kind.Integer, Required: true),
+                new("credit_card_expiration_year", Kind.Integer, Required: true), new("credit_card_holder_name", Kind.StrictText, Required: true),
+                new("credit_card_mask_number", Kind.StrictText, Required: true), new("credit_card_type", Kind.StrictText, Required: true),
+            ], Grape: true),
         };
 
         private static readonly Profile Unknown = new(true, Writes.Always, [new("id", Kind.Text), new("name", Kind.Text)]);
 
-        public static Profile For(string route) => ByRoute.GetValueOrDefault(route) ?? Unknown;
+        /// <summary>A route's profile: the one for its method (<c>"PUT /api/…"</c>) if there is one, else the route's.</summary>
+        public static Profile For(string method, string route) => ByRoute.GetValueOrDefault($"{method} {route}") ?? ByRoute.GetValueOrDefault(route) ?? Unknown;
+
+        /// <summary>The subscription parameters the cases use, in GitLab's order (<c>start_date</c> required on create).</summary>
+        private static Param[] Subscription(bool create) => [new("start_date", Kind.Date, Required: create), new("seats", Kind.Integer), new("trial", Kind.Boolean)];
     }
 
     /// <summary>The verdict on one generated request before the target's write rules apply.</summary>
@@ -428,6 +541,25 @@ public static class MalformedRequests
 
         /// <summary>Not known in advance (random corruption): may be accepted.</summary>
         Unknown,
+    }
+
+    /// <summary>An <see cref="Outcome"/>, and for a refusal whose words are known, Grape's error text (<c>a is missing, b is invalid</c>).</summary>
+    internal readonly record struct Verdict(Outcome Outcome, string? Error = null)
+    {
+        public static implicit operator Verdict(Outcome outcome) => new(outcome);
+
+        public static Verdict FromOutcome(Outcome outcome) => new(outcome);
+    }
+
+    /// <summary>What Grape makes of one parameter's value.</summary>
+    private enum Validity
+    {
+        Valid,
+        Invalid,
+        Empty,
+
+        /// <summary>Not known for certain (or GitLab and this app are known to differ: docs/customersdot.md): not judged.</summary>
+        Uncertain,
     }
 
     /// <summary>Wrong JSON values for any parameter, as raw JSON text.</summary>
@@ -465,6 +597,13 @@ public static class MalformedRequests
     /// <summary>Builds one target's cases.</summary>
     private sealed class TargetCases(MalformedTarget target, Profile profile, Random random, int numberOffset)
     {
+        /// <summary>dry-types' boolean words (<c>Params::Bool</c>), exactly as they are matched.</summary>
+        private static readonly HashSet<string> BooleanWords = new(StringComparer.Ordinal)
+        {
+            "1", "on", "On", "ON", "t", "true", "True", "TRUE", "T", "y", "yes", "Yes", "YES", "Y",
+            "0", "off", "Off", "OFF", "f", "false", "False", "FALSE", "F", "n", "no", "No", "NO", "N",
+        };
+
         private readonly HashSet<string> _seen = [];
         private readonly bool _isGet = target.Method is "GET" or "HEAD";
 
@@ -703,7 +842,7 @@ public static class MalformedRequests
             var p = Params[0];
             var scalar = Judge([(p, JsonValue.Create("1"))]);
             var nothing = Judge([]);
-            foreach (var (form, outcome) in new (string, Outcome)[]
+            foreach (var (form, outcome) in new (string, Verdict)[]
                      {
                          ("%zz=1", Outcome.Rejected), ($"{p.Name}=%zz", Outcome.Rejected), ($"{p.Name}=%", Outcome.Rejected), ($"{p.Name}=%4", Outcome.Rejected),
                          ("%=1", Outcome.Rejected), ($"{p.Name}=a%g0b", Outcome.Rejected), ($"{p.Name}%=1", Outcome.Rejected),
@@ -820,7 +959,11 @@ public static class MalformedRequests
 
             var pairs = values.SelectMany(v => FormPairs(v.Param.Name, Parse(v.Json))).ToList();
             var formText = string.Join("&", pairs);
-            var formOutcome = JudgeRandom(values);
+            // Form values arrive as text, and the judge reads the JSON they were made from: right for the lenient kinds,
+            // not for Grape's types ("1" is a date there, 1 is not), which are therefore left open.
+            Verdict formOutcome = profile.Parameters.Any(p => p.Kind is Kind.Integer or Kind.Date or Kind.DateTime or Kind.Boolean or Kind.Objects or Kind.Json)
+                ? Outcome.Unknown
+                : JudgeRandom(values).Outcome;
             if (random.Next(3) == 0)
             {
                 // Each of these is refused wherever it lands (a bare "%" could complete a valid escape).
@@ -838,7 +981,7 @@ public static class MalformedRequests
             }
         }
 
-        private Outcome JudgeRandom(List<(Param Param, string Json)> values) => Judge([.. values.Select(v => (v.Param, Parse(v.Json)))]);
+        private Verdict JudgeRandom(List<(Param Param, string Json)> values) => Judge([.. values.Select(v => (v.Param, Parse(v.Json)))]);
 
         private string RandomValue(Param p) => random.Next(6) switch
         {
@@ -890,7 +1033,7 @@ public static class MalformedRequests
         /// The verdict on a request the shared layer can read, from the values the function receives (form values
         /// arrive as text): NUL anywhere is refused (as GitLab's malformed-strings check does), then each kind's rules.
         /// </summary>
-        private Outcome Judge(IReadOnlyList<(Param Param, JsonNode? Value)> received)
+        private Verdict Judge(IReadOnlyList<(Param Param, JsonNode? Value)> received)
         {
             if (received.Any(r => HasNul(r.Value)))
             {
@@ -902,8 +1045,6 @@ public static class MalformedRequests
             {
                 switch (p.Kind)
                 {
-                    case Kind.StrictText when value is JsonArray or JsonObject:
-                        return Outcome.Rejected;
                     case Kind.Object when value is not JsonObject:
                         return Outcome.Rejected;
                     case Kind.Counts or Kind.IdSets when value is not (null or JsonObject):
@@ -926,6 +1067,11 @@ public static class MalformedRequests
                 }
             }
 
+            if (GrapeErrors(received) is { } grape)
+            {
+                return grape;
+            }
+
             return profile.Writes switch
             {
                 Writes.Always => Outcome.Accepted,
@@ -933,6 +1079,134 @@ public static class MalformedRequests
                 _ => Outcome.Accepted,
             };
         }
+
+        /// <summary>
+        /// Grape's verdict on the declared parameters, in declaration order (as Grape runs its validators and joins its
+        /// messages): null when none is certainly refused. The words are kept only for a <see cref="Profile.Grape"/> route
+        /// where every value is judged with certainty.
+        /// </summary>
+        private Verdict? GrapeErrors(IReadOnlyList<(Param Param, JsonNode? Value)> received)
+        {
+            var problems = new List<string>();
+            var uncertain = false;
+            foreach (var p in profile.Parameters)
+            {
+                var sent = received.LastOrDefault(r => r.Param.Name == p.Name);
+                var validity = sent.Param is null ? (p.Required ? Validity.Empty : Validity.Valid) : Check(p, sent.Value);
+                switch (validity)
+                {
+                    case Validity.Empty when sent.Param is null:
+                        problems.Add(p.Name + " is missing");
+                        break;
+                    case Validity.Empty:
+                        problems.Add(p.Name + " is empty");
+                        break;
+                    case Validity.Invalid:
+                        problems.Add(p.Name + " is invalid");
+                        break;
+                    case Validity.Uncertain:
+                        uncertain = true;
+                        break;
+                }
+            }
+
+            return problems.Count == 0 ? null : new Verdict(Outcome.Rejected, profile.Grape && !uncertain ? string.Join(", ", problems) : null);
+        }
+
+        /// <summary>
+        /// One sent value as Grape's coercion (and <c>allow_blank: false</c>) reads it. Grape reads <c>""</c> as nil for
+        /// every type but String, where this app refuses it as invalid (docs/customersdot.md): left open.
+        /// </summary>
+        private static Validity Check(Param p, JsonNode? value)
+        {
+            if (p.Kind is Kind.Text or Kind.TextList or Kind.Counts or Kind.IdSets or Kind.Object)
+            {
+                // Not Grape-typed (or judged in Judge).
+                return Validity.Valid;
+            }
+
+            if (value is null || (value is JsonValue blank && blank.GetValueKind() == JsonValueKind.String && blank.GetValue<string>().Length == 0 && p.Kind != Kind.StrictText))
+            {
+                // nil: "is empty" where blanks are not allowed; a required value may be nil (what follows is the handler's).
+                return !p.AllowBlank && value is null ? Validity.Empty : p.Required || !p.AllowBlank || value is not null ? Validity.Uncertain : Validity.Valid;
+            }
+
+            var kind = value.GetValueKind();
+            var text = kind == JsonValueKind.String ? value.GetValue<string>() : null;
+            switch (p.Kind)
+            {
+                case Kind.StrictText:
+                    return kind is JsonValueKind.Array or JsonValueKind.Object ? Validity.Invalid : Validity.Valid;
+                case Kind.Integer when kind is JsonValueKind.Array or JsonValueKind.Object:
+                    // Invalid, and also blank when empty: both messages where blanks are not allowed.
+                    return p.AllowBlank ? Validity.Invalid : Validity.Uncertain;
+                case Kind.Integer when kind is JsonValueKind.True or JsonValueKind.False:
+                    return Validity.Invalid;
+                case Kind.Integer when kind == JsonValueKind.Number:
+                    // Ruby's Integer() of a float truncates it, of 1e400 fails: only integer literals are judged.
+                    return long.TryParse(value.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) ? Validity.Valid : Validity.Uncertain;
+                case Kind.Integer:
+                    return IntegerText(text!);
+                case Kind.Date or Kind.DateTime:
+                    return kind == JsonValueKind.String ? Validity.Uncertain : Validity.Invalid;
+                case Kind.Boolean:
+                    return BooleanValue(value, kind, text);
+                case Kind.Objects:
+                    return kind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False ? Validity.Invalid : Validity.Uncertain;
+                case Kind.Json:
+                    return Validity.Uncertain;
+                default:
+                    return Validity.Valid;
+            }
+        }
+
+        /// <summary>
+        /// Text as Ruby's <c>Integer(text, 10)</c> reads it: digits with a sign and ASCII spaces around are valid; any
+        /// other character makes it invalid; underscores, lone signs, Unicode spaces and numbers past 64 bits are left open.
+        /// </summary>
+        private static Validity IntegerText(string text)
+        {
+            if (text.Any(c => !(char.IsAsciiDigit(c) || c is '+' or '-' or '_' || char.IsWhiteSpace(c))))
+            {
+                return Validity.Invalid;
+            }
+
+            var trimmed = text.Trim(' ', '\t', '\r', '\n');
+            var digits = trimmed.Length > 0 && trimmed[0] is '+' or '-' ? trimmed[1..] : trimmed;
+            return digits.Length > 0 && digits.All(char.IsAsciiDigit) && long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+                ? Validity.Valid
+                : Validity.Uncertain;
+        }
+
+        /// <summary>
+        /// A value as dry-types' <c>Params::Bool</c> reads it (its text, case as listed). Text this app accepts and GitLab
+        /// does not (other case, spaces around) is left open.
+        /// </summary>
+        private static Validity BooleanValue(JsonNode value, JsonValueKind kind, string? text)
+        {
+            if (kind is JsonValueKind.True or JsonValueKind.False)
+            {
+                return Validity.Valid;
+            }
+
+            if (kind is JsonValueKind.Array or JsonValueKind.Object)
+            {
+                return Validity.Invalid;
+            }
+
+            if (kind == JsonValueKind.Number)
+            {
+                return value.ToJsonString() is "1" or "0" or "-0" ? Validity.Valid : Validity.Invalid;
+            }
+
+            if (BooleanWords.Contains(text!))
+            {
+                return Validity.Valid;
+            }
+
+            return text!.Trim().ToLowerInvariant() is "true" or "t" or "1" or "yes" or "y" or "false" or "f" or "0" or "no" or "n" ? Validity.Uncertain : Validity.Invalid;
+        }
+
 
         /// <summary><c>counters[name]</c> / <c>unique_counters[name]</c> given as raw JSON, judged as the usage_metrics validator does.</summary>
         private static Outcome JudgeMember(Param p, string json)
@@ -1001,25 +1275,29 @@ public static class MalformedRequests
             _ => false,
         };
 
-        private void Json(string family, string json, Outcome outcome, MalformedCredential credential = MalformedCredential.Valid) =>
+        private void Json(string family, string json, Verdict outcome, MalformedCredential credential = MalformedCredential.Valid) =>
             Send(family, null, "application/json", Encoding.UTF8.GetBytes(json), outcome, credential: credential);
 
-        private void Form(string family, string form, Outcome outcome) =>
+        private void Form(string family, string form, Verdict outcome) =>
             Send(family, null, "application/x-www-form-urlencoded", Encoding.ASCII.GetBytes(form), outcome);
 
-        private void Query(string family, string query, Outcome outcome) => Send(family, query, null, null, outcome);
+        private void Query(string family, string query, Verdict outcome) => Send(family, query, null, null, outcome);
 
         /// <summary>Adds a case unless it could succeed on a function that writes; decides what it may get.</summary>
-        private void Send(string family, string? query, string? contentType, byte[]? body, Outcome outcome, bool chunked = false, MalformedCredential credential = MalformedCredential.Valid)
+        private void Send(string family, string? query, string? contentType, byte[]? body, Verdict verdict, bool chunked = false, MalformedCredential credential = MalformedCredential.Valid)
         {
+            var outcome = verdict.Outcome;
+            var error = verdict.Error;
             if (credential != MalformedCredential.Valid && target.Auth != MalformedAuth.Anonymous)
             {
                 outcome = Outcome.Rejected;
+                error = null;
             }
             else if (!profile.ReadsParameters && outcome == Outcome.Rejected)
             {
                 // It never reads the query or the body, so nothing there is refused.
                 outcome = Outcome.Accepted;
+                error = null;
             }
 
             var mayWrite = outcome switch
@@ -1049,7 +1327,13 @@ public static class MalformedRequests
                 body,
                 chunked,
                 credential,
-                outcome == Outcome.Rejected ? MalformedExpectation.Rejected : MalformedExpectation.Tolerated));
+                outcome == Outcome.Rejected ? MalformedExpectation.Rejected : MalformedExpectation.Tolerated,
+                outcome switch
+                {
+                    Outcome.Rejected when error is not null => MalformedAnswer.GrapeError(error),
+                    Outcome.Accepted when credential == MalformedCredential.Valid && profile.ReadsParameters => profile.Answer,
+                    _ => null,
+                }));
         }
 
         private static string Escaped(string name) => string.Concat(name.Select(c => $"\\u{(int)c:x4}"));

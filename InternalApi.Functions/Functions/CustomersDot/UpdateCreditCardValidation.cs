@@ -31,25 +31,31 @@ public sealed class UpdateCreditCardValidation(CreditCardValidationService valid
             var parameters = (System.Text.Json.Nodes.JsonObject)(await RequestParameters.ReadAsync(request.HttpContext)).DeepClone();
             parameters["user_id"] = userId;
             var p = new GrapeParameters(parameters, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+            // In GitLab's declaration order, which is the order Grape names the problems in.
             var id = p.WholeNumber("user_id", required: true);
             var validatedAt = p.Text("credit_card_validated_at", required: true);
-            var year = p.WholeNumber("credit_card_expiration_year", required: true);
-            var month = p.WholeNumber("credit_card_expiration_month", required: true);
-            var holder = p.Text("credit_card_holder_name", required: true);
-            var network = p.Text("credit_card_type", required: true);
-            var mask = p.Text("credit_card_mask_number", required: true);
-            var zuora = p.Text("zuora_payment_method_xid");
-            var setupIntent = p.Text("stripe_setup_intent_xid");
-            var paymentMethod = p.Text("stripe_payment_method_xid");
-            var fingerprint = p.Text("stripe_card_fingerprint");
             DateTimeOffset at = default;
-            if (validatedAt is not null && !DateTimeOffset.TryParse(validatedAt.Replace(" UTC", "Z", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out at))
+
+            // A DateTime: only text is parsed (a number is not a time, as it is not for Grape).
+            if (validatedAt is not null && (parameters["credit_card_validated_at"]!.GetValueKind() != System.Text.Json.JsonValueKind.String ||
+                !DateTimeOffset.TryParse(validatedAt.Replace(" UTC", "Z", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out at)))
             {
                 p.Report("credit_card_validated_at", "is invalid");
             }
 
+            var month = p.WholeNumber("credit_card_expiration_month", required: true);
+            var year = p.WholeNumber("credit_card_expiration_year", required: true);
+            var holder = p.Text("credit_card_holder_name", required: true);
+            var mask = p.Text("credit_card_mask_number", required: true);
+            var network = p.Text("credit_card_type", required: true);
+            var zuora = p.Text("zuora_payment_method_xid");
+            var setupIntent = p.Text("stripe_setup_intent_xid");
+            var paymentMethod = p.Text("stripe_payment_method_xid");
+            var fingerprint = p.Text("stripe_card_fingerprint");
+            p.ThrowIfAny();
+
             // GitLab keeps the expiry as the month's last day; a month or year no date has is refused here rather
-            // than failing as it would there.
+            // than failing as it would there (after Grape's checks, which are all GitLab would name).
             if (month is < 1 or > 12)
             {
                 p.Report("credit_card_expiration_month", "is invalid");
