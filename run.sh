@@ -18,6 +18,8 @@
 # Benchmarks (benchmarks/InternalApi.Bench: the app under the local host, as processes of their own):
 #   ./run.sh bench [--requests N] [--concurrency C] [--memory-only]   latency/throughput of the hot endpoints and the host's hop,
 #                             the worker's and the host's CPU per request, then the worker's peak RSS apart from the host's
+#   ./run.sh bench scale [--entities N]                      the rows before and after importing a generated instance of N
+#                                                            entities (default 200000), side by side; use a throwaway Azurite
 #   ./run.sh bench startup [--runs N]                        cold start to first 200, JIT and ReadyToRun, vs an empty worker and a bare app
 #   ./run.sh bench micro [BenchmarkDotNet args, e.g. --filter '*Jwt*']   allocations of the hot paths (no Azurite)
 set -euo pipefail
@@ -93,6 +95,9 @@ case "${1:-}" in
         log "building InternalApi.LocalHost (Release)"
         dotnet build InternalApi.LocalHost -c Release --nologo -v q >&2
       fi
+    fi
+    if [ "${2:-}" = scale ]; then
+      build_tool # scale generates and imports its instance with the operator tool
     fi
     log "building benchmarks/InternalApi.Bench (Release)"
     dotnet build benchmarks/InternalApi.Bench -c Release --nologo -v q >&2

@@ -12,6 +12,9 @@ namespace InternalApi.Functions.Hosting;
 /// </summary>
 public sealed partial class HttpFunctionPipeline(RequestAuthenticator authenticator, StorageGate storage, Microsoft.Extensions.Options.IOptions<HttpOptions> http, ILogger<HttpFunctionPipeline> logger)
 {
+    /// <summary>The answer's storage request count, with <see cref="HttpOptions.StorageCallsHeader"/> on.</summary>
+    public const string StorageCallsHeader = "X-Storage-Calls";
+
     /// <summary>
     /// Authenticates, invokes and maps failures; the answer is always an action result to execute.
     /// <paramref name="invocationId"/> is the host's (the Functions host's invocation id; the local host
@@ -23,6 +26,16 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(invoke);
         using var scope = InvocationScope.Http(logger, function.Name, invocationId ?? context.TraceIdentifier);
+        if (http.Value.StorageCallsHeader)
+        {
+            // Counted in this flow only (other invocations run beside it); written when the answer starts, after the function.
+            var calls = StorageCallCounter.CountFlow();
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers[StorageCallsHeader] = calls.Calls.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            });
+        }
 
         // SCIM answers everything, errors included, as application/scim+json (spec §6.1).
         var mediaType = function.Auth is FunctionAuth.ScimGroupToken or FunctionAuth.ScimInstanceToken ? ScimScopeContext.MediaType : "application/json";

@@ -15,4 +15,11 @@ public sealed class HttpOptions
     /// </summary>
     [Range(1024L, 1024L * 1024 * 1024, ErrorMessage = SettingsValidation.Between)]
     public long MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// When true, every answer carries <c>X-Storage-Calls</c>: the storage requests its invocation sent (retries
+    /// included). For benchmarks and operators checking a request's cost; off by default (it tells callers how the
+    /// app stores things).
+    /// </summary>
+    public bool StorageCallsHeader { get; set; }
 }

@@ -272,7 +272,7 @@ internal static class BenchCommand
     }
 
     /// <summary>What one row measured; the CPU figures only for rows served by the app (null for the floors).</summary>
-    private sealed record Measurement(int Count, double Seconds, double P50, double P99, double? WorkerCpuMsPerRequest, double? HostCpuMsPerRequest, int Errors);
+    internal sealed record Measurement(int Count, double Seconds, double P50, double P99, double? WorkerCpuMsPerRequest, double? HostCpuMsPerRequest, int Errors);
 
     /// <summary>The floors as measured together: the SDK point read and the HTTP read always, the write and the send in the first and last runs.</summary>
     private sealed record FloorRun(Measurement Read, Measurement Http, Measurement? Write, Measurement? Send)
@@ -286,7 +286,7 @@ internal static class BenchCommand
     }
 
     /// <summary>The host and its worker, whose CPU time each row reads before and after.</summary>
-    private sealed class Processes(BenchHost host)
+    internal sealed class Processes(BenchHost host)
     {
         /// <summary>CPU milliseconds used so far by the worker (null when it is gone: the host restarts it) and the host.</summary>
         public (double? Worker, double? Host) CpuMs() =>
@@ -297,7 +297,7 @@ internal static class BenchCommand
     /// Warms up, then runs <paramref name="operation"/> from <paramref name="concurrency"/> workers until the count or the
     /// time is used up; with <paramref name="app"/>, also the CPU time its processes used meanwhile, per request.
     /// </summary>
-    private static async Task<Measurement> MeasureAsync(Func<Task<bool>> operation, Processes? app, int requests, TimeSpan limit, int concurrency, BenchFailures failures)
+    internal static async Task<Measurement> MeasureAsync(Func<Task<bool>> operation, Processes? app, int requests, TimeSpan limit, int concurrency, BenchFailures failures)
     {
         await RunAsync(operation, Math.Min(WarmUpRequests, requests), limit, concurrency, failures);
         var cpuBefore = app?.CpuMs();

@@ -18,6 +18,8 @@ internal sealed record BenchScenario(string Name, Func<int, Task<bool>> Run);
 /// </summary>
 internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]? kasKey, BenchDemo demo, BenchFailures failures, byte[]? pagesKey = null)
 {
+    private long _storageCalls;
+
     private const string PushChanges = "1111111111111111111111111111111111111111 2222222222222222222222222222222222222222 refs/heads/main";
 
     // Pushes are spread over the demo projects: 16 pushes at once to one repository would only measure
@@ -141,6 +143,12 @@ internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]?
         return current.StatusCode == HttpStatusCode.OK;
     }
 
+    /// <summary>
+    /// The storage calls the answers since the last call reported (<c>X-Storage-Calls</c>, sent when the worker runs with
+    /// <c>Http:StorageCallsHeader</c>), and starts again from zero.
+    /// </summary>
+    public long TakeStorageCalls() => Interlocked.Exchange(ref _storageCalls, 0);
+
     private Task<bool> Shell(HttpMethod method, string path, string? body, string expected) =>
         // gitlab-shell mints a fresh JWT for every request; so does the bench, so that verifying it is part of the cost.
         SendAsync(method, path, body, expected, request =>
@@ -158,6 +166,11 @@ internal sealed class BenchScenarios(HttpClient client, byte[] shellKey, byte[]?
         var started = Stopwatch.GetTimestamp();
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
+        if (response.Headers.TryGetValues("X-Storage-Calls", out var calls) && long.TryParse(calls.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            Interlocked.Add(ref _storageCalls, n);
+        }
+
         if (response.StatusCode == HttpStatusCode.OK && text.Contains(expected, StringComparison.Ordinal))
         {
             return true;

@@ -1,5 +1,8 @@
 using InternalApi.Bench;
 
-return args is ["startup", .. var rest]
-    ? await StartupBenchCommand.RunAsync(rest, Console.Out, Console.Error)
-    : await BenchCommand.RunAsync(args, Console.Out, Console.Error);
+return args switch
+{
+    ["startup", .. var rest] => await StartupBenchCommand.RunAsync(rest, Console.Out, Console.Error),
+    ["scale", .. var rest] => await ScaleBenchCommand.RunAsync(rest, Console.Out, Console.Error),
+    _ => await BenchCommand.RunAsync(args, Console.Out, Console.Error),
+};
