@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using InternalApi.Core.Data;
@@ -147,7 +147,7 @@ public sealed class NetworkAlertStore(NetworkAlertTables tables)
         ["Severity"] = a.Severity,
         ["Status"] = a.Status,
         ["MonitoringTool"] = a.MonitoringTool,
-        ["Hosts"] = new JsonArray([.. a.Hosts.Select(h => JsonValue.Create(h))]).ToJsonString(),
+        ["Hosts"] = JsonSerializer.Serialize(a.Hosts.ToArray(), NetworkAlertJson.Default.StringArray),
         ["Events"] = a.Events,
         ["StartedAt"] = a.StartedAt,
         ["LastReportedAt"] = a.LastReportedAt,
@@ -164,10 +164,14 @@ public sealed class NetworkAlertStore(NetworkAlertTables tables)
         Severity = e.GetString("Severity") ?? "critical",
         Status = e.GetString("Status") ?? "triggered",
         MonitoringTool = e.GetString("MonitoringTool") ?? "Cilium",
-        Hosts = JsonNode.Parse(e.GetString("Hosts") ?? "[]") is JsonArray hosts ? [.. hosts.Select(h => h?.GetValue<string>() ?? "")] : [],
+        Hosts = JsonSerializer.Deserialize(e.GetString("Hosts") ?? "[]", NetworkAlertJson.Default.StringArray) is { } hosts ? [.. hosts.Select(h => h ?? "")] : [],
         Events = e.GetInt64("Events") ?? 1,
         StartedAt = e.GetDateTimeOffset("StartedAt") ?? default,
         LastReportedAt = e.GetDateTimeOffset("LastReportedAt") ?? default,
         PayloadJson = e.GetString("Payload") ?? "{}",
     };
 }
+
+/// <summary>Source-generated JSON for the hosts column (a JSON array of strings).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+internal sealed partial class NetworkAlertJson : System.Text.Json.Serialization.JsonSerializerContext;

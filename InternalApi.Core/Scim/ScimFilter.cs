@@ -22,7 +22,7 @@ public sealed record ScimFilter(ScimFilterField Attribute, string Value)
     /// Parses <c>attribute SP eq SP value</c>. The value is either a JSON-style quoted string (spaces inside,
     /// <c>\"</c> and <c>\\</c> escapes; RFC 7644 §3.4.2.2) or a bare token (the doc's <c>id eq a-b-c-d</c>).
     /// Only <c>eq</c> (lower-case, as GitLab matches it) on <c>id</c>, <c>externalId</c> and <c>userName</c> is
-    /// served; any other attribute, operator, trailing text or broken quoting is GitLab's 412
+    /// served; any other attribute, operator, trailing text or broken quoting is GitLab's catch-all refusal
     /// <c>Unsupported Filter</c>. GitLab's older builds split on spaces and so truncated quoted values at the
     /// first space; this parser keeps the whole value.
     /// </summary>
@@ -33,22 +33,22 @@ public sealed record ScimFilter(ScimFilterField Attribute, string Value)
         var first = text.IndexOf(' ', StringComparison.Ordinal);
         if (first <= 0)
         {
-            throw ScimException.Precondition(Unsupported);
+            throw ScimException.Refused(Unsupported);
         }
 
         var attribute = text[..first] switch
         {
             "id" or "externalId" => ScimFilterField.ExternUid,
             "userName" => ScimFilterField.UserName,
-            _ => throw ScimException.Precondition(Unsupported),
+            _ => throw ScimException.Refused(Unsupported),
         };
         var rest = text[(first + 1)..];
         if (!rest.StartsWith("eq ", StringComparison.Ordinal))
         {
-            throw ScimException.Precondition(Unsupported);
+            throw ScimException.Refused(Unsupported);
         }
 
-        var value = ParseValue(rest[3..]) ?? throw ScimException.Precondition(Unsupported);
+        var value = ParseValue(rest[3..]) ?? throw ScimException.Refused(Unsupported);
         return new ScimFilter(attribute, value);
     }
 

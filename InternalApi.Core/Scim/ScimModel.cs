@@ -39,21 +39,31 @@ public sealed record ScimUser(string Id, bool Active, string Name, string UserNa
 /// <summary>One page of a list (spec §6.1 list response).</summary>
 public sealed record ScimUserPage(int TotalResults, int ItemsPerPage, int StartIndex, IReadOnlyList<ScimUser> Resources);
 
-/// <summary>
-/// A SCIM-level failure (spec §6.1): 404 not found, 409 conflict, 412 for everything else GitLab reports with
-/// the SCIM error object.
-/// </summary>
-public sealed class ScimException(int status, string detail) : Exception(detail)
+/// <summary>GitLab's kinds of SCIM failure (spec §6.1); the edge answers each with its status in the SCIM error object.</summary>
+public enum ScimErrorKind
 {
-    /// <summary>HTTP status and the error object's numeric <c>status</c>.</summary>
-    public int Status { get; } = status;
+    /// <summary>No such resource in the scope.</summary>
+    NotFound,
+
+    /// <summary>The user the request would create exists already (e-mail or username taken).</summary>
+    Conflict,
+
+    /// <summary>Everything else GitLab reports with the SCIM error object (a filter it does not support, a failed save).</summary>
+    Refused,
+}
+
+/// <summary>A SCIM-level failure: its kind and the error object's <c>detail</c>, GitLab's text.</summary>
+public sealed class ScimException(ScimErrorKind kind, string detail) : Exception(detail)
+{
+    /// <summary>The kind of failure.</summary>
+    public ScimErrorKind Kind { get; } = kind;
 
     /// <summary>The error object's <c>detail</c>.</summary>
     public string Detail { get; } = detail;
 
-    /// <summary>404 <c>Resource &lt;id&gt; not found</c>.</summary>
-    public static ScimException ResourceNotFound(string id) => new(404, $"Resource {id} not found");
+    /// <summary>Not found: <c>Resource &lt;id&gt; not found</c>.</summary>
+    public static ScimException ResourceNotFound(string id) => new(ScimErrorKind.NotFound, $"Resource {id} not found");
 
-    /// <summary>412, GitLab's status for every other SCIM error.</summary>
-    public static ScimException Precondition(string detail) => new(412, detail);
+    /// <summary>GitLab's catch-all SCIM error.</summary>
+    public static ScimException Refused(string detail) => new(ScimErrorKind.Refused, detail);
 }

@@ -50,7 +50,7 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
         return new ScimUserPage(total, perPage, start, await ResourcesAsync(page, cancellationToken));
     }
 
-    /// <summary><c>GET …/Users/:id</c>: the identity with that external UID in the scope, or 404.</summary>
+    /// <summary><c>GET …/Users/:id</c>: the identity with that external UID in the scope, or not found.</summary>
     public async Task<ScimUser> GetAsync(ScimScope scope, string id, CancellationToken cancellationToken = default)
     {
         var (identity, user) = await FindAsync(scope, id, cancellationToken);
@@ -60,7 +60,7 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
     /// <summary>
     /// <c>POST …/Users</c> (spec §6.5, §6.11): returns the existing identity when it is already provisioned,
     /// otherwise links the user with that e-mail or creates one, and (group) adds the membership at the
-    /// provider's default role. Conflicts are 409, every other failure 412.
+    /// provider's default role. A taken e-mail or username is a conflict, every other failure GitLab's catch-all (<see cref="ScimErrorKind"/>).
     /// </summary>
     public async Task<ScimUser> CreateAsync(ScimScope scope, ScimCreateRequest request, CancellationToken cancellationToken = default)
     {
@@ -68,7 +68,7 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
         ArgumentNullException.ThrowIfNull(request);
         if (request.MissingParams() is { } missing)
         {
-            throw ScimException.Precondition($"Error saving user with {request.Render()}: Missing params: {missing}");
+            throw ScimException.Refused($"Error saving user with {request.Render()}: Missing params: {missing}");
         }
 
         var uid = request.ExternUid!;
@@ -128,13 +128,13 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
             else if (patch.ExternUid is { Length: > 0 } newUid && newUid != identity.ExternUid &&
                      !await scim.TryChangeUidAsync(scope.Key, identity.ExternUid, newUid, cancellationToken))
             {
-                throw ScimException.Precondition("Extern uid has already been taken");
+                throw ScimException.Refused("Extern uid has already been taken");
             }
         }
-        catch (ScimException ex) when (ex.Status == 412)
+        catch (ScimException ex) when (ex.Kind == ScimErrorKind.Refused)
         {
             // GitLab reports any failure of the chosen action as its generic update error.
-            throw ScimException.Precondition($"Error updating {user.Name} with {patch.Render()}");
+            throw ScimException.Refused($"Error updating {user.Name} with {patch.Render()}");
         }
     }
 
@@ -158,7 +158,7 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
             if (level == AccessLevel.Owner &&
                 (await store.GetMemberIdsAtLevelAsync(MemberSource.Group, group.Id, AccessLevel.Owner, cancellationToken)).Count <= 1)
             {
-                throw ScimException.Precondition($"Could not remove {user.Name} from {group.Name}. Cannot remove last group owner.");
+                throw ScimException.Refused($"Could not remove {user.Name} from {group.Name}. Cannot remove last group owner.");
             }
 
             await scim.SetActiveAsync(scope.Key, identity.ExternUid, false, cancellationToken);
@@ -303,7 +303,7 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
         new(identity.ExternUid, identity.Active, user.Name, user.Username, user.Email);
 
     private static ScimException Conflict(ScimCreateRequest request, string error) =>
-        new(409, $"Error saving user with {request.Render()}: {error}");
+        new(ScimErrorKind.Conflict, $"Error saving user with {request.Render()}: {error}");
 
     /// <summary>Ruby's <c>to_i</c>: an optional sign and leading digits, anything else 0.</summary>
     private static int ToInt(string? text)

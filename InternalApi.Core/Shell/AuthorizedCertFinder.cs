@@ -4,11 +4,21 @@ using Microsoft.Extensions.Options;
 
 namespace InternalApi.Core.Shell;
 
-/// <summary>The <c>authorized_certs</c> outcome: the login, or GitLab's status and message.</summary>
-public sealed record AuthorizedCertResult(int Status, string? Message, string? Username, string? Namespace)
+/// <summary>Why <c>authorized_certs</c> refused (the edge answers not found with 404, the missing licence with 403).</summary>
+public enum AuthorizedCertRefusal
+{
+    /// <summary>No such CA, or no such user in its group.</summary>
+    NotFound,
+
+    /// <summary>The <c>ssh_certificates</c> licence feature is off.</summary>
+    FeatureNotAvailable,
+}
+
+/// <summary>The <c>authorized_certs</c> outcome: the login, or a refusal with GitLab's message.</summary>
+public sealed record AuthorizedCertResult(AuthorizedCertRefusal? Refusal, string? Message, string? Username, string? Namespace)
 {
     /// <summary>A refusal.</summary>
-    public static AuthorizedCertResult Error(int status, string message) => new(status, message, null, null);
+    public static AuthorizedCertResult Error(AuthorizedCertRefusal refusal, string message) => new(refusal, message, null, null);
 }
 
 /// <summary>
@@ -17,13 +27,13 @@ public sealed record AuthorizedCertResult(int Status, string? Message, string? U
 /// </summary>
 public sealed class AuthorizedCertFinder(SshCertificateStore certificates, GitLabStore store, IOptions<ShellFeatureOptions> options)
 {
-    /// <summary>GitLab's message for an unknown CA (404).</summary>
+    /// <summary>GitLab's message for an unknown CA.</summary>
     public const string CertificateNotFound = "Certificate Not Found";
 
-    /// <summary>GitLab's message for an unknown user or one outside the group (404).</summary>
+    /// <summary>GitLab's message for an unknown user or one outside the group.</summary>
     public const string UserNotFound = "User Not Found";
 
-    /// <summary>GitLab's message without the <c>ssh_certificates</c> license feature (403).</summary>
+    /// <summary>GitLab's message without the <c>ssh_certificates</c> license feature.</summary>
     public const string FeatureNotAvailable = "Feature is not available";
 
     /// <summary>
@@ -35,12 +45,12 @@ public sealed class AuthorizedCertFinder(SshCertificateStore certificates, GitLa
         ArgumentNullException.ThrowIfNull(fingerprint);
         if (await certificates.FindByFingerprintAsync(fingerprint.Trim(), cancellationToken) is not { } certificate)
         {
-            return AuthorizedCertResult.Error(404, CertificateNotFound);
+            return AuthorizedCertResult.Error(AuthorizedCertRefusal.NotFound, CertificateNotFound);
         }
 
         if (!options.Value.SshCertificatesLicensed)
         {
-            return AuthorizedCertResult.Error(403, FeatureNotAvailable);
+            return AuthorizedCertResult.Error(AuthorizedCertRefusal.FeatureNotAvailable, FeatureNotAvailable);
         }
 
         var groupRead = store.GetNamespaceAsync(certificate.GroupId, cancellationToken);
@@ -51,9 +61,9 @@ public sealed class AuthorizedCertFinder(SshCertificateStore certificates, GitLa
             await store.GetMembershipAsync(MemberSource.Group, group.Id, user.Id, cancellationToken) is null)
         {
             // A CA whose group is gone has no users either (GitLab deletes the CA with the group).
-            return AuthorizedCertResult.Error(404, UserNotFound);
+            return AuthorizedCertResult.Error(AuthorizedCertRefusal.NotFound, UserNotFound);
         }
 
-        return new AuthorizedCertResult(200, null, user.Username, group.FullPath);
+        return new AuthorizedCertResult(null, null, user.Username, group.FullPath);
     }
 }

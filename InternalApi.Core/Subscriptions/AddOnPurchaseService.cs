@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using InternalApi.Core.Model;
@@ -17,12 +16,18 @@ namespace InternalApi.Core.Subscriptions;
 /// <param name="Trial">A trial.</param>
 public sealed record AddOnPurchase(long NamespaceId, string AddOn, long Quantity, DateOnly ExpiresOn, string PurchaseXid, DateOnly? StartedOn = null, bool Trial = false);
 
+/// <summary>A PUT of a purchase: the new expiry, and the quantity and purchase id when sent (null keeps them).</summary>
+/// <param name="ExpiresOn">Expiry (required).</param>
+/// <param name="Quantity">New quantity, or null.</param>
+/// <param name="PurchaseXid">New purchase id, or null.</param>
+public sealed record AddOnPurchaseChanges(DateOnly ExpiresOn, long? Quantity, string? PurchaseXid);
+
 /// <summary>
 /// <c>/namespaces/:id/subscription_add_on_purchase/:add_on_name</c> (spec §5.4–5.6): one purchase per namespace and
 /// add-on. The namespace and the add-on are resolved before the parameters are read (GitLab does both in a
-/// <c>before</c> hook), so an unknown one is a 404 even for a malformed request.
+/// <c>before</c> hook), so an unknown one is not found even for a malformed request.
 /// </summary>
-public sealed class AddOnPurchaseService(SubscriptionTables tables, TimeProvider time)
+public sealed class AddOnPurchaseService(SubscriptionTables tables)
 {
     private const int MaxRetries = 20;
 
@@ -34,30 +39,25 @@ public sealed class AddOnPurchaseService(SubscriptionTables tables, TimeProvider
         ["duo_enterprise"] = "Duo Enterprise",
     };
 
-    /// <summary>The add-on's title, or the 404 for a name this version does not know.</summary>
+    /// <summary>The add-on's title; not found for a name this version does not know.</summary>
     public static string RequireAddOn(string? name) =>
-        name is not null && AddOns.TryGetValue(name, out var title) ? title : throw SubscriptionException.WithMessage(404, "404 Subscription Add-on Not Found");
+        name is not null && AddOns.TryGetValue(name, out var title) ? title : throw SubscriptionException.NotFound("Subscription Add-on");
 
-    /// <summary>The purchase, or the 404.</summary>
+    /// <summary>The purchase; not found when there is none.</summary>
     public async Task<AddOnPurchase> GetAsync(GitLabNamespace ns, string addOn, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ns);
         return await FindAsync(ns.Id, addOn, cancellationToken) is { } purchase
             ? purchase
-            : throw SubscriptionException.WithMessage(404, "404 Subscription Add-on Purchase Not Found");
+            : throw SubscriptionException.NotFound("Subscription Add-on Purchase");
     }
 
-    /// <summary>POST: <c>quantity</c>, <c>expires_on</c> and <c>purchase_xid</c> required; an existing purchase is a 400 (use PUT).</summary>
-    public async Task<AddOnPurchase> CreateAsync(GitLabNamespace ns, string addOn, JsonObject parameters, CancellationToken cancellationToken = default)
+    /// <summary>POST (<c>quantity</c>, <c>expires_on</c> and <c>purchase_xid</c> required); an existing purchase is a bad request (use PUT).</summary>
+    public async Task<AddOnPurchase> CreateAsync(GitLabNamespace ns, AddOnPurchase purchase, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ns);
-        var p = new GrapeParameters(parameters, Today);
-        var quantity = p.WholeNumber("quantity", required: true);
-        var expiresOn = p.Date("expires_on", required: true);
-        var xid = p.Text("purchase_xid", required: true);
-        p.ThrowIfAny();
-
-        var purchase = new AddOnPurchase(ns.Id, addOn, quantity!.Value, expiresOn!.Value, xid!);
+        ArgumentNullException.ThrowIfNull(purchase);
+        var addOn = purchase.AddOn;
         Validate(purchase);
         try
         {
@@ -71,22 +71,18 @@ public sealed class AddOnPurchaseService(SubscriptionTables tables, TimeProvider
         return purchase;
     }
 
-    /// <summary>PUT: <c>expires_on</c> required, the others optional; a missing purchase is a 400 (use POST).</summary>
-    public async Task<AddOnPurchase> UpdateAsync(GitLabNamespace ns, string addOn, JsonObject parameters, CancellationToken cancellationToken = default)
+    /// <summary>PUT: <c>expires_on</c> required, the others optional; a missing purchase is a bad request (use POST).</summary>
+    public async Task<AddOnPurchase> UpdateAsync(GitLabNamespace ns, string addOn, AddOnPurchaseChanges changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ns);
-        var p = new GrapeParameters(parameters, Today);
-        var expiresOn = p.Date("expires_on", required: true);
-        var quantity = p.WholeNumber("quantity");
-        var xid = p.Text("purchase_xid");
-        p.ThrowIfAny();
+        ArgumentNullException.ThrowIfNull(changes);
 
         for (var attempt = 0; attempt < MaxRetries; attempt++)
         {
             var entity = await tables.AddOnPurchases.FindAsync(Key(ns.Id), addOn, cancellationToken: cancellationToken)
                 ?? throw SubscriptionException.BadRequest($"Add-on purchase for namespace {ns.Name} and add-on {AddOns[addOn]} does not exist, create a new record instead");
             var current = ToPurchase(entity);
-            var purchase = current with { ExpiresOn = expiresOn!.Value, Quantity = quantity ?? current.Quantity, PurchaseXid = xid ?? current.PurchaseXid };
+            var purchase = current with { ExpiresOn = changes.ExpiresOn, Quantity = changes.Quantity ?? current.Quantity, PurchaseXid = changes.PurchaseXid ?? current.PurchaseXid };
             Validate(purchase);
             try
             {
@@ -123,8 +119,6 @@ public sealed class AddOnPurchaseService(SubscriptionTables tables, TimeProvider
             throw SubscriptionException.Validation("purchase_xid", "is too long (maximum is 255 characters)");
         }
     }
-
-    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     private static string Key(long id) => id.ToString(CultureInfo.InvariantCulture);
 

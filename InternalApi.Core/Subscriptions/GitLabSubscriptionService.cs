@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using InternalApi.Core.Model;
@@ -7,7 +6,11 @@ using InternalApi.Core.Storage;
 
 namespace InternalApi.Core.Subscriptions;
 
-/// <summary>The subscription parameters of a POST or PUT, as sent (null: not sent).</summary>
+/// <summary>
+/// The subscription parameters of a POST or PUT, as sent (null: not sent, or sent as <c>null</c>). Which keys came
+/// as an explicit <c>null</c> is kept apart in <see cref="SentAsNull"/>: an absent key keeps the old value, a
+/// <c>null</c> one is what GitLab's model then validates.
+/// </summary>
 public sealed record SubscriptionChanges
 {
     /// <summary><c>start_date</c>.</summary>
@@ -41,10 +44,10 @@ public sealed record SubscriptionChanges
     public long? TrialExtensionType { get; init; }
 
     /// <summary>
-    /// Parameters the model requires that were sent as an explicit <c>null</c>: Grape passes them on as nil, and
-    /// GitLab's model then refuses the save (<c>seats can't be blank</c>), where an absent key keeps the old value.
+    /// The parameters (wire names) sent as an explicit <c>null</c>: Grape passes them on as nil, and GitLab's model
+    /// then refuses the save of one it requires (<c>seats can't be blank</c>), where an absent key keeps the old value.
     /// </summary>
-    public IReadOnlyList<string> SentAsNull { get; init; } = [];
+    public IReadOnlyCollection<string> SentAsNull { get; init; } = [];
 }
 
 /// <summary>
@@ -57,32 +60,6 @@ public sealed class GitLabSubscriptionService(SubscriptionTables tables, Billabl
 
     /// <summary>The subscription's columns GitLab validates for presence (<c>validates :seats, :start_date, presence: true</c>).</summary>
     private static readonly string[] RequiredByTheModel = ["start_date", "seats"];
-
-    /// <summary>
-    /// Reads the declared parameters (Grape's types; <c>start_date</c> required on create). Runs before the admin
-    /// check and the namespace lookup, as in GitLab, so a malformed request is a 400 whoever sends it.
-    /// </summary>
-    public SubscriptionChanges Parse(JsonObject parameters, bool create, string prefix = "")
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        var p = new GrapeParameters(parameters, Today, prefix);
-        var changes = new SubscriptionChanges
-        {
-            StartDate = p.Date("start_date", required: create),
-            Seats = p.WholeNumber("seats"),
-            MaxSeatsUsed = p.WholeNumber("max_seats_used"),
-            PlanCode = p.Text("plan_code"),
-            EndDate = p.Date("end_date"),
-            AutoRenew = p.Boolean("auto_renew"),
-            Trial = p.Boolean("trial"),
-            TrialEndsOn = p.Date("trial_ends_on"),
-            TrialStartsOn = p.Date("trial_starts_on"),
-            TrialExtensionType = p.WholeNumber("trial_extension_type"),
-            SentAsNull = [.. RequiredByTheModel.Where(p.IsNull)],
-        };
-        p.ThrowIfAny();
-        return changes;
-    }
 
     /// <summary>The namespace's subscription, or null.</summary>
     public async Task<GitLabSubscription?> GetAsync(long namespaceId, CancellationToken cancellationToken = default) =>
@@ -116,7 +93,7 @@ public sealed class GitLabSubscriptionService(SubscriptionTables tables, Billabl
         for (var attempt = 0; attempt < MaxRetries; attempt++)
         {
             var entity = await tables.Subscriptions.FindAsync(Key(ns.Id), "", cancellationToken: cancellationToken)
-                ?? throw SubscriptionException.WithMessage(404, "404 GitlabSubscription Not Found");
+                ?? throw SubscriptionException.NotFound("GitlabSubscription");
             var subscription = Apply(ToSubscription(entity), changes) with { UpdatedAt = time.GetUtcNow() };
             Validate(subscription, changes);
             try
@@ -190,9 +167,9 @@ public sealed class GitLabSubscriptionService(SubscriptionTables tables, Billabl
 
     private static void Validate(GitLabSubscription s, SubscriptionChanges changes)
     {
-        if (changes.SentAsNull.Count > 0)
+        if (RequiredByTheModel.FirstOrDefault(changes.SentAsNull.Contains) is { } blank)
         {
-            throw SubscriptionException.Validation(changes.SentAsNull[0], "can't be blank");
+            throw SubscriptionException.Validation(blank, "can't be blank");
         }
 
         if (s.Seats < 0)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using InternalApi.Core.Model;
@@ -13,6 +12,12 @@ namespace InternalApi.Core.Subscriptions;
 /// <param name="NumberOfMinutes">Minutes.</param>
 /// <param name="PurchaseXid">CustomersDot's purchase id: one pack per namespace and purchase id.</param>
 public sealed record MinutePack(long NamespaceId, DateOnly ExpiresAt, long NumberOfMinutes, string PurchaseXid);
+
+/// <summary>A pack as CustomersDot orders it (the edge has read Grape's schema: every value present and typed).</summary>
+/// <param name="ExpiresAt">Expiry.</param>
+/// <param name="NumberOfMinutes">Minutes (the model refuses zero or fewer).</param>
+/// <param name="PurchaseXid">CustomersDot's purchase id.</param>
+public sealed record MinutePackOrder(DateOnly ExpiresAt, long NumberOfMinutes, string PurchaseXid);
 
 /// <summary>A validated request to move every pack of a namespace to another (the <c>minutes-move</c> queue message).</summary>
 /// <param name="SourceId">The namespace the packs leave.</param>
@@ -37,21 +42,8 @@ public sealed class MinutePackService(SubscriptionTables tables, BillableMembers
     /// <summary>The queue that carries accepted moves to the function that carries them out.</summary>
     public const string MoveQueueName = "minutes-move";
 
-    /// <summary>The packs of a request, all-or-nothing: Grape's schema errors first (E1), then the model's.</summary>
-    public IReadOnlyList<(DateOnly ExpiresAt, long NumberOfMinutes, string PurchaseXid)> Parse(JsonObject parameters)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        var p = new GrapeParameters(parameters, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        var packs = p.Objects("packs", required: true, pack => (
-            Minutes: pack.WholeNumber("number_of_minutes", required: true),
-            Expires: pack.Date("expires_at", required: true),
-            Xid: pack.Text("purchase_xid", required: true)));
-        p.ThrowIfAny();
-        return [.. packs!.Select(x => (x.Expires!.Value, x.Minutes!.Value, x.Xid!))];
-    }
-
     /// <summary>Saves the packs that are new (in one transaction per 100) and answers every pack in request order.</summary>
-    public async Task<IReadOnlyList<MinutePack>> AddAsync(GitLabNamespace ns, IReadOnlyList<(DateOnly ExpiresAt, long NumberOfMinutes, string PurchaseXid)> packs, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<MinutePack>> AddAsync(GitLabNamespace ns, IReadOnlyList<MinutePackOrder> packs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ns);
         ArgumentNullException.ThrowIfNull(packs);
@@ -113,7 +105,7 @@ public sealed class MinutePackService(SubscriptionTables tables, BillableMembers
     public async Task<MinutesMoveMessage> ValidateMoveAsync(string? sourceId, string? targetId, CancellationToken cancellationToken = default)
     {
         var source = await namespaces.RequireAsync(sourceId, cancellationToken);
-        var target = await namespaces.FindAsync(targetId, cancellationToken) ?? throw SubscriptionException.WithMessage(404, "404 Target namespace Not Found");
+        var target = await namespaces.FindAsync(targetId, cancellationToken) ?? throw SubscriptionException.NotFound("Target namespace");
         if (source.ParentId is not null)
         {
             throw SubscriptionException.BadRequest("Namespace must be a top-level namespace");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using InternalApi.Core.Storage;
@@ -18,22 +17,9 @@ public sealed record UpcomingReconciliation(long NamespaceId, DateOnly NextRecon
 /// </summary>
 public sealed class UpcomingReconciliationService(SubscriptionTables tables, NamespaceFinder namespaces, TimeProvider time)
 {
-    /// <summary>Reads the array (Grape's schema: every element needs its three values).</summary>
-    public IReadOnlyList<UpcomingReconciliation> Parse(JsonObject parameters)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        var p = new GrapeParameters(parameters, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        var items = p.Objects("upcoming_reconciliations", required: true, item => (
-            Id: item.WholeNumber("namespace_id", required: true, allowBlank: false),
-            Next: item.Date("next_reconciliation_date", required: true),
-            Alert: item.Date("display_alert_from", required: true)));
-        p.ThrowIfAny();
-        return [.. items!.Select(i => new UpcomingReconciliation(i.Id!.Value, i.Next!.Value, i.Alert!.Value))];
-    }
-
     /// <summary>
     /// Upserts every record, keyed by namespace, once all are valid: a record of a namespace that does not exist is
-    /// the service's error, <c>{"message":{"error":"..."}}</c>, and nothing is written.
+    /// the service's error (<see cref="SubscriptionRefusal.ServiceError"/>), and nothing is written.
     /// </summary>
     public async Task UpsertAsync(IReadOnlyList<UpcomingReconciliation> items, CancellationToken cancellationToken = default)
     {
@@ -42,7 +28,7 @@ public sealed class UpcomingReconciliationService(SubscriptionTables tables, Nam
         {
             if (await namespaces.GetAsync(item.NamespaceId, cancellationToken) is null)
             {
-                throw SubscriptionException.MessageError(400, "Namespace must exist");
+                throw SubscriptionException.ServiceError("Namespace must exist");
             }
         }
 
@@ -74,24 +60,14 @@ public sealed class UpcomingReconciliationService(SubscriptionTables tables, Nam
             ? new UpcomingReconciliation(namespaceId, Date(e.GetString("NextReconciliationDate")), Date(e.GetString("DisplayAlertFrom")))
             : null;
 
-    /// <summary>Reads <c>namespace_id</c> (required integer) for DELETE.</summary>
-    public long ParseNamespaceId(JsonObject parameters)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        var p = new GrapeParameters(parameters, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        var id = p.WholeNumber("namespace_id", required: true, allowBlank: false);
-        p.ThrowIfAny();
-        return id!.Value;
-    }
-
-    /// <summary>Deletes the namespace's row; the 404 <c>404 Not Found</c> when there is none.</summary>
+    /// <summary>Deletes the namespace's row; not found (<c>404 Not Found</c>) when there is none.</summary>
     public async Task DeleteAsync(long namespaceId, CancellationToken cancellationToken = default)
     {
         // The SDK answers a delete of a missing entity without throwing; its status says whether there was one.
         var response = await tables.UpcomingReconciliations.DeleteEntityAsync(Key(namespaceId), "", ETag.All, cancellationToken);
         if (response.Status == 404)
         {
-            throw SubscriptionException.WithMessage(404, "404 Not Found");
+            throw SubscriptionException.NotFound(null);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using InternalApi.Functions.Hosting;
 using InternalApi.Functions.OpenApi;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +20,7 @@ public sealed class RouteNotFound(KnownRoutes routes)
     {
         ArgumentNullException.ThrowIfNull(request);
         return routes.ServedWithOtherMethods(request.Path, request.Method)
-            ? HttpFunctionPipeline.Json(StatusCodes.Status405MethodNotAllowed, new JsonObject { ["error"] = "405 Not Allowed" })
-            : HttpFunctionPipeline.Json(StatusCodes.Status404NotFound, new JsonObject { ["error"] = "404 Not Found" });
+            ? ApiErrorException.WithError(StatusCodes.Status405MethodNotAllowed, "405 Not Allowed").ToResult()
+            : ApiErrorException.WithError(StatusCodes.Status404NotFound, "404 Not Found").ToResult();
     }
 }

@@ -68,12 +68,7 @@ public sealed partial class AdminTokenGate(PersonalAccessTokenAuthenticator toke
         if (!token.Scopes.Contains("api", StringComparer.Ordinal) && !(read && token.Scopes.Contains("read_api", StringComparer.Ordinal)))
         {
             Log.Rejected(logger, functionName, "the token lacks the api scope");
-            throw ApiErrorException.WithBody(StatusCodes.Status403Forbidden, new JsonObject
-            {
-                ["error"] = "insufficient_scope",
-                ["error_description"] = InsufficientScope,
-                ["scope"] = read ? "api read_api" : "api",
-            });
+            throw ApiErrorException.OAuth(StatusCodes.Status403Forbidden, "insufficient_scope", InsufficientScope, read ? "api read_api" : "api");
         }
 
         if (kind != FunctionAuth.PersonalToken && !user.Admin)

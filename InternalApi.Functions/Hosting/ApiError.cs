@@ -9,8 +9,12 @@ public sealed record MessageError(string Message);
 public sealed record ParameterError(string Error);
 
 /// <summary>
-/// Thrown while reading or binding a request when the request itself is at fault; the error
-/// middleware turns it into the given status and JSON body. Nothing has been written when it is thrown.
+/// GitLab's error answers, built in this one place (spec §1.4): <c>{"message":"..."}</c> (E2/E3, also with an object
+/// message), <c>{"error":"..."}</c> (E1: Grape's parameter and framework errors), the SCIM error object (E5) and the
+/// few OAuth-style bodies. Core refuses in domain terms (a kind and GitLab's text); each area's edge maps its
+/// kinds here (<c>SubscriptionRefusals</c>, <c>ScimRefusals</c>, <c>KasRefusals</c>, <c>AccessDenialStatus</c>).
+/// Thrown while reading, binding or handling a request, the pipeline answers it with its status and body;
+/// nothing has been written when it is thrown.
 /// </summary>
 public sealed class ApiErrorException : Exception
 {
@@ -38,19 +42,39 @@ public sealed class ApiErrorException : Exception
     public static ApiErrorException WithError(int status, string error) =>
         new(status, new JsonObject { ["error"] = error }, error);
 
-    /// <summary>Any other body with a status (the SCIM error object, E5).</summary>
-    public static ApiErrorException WithBody(int status, JsonObject body, string summary) =>
-        new(status, body, summary);
-    /// <summary>Any JSON body with a status (e.g. the 403 <c>insufficient_scope</c> of a personal access token).</summary>
-    public static ApiErrorException WithBody(int status, JsonObject body)
+    /// <summary>
+    /// The OAuth bearer-token error of a personal access token (RFC 6750, as Doorkeeper renders it):
+    /// <c>{"error":"insufficient_scope","error_description":"...","scope":"api"}</c>, <c>invalid_token</c>.
+    /// </summary>
+    public static ApiErrorException OAuth(int status, string error, string description, string? scope = null)
     {
-        ArgumentNullException.ThrowIfNull(body);
-        return new(status, body, body.ToJsonString());
+        var body = new JsonObject { ["error"] = error, ["error_description"] = description };
+        if (scope is not null)
+        {
+            body["scope"] = scope;
+        }
+
+        return new(status, body, $"{error}: {description}");
     }
 
     /// <summary>E2: <c>{"message":"&lt;text&gt;"}</c> with a status.</summary>
     public static ApiErrorException WithMessage(int status, string message) =>
         new(status, new JsonObject { ["message"] = message }, message);
+
+    /// <summary>E3 with an object: <c>{"message":{...}}</c> (the model's errors, a service's error).</summary>
+    public static ApiErrorException WithMessage(int status, JsonObject message, string summary) =>
+        new(status, new JsonObject { ["message"] = message }, summary);
+
+    /// <summary>E5, the SCIM error object: <c>{"schemas":[…Error],"detail":…,"status":&lt;number&gt;}</c>.</summary>
+    public static ApiErrorException Scim(int status, string detail) => new(status, new JsonObject
+    {
+        ["schemas"] = new JsonArray("urn:ietf:params:scim:api:messages:2.0:Error"),
+        ["detail"] = detail,
+        ["status"] = status,
+    }, detail);
+
+    /// <summary>The answer: the status and the body, as <paramref name="mediaType"/>.</summary>
+    public Microsoft.AspNetCore.Mvc.IActionResult ToResult(string mediaType = "application/json") => HttpFunctionPipeline.Json(Status, Body, mediaType);
 }
 
 /// <summary>Collects parameter problems in GitLab's wording.</summary>

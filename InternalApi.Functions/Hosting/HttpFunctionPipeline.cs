@@ -60,13 +60,11 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
         }
         catch (ApiErrorException ex)
         {
-            return Json(ex.Status, ex.Body, mediaType);
+            return ex.ToResult(mediaType);
         }
         catch (BadHttpRequestException ex)
         {
-            return ex.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? Json(ex.StatusCode, new JsonObject { ["message"] = "413 Request Entity Too Large" }, mediaType)
-                : Json(ex.StatusCode, new JsonObject { ["message"] = "400 Bad request" }, mediaType);
+            return ApiErrorException.WithMessage(ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLargeMessage : "400 Bad request").ToResult(mediaType);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -80,13 +78,13 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
             // storage failure after their side effect reach this (see docs/reliability.md).
             Log.StorageUnavailable(logger, function.EntryPoint, ex.GetType().Name, ex.GetBaseException().Message);
             context.Response.Headers.RetryAfter = RetryAfterSeconds;
-            return Json(StatusCodes.Status503ServiceUnavailable, new JsonObject { ["message"] = "503 Service Unavailable" }, mediaType);
+            return ApiErrorException.WithMessage(StatusCodes.Status503ServiceUnavailable, "503 Service Unavailable").ToResult(mediaType);
         }
         catch (Exception ex)
         {
             scope.Failed(ex);
             Log.Unhandled(logger, ex, function.EntryPoint);
-            return Json(StatusCodes.Status500InternalServerError, new JsonObject { ["message"] = "500 Internal Server Error" }, mediaType);
+            return ApiErrorException.WithMessage(StatusCodes.Status500InternalServerError, "500 Internal Server Error").ToResult(mediaType);
         }
     }
 
@@ -106,8 +104,10 @@ public sealed partial class HttpFunctionPipeline(RequestAuthenticator authentica
             }
         }
 
-        return Json(StatusCodes.Status413PayloadTooLarge, new JsonObject { ["message"] = "413 Request Entity Too Large" }, mediaType);
+        return ApiErrorException.WithMessage(StatusCodes.Status413PayloadTooLarge, TooLargeMessage).ToResult(mediaType);
     }
+
+    private const string TooLargeMessage = "413 Request Entity Too Large";
 
     private const long DrainLimit = 64L * 1024 * 1024;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using InternalApi.Core.Scim;
 
 namespace InternalApi.Functions.Hosting;
@@ -72,14 +71,6 @@ public static class ScimScopeContext
         return value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The SCIM error object (E5): <c>{"schemas":[…Error],"detail":…,"status":&lt;number&gt;}</c>.</summary>
-    public static JsonObject ErrorBody(int status, string detail) => new()
-    {
-        ["schemas"] = new JsonArray("urn:ietf:params:scim:api:messages:2.0:Error"),
-        ["detail"] = detail,
-        ["status"] = status,
-    };
-
     /// <summary>GitLab's answer to a refused SCIM caller, in its shape per reason.</summary>
     public static ApiErrorException Refusal(ScimAuthResult result)
     {
@@ -88,7 +79,7 @@ public static class ScimScopeContext
         {
             ScimAuthFailure.GroupSamlDisabled => ApiErrorException.WithMessage(StatusCodes.Status403Forbidden, "403 Forbidden - Group SAML not enabled."),
             ScimAuthFailure.GroupNotFound or ScimAuthFailure.NoSamlProvider =>
-                ApiErrorException.WithBody(StatusCodes.Status404NotFound, ErrorBody(StatusCodes.Status404NotFound, result.Detail ?? "404 Not Found"), result.Detail ?? "404"),
+                ApiErrorException.Scim(StatusCodes.Status404NotFound, result.Detail ?? "404 Not Found"),
             ScimAuthFailure.InstanceDisabled => ApiErrorException.WithMessage(StatusCodes.Status404NotFound, "404 Not Found"),
             _ => ApiErrorException.WithMessage(StatusCodes.Status401Unauthorized, "401 Unauthorized"),
         };

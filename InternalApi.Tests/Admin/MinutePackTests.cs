@@ -85,10 +85,10 @@ public sealed class MinutePackTests(AdminFixture fixture)
     {
         var source = await fixture.GroupAsync();
         var target = await fixture.GroupAsync();
-        await Packs.AddAsync(source, [(new DateOnly(2030, 1, 1), 10, "r-1"), (new DateOnly(2030, 1, 1), 20, "r-2")]);
+        await Packs.AddAsync(source, [new MinutePackOrder(new DateOnly(2030, 1, 1), 10, "r-1"), new MinutePackOrder(new DateOnly(2030, 1, 1), 20, "r-2")]);
 
         // Half done: the first pack was copied to the target but not yet removed from the source.
-        await Packs.AddAsync(target, [(new DateOnly(2030, 1, 1), 10, "r-1")]);
+        await Packs.AddAsync(target, [new MinutePackOrder(new DateOnly(2030, 1, 1), 10, "r-1")]);
         var message = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(new MinutesMoveMessage(source.Id, target.Id, DateTimeOffset.UtcNow), AdminJsonContext.Default.MinutesMoveMessage));
         for (var delivery = 1; delivery <= 2; delivery++)
         {
@@ -105,7 +105,7 @@ public sealed class MinutePackTests(AdminFixture fixture)
     {
         var a = await fixture.GroupAsync();
         var b = await fixture.GroupAsync();
-        await Packs.AddAsync(a, [(new DateOnly(2030, 1, 1), 10, "s-1"), (new DateOnly(2030, 1, 1), 20, "s-2")]);
+        await Packs.AddAsync(a, [new MinutePackOrder(new DateOnly(2030, 1, 1), 10, "s-1"), new MinutePackOrder(new DateOnly(2030, 1, 1), 20, "s-2")]);
 
         // A → B is accepted and carried out, then B → A; the first message comes back (its delete was lost).
         var there = await AcceptMoveAsync(a, b);
@@ -115,7 +115,7 @@ public sealed class MinutePackTests(AdminFixture fixture)
         Assert.Equal(["s-1", "s-2"], (await Packs.ListAsync(a.Id)).Select(p => p.PurchaseXid).Order());
 
         // A pack bought after the first move was accepted is not its to move either.
-        await Packs.AddAsync(a, [(new DateOnly(2030, 1, 1), 30, "s-3")]);
+        await Packs.AddAsync(a, [new MinutePackOrder(new DateOnly(2030, 1, 1), 30, "s-3")]);
         await fixture.App.InvokeQueueFunctionAsync(nameof(MinutesMove), there, "there-" + a.Id, 2);
 
         Assert.Equal([("s-1", 10L), ("s-2", 20L), ("s-3", 30L)], (await Packs.ListAsync(a.Id)).Select(p => (p.PurchaseXid, p.NumberOfMinutes)).OrderBy(p => p.PurchaseXid));

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Model;
+using InternalApi.Functions.Functions.Kubernetes;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -119,7 +120,7 @@ public sealed class CiliumAlertTests(KasFixture fixture)
 
         var agent = await fixture.AgentAsync();
         var unlicensed = new CiliumAlertService(fixture.Store, Alerts, Options.Create(new KubernetesOptions { CiliumAlertsLicensed = false }), TimeProvider.System);
-        var result = await unlicensed.RaiseAsync(agent.Agent, (JsonObject)Alert()["alert"]!);
+        var result = await unlicensed.RaiseAsync(agent.Agent, CiliumAlertPayload.Read((JsonObject)Alert()["alert"]!));
         Assert.Equal(KasRefusal.Forbidden, result.Refusal);
         Assert.Empty(await Alerts.ListAsync(agent.Project.Id));
     }
@@ -139,8 +140,8 @@ public sealed class CiliumAlertTests(KasFixture fixture)
         var a = JsonNode.Parse("""{"flow":{"time":"1","Summary":"x","verdict":"DROPPED","l4":{"TCP":{"flags":{"SYN":true},"destination_port":80}},"IP":{"source":"a","destination":"b"}}}""")!.AsObject();
         var b = JsonNode.Parse("""{"flow":{"IP":{"destination":"b","source":"a"},"l4":{"TCP":{"destination_port":80}},"verdict":"DROPPED","time":"2"}}""")!.AsObject();
         var c = JsonNode.Parse("""{"flow":{"IP":{"destination":"b","source":"c"},"l4":{"TCP":{"destination_port":80}},"verdict":"DROPPED"}}""")!.AsObject();
-        Assert.Equal(CiliumAlertService.Fingerprint(a), CiliumAlertService.Fingerprint(b));
-        Assert.NotEqual(CiliumAlertService.Fingerprint(a), CiliumAlertService.Fingerprint(c));
-        Assert.Matches("^[0-9a-f]{40}$", CiliumAlertService.Fingerprint(a));
+        Assert.Equal(CiliumAlertPayload.Fingerprint(a), CiliumAlertPayload.Fingerprint(b));
+        Assert.NotEqual(CiliumAlertPayload.Fingerprint(a), CiliumAlertPayload.Fingerprint(c));
+        Assert.Matches("^[0-9a-f]{40}$", CiliumAlertPayload.Fingerprint(a));
     }
 }

@@ -119,7 +119,7 @@ public sealed class StorageFaultQueueTests(StorageFaultFixture fixture) : IAsync
         await store.UpsertNamespaceAsync(source with { RootId = source.Id });
         await store.UpsertNamespaceAsync(target with { RootId = target.Id });
         var wanted = Enumerable.Range(0, count).Select(i => ($"fault-{source.Id}-{i:D3}", 10L + i)).ToList();
-        await packs.AddAsync(source, [.. wanted.Select(p => (new DateOnly(2031, 1, 1), p.Item2, p.Item1))]);
+        await packs.AddAsync(source, [.. wanted.Select(p => new MinutePackOrder(new DateOnly(2031, 1, 1), p.Item2, p.Item1))]);
         return (new MinutesMoveMessage(source.Id, target.Id, DateTimeOffset.UtcNow), wanted);
     }
 

@@ -32,7 +32,7 @@ public sealed class ScimListTests(ScimFixture fixture)
     public void The_Parser_Refuses_Everything_Else_As_Unsupported(string filter)
     {
         var ex = Assert.Throws<ScimException>(() => ScimFilter.Parse(filter));
-        Assert.Equal((412, "Unsupported Filter"), (ex.Status, ex.Detail));
+        Assert.Equal((ScimErrorKind.Refused, "Unsupported Filter"), (ex.Kind, ex.Detail));
     }
 
     [Fact]

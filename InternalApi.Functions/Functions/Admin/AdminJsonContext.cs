@@ -59,7 +59,7 @@ internal static class AdminJson
     /// <summary>GitLab's date format.</summary>
     public static string? Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>Runs a handler, answering a <see cref="SubscriptionException"/> with its status and body.</summary>
+    /// <summary>Runs a handler, answering a <see cref="SubscriptionException"/> with GitLab's status and body (<see cref="SubscriptionRefusals"/>).</summary>
     public static async Task<Microsoft.AspNetCore.Mvc.IActionResult> AnswerAsync(Func<Task<Microsoft.AspNetCore.Mvc.IActionResult>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -69,7 +69,7 @@ internal static class AdminJson
         }
         catch (SubscriptionException ex)
         {
-            return HttpFunctionPipeline.Json(ex.Status, ex.Body);
+            return SubscriptionRefusals.Error(ex).ToResult();
         }
     }
 

@@ -28,7 +28,8 @@ public sealed class CreateAddOnPurchase(AddOnPurchaseService purchases, Namespac
             var ns = await namespaces.RequireAsync(id, cancellationToken);
             var addOn = Uri.UnescapeDataString(addOnName ?? "");
             AddOnPurchaseService.RequireAddOn(addOn);
-            var purchase = await purchases.CreateAsync(ns, addOn, await RequestParameters.ReadAsync(request.HttpContext), cancellationToken);
+            var requested = SubscriptionParameters.NewPurchase(await RequestBinder.ParametersAsync(request.HttpContext), ns.Id, addOn);
+            var purchase = await purchases.CreateAsync(ns, requested, cancellationToken);
             return TypedResults.Json(AdminJson.Purchase(purchase, ns.Name), AdminJsonContext.Wire.AddOnPurchaseResponse, statusCode: StatusCodes.Status201Created).AsAction();
         });
     }

@@ -23,7 +23,9 @@ public sealed class CreateGitlabSubscription(GitLabSubscriptionService subscript
         ArgumentNullException.ThrowIfNull(request);
         return AdminJson.AnswerAsync(async () =>
         {
-            var changes = subscriptions.Parse(await RequestParameters.ReadAsync(request.HttpContext), create: true);
+            var p = await RequestBinder.ParametersAsync(request.HttpContext);
+            var changes = SubscriptionParameters.Changes(p, create: true);
+            p.ThrowIfAny();
             request.HttpContext.RequireAdmin();
             var ns = await namespaces.RequireAsync(id, cancellationToken);
             var view = await subscriptions.CreateAsync(ns, changes, cancellationToken);

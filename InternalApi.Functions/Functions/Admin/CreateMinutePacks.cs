@@ -29,7 +29,7 @@ public sealed class CreateMinutePacks(MinutePackService packs, NamespaceFinder n
     internal static Task<IActionResult> AnswerAsync(MinutePackService packs, NamespaceFinder namespaces, HttpRequest request, string id, CancellationToken cancellationToken) =>
         AdminJson.AnswerAsync(async () =>
         {
-            var requested = packs.Parse(await RequestParameters.ReadAsync(request.HttpContext));
+            var requested = SubscriptionParameters.Packs(await RequestBinder.ParametersAsync(request.HttpContext));
             var ns = await namespaces.RequireAsync(id, cancellationToken);
             var saved = await packs.AddAsync(ns, requested, cancellationToken);
             IReadOnlyList<MinutePackResponse> body = [.. saved.Select(p => new MinutePackResponse(p.NamespaceId, AdminJson.Date(p.ExpiresAt)!, p.NumberOfMinutes, p.PurchaseXid))];

@@ -10,7 +10,7 @@ namespace InternalApi.Functions.Functions.Admin;
 /// <c>POST /api/v4/namespaces/:id/storage/limit_exclusion</c> (spec §5.8), in GitLab's order: <c>reason</c> (400),
 /// admin (403), GitLab.com (403), namespace (404), top-level and not yet excluded (400); 201 with the exclusion.
 /// </summary>
-public sealed class CreateStorageLimitExclusion(StorageExclusionService exclusions, NamespaceFinder namespaces, IOptions<SubscriptionOptions> options, TimeProvider time)
+public sealed class CreateStorageLimitExclusion(StorageExclusionService exclusions, NamespaceFinder namespaces, IOptions<SubscriptionOptions> options)
 {
     /// <summary>The HTTP trigger; the token (401, scope 403) is checked before this runs.</summary>
     [Function(nameof(CreateStorageLimitExclusion))]
@@ -23,7 +23,7 @@ public sealed class CreateStorageLimitExclusion(StorageExclusionService exclusio
         ArgumentNullException.ThrowIfNull(request);
         return AdminJson.AnswerAsync(async () =>
         {
-            var p = new GrapeParameters(await RequestParameters.ReadAsync(request.HttpContext), DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+            var p = await RequestBinder.ParametersAsync(request.HttpContext);
             var reason = p.Text("reason", required: true);
             p.ThrowIfAny();
             StorageExclusionGate.Check(request.HttpContext, options.Value);

@@ -22,8 +22,10 @@ public sealed class DeleteUpcomingReconciliation(UpcomingReconciliationService r
         ArgumentNullException.ThrowIfNull(request);
         return AdminJson.AnswerAsync(async () =>
         {
-            var id = reconciliations.ParseNamespaceId(await RequestParameters.ReadAsync(request.HttpContext));
-            await reconciliations.DeleteAsync(id, cancellationToken);
+            var p = await RequestBinder.ParametersAsync(request.HttpContext);
+            var id = SubscriptionParameters.NamespaceId(p);
+            p.ThrowIfAny();
+            await reconciliations.DeleteAsync(id!.Value, cancellationToken);
             return TypedResults.NoContent().AsAction();
         });
     }

@@ -10,7 +10,7 @@ namespace InternalApi.Functions.Functions.Admin;
 /// <c>GET /api/v4/namespaces/storage/limit_exclusions</c> (spec §5.7): admin, GitLab.com, then one page in id order
 /// with GitLab's offset pagination headers (<see cref="OffsetPagination"/>).
 /// </summary>
-public sealed class ListStorageLimitExclusions(StorageExclusionService exclusions, IOptions<SubscriptionOptions> options, TimeProvider time)
+public sealed class ListStorageLimitExclusions(StorageExclusionService exclusions, IOptions<SubscriptionOptions> options)
 {
     /// <summary>The HTTP trigger; the token (401, scope 403) is checked before this runs.</summary>
     [Function(nameof(ListStorageLimitExclusions))]
@@ -22,7 +22,7 @@ public sealed class ListStorageLimitExclusions(StorageExclusionService exclusion
         ArgumentNullException.ThrowIfNull(request);
         return AdminJson.AnswerAsync(async () =>
         {
-            var paging = OffsetPagination.Parse(await RequestParameters.ReadAsync(request.HttpContext), DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+            var paging = OffsetPagination.Parse(await RequestBinder.ParametersAsync(request.HttpContext));
             StorageExclusionGate.Check(request.HttpContext, options.Value);
             var page = await exclusions.ListAsync(paging.Page, paging.PerPage, cancellationToken);
             OffsetPagination.AddHeaders(request, paging, page.Total);

@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
-using InternalApi.Core.Subscriptions;
+using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace InternalApi.Functions.Functions.Admin;
@@ -20,9 +19,9 @@ internal static class OffsetPagination
     private const int MaxPerPage = 100;
 
     /// <summary>Reads the paging parameters (400 <c>page is invalid</c> for a non-integer); out-of-range values are clamped.</summary>
-    public static PageRequest Parse(JsonObject parameters, DateOnly today)
+    public static PageRequest Parse(GrapeParameters p)
     {
-        var p = new GrapeParameters(parameters, today);
+        ArgumentNullException.ThrowIfNull(p);
         var page = p.WholeNumber("page");
         var perPage = p.WholeNumber("per_page");
         p.ThrowIfAny();

@@ -28,7 +28,8 @@ public sealed class UpdateAddOnPurchase(AddOnPurchaseService purchases, Namespac
             var ns = await namespaces.RequireAsync(id, cancellationToken);
             var addOn = Uri.UnescapeDataString(addOnName ?? "");
             AddOnPurchaseService.RequireAddOn(addOn);
-            var purchase = await purchases.UpdateAsync(ns, addOn, await RequestParameters.ReadAsync(request.HttpContext), cancellationToken);
+            var changes = SubscriptionParameters.PurchaseChanges(await RequestBinder.ParametersAsync(request.HttpContext));
+            var purchase = await purchases.UpdateAsync(ns, addOn, changes, cancellationToken);
             return TypedResults.Json(AdminJson.Purchase(purchase, ns.Name), AdminJsonContext.Wire.AddOnPurchaseResponse).AsAction();
         });
     }

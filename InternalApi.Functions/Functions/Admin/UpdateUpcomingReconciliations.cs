@@ -22,7 +22,7 @@ public sealed class UpdateUpcomingReconciliations(UpcomingReconciliationService 
         ArgumentNullException.ThrowIfNull(request);
         return AdminJson.AnswerAsync(async () =>
         {
-            var items = reconciliations.Parse(await RequestParameters.ReadAsync(request.HttpContext));
+            var items = SubscriptionParameters.Reconciliations(await RequestBinder.ParametersAsync(request.HttpContext));
             await reconciliations.UpsertAsync(items, cancellationToken);
             return TypedResults.Json(StatusCodes.Status200OK, AdminJsonContext.Wire.Int32).AsAction();
         });

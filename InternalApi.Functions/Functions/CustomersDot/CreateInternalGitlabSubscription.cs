@@ -23,7 +23,9 @@ public sealed class CreateInternalGitlabSubscription(GitLabSubscriptionService s
         ArgumentNullException.ThrowIfNull(request);
         return AdminJson.AnswerAsync(async () =>
         {
-            var changes = subscriptions.Parse(await RequestParameters.ReadAsync(request.HttpContext), create: true);
+            var p = await RequestBinder.ParametersAsync(request.HttpContext);
+            var changes = SubscriptionParameters.Changes(p, create: true);
+            p.ThrowIfAny();
             var ns = await namespaces.RequireAsync(id, cancellationToken);
             var view = await subscriptions.CreateAsync(ns, changes, cancellationToken);
             return TypedResults.Json(SubscriptionResponse.From(view), AdminJsonContext.Wire.SubscriptionResponse, statusCode: StatusCodes.Status201Created).AsAction();

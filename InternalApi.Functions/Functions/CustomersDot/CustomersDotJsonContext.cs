@@ -75,9 +75,6 @@ internal static class CustomersDotJson
     public static InternalAddOnPurchaseResponse Purchase(AddOnPurchase p, string namespaceName) =>
         new(p.NamespaceId, namespaceName, AddOnPurchaseService.AddOns[p.AddOn], p.Quantity, AdminJson.Date(p.StartedOn), AdminJson.Date(p.ExpiresOn)!, p.PurchaseXid, p.Trial);
 
-    /// <summary>The route's value as a parameter object, for Grape-typed reading (e.g. <c>requires :id, type: Integer</c>).</summary>
-    public static System.Text.Json.Nodes.JsonObject Route(string name, string? value) => new() { [name] = value };
-
     /// <summary>GitLab's <c>web_url</c> of a user.</summary>
     public static string UserUrl(InternalApi.Core.GitLabOptions settings, User user) =>
         InternalApi.Core.Access.GitAccessService.ExternalUrl(settings) + "/" + user.Username;

@@ -25,8 +25,10 @@ public sealed class DeleteNamespaceUpcomingReconciliation(UpcomingReconciliation
         return AdminJson.AnswerAsync(async () =>
         {
             InternalReconciliationGate.Check(options.Value);
-            var id = reconciliations.ParseNamespaceId(InternalReconciliationGate.WithNamespaceId(await RequestParameters.ReadAsync(request.HttpContext), namespaceId));
-            await reconciliations.DeleteAsync(id, cancellationToken);
+            var p = await RequestBinder.ParametersAsync(request.HttpContext, ("namespace_id", namespaceId));
+            var id = SubscriptionParameters.NamespaceId(p);
+            p.ThrowIfAny();
+            await reconciliations.DeleteAsync(id!.Value, cancellationToken);
             return TypedResults.NoContent().AsAction();
         });
     }

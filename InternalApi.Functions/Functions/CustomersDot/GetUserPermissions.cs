@@ -34,7 +34,7 @@ public sealed class GetUserPermissions(NamespaceFinder namespaces, GitLabStore s
             var user = long.TryParse(userId, NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? await store.GetUserAsync(uid, cancellationToken) : null;
             if (user is null)
             {
-                throw SubscriptionException.WithMessage(404, "404 User Not Found");
+                throw SubscriptionException.NotFound("User");
             }
 
             var owner = await store.GetNamespaceAccessLevelAsync(user.Id, ns.Id, cancellationToken) >= AccessLevel.Owner;

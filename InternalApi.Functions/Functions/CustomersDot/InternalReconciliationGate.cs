@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using InternalApi.Core.Subscriptions;
 
 namespace InternalApi.Functions.Functions.CustomersDot;
@@ -14,15 +13,7 @@ internal static class InternalReconciliationGate
     {
         if (!options.GitLabCom)
         {
-            throw SubscriptionException.WithMessage(403, "403 Forbidden - This API is gitlab.com only!");
+            throw SubscriptionException.Forbidden("This API is gitlab.com only!");
         }
-    }
-
-    /// <summary>The request's parameters with the route's <c>namespace_id</c> (the path wins, as in Grape).</summary>
-    public static JsonObject WithNamespaceId(JsonObject parameters, string namespaceId)
-    {
-        var merged = (JsonObject)parameters.DeepClone();
-        merged["namespace_id"] = namespaceId;
-        return merged;
     }
 }

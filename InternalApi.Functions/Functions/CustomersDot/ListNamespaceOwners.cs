@@ -13,7 +13,7 @@ namespace InternalApi.Functions.Functions.CustomersDot;
 /// tells about billing, paged as GitLab pages (<c>page</c>, <c>per_page</c> and the paging headers). Groups only: any
 /// other id is 404 <c>404 Group Namespace Not Found</c>.
 /// </summary>
-public sealed class ListNamespaceOwners(NamespaceFinder namespaces, GitLabStore store, TimeProvider time)
+public sealed class ListNamespaceOwners(NamespaceFinder namespaces, GitLabStore store)
 {
     /// <summary>The HTTP trigger; the CustomersDot token (or an admin token) is checked before this runs.</summary>
     [Function(nameof(ListNamespaceOwners))]
@@ -28,10 +28,10 @@ public sealed class ListNamespaceOwners(NamespaceFinder namespaces, GitLabStore 
         {
             if (await namespaces.FindAsync(id, cancellationToken) is not { Kind: NamespaceKind.Group } group)
             {
-                throw SubscriptionException.WithMessage(404, "404 Group Namespace Not Found");
+                throw SubscriptionException.NotFound("Group Namespace");
             }
 
-            var paging = OffsetPagination.Parse(await RequestParameters.ReadAsync(request.HttpContext), DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+            var paging = OffsetPagination.Parse(await RequestBinder.ParametersAsync(request.HttpContext));
             var ids = (await store.GetMemberIdsAtLevelAsync(MemberSource.Group, group.Id, AccessLevel.Owner, cancellationToken)).Order().ToList();
             var page = ids.Skip((paging.Page - 1) * paging.PerPage).Take(paging.PerPage);
             var users = await Task.WhenAll(page.Select(u => store.GetUserAsync(u, cancellationToken)));

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using InternalApi.Core.CustomersDot;
 using InternalApi.Core.Subscriptions;
 using InternalApi.Functions.Functions.Admin;
@@ -14,7 +13,7 @@ namespace InternalApi.Functions.Functions.CustomersDot;
 /// <c>product_analytics</c>: lists of <c>started_on</c>, <c>expires_on</c>, <c>quantity</c>, <c>purchase_xid</c>,
 /// <c>trial</c>); 201 with the purchases written (an empty list when there was nothing to do).
 /// </summary>
-public sealed class ProvisionAddOnPurchases(AddOnProvisioning provisioning, NamespaceFinder namespaces, TimeProvider time)
+public sealed class ProvisionAddOnPurchases(AddOnProvisioning provisioning, NamespaceFinder namespaces)
 {
     private const string Root = "add_on_purchases";
 
@@ -31,47 +30,39 @@ public sealed class ProvisionAddOnPurchases(AddOnProvisioning provisioning, Name
         {
             // GitLab finds the namespace in a before hook, ahead of the parameters.
             var ns = await namespaces.RequireAsync(id, cancellationToken);
-            var products = Parse(await RequestParameters.ReadAsync(request.HttpContext));
+            var products = Parse(await RequestBinder.ParametersAsync(request.HttpContext));
             var written = await provisioning.ProvisionAsync(ns, products, cancellationToken);
             IReadOnlyList<InternalAddOnPurchaseResponse> body = [.. written.Select(p => CustomersDotJson.Purchase(p, ns.Name))];
             return TypedResults.Json(body, CustomersDotJsonContext.Wire.IReadOnlyListInternalAddOnPurchaseResponse, statusCode: StatusCodes.Status201Created).AsAction();
         });
     }
 
-    private List<(string Product, IReadOnlyList<AddOnPurchaseOrder> Orders)> Parse(JsonObject parameters)
+    private static List<(string Product, IReadOnlyList<AddOnPurchaseOrder> Orders)> Parse(GrapeParameters parameters)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var products = new List<(string, IReadOnlyList<AddOnPurchaseOrder>)>();
-        switch (parameters[Root])
+        var p = parameters.Hash(Root, required: true);
+        parameters.ThrowIfAny();
+        foreach (var product in AddOnProvisioning.Products.Keys)
         {
-            case null:
-                throw SubscriptionException.Parameters([Root + " is missing"]);
-            case JsonObject hash:
-                var p = new GrapeParameters(hash, today, Root);
-                foreach (var product in AddOnProvisioning.Products.Keys)
+            var orders = p!.Objects(product, required: false, o =>
+            {
+                var started = o.Date("started_on", required: true);
+                var expires = o.Date("expires_on", required: true);
+                var quantity = o.WholeNumber("quantity");
+                if (quantity < 0)
                 {
-                    var orders = p.Objects(product, required: false, o =>
-                    {
-                        var started = o.Date("started_on", required: true);
-                        var expires = o.Date("expires_on", required: true);
-                        var quantity = o.WholeNumber("quantity");
-                        if (quantity < 0)
-                        {
-                            o.Report("quantity", "Must be a non-negative integer if provided");
-                        }
-
-                        return (started, expires, quantity, Xid: o.Text("purchase_xid"), Trial: o.Boolean("trial"));
-                    });
-                    if (orders is not null)
-                    {
-                        products.Add((product, [.. orders.Where(o => o.started is not null && o.expires is not null).Select(o => new AddOnPurchaseOrder(o.started!.Value, o.expires!.Value, o.quantity, o.Xid, o.Trial))]));
-                    }
+                    o.Report("quantity", "Must be a non-negative integer if provided");
                 }
 
-                p.ThrowIfAny();
-                return products;
-            default:
-                throw SubscriptionException.Parameters([Root + " is invalid"]);
+                return (started, expires, quantity, Xid: o.Text("purchase_xid"), Trial: o.Boolean("trial"));
+            });
+            if (orders is not null)
+            {
+                products.Add((product, [.. orders.Where(o => o.started is not null && o.expires is not null).Select(o => new AddOnPurchaseOrder(o.started!.Value, o.expires!.Value, o.quantity, o.Xid, o.Trial))]));
+            }
         }
+
+        p!.ThrowIfAny();
+        return products;
     }
 }

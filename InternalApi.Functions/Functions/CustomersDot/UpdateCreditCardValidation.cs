@@ -15,7 +15,7 @@ namespace InternalApi.Functions.Functions.CustomersDot;
 /// <c>credit_card_type</c>, <c>credit_card_mask_number</c>; optional: the Zuora and Stripe ids. 200
 /// <c>{"success":{}}</c> (the doc's answer); 404 <c>404 User Not Found</c>.
 /// </summary>
-public sealed class UpdateCreditCardValidation(CreditCardValidationService validations, GitLabStore store, TimeProvider time)
+public sealed class UpdateCreditCardValidation(CreditCardValidationService validations, GitLabStore store)
 {
     /// <summary>The HTTP trigger; the CustomersDot token (or an admin token) is checked before this runs.</summary>
     [Function(nameof(UpdateCreditCardValidation))]
@@ -28,16 +28,14 @@ public sealed class UpdateCreditCardValidation(CreditCardValidationService valid
         ArgumentNullException.ThrowIfNull(request);
         return AdminJson.AnswerAsync(async () =>
         {
-            var parameters = (System.Text.Json.Nodes.JsonObject)(await RequestParameters.ReadAsync(request.HttpContext)).DeepClone();
-            parameters["user_id"] = userId;
-            var p = new GrapeParameters(parameters, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+            var p = await RequestBinder.ParametersAsync(request.HttpContext, ("user_id", userId));
             // In GitLab's declaration order, which is the order Grape names the problems in.
             var id = p.WholeNumber("user_id", required: true);
             var validatedAt = p.Text("credit_card_validated_at", required: true);
             DateTimeOffset at = default;
 
             // A DateTime: only text is parsed (a number is not a time, as it is not for Grape).
-            if (validatedAt is not null && (parameters["credit_card_validated_at"]!.GetValueKind() != System.Text.Json.JsonValueKind.String ||
+            if (validatedAt is not null && (p.Raw("credit_card_validated_at")!.GetValueKind() != System.Text.Json.JsonValueKind.String ||
                 !DateTimeOffset.TryParse(validatedAt.Replace(" UTC", "Z", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out at)))
             {
                 p.Report("credit_card_validated_at", "is invalid");
@@ -67,7 +65,7 @@ public sealed class UpdateCreditCardValidation(CreditCardValidationService valid
             }
 
             p.ThrowIfAny();
-            var user = await store.GetUserAsync(id!.Value, cancellationToken) ?? throw SubscriptionException.WithMessage(404, "404 User Not Found");
+            var user = await store.GetUserAsync(id!.Value, cancellationToken) ?? throw SubscriptionException.NotFound("User");
             var expires = new DateOnly((int)year!.Value, (int)month!.Value, DateTime.DaysInMonth((int)year.Value, (int)month.Value));
             await validations.UpsertAsync(new CreditCardValidation(user.Id, at.ToUniversalTime(), mask!, holder!, network!, expires, zuora, setupIntent, paymentMethod, fingerprint), cancellationToken);
             return TypedResults.Json(new CreditCardValidationResponse(new EmptyObject()), CustomersDotJsonContext.Wire.CreditCardValidationResponse).AsAction();

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using InternalApi.Core;
 using InternalApi.Core.CustomersDot;
 using InternalApi.Core.Subscriptions;
@@ -16,7 +15,7 @@ namespace InternalApi.Functions.Functions.CustomersDot;
 /// as GitLab's nested attributes do); only what is sent changes. 200 with the namespace entity.
 /// </summary>
 public sealed class UpdateInternalNamespace(
-    NamespaceFinder namespaces, GitLabSubscriptionService subscriptions, NamespaceLimitsService limits, BillableMembers members, IOptions<GitLabOptions> settings, TimeProvider time)
+    NamespaceFinder namespaces, GitLabSubscriptionService subscriptions, NamespaceLimitsService limits, BillableMembers members, IOptions<GitLabOptions> settings)
 {
     private const string SubscriptionAttributes = "gitlab_subscription_attributes";
 
@@ -31,8 +30,7 @@ public sealed class UpdateInternalNamespace(
         ArgumentNullException.ThrowIfNull(request);
         return AdminJson.AnswerAsync(async () =>
         {
-            var parameters = await RequestParameters.ReadAsync(request.HttpContext);
-            var (change, subscriptionChanges) = Parse(parameters);
+            var (change, subscriptionChanges) = Parse(await RequestBinder.ParametersAsync(request.HttpContext));
             var ns = await namespaces.RequireAsync(id, cancellationToken);
             if (subscriptionChanges is not null)
             {
@@ -55,48 +53,27 @@ public sealed class UpdateInternalNamespace(
     }
 
     /// <summary>The declared parameters, every problem in one 400.</summary>
-    private (NamespaceLimitsChange Limits, SubscriptionChanges? Subscription) Parse(JsonObject parameters)
+    private static (NamespaceLimitsChange Limits, SubscriptionChanges? Subscription) Parse(GrapeParameters p)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var p = new GrapeParameters(parameters, today);
         var change = new NamespaceLimitsChange
         {
-            SharedRunnersMinutesLimit = Sent(parameters, "shared_runners_minutes_limit", () => p.WholeNumber("shared_runners_minutes_limit")),
-            ExtraSharedRunnersMinutesLimit = Sent(parameters, "extra_shared_runners_minutes_limit", () => p.WholeNumber("extra_shared_runners_minutes_limit")),
-            AdditionalPurchasedStorageSize = Sent(parameters, "additional_purchased_storage_size", () => p.WholeNumber("additional_purchased_storage_size")),
-            AdditionalPurchasedStorageEndsOn = Sent(parameters, "additional_purchased_storage_ends_on", () => p.Date("additional_purchased_storage_ends_on")),
+            SharedRunnersMinutesLimit = Sent(p, "shared_runners_minutes_limit", () => p.WholeNumber("shared_runners_minutes_limit")),
+            ExtraSharedRunnersMinutesLimit = Sent(p, "extra_shared_runners_minutes_limit", () => p.WholeNumber("extra_shared_runners_minutes_limit")),
+            AdditionalPurchasedStorageSize = Sent(p, "additional_purchased_storage_size", () => p.WholeNumber("additional_purchased_storage_size")),
+            AdditionalPurchasedStorageEndsOn = Sent(p, "additional_purchased_storage_ends_on", () => p.Date("additional_purchased_storage_ends_on")),
         };
         SubscriptionChanges? subscription = null;
-        var problems = new List<string>(p.Problems);
-        switch (parameters[SubscriptionAttributes])
+        if (p.Hash(SubscriptionAttributes) is { } nested)
         {
-            case null:
-                break;
-            case JsonObject nested:
-                try
-                {
-                    subscription = subscriptions.Parse(nested, create: false, prefix: SubscriptionAttributes);
-                }
-                catch (SubscriptionException ex) when (ex.Status == 400 && ex.Body["error"] is not null)
-                {
-                    problems.Add((string)ex.Body["error"]!);
-                }
-
-                break;
-            default:
-                problems.Add(SubscriptionAttributes + " is invalid");
-                break;
+            subscription = SubscriptionParameters.Changes(nested, create: false);
+            p.Absorb(nested);
         }
 
-        if (problems.Count > 0)
-        {
-            throw SubscriptionException.Parameters(problems);
-        }
-
+        p.ThrowIfAny();
         return (change, subscription);
     }
 
     /// <summary>Sent (also as an explicit null, which clears the column) or not.</summary>
-    private static Sent<T> Sent<T>(JsonObject parameters, string name, Func<T> read) =>
-        parameters.ContainsKey(name) ? new Sent<T>(true, read()) : default;
+    private static Sent<T> Sent<T>(GrapeParameters p, string name, Func<T> read) =>
+        p.Sent(name) ? new Sent<T>(true, read()) : default;
 }

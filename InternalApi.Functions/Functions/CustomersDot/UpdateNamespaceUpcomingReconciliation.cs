@@ -12,7 +12,7 @@ namespace InternalApi.Functions.Functions.CustomersDot;
 /// <c>next_reconciliation_date</c> and <c>display_alert_from</c> (both required dates), upserted by the service behind
 /// the deprecated bulk PUT; 200 with the body <c>200</c>. GitLab.com only.
 /// </summary>
-public sealed class UpdateNamespaceUpcomingReconciliation(UpcomingReconciliationService reconciliations, IOptions<SubscriptionOptions> options, TimeProvider time)
+public sealed class UpdateNamespaceUpcomingReconciliation(UpcomingReconciliationService reconciliations, IOptions<SubscriptionOptions> options)
 {
     /// <summary>The HTTP trigger; the CustomersDot token (or an admin token) is checked before this runs.</summary>
     [Function(nameof(UpdateNamespaceUpcomingReconciliation))]
@@ -26,8 +26,7 @@ public sealed class UpdateNamespaceUpcomingReconciliation(UpcomingReconciliation
         return AdminJson.AnswerAsync(async () =>
         {
             InternalReconciliationGate.Check(options.Value);
-            var parameters = InternalReconciliationGate.WithNamespaceId(await RequestParameters.ReadAsync(request.HttpContext), namespaceId);
-            var p = new GrapeParameters(parameters, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+            var p = await RequestBinder.ParametersAsync(request.HttpContext, ("namespace_id", namespaceId));
             var id = p.WholeNumber("namespace_id", required: true);
             var next = p.Date("next_reconciliation_date", required: true);
             var alert = p.Date("display_alert_from", required: true);

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -56,12 +55,7 @@ public sealed class AuthorizeProxyUser(ProxyUserAuthorizer authorizer)
         ProxyUserFailure.UnknownToken => ApiErrorException.WithMessage(StatusCodes.Status400BadRequest, "400 Bad request - Unable to get user from request data"),
         ProxyUserFailure.TokenExpired => InvalidToken("Token has expired."),
         ProxyUserFailure.TokenRevoked => InvalidToken("Token has been revoked."),
-        ProxyUserFailure.InsufficientScope => ApiErrorException.WithBody(StatusCodes.Status403Forbidden, new JsonObject
-        {
-            ["error"] = "insufficient_scope",
-            ["error_description"] = InsufficientScope,
-            ["scope"] = ProxyUserOutcome.Scope,
-        }),
+        ProxyUserFailure.InsufficientScope => ApiErrorException.OAuth(StatusCodes.Status403Forbidden, "insufficient_scope", InsufficientScope, ProxyUserOutcome.Scope),
         ProxyUserFailure.UserNotUsable => ApiErrorException.WithMessage(StatusCodes.Status401Unauthorized, "401 Unauthorized"),
         ProxyUserFailure.AgentNotFound => ApiErrorException.WithMessage(StatusCodes.Status404NotFound, "404 Not found"),
         ProxyUserFailure.NoUserAccess => Forbidden("`user_access` keyword is not found in agent config file."),
@@ -73,7 +67,5 @@ public sealed class AuthorizeProxyUser(ProxyUserAuthorizer authorizer)
 
     private static ApiErrorException Forbidden(string message) => ApiErrorException.WithMessage(StatusCodes.Status403Forbidden, message);
 
-    private static ApiErrorException InvalidToken(string description) => ApiErrorException.WithBody(
-        StatusCodes.Status401Unauthorized,
-        new JsonObject { ["error"] = "invalid_token", ["error_description"] = description });
+    private static ApiErrorException InvalidToken(string description) => ApiErrorException.OAuth(StatusCodes.Status401Unauthorized, "invalid_token", description);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -26,14 +25,11 @@ public sealed class CiliumAlert(CiliumAlertService service)
     {
         ArgumentNullException.ThrowIfNull(request);
         var agent = request.HttpContext.Agent().Agent;
-        var alert = (await RequestParameters.ReadAsync(request.HttpContext))["alert"] switch
-        {
-            null => throw ApiErrorException.Parameters(["alert is missing"]),
-            JsonObject obj => obj,
-            _ => throw ApiErrorException.Parameters(["alert is invalid"]),
-        };
+        var p = await RequestBinder.ParametersAsync(request.HttpContext);
+        var alert = p.RawHash("alert", required: true);
+        p.ThrowIfAny();
 
-        var result = await service.RaiseAsync(agent, alert, cancellationToken);
+        var result = await service.RaiseAsync(agent, CiliumAlertPayload.Read(alert!), cancellationToken);
         return result.Refusal is null
             ? TypedResults.Json(StatusCodes.Status200OK, KasJsonContext.Wire.Int32).AsAction()
             : throw KasRefusals.Error(result.Refusal.Value);

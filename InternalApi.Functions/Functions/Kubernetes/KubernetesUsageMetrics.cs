@@ -34,18 +34,7 @@ public sealed class KubernetesUsageMetrics(QueueServiceClient queues, TimeProvid
     /// <summary>Validates and enqueues.</summary>
     private async Task<IResult> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var validation = UsageMetricsValidator.Validate(await RequestParameters.ReadAsync(context), time.GetUtcNow());
-        if (validation.TypeErrors.Count > 0)
-        {
-            throw ApiErrorException.Parameters(validation.TypeErrors);
-        }
-
-        if (validation.BadRequest is { } message)
-        {
-            throw ApiErrorException.WithMessage(400, message);
-        }
-
-        if (validation.Message is { } work)
+        if (UsageMetricsValidator.Validate(await RequestParameters.ReadAsync(context), time.GetUtcNow()) is { } work)
         {
             foreach (var part in Split(work))
             {

@@ -31,14 +31,14 @@ public static class ScimHttp
     /// <summary><c>POST …/Users</c> → 201 User resource.</summary>
     public static Task<IActionResult> CreateAsync(ScimProvisioningService service, HttpRequest request, CancellationToken cancellationToken) =>
         RunAsync(request, async (scope, parameters) =>
-            UserResult(await service.CreateAsync(scope, ScimCreateRequest.From(parameters), cancellationToken), StatusCodes.Status201Created));
+            UserResult(await service.CreateAsync(scope, ScimRequestReader.Create(parameters), cancellationToken), StatusCodes.Status201Created));
 
     /// <summary><c>PATCH …/Users/:id</c> with <c>Operations</c> → 204.</summary>
     public static Task<IActionResult> PatchAsync(ScimProvisioningService service, HttpRequest request, string? id, CancellationToken cancellationToken) =>
         RunAsync(request, async (scope, parameters) =>
         {
             // Grape's answer for the one required parameter: absent or not an array.
-            var patch = ScimPatch.From(parameters) ?? throw ApiErrorException.Parameters([parameters.ContainsKey("Operations") ? "Operations is invalid" : "Operations is missing"]);
+            var patch = ScimRequestReader.Patch(parameters) ?? throw ApiErrorException.Parameters([parameters.ContainsKey("Operations") ? "Operations is invalid" : "Operations is missing"]);
             await service.PatchAsync(scope, Id(id), patch, cancellationToken);
             return TypedResults.NoContent().AsAction();
         });
@@ -63,9 +63,19 @@ public static class ScimHttp
         }
         catch (ScimException ex)
         {
-            return HttpFunctionPipeline.Json(ex.Status, ScimScopeContext.ErrorBody(ex.Status, ex.Detail), ScimScopeContext.MediaType);
+            return Refusal(ex).ToResult(ScimScopeContext.MediaType);
         }
     }
+
+    /// <summary>GitLab's status for each kind of SCIM failure, in the SCIM error object (E5).</summary>
+    internal static ApiErrorException Refusal(ScimException failure) => ApiErrorException.Scim(
+        failure.Kind switch
+        {
+            ScimErrorKind.NotFound => StatusCodes.Status404NotFound,
+            ScimErrorKind.Conflict => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status412PreconditionFailed,
+        },
+        failure.Detail);
 
     private static IActionResult UserResult(ScimUser user, int status) =>
         TypedResults.Json(Resource(user), ScimJsonContext.Wire.ScimUserResource, ScimScopeContext.MediaType, status).AsAction();

@@ -29,8 +29,11 @@ public sealed class AuthorizedCerts(AuthorizedCertFinder finder)
     {
         var request = await RequestBinder.BindAsync(context, ShellExtrasJsonContext.Default.AuthorizedCertsRequest);
         var result = await finder.FindAsync(request.Key ?? "", request.UserIdentifier, cancellationToken);
-        return result.Status == StatusCodes.Status200OK
-            ? TypedResults.Json(new AuthorizedCertResponse(true, result.Namespace!, result.Username!), ShellExtrasJsonContext.Wire.AuthorizedCertResponse)
-            : TypedResults.Json(new MessageError(result.Message!), ShellExtrasJsonContext.Wire.MessageError, statusCode: result.Status);
+        return result.Refusal switch
+        {
+            null => TypedResults.Json(new AuthorizedCertResponse(true, result.Namespace!, result.Username!), ShellExtrasJsonContext.Wire.AuthorizedCertResponse),
+            AuthorizedCertRefusal.FeatureNotAvailable => TypedResults.Json(new MessageError(result.Message!), ShellExtrasJsonContext.Wire.MessageError, statusCode: StatusCodes.Status403Forbidden),
+            _ => TypedResults.Json(new MessageError(result.Message!), ShellExtrasJsonContext.Wire.MessageError, statusCode: StatusCodes.Status404NotFound),
+        };
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using InternalApi.Core.Shell;
 
-namespace InternalApi.Core.Subscriptions;
+namespace InternalApi.Functions.Hosting;
 
 /// <summary>
 /// Reads declared parameters from the merged request parameters as Grape coerces them (spec §1.2): integers
@@ -11,6 +11,13 @@ namespace InternalApi.Core.Subscriptions;
 /// booleans from <c>true/false/1/0</c> and their strings, strings from any scalar. Problems are collected in
 /// Grape's words (<c>start_date is missing</c>, <c>packs[0][expires_at] is invalid</c>) and reported together,
 /// as Grape reports every failed parameter in one 400.
+/// <para>
+/// This is the edge's one reader of declared parameters (<see cref="RequestBinder.ParametersAsync"/> makes it; record
+/// binding, <see cref="RequestBinder.BindAsync{T}"/>, is the other way in for endpoints whose parameters map onto a
+/// record). Core never sees the JSON: functions read what they declare and pass typed requests on. An absent key and
+/// an explicit <c>null</c> stay apart (<see cref="Sent"/>, <see cref="IsNull"/>): Grape keeps a key sent as nil, and
+/// GitLab refuses it where a value is required (<c>allow_blank: false</c>, the model's presence validations).
+/// </para>
 /// </summary>
 public sealed class GrapeParameters(JsonObject parameters, DateOnly today, string prefix = "")
 {
@@ -22,6 +29,9 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
     /// <summary>Whether the parameter was sent (a JSON <c>null</c> counts as not sent).</summary>
     public bool Has(string name) => parameters[name] is not null;
 
+    /// <summary>Whether the key was sent at all, an explicit <c>null</c> included.</summary>
+    public bool Sent(string name) => parameters.ContainsKey(name);
+
     /// <summary>Whether the parameter was sent as an explicit JSON <c>null</c> (Grape keeps the key, with nil).</summary>
     public bool IsNull(string name) => parameters.TryGetPropertyValue(name, out var node) && node is null;
 
@@ -30,7 +40,7 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
     {
         if (_problems.Count > 0)
         {
-            throw SubscriptionException.Parameters(_problems);
+            throw ApiErrorException.Parameters(_problems);
         }
     }
 
@@ -103,6 +113,57 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
                 }
 
                 return list;
+            default:
+                Report(name, "is invalid");
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A hash parameter read with names like <c>outer[x]</c>: null when absent (or <c>null</c>); not a hash is
+    /// reported as invalid. Problems of the inner reader join this one's when <see cref="Absorb"/> is called.
+    /// </summary>
+    public GrapeParameters? Hash(string name, bool required = false)
+    {
+        switch (parameters[name])
+        {
+            case null:
+                if (required)
+                {
+                    Report(name, "is missing");
+                }
+
+                return null;
+            case JsonObject hash:
+                return new GrapeParameters(hash, today, Full(name));
+            default:
+                Report(name, "is invalid");
+                return null;
+        }
+    }
+
+    /// <summary>Takes over the problems an inner reader (<see cref="Hash"/>) reported.</summary>
+    public void Absorb(GrapeParameters inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        _problems.AddRange(inner._problems);
+        inner._problems.Clear();
+    }
+
+    /// <summary>A hash parameter as it was sent, for payloads kept whole (<c>null</c> when absent, reported when not a hash).</summary>
+    public JsonObject? RawHash(string name, bool required = false)
+    {
+        switch (parameters[name])
+        {
+            case null:
+                if (required)
+                {
+                    Report(name, "is missing");
+                }
+
+                return null;
+            case JsonObject hash:
+                return hash;
             default:
                 Report(name, "is invalid");
                 return null;

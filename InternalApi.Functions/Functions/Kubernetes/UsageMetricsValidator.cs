@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using InternalApi.Core.Kubernetes;
+using InternalApi.Functions.Hosting;
 
-namespace InternalApi.Core.Kubernetes;
-
-/// <summary>Outcome of validating a <c>usage_metrics</c> body.</summary>
-public sealed record UsageMetricsValidation(UsageMetricsMessage? Message, IReadOnlyList<string> TypeErrors, string? BadRequest);
+namespace InternalApi.Functions.Functions.Kubernetes;
 
 /// <summary>
 /// Validates a <c>usage_metrics</c> body like GitLab (spec §4.4): type errors first, all of them
@@ -14,10 +13,10 @@ public sealed record UsageMetricsValidation(UsageMetricsMessage? Message, IReadO
 /// empty id lists are skipped. The legacy flat names (<c>gitops_sync_count</c>, ...) were removed from
 /// GitLab and are ignored like any unknown parameter.
 /// </summary>
-public static class UsageMetricsValidator
+internal static class UsageMetricsValidator
 {
-    /// <summary>Validates the merged parameters.</summary>
-    public static UsageMetricsValidation Validate(JsonObject parameters, DateTimeOffset receivedAt)
+    /// <summary>The counts to queue (null when there is nothing to count), or the 400 for the first problem kind found.</summary>
+    public static UsageMetricsMessage? Validate(JsonObject parameters, DateTimeOffset receivedAt)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var errors = new List<string>();
@@ -77,19 +76,16 @@ public static class UsageMetricsValidator
 
         if (errors.Count > 0)
         {
-            return new UsageMetricsValidation(null, errors, null);
+            throw ApiErrorException.Parameters(errors);
         }
 
         if (counters.FirstOrDefault(c => c.Value < 0) is { Key: not null } negative)
         {
-            return new UsageMetricsValidation(null, [], $"400 Bad request - {negative.Key} count must be greater than or equal to zero");
+            throw ApiErrorException.WithMessage(StatusCodes.Status400BadRequest, $"400 Bad request - {negative.Key} count must be greater than or equal to zero");
         }
 
         var kept = counters.Where(c => c.Value > 0).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
-        return new UsageMetricsValidation(
-            kept.Count == 0 && uniques.Count == 0 ? null : new UsageMetricsMessage { Counters = kept, UniqueCounters = uniques, ReceivedAt = receivedAt },
-            [],
-            null);
+        return kept.Count == 0 && uniques.Count == 0 ? null : new UsageMetricsMessage { Counters = kept, UniqueCounters = uniques, ReceivedAt = receivedAt };
     }
 
     private static long? Integer(JsonNode node) => node is JsonValue v ? v.GetValueKind() switch
