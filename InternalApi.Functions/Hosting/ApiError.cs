@@ -8,6 +8,15 @@ public sealed record MessageError(string Message);
 /// <summary>GitLab's E1 error shape (framework errors, parameter validation): <c>{"error": "..."}</c>.</summary>
 public sealed record ParameterError(string Error);
 
+/// <summary>The refusals of <c>/allowed</c> and <c>git_audit_event</c>: <c>{"status":false,"message":"..."}</c>.</summary>
+/// <param name="Status">Always false.</param>
+/// <param name="Message">GitLab's text.</param>
+public sealed record StatusMessageError(bool Status, string Message)
+{
+    /// <summary>A refusal with GitLab's text.</summary>
+    public static StatusMessageError Refused(string message) => new(false, message);
+}
+
 /// <summary>
 /// GitLab's error answers, built in this one place (spec §1.4): <c>{"message":"..."}</c> (E2/E3, also with an object
 /// message), <c>{"error":"..."}</c> (E1: Grape's parameter and framework errors), the SCIM error object (E5) and the

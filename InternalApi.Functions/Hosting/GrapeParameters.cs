@@ -88,6 +88,25 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
     });
 
     /// <summary>
+    /// A parameter GitLab declares without a type (an identifier): a string as it is, a number as its digits; anything
+    /// else finds nothing there, so it reads as null here and is not reported.
+    /// </summary>
+    public string? Untyped(string name) => parameters[name] switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
+        _ => null,
+    };
+
+    /// <summary>An array of strings, or a single string, as a list; anything else (Gitaly may send null) is empty, not reported.</summary>
+    public List<string> Strings(string name) => parameters[name] switch
+    {
+        JsonArray array => [.. array.OfType<JsonValue>().Where(v => v.GetValueKind() == JsonValueKind.String).Select(v => v.GetValue<string>())],
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
+        _ => [],
+    };
+
+    /// <summary>
     /// An array of objects, each read by <paramref name="element"/> with names like <c>packs[0][x]</c>. Null when
     /// absent or invalid (reported).
     /// </summary>

@@ -72,6 +72,13 @@ public static class RequestBinder
         return value;
     }
 
+    /// <summary>
+    /// The merged parameters as a JSON object, for the few bodies that are free-form documents rather than declared
+    /// parameters (SCIM resources, kas reports): each is read by its area's reader next to its functions
+    /// (<c>ScimRequestReader</c>, <c>StarboardRequest</c>, <c>UsageMetricsValidator</c>), never by Core.
+    /// </summary>
+    public static ValueTask<JsonObject> DocumentAsync(HttpContext context) => RequestParameters.ReadAsync(context);
+
     /// <summary>Route values alone as Grape-declared values (for a function that reads nothing else of the request).</summary>
     public static GrapeParameters RouteParameters(HttpContext context, params (string Name, string? Value)[] routeValues)
     {

@@ -9,6 +9,7 @@ namespace InternalApi.Functions.Hosting;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
 [JsonSerializable(typeof(MessageError))]
 [JsonSerializable(typeof(ParameterError))]
+[JsonSerializable(typeof(StatusMessageError))]
 public sealed partial class WireJsonContext : JsonSerializerContext
 {
     /// <summary>The same types with the wire's escaping (see <see cref="WireJsonOptions"/>).</summary>

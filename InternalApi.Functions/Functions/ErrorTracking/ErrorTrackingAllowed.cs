@@ -64,5 +64,5 @@ public sealed class ErrorTrackingAllowed(ErrorTrackingAccess access)
     private static JsonHttpResult<MessageError> Unauthorized() => Message(StatusCodes.Status401Unauthorized, "401 Unauthorized");
 
     private static JsonHttpResult<MessageError> Message(int status, string text) =>
-        TypedResults.Json(new MessageError(text), ShellJsonContext.Wire.MessageError, statusCode: status);
+        TypedResults.Json(new MessageError(text), WireJsonContext.Wire.MessageError, statusCode: status);
 }

@@ -36,7 +36,7 @@ public sealed class Allowed(GitAccessService access, IOptions<GitLabOptions> git
     }
 
     /// <summary>200 with the Gitaly payload, or <c>{"status":false,"message":...}</c> with 401/404/422/503.</summary>
-    private async Task<Results<JsonHttpResult<AllowedResponse>, JsonHttpResult<AllowedDenial>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task<Results<JsonHttpResult<AllowedResponse>, JsonHttpResult<StatusMessageError>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var request = await RequestBinder.BindAsync(context, GitJsonContext.Default.AllowedRequest);
         ValidateClientContext(request.GitalyClientContextBin);
@@ -59,8 +59,8 @@ public sealed class Allowed(GitAccessService access, IOptions<GitLabOptions> git
             AccessGranted granted => TypedResults.Json(
                 Payload(granted, gitlab.Value, gitaly.Value) with { NeedAudit = GitAuditEventService.Applies(shell.Value.GitAuditEvents, granted.Actor, granted.Project) },
                 GitJsonContext.Wire.AllowedResponse),
-            AccessDenied denied => TypedResults.Json(new AllowedDenial(false, denied.Message), GitJsonContext.Wire.AllowedDenial, statusCode: denied.Kind.StatusCode()),
-            _ => TypedResults.Json(new AllowedDenial(false, "Unknown check result"), GitJsonContext.Wire.AllowedDenial, statusCode: 500),
+            AccessDenied denied => TypedResults.Json(StatusMessageError.Refused(denied.Message), WireJsonContext.Wire.StatusMessageError, statusCode: denied.Kind.StatusCode()),
+            _ => TypedResults.Json(StatusMessageError.Refused("Unknown check result"), WireJsonContext.Wire.StatusMessageError, statusCode: 500),
         };
     }
 

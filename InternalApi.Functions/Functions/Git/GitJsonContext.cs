@@ -147,14 +147,8 @@ public sealed record GitalyRepositoryMessage(
     string GlRepository,
     string GlProjectPath);
 
-/// <summary>An <c>/allowed</c> denial: <c>{"status":false,"message":...}</c>.</summary>
-public sealed record AllowedDenial(bool Status, string Message);
-
 /// <summary>The <c>lfs_authenticate</c> answer.</summary>
 public sealed record LfsAuthenticateResponse(string Username, string LfsToken, string RepositoryHttpPath, int ExpiresIn);
-
-/// <summary>A GitLab <c>{"message":...}</c> error of the Git endpoints.</summary>
-public sealed record GitMessageError(string Message);
 
 /// <summary><c>GET /internal/lfs</c> parameters (Grape requires both).</summary>
 public sealed record LfsObjectRequest : IValidatedRequest
@@ -192,9 +186,7 @@ public sealed record LfsObjectRequest : IValidatedRequest
 [JsonSerializable(typeof(LfsAuthenticateRequest))]
 [JsonSerializable(typeof(LfsObjectRequest))]
 [JsonSerializable(typeof(AllowedResponse))]
-[JsonSerializable(typeof(AllowedDenial))]
 [JsonSerializable(typeof(LfsAuthenticateResponse))]
-[JsonSerializable(typeof(GitMessageError))]
 public sealed partial class GitJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -28,7 +28,7 @@ public sealed class LfsAuthenticate(LfsAuthentication lfs)
     /// 200 with the credential; 404 <c>{"message":"404 Not Found"}</c> without a container that has LFS, then
     /// 404 <c>{"message":"404 Not found"}</c> (lower-case f: GitLab's not-found exception) without an actor.
     /// </summary>
-    private async Task<Results<JsonHttpResult<LfsAuthenticateResponse>, JsonHttpResult<GitMessageError>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task<Results<JsonHttpResult<LfsAuthenticateResponse>, JsonHttpResult<MessageError>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var request = await RequestBinder.BindAsync(context, GitJsonContext.Default.LfsAuthenticateRequest);
         var (credentials, failure) = await lfs.AuthenticateAsync(
@@ -36,7 +36,7 @@ public sealed class LfsAuthenticate(LfsAuthentication lfs)
         if (credentials is null)
         {
             var message = failure == LfsFailure.ContainerNotFound ? "404 Not Found" : "404 Not found";
-            return TypedResults.Json(new GitMessageError(message), GitJsonContext.Wire.GitMessageError, statusCode: 404);
+            return TypedResults.Json(new MessageError(message), WireJsonContext.Wire.MessageError, statusCode: 404);
         }
 
         return TypedResults.Json(

@@ -29,13 +29,13 @@ public sealed class LfsObject(LfsObjectService lfs)
     /// or project, an object not linked to the project, or bytes missing from storage; 400 without <c>oid</c> or
     /// <c>gl_repository</c>.
     /// </summary>
-    private async Task<Results<FileStreamHttpResult, JsonHttpResult<GitMessageError>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task<Results<FileStreamHttpResult, JsonHttpResult<MessageError>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var request = await RequestBinder.BindAsync(context, GitJsonContext.Default.LfsObjectRequest);
         var found = await lfs.FindAsync(request.Oid!, request.GlRepository!, cancellationToken);
         if (found.Content is not { } content)
         {
-            return TypedResults.Json(new GitMessageError("404 Not Found"), GitJsonContext.Wire.GitMessageError, statusCode: 404);
+            return TypedResults.Json(new MessageError("404 Not Found"), WireJsonContext.Wire.MessageError, statusCode: 404);
         }
 
         // The blob's stream cannot seek, so the result would not know the length: give it, so that the answer is not chunked.

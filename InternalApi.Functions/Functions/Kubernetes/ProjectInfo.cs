@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using InternalApi.Core;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Functions.Hosting;
@@ -26,8 +24,9 @@ public sealed class ProjectInfo(AgentProjectAccess access, IOptions<GitalyOption
     {
         ArgumentNullException.ThrowIfNull(request);
         var agent = request.HttpContext.Agent().Agent;
-        var parameters = await RequestParameters.ReadAsync(request.HttpContext);
-        var project = await access.FindReadableAsync(agent, Id(parameters), cancellationToken)
+        // GitLab declares no type for id: an array or object finds no project there, so it is a 404 here too, not a 400.
+        var id = (await RequestBinder.ParametersAsync(request.HttpContext)).Untyped("id");
+        var project = await access.FindReadableAsync(agent, id, cancellationToken)
             ?? throw ApiErrorException.WithMessage(StatusCodes.Status404NotFound, "404 Not Found");
         return TypedResults.Json(
             new ProjectInfoResponse(
@@ -37,15 +36,4 @@ public sealed class ProjectInfo(AgentProjectAccess access, IOptions<GitalyOption
                 KasProjectPayload.DefaultBranch(project)),
             KasJsonContext.Wire.ProjectInfoResponse).AsAction();
     }
-
-    /// <summary>
-    /// <c>id</c> as text (a JSON number is its digits). GitLab declares no type for it, and an array or object
-    /// finds no project there, so it is a 404 here too rather than a 400.
-    /// </summary>
-    private static string? Id(JsonObject parameters) => parameters["id"] switch
-    {
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
-        _ => null,
-    };
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using InternalApi.Core.Receive;
 using InternalApi.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,21 +26,10 @@ public sealed class PostReceiveHook(PostReceiveService service)
     /// <summary>Runs the hook.</summary>
     private async Task<JsonHttpResult<PostReceiveResponse>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var parameters = await RequestParameters.ReadAsync(context);
-        var outcome = await service.HandleAsync(
-            parameters.Text("gl_repository"),
-            parameters.Text("identifier"),
-            parameters.Text("changes"),
-            PushOptions(parameters["push_options"]),
-            cancellationToken);
+        var p = await RequestBinder.ParametersAsync(context);
+        var (glRepository, identifier, changes) = (p.Text("gl_repository"), p.Text("identifier"), p.Text("changes"));
+        p.ThrowIfAny();
+        var outcome = await service.HandleAsync(glRepository, identifier, changes, p.Strings("push_options"), cancellationToken);
         return TypedResults.Json(new PostReceiveResponse(outcome.Messages, outcome.ReferenceCounterDecreased), ReceiveWireJsonContext.Wire.PostReceiveResponse);
     }
-
-    /// <summary>An array of strings, a single string, or nothing (Gitaly may send null).</summary>
-    private static List<string> PushOptions(JsonNode? node) => node switch
-    {
-        JsonArray array => array.OfType<JsonValue>().Where(v => v.GetValueKind() == JsonValueKind.String).Select(v => v.GetValue<string>()).ToList(),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
-        _ => [],
-    };
 }

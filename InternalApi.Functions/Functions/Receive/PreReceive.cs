@@ -26,8 +26,9 @@ public sealed partial class PreReceive(ReferenceCounter counter, ILogger<PreRece
     /// <summary>Increments the repository's reference counter.</summary>
     private async Task<JsonHttpResult<PreReceiveResponse>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var parameters = await RequestParameters.ReadAsync(context);
-        var glRepository = parameters.Text("gl_repository") ?? "";
+        var p = await RequestBinder.ParametersAsync(context);
+        var glRepository = p.Text("gl_repository") ?? "";
+        p.ThrowIfAny();
         bool increased;
         try
         {

@@ -56,7 +56,7 @@ public static class ScimHttp
     {
         ArgumentNullException.ThrowIfNull(request);
         var scope = request.HttpContext.ScimScope();
-        var parameters = await RequestParameters.ReadAsync(request.HttpContext);
+        var parameters = await RequestBinder.DocumentAsync(request.HttpContext);
         try
         {
             return await handle(scope, parameters);

@@ -32,8 +32,8 @@ public sealed class AuthorizedCerts(AuthorizedCertFinder finder)
         return result.Refusal switch
         {
             null => TypedResults.Json(new AuthorizedCertResponse(true, result.Namespace!, result.Username!), ShellExtrasJsonContext.Wire.AuthorizedCertResponse),
-            AuthorizedCertRefusal.FeatureNotAvailable => TypedResults.Json(new MessageError(result.Message!), ShellExtrasJsonContext.Wire.MessageError, statusCode: StatusCodes.Status403Forbidden),
-            _ => TypedResults.Json(new MessageError(result.Message!), ShellExtrasJsonContext.Wire.MessageError, statusCode: StatusCodes.Status404NotFound),
+            AuthorizedCertRefusal.FeatureNotAvailable => TypedResults.Json(new MessageError(result.Message!), WireJsonContext.Wire.MessageError, statusCode: StatusCodes.Status403Forbidden),
+            _ => TypedResults.Json(new MessageError(result.Message!), WireJsonContext.Wire.MessageError, statusCode: StatusCodes.Status404NotFound),
         };
     }
 }

@@ -30,7 +30,7 @@ public sealed class AuthorizedKeys(AuthorizedKeyFinder finder)
         var request = await RequestBinder.BindAsync(context, ShellJsonContext.Default.AuthorizedKeysRequest);
         if (await finder.FindAsync(request.Key!, cancellationToken) is not { } found)
         {
-            return TypedResults.Json(new MessageError("404 Key Not Found"), ShellJsonContext.Wire.MessageError, statusCode: StatusCodes.Status404NotFound);
+            return TypedResults.Json(new MessageError("404 Key Not Found"), WireJsonContext.Wire.MessageError, statusCode: StatusCodes.Status404NotFound);
         }
 
         var key = found.Key;

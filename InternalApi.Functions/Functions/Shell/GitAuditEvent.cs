@@ -33,7 +33,7 @@ public sealed class GitAuditEvent(GitAuditEventService service)
     /// <c>{"status":false,"message":"..."}</c> with 200 (nothing to record), 400 (not an audited command) or
     /// the access check's 401/404/503.
     /// </summary>
-    private async Task<Results<JsonHttpResult<GitAuditEventRecorded>, JsonHttpResult<GitAuditEventRefusal>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task<Results<JsonHttpResult<GitAuditEventRecorded>, JsonHttpResult<StatusMessageError>>> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var request = await RequestBinder.BindAsync(context, ShellExtrasJsonContext.Default.GitAuditEventParameters);
         var outcome = await service.HandleAsync(new GitAuditEventRequest
@@ -50,7 +50,7 @@ public sealed class GitAuditEvent(GitAuditEventService service)
 
         return outcome.Recorded is { } recorded
             ? TypedResults.Json(new GitAuditEventRecorded(true, new GitAuditEventSummary(recorded.Protocol, recorded.Action, recorded.Verb)), ShellExtrasJsonContext.Wire.GitAuditEventRecorded)
-            : TypedResults.Json(new GitAuditEventRefusal(false, outcome.Message!), ShellExtrasJsonContext.Wire.GitAuditEventRefusal, statusCode: outcome.Result switch
+            : TypedResults.Json(StatusMessageError.Refused(outcome.Message!), WireJsonContext.Wire.StatusMessageError, statusCode: outcome.Result switch
             {
                 GitAuditEventResult.InvalidAction => StatusCodes.Status400BadRequest,
                 GitAuditEventResult.Denied => outcome.Denial!.Value.StatusCode(),

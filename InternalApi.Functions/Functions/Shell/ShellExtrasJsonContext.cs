@@ -113,9 +113,6 @@ public sealed record GitAuditEventSummary(string Protocol, string Action, string
 /// <summary>The answer when the event is recorded.</summary>
 public sealed record GitAuditEventRecorded(bool Status, GitAuditEventSummary Message);
 
-/// <summary>Every other answer: <c>{"status":false,"message":"..."}</c>.</summary>
-public sealed record GitAuditEventRefusal(bool Status, string Message);
-
 /// <summary>Source-generated serialization of the gitlab-shell endpoints beyond the doc: snake_case on the wire.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -128,8 +125,6 @@ public sealed record GitAuditEventRefusal(bool Status, string Message);
 [JsonSerializable(typeof(OtpCheckSuccess))]
 [JsonSerializable(typeof(OtpCheckFailure))]
 [JsonSerializable(typeof(GitAuditEventRecorded))]
-[JsonSerializable(typeof(GitAuditEventRefusal))]
-[JsonSerializable(typeof(MessageError))]
 public sealed partial class ShellExtrasJsonContext : JsonSerializerContext
 {
     /// <summary>The context responses are written with (JSON-only escaping, as GitLab writes, e.g. <c>+</c> and newlines in messages).</summary>

@@ -111,7 +111,6 @@ public sealed record ErrorTrackingAllowedResponse(bool Enabled);
 [JsonSerializable(typeof(RecoveryCodesResponse))]
 [JsonSerializable(typeof(PersonalAccessTokenResponse))]
 [JsonSerializable(typeof(ErrorTrackingAllowedResponse))]
-[JsonSerializable(typeof(MessageError))]
 public sealed partial class ShellJsonContext : JsonSerializerContext
 {
     /// <summary>
