@@ -51,14 +51,54 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
     /// An integer parameter (a 64-bit one; larger values are invalid). <paramref name="allowBlank"/> false is Grape's
     /// <c>allow_blank: false</c>: an explicit <c>null</c> is then "is empty".
     /// </summary>
-    public long? WholeNumber(string name, bool required = false, bool allowBlank = true) => Read(name, required, allowBlank, node => node switch
+    public long? WholeNumber(string name, bool required = false, bool allowBlank = true) => Read(name, required, allowBlank, Integer);
+
+    private static long? Integer(JsonNode node) => node switch
     {
         JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var n) => n,
         JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<decimal>(out var d) && d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue => (long)d,
         JsonValue v when v.GetValueKind() == JsonValueKind.String && IsInteger(v.GetValue<string>()) &&
             long.TryParse(v.GetValue<string>().Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var s) => s,
         _ => (long?)null,
-    });
+    };
+
+    /// <summary>A value GitLab reads without declaring it: any scalar's text, else null; never reported.</summary>
+    public string? Scalar(string name) => parameters[name] switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        JsonValue v when v.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.ToJsonString(),
+        _ => null,
+    };
+
+    /// <summary>The value as sent, for parts of a payload that are kept whole (a finding's location, its links).</summary>
+    public JsonNode? Raw(string name) => parameters[name];
+
+    /// <summary>An array of integers (each as <see cref="WholeNumber"/> reads one); null when absent, reported when not all are.</summary>
+    public List<long>? WholeNumbers(string name)
+    {
+        switch (parameters[name])
+        {
+            case null:
+                return null;
+            case JsonArray array:
+                var list = new List<long>(array.Count);
+                foreach (var item in array)
+                {
+                    if (item is null || Integer(item) is not { } n)
+                    {
+                        Report(name, "is invalid");
+                        return null;
+                    }
+
+                    list.Add(n);
+                }
+
+                return list;
+            default:
+                Report(name, "is invalid");
+                return null;
+        }
+    }
 
     /// <summary>A date parameter.</summary>
     public DateOnly? Date(string name, bool required = false) => Read(name, required, allowBlank: true, node =>

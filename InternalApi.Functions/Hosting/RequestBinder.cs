@@ -12,8 +12,10 @@ namespace InternalApi.Functions.Hosting;
 /// shell, kas and Pages endpoints, whose parameters are a flat record). A value of the wrong type answers 400
 /// <c>{"error":"&lt;param&gt; is invalid"}</c>, a missing required one 400 <c>{"error":"&lt;param&gt; is missing"}</c>.</item>
 /// <item><see cref="ParametersAsync"/> hands out a <see cref="GrapeParameters"/> for endpoints that declare typed
-/// parameters one by one (CustomersDot, Admin Area, SCIM, kas modules): Grape's coercions, nested hashes and arrays,
-/// every problem reported in one 400, and an absent key kept apart from an explicit <c>null</c>.</item>
+/// parameters one by one (CustomersDot, Admin Area, the kas modules and usage metrics, the receive hooks): Grape's
+/// coercions, nested hashes and arrays, every problem reported in one 400, and an absent key kept apart from an
+/// explicit <c>null</c>.</item>
+/// <item><see cref="DocumentAsync"/> hands SCIM's free-form resources to their reader.</item>
 /// </list>
 /// Either way the function hands Core a typed request; Core never sees JSON.
 /// </summary>
@@ -73,9 +75,8 @@ public static class RequestBinder
     }
 
     /// <summary>
-    /// The merged parameters as a JSON object, for the few bodies that are free-form documents rather than declared
-    /// parameters (SCIM resources, kas reports): each is read by its area's reader next to its functions
-    /// (<c>ScimRequestReader</c>, <c>StarboardRequest</c>, <c>UsageMetricsValidator</c>), never by Core.
+    /// The merged parameters as a JSON object, for bodies that are free-form documents rather than declared
+    /// parameters: the SCIM resources, read by <c>ScimRequestReader</c> as GitLab maps them; never by Core.
     /// </summary>
     public static ValueTask<JsonObject> DocumentAsync(HttpContext context) => RequestParameters.ReadAsync(context);
 

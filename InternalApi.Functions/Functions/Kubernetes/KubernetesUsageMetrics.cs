@@ -34,7 +34,7 @@ public sealed class KubernetesUsageMetrics(QueueServiceClient queues, TimeProvid
     /// <summary>Validates and enqueues.</summary>
     private async Task<IResult> HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        if (UsageMetricsValidator.Validate(await RequestBinder.DocumentAsync(context), time.GetUtcNow()) is { } work)
+        if (UsageMetricsValidator.Validate(await RequestBinder.ParametersAsync(context), time.GetUtcNow()) is { } work)
         {
             foreach (var part in Split(work))
             {

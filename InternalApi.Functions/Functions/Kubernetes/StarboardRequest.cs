@@ -12,76 +12,84 @@ namespace InternalApi.Functions.Functions.Kubernetes;
 /// parameter in declaration order, nested names in brackets (<c>vulnerability[location][image] is missing</c>),
 /// children of a missing or malformed object not looked at, all problems answered at once as 400
 /// <c>{"error":"..."}</c>. A string parameter takes any JSON scalar as its text (form bodies carry only text);
-/// an object or array where text is declared is invalid.
+/// an object or array where text is declared is invalid. Read through the binder's <see cref="GrapeParameters"/>,
+/// each nested reader's problems joining its parent's as soon as it is read, so they keep declaration order.
 /// </summary>
 internal static class StarboardRequest
 {
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The PUT body as a report, or 400 naming every problem.</summary>
-    public static StarboardReport ReadReport(JsonObject parameters)
+    public static StarboardReport ReadReport(GrapeParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var errors = new ParameterErrors();
-        var vulnerability = RequiredObject(parameters, "vulnerability", "vulnerability", errors);
-        string? name = null, severity = null, confidence = null, message = null, description = null, solution = null, links = null;
+        string? name = null, severity = null, confidence = null, message = null, description = null, solution = null, links = null, locationJson = null;
         ReportedLocation? location = null;
-        JsonObject? locationObject = null;
         List<ReportedIdentifier>? identifiers = null;
-        if (vulnerability is not null)
+        if (parameters.Hash("vulnerability", required: true) is { } vulnerability)
         {
-            name = RequiredText(vulnerability, "name", "vulnerability[name]", errors);
-            severity = RequiredText(vulnerability, "severity", "vulnerability[severity]", errors)?.ToLowerInvariant();
-            confidence = OptionalText(vulnerability, "confidence", "vulnerability[confidence]", errors)?.ToLowerInvariant();
-            locationObject = RequiredObject(vulnerability, "location", "vulnerability[location]", errors);
-            if (locationObject is not null)
+            name = vulnerability.Text("name", required: true);
+            severity = vulnerability.Text("severity", required: true)?.ToLowerInvariant();
+            confidence = vulnerability.Text("confidence")?.ToLowerInvariant();
+            if (vulnerability.Hash("location", required: true) is { } locationHash)
             {
-                location = ReadLocation(locationObject, errors);
+                location = ReadLocation(locationHash);
+                vulnerability.Absorb(locationHash);
+                locationJson = vulnerability.Raw("location")!.ToJsonString(Compact);
             }
 
-            identifiers = ReadIdentifiers(vulnerability, errors);
-            message = OptionalText(vulnerability, "message", "vulnerability[message]", errors);
-            description = OptionalText(vulnerability, "description", "vulnerability[description]", errors);
-            solution = OptionalText(vulnerability, "solution", "vulnerability[solution]", errors);
-            links = vulnerability["links"] switch
+            identifiers = ReadIdentifiers(vulnerability);
+            message = vulnerability.Text("message");
+            description = vulnerability.Text("description");
+            solution = vulnerability.Text("solution");
+            switch (vulnerability.Raw("links"))
             {
-                null => null,
-                JsonArray array => array.ToJsonString(Compact),
-                _ => Invalid("vulnerability[links]", errors),
-            };
+                case null:
+                    break;
+                case JsonArray array:
+                    links = array.ToJsonString(Compact);
+                    break;
+                default:
+                    vulnerability.Report("links", "is invalid");
+                    break;
+            }
 
             // The model's enums: GitLab fails on other values when it saves; refusing them here is the 400 it should be.
             if (severity is not null && !StarboardValues.Severities.Contains(severity))
             {
-                errors.Add("vulnerability[severity] does not have a valid value");
+                vulnerability.Report("severity", "does not have a valid value");
             }
 
             if (confidence is not null && !StarboardValues.Confidences.Contains(confidence))
             {
-                errors.Add("vulnerability[confidence] does not have a valid value");
+                vulnerability.Report("confidence", "does not have a valid value");
             }
+
+            parameters.Absorb(vulnerability);
         }
 
-        var scanner = RequiredObject(parameters, "scanner", "scanner", errors);
         string? scannerId = null, scannerName = null, vendorName = null;
-        if (scanner is not null)
+        if (parameters.Hash("scanner", required: true) is { } scanner)
         {
-            scannerId = RequiredText(scanner, "id", "scanner[id]", errors);
-            scannerName = RequiredText(scanner, "name", "scanner[name]", errors);
-            if (RequiredObject(scanner, "vendor", "scanner[vendor]", errors) is { } vendor)
+            scannerId = scanner.Text("id", required: true);
+            scannerName = scanner.Text("name", required: true);
+            if (scanner.Hash("vendor", required: true) is { } vendor)
             {
-                vendorName = RequiredText(vendor, "name", "scanner[vendor][name]", errors);
+                vendorName = vendor.Text("name", required: true);
+                scanner.Absorb(vendor);
             }
+
+            parameters.Absorb(scanner);
         }
 
-        errors.ThrowIfAny();
+        parameters.ThrowIfAny();
         return new StarboardReport
         {
             Name = name!,
             Severity = severity!,
             Confidence = confidence,
             Location = location!,
-            LocationJson = locationObject!.ToJsonString(Compact),
+            LocationJson = locationJson!,
             Identifiers = identifiers!,
             Message = message,
             Description = description,
@@ -98,10 +106,10 @@ internal static class StarboardRequest
     /// reads), as canonical lower-case text. GitLab compares them with a uuid column and fails (500) on other text;
     /// here that is the parameter's 400.
     /// </summary>
-    public static IReadOnlySet<string> ReadUuids(JsonObject parameters)
+    public static IReadOnlySet<string> ReadUuids(GrapeParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        switch (parameters["uuids"])
+        switch (parameters.Raw("uuids"))
         {
             case null:
                 throw ApiErrorException.Parameters(["uuids is missing"]);
@@ -123,124 +131,63 @@ internal static class StarboardRequest
         }
     }
 
-    private static ReportedLocation? ReadLocation(JsonObject location, ParameterErrors errors)
+    private static ReportedLocation? ReadLocation(GrapeParameters location)
     {
-        var image = RequiredText(location, "image", "vulnerability[location][image]", errors);
+        var image = location.Text("image", required: true);
         string? packageName = null;
-        if (RequiredObject(location, "dependency", "vulnerability[location][dependency]", errors) is { } dependency)
+        if (location.Hash("dependency", required: true) is { } dependency)
         {
-            if (RequiredObject(dependency, "package", "vulnerability[location][dependency][package]", errors) is { } package)
+            if (dependency.Hash("package", required: true) is { } package)
             {
-                packageName = RequiredText(package, "name", "vulnerability[location][dependency][package][name]", errors);
+                packageName = package.Text("name", required: true);
+                dependency.Absorb(package);
             }
 
-            OptionalText(dependency, "version", "vulnerability[location][dependency][version]", errors);
+            dependency.Text("version");
+            location.Absorb(dependency);
         }
 
         string? ns = null, resourceName = null, kind = null, containerName = null, agentId = null, container = null;
-        const string Resource = "vulnerability[location][kubernetes_resource]";
-        if (RequiredObject(location, "kubernetes_resource", Resource, errors) is { } resource)
+        if (location.Hash("kubernetes_resource", required: true) is { } resource)
         {
-            ns = RequiredText(resource, "namespace", Resource + "[namespace]", errors);
-            resourceName = RequiredText(resource, "name", Resource + "[name]", errors);
-            kind = RequiredText(resource, "kind", Resource + "[kind]", errors);
-            containerName = RequiredText(resource, "container_name", Resource + "[container_name]", errors);
-            agentId = RequiredText(resource, "agent_id", Resource + "[agent_id]", errors);
+            ns = resource.Text("namespace", required: true);
+            resourceName = resource.Text("name", required: true);
+            kind = resource.Text("kind", required: true);
+            containerName = resource.Text("container_name", required: true);
+            agentId = resource.Text("agent_id", required: true);
 
             // Not declared, but GitLab's location fingerprint reads it (spec §4.5 step 2).
-            container = Scalar(resource["container"]);
+            container = resource.Scalar("container");
+            location.Absorb(resource);
         }
 
-        OptionalText(location, "operating_system", "vulnerability[location][operating_system]", errors);
+        location.Text("operating_system");
         return image is null || packageName is null || ns is null || resourceName is null || kind is null || containerName is null || agentId is null
             ? null
             : new ReportedLocation(image, packageName, ns, kind, resourceName, containerName, agentId, container);
     }
 
-    private static List<ReportedIdentifier>? ReadIdentifiers(JsonObject vulnerability, ParameterErrors errors)
+    private static List<ReportedIdentifier>? ReadIdentifiers(GrapeParameters vulnerability)
     {
-        switch (vulnerability["identifiers"])
+        var items = vulnerability.Objects("identifiers", required: true, item =>
         {
-            case null:
-                errors.Missing("vulnerability[identifiers]");
-                return null;
-            case JsonArray array when array.All(i => i is JsonObject):
-                // The UUID needs a primary identifier; GitLab fails on an empty list.
-                if (array.Count == 0)
-                {
-                    errors.Add("vulnerability[identifiers] is empty");
-                    return null;
-                }
+            var type = item.Text("type", required: true);
+            var name = item.Text("name", required: true);
+            var value = item.Text("value");
+            var url = item.Text("url");
+            return type is not null && name is not null
+                ? new ReportedIdentifier(type, name, value, url, item.Scalar("external_type"), item.Scalar("external_id"))
+                : null;
+        });
 
-                var list = new List<ReportedIdentifier>();
-                for (var i = 0; i < array.Count; i++)
-                {
-                    var item = (JsonObject)array[i]!;
-                    var path = string.Create(CultureInfo.InvariantCulture, $"vulnerability[identifiers][{i}]");
-                    var type = RequiredText(item, "type", path + "[type]", errors);
-                    var name = RequiredText(item, "name", path + "[name]", errors);
-                    var value = OptionalText(item, "value", path + "[value]", errors);
-                    var url = OptionalText(item, "url", path + "[url]", errors);
-                    if (type is not null && name is not null)
-                    {
-                        list.Add(new ReportedIdentifier(type, name, value, url, Scalar(item["external_type"]), Scalar(item["external_id"])));
-                    }
-                }
-
-                return list;
-            default:
-                errors.Invalid("vulnerability[identifiers]");
-                return null;
-        }
-    }
-
-    private static JsonObject? RequiredObject(JsonObject parent, string key, string path, ParameterErrors errors)
-    {
-        switch (parent[key])
+        // The UUID needs a primary identifier; GitLab fails on an empty list.
+        if (items is { Count: 0 })
         {
-            case null:
-                errors.Missing(path);
-                return null;
-            case JsonObject obj:
-                return obj;
-            default:
-                errors.Invalid(path);
-                return null;
-        }
-    }
-
-    private static string? RequiredText(JsonObject parent, string key, string path, ParameterErrors errors)
-    {
-        if (parent[key] is null)
-        {
-            errors.Missing(path);
+            vulnerability.Report("identifiers", "is empty");
             return null;
         }
 
-        return OptionalText(parent, key, path, errors);
-    }
-
-    private static string? OptionalText(JsonObject parent, string key, string path, ParameterErrors errors)
-    {
-        var node = parent[key];
-        if (node is null)
-        {
-            return null;
-        }
-
-        if (Scalar(node) is { } text)
-        {
-            return text;
-        }
-
-        errors.Invalid(path);
-        return null;
-    }
-
-    private static string? Invalid(string path, ParameterErrors errors)
-    {
-        errors.Invalid(path);
-        return null;
+        return items is null ? null : [.. items.OfType<ReportedIdentifier>()];
     }
 
     /// <summary>A JSON string as is, a number or boolean as its text; null for anything else.</summary>

@@ -21,7 +21,7 @@ public sealed class StarboardScanResult(StarboardVulnerabilityService service)
     {
         ArgumentNullException.ThrowIfNull(request);
         var agent = request.HttpContext.Agent();
-        var uuids = StarboardRequest.ReadUuids(await RequestBinder.DocumentAsync(request.HttpContext));
+        var uuids = StarboardRequest.ReadUuids(await RequestBinder.ParametersAsync(request.HttpContext));
 
         // Resolving is idempotent, so a 5xx part-way (retried by KAS) leaves nothing half-done that a retry would not finish.
         var result = await service.ResolveAsync(agent, uuids, cancellationToken);

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Functions.Hosting;
 
@@ -16,69 +13,38 @@ namespace InternalApi.Functions.Functions.Kubernetes;
 internal static class UsageMetricsValidator
 {
     /// <summary>The counts to queue (null when there is nothing to count), or the 400 for the first problem kind found.</summary>
-    public static UsageMetricsMessage? Validate(JsonObject parameters, DateTimeOffset receivedAt)
+    public static UsageMetricsMessage? Validate(GrapeParameters parameters, DateTimeOffset receivedAt)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var errors = new List<string>();
         var counters = new Dictionary<string, long>(StringComparer.Ordinal);
         var uniques = new Dictionary<string, long[]>(StringComparer.Ordinal);
-
-        var counterNode = parameters["counters"];
-        if (counterNode is not (null or JsonObject))
-        {
-            errors.Add("counters is invalid");
-        }
-        else if (counterNode is JsonObject counterObject)
+        if (parameters.Hash("counters") is { } counterHash)
         {
             foreach (var name in UsageMetricsEvents.Counters)
             {
-                if (!counterObject.TryGetPropertyValue(name, out var value) || value is null)
-                {
-                    continue;
-                }
-
-                if (Integer(value) is { } n)
+                if (counterHash.WholeNumber(name) is { } n)
                 {
                     counters[name] = n;
                 }
-                else
-                {
-                    errors.Add($"counters[{name}] is invalid");
-                }
             }
+
+            parameters.Absorb(counterHash);
         }
 
-        var uniqueNode = parameters["unique_counters"];
-        if (uniqueNode is not (null or JsonObject))
-        {
-            errors.Add("unique_counters is invalid");
-        }
-        else if (uniqueNode is JsonObject uniqueObject)
+        if (parameters.Hash("unique_counters") is { } uniqueHash)
         {
             foreach (var name in UsageMetricsEvents.UniqueCounters)
             {
-                if (!uniqueObject.TryGetPropertyValue(name, out var value) || value is null)
+                if (uniqueHash.WholeNumbers(name) is { Count: > 0 } ids)
                 {
-                    continue;
-                }
-
-                var ids = value is JsonArray array ? array.Select(v => v is null ? null : Integer(v)).ToList() : null;
-                if (ids is null || ids.Any(i => i is null))
-                {
-                    errors.Add($"unique_counters[{name}] is invalid");
-                }
-                else if (ids.Count > 0)
-                {
-                    uniques[name] = ids.Select(i => i!.Value).ToArray();
+                    uniques[name] = [.. ids];
                 }
             }
+
+            parameters.Absorb(uniqueHash);
         }
 
-        if (errors.Count > 0)
-        {
-            throw ApiErrorException.Parameters(errors);
-        }
-
+        parameters.ThrowIfAny();
         if (counters.FirstOrDefault(c => c.Value < 0) is { Key: not null } negative)
         {
             throw ApiErrorException.WithMessage(StatusCodes.Status400BadRequest, $"400 Bad request - {negative.Key} count must be greater than or equal to zero");
@@ -87,12 +53,4 @@ internal static class UsageMetricsValidator
         var kept = counters.Where(c => c.Value > 0).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         return kept.Count == 0 && uniques.Count == 0 ? null : new UsageMetricsMessage { Counters = kept, UniqueCounters = uniques, ReceivedAt = receivedAt };
     }
-
-    private static long? Integer(JsonNode node) => node is JsonValue v ? v.GetValueKind() switch
-    {
-        JsonValueKind.Number when v.TryGetValue<long>(out var n) => n,
-        JsonValueKind.Number when v.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15 => (long)d,
-        JsonValueKind.String when long.TryParse(v.GetValue<string>().Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var s) => s,
-        _ => null,
-    } : null;
 }
