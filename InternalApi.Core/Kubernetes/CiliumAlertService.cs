@@ -27,7 +27,7 @@ public readonly record struct CiliumAlertResult(KasRefusal? Refusal, NetworkAler
 /// start time. GitLab hashes Ruby's rendering of the flow instead, so fingerprints differ from GitLab's.</item>
 /// </list>
 /// </summary>
-public sealed class CiliumAlertService(GitLabStore store, NetworkAlertStore alerts, IOptions<KubernetesOptions> options, TimeProvider time)
+public sealed class CiliumAlertService(ProjectStore projects, NetworkAlertStore alerts, IOptions<KubernetesOptions> options, TimeProvider time)
 {
     /// <summary>Severities an alert may have.</summary>
     public static readonly IReadOnlySet<string> Severities = new HashSet<string>(["critical", "high", "medium", "low", "info", "unknown"], StringComparer.Ordinal);
@@ -43,7 +43,7 @@ public sealed class CiliumAlertService(GitLabStore store, NetworkAlertStore aler
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(alert);
-        if (await store.GetProjectAsync(agent.ProjectId, cancellationToken) is not { } project)
+        if (await projects.GetProjectAsync(agent.ProjectId, cancellationToken) is not { } project)
         {
             return new(KasRefusal.NotFound, null);
         }

@@ -42,7 +42,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
     };
 
     /// <summary>The store.</summary>
-    public GitLabStore Store => App.Services.GetRequiredService<GitLabStore>();
+    public StoreSet Stores => StoreSet.Of(App.Services);
 
     /// <summary>Seeds a user.</summary>
     public async Task<User> UserAsync(Func<User, User>? change = null)
@@ -50,7 +50,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
         var id = TestIds.Next();
         var user = new User { Id = id, Username = TestIds.Name("user"), Name = $"User {id}", CreatedAt = DateTimeOffset.UtcNow };
         user = change?.Invoke(user) ?? user;
-        await Store.UpsertUserAsync(user);
+        await Stores.Users.UpsertUserAsync(user);
         return user;
     }
 
@@ -60,9 +60,9 @@ public sealed class AllowedFixture : IsolatedAppFixture
         var user = await UserAsync();
         var ns = new GitLabNamespace { Id = TestIds.Next(), Kind = NamespaceKind.User, Name = user.Username, FullPath = user.Username, OwnerId = user.Id };
         ns = ns with { RootId = ns.Id };
-        await Store.UpsertNamespaceAsync(ns);
+        await Stores.Namespaces.UpsertNamespaceAsync(ns);
         user = user with { NamespaceId = ns.Id };
-        await Store.UpsertUserAsync(user);
+        await Stores.Users.UpsertUserAsync(user);
         return (user, ns);
     }
 
@@ -71,7 +71,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
     {
         var id = TestIds.Next();
         var ns = new GitLabNamespace { Id = id, Name = $"Group {id}", FullPath = TestIds.Name("group"), RootId = id, GitAccessProtocol = gitAccessProtocol };
-        await Store.UpsertNamespaceAsync(ns);
+        await Stores.Namespaces.UpsertNamespaceAsync(ns);
         return ns;
     }
 
@@ -89,7 +89,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
             CreatedAt = DateTimeOffset.UtcNow,
         };
         project = change?.Invoke(project) ?? project;
-        await Store.UpsertProjectAsync(project);
+        await Stores.Projects.UpsertProjectAsync(project);
         return project;
     }
 
@@ -100,7 +100,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
     public async Task<User> MemberAsync(Project project, AccessLevel level, Func<User, User>? change = null)
     {
         var user = await UserAsync(change);
-        await Store.UpsertMembershipAsync(new Membership(MemberSource.Project, project.Id, user.Id, level));
+        await Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Project, project.Id, user.Id, level));
         return user;
     }
 
@@ -120,7 +120,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
             CreatedAt = DateTimeOffset.UtcNow,
             ExpiresAt = expiresAt,
         };
-        await Store.UpsertKeyAsync(key);
+        await Stores.Keys.UpsertKeyAsync(key);
         return key;
     }
 
@@ -131,7 +131,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
         var key = await KeyAsync(creator.Id, SshKeyKind.Deploy);
         if (project is not null)
         {
-            await Store.UpsertDeployKeyProjectAsync(new DeployKeyProject(key.Id, project.Id, canPush));
+            await Stores.Keys.UpsertDeployKeyProjectAsync(new DeployKeyProject(key.Id, project.Id, canPush));
         }
 
         return key;
