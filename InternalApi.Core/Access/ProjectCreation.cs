@@ -14,7 +14,13 @@ namespace InternalApi.Core.Access;
 public sealed record ProjectCreationPlan(Project Project, User Creator, AccessLevel CreatorLevel, bool AddCreatorAsMaintainer);
 
 /// <summary>Plans and performs create-on-push.</summary>
-public sealed class ProjectCreation(NamespaceStore namespaces, ProjectStore projects, MembershipStore members, EffectiveAccess effectiveAccess, SequenceStore sequences, TimeProvider time)
+public sealed class ProjectCreation(
+    NamespaceStore namespaces,
+    ProjectStore projects,
+    MembershipStore members,
+    EffectiveAccess effectiveAccess,
+    SequenceStore sequences,
+    TimeProvider time)
 {
     /// <summary>Ids of created projects start above this, clear of ids that arrive by import.</summary>
     public const long ProjectIdFloor = 100_000;

@@ -12,7 +12,12 @@ namespace InternalApi.Core.Kubernetes;
 /// is a group). Paths that name nothing there are dropped, as GitLab drops them; an absent or empty list removes
 /// that kind of authorization.
 /// </summary>
-public sealed class AgentConfigurationService(AgentStore agents, NamespaceStore namespaces, ProjectStore projects, AgentConfigStore configs, TimeProvider time)
+public sealed class AgentConfigurationService(
+    AgentStore agents,
+    NamespaceStore namespaces,
+    ProjectStore projects,
+    AgentConfigStore configs,
+    TimeProvider time)
 {
     /// <summary>GitLab's <c>AUTHORIZED_ENTITY_LIMIT</c>.</summary>
     public const int EntityLimit = 500;

@@ -12,7 +12,11 @@ namespace InternalApi.Core.Kubernetes;
 /// through an ancestor group) — which GitLab does not count (its <c>Clusters::Agent#has_access_to?</c> is the
 /// configuration project only).
 /// </summary>
-public sealed class AgentProjectAccess(NamespaceStore namespaces, ProjectStore projects, AgentConfigStore configs, IOptions<KubernetesOptions> options)
+public sealed class AgentProjectAccess(
+    NamespaceStore namespaces,
+    ProjectStore projects,
+    AgentConfigStore configs,
+    IOptions<KubernetesOptions> options)
 {
     /// <summary>
     /// The project named by <paramref name="id"/> if the agent may read it, else null (the caller answers 404

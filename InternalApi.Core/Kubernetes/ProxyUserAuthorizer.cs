@@ -12,7 +12,13 @@ namespace InternalApi.Core.Kubernetes;
 /// must exist, carry exactly one <c>access_as</c>, which must be <c>agent</c>, and the user must be a Developer
 /// (or more) of one of the authorized projects or groups.
 /// </summary>
-public sealed class ProxyUserAuthorizer(PersonalAccessTokenAuthenticator tokens, ProjectStore projects, EffectiveAccess effectiveAccess, AgentStore agents, AgentConfigStore configs, TimeProvider time)
+public sealed class ProxyUserAuthorizer(
+    PersonalAccessTokenAuthenticator tokens,
+    ProjectStore projects,
+    EffectiveAccess effectiveAccess,
+    AgentStore agents,
+    AgentConfigStore configs,
+    TimeProvider time)
 {
     /// <summary>How many membership checks run at once.</summary>
     private const int Parallelism = 8;

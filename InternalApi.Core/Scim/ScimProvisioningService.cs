@@ -10,7 +10,14 @@ namespace InternalApi.Core.Scim;
 /// Where the group and instance APIs differ — membership on provisioning, what deprovisioning does — the
 /// scope decides, in <see cref="DeprovisionAsync"/> and <see cref="ReprovisionAsync"/>.
 /// </summary>
-public sealed class ScimProvisioningService(ScimStore scim, UserStore users, NamespaceStore namespaces, MembershipStore members, EffectiveAccess effectiveAccess, SequenceStore sequences, TimeProvider time)
+public sealed class ScimProvisioningService(
+    ScimStore scim,
+    UserStore users,
+    NamespaceStore namespaces,
+    MembershipStore members,
+    EffectiveAccess effectiveAccess,
+    SequenceStore sequences,
+    TimeProvider time)
 {
     /// <summary>Sequence of the ids of users SCIM creates.</summary>
     public const string UserSequence = "users";

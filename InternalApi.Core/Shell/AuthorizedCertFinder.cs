@@ -15,7 +15,12 @@ public sealed record AuthorizedCertResult(int Status, string? Message, string? U
 /// <c>GET /internal/authorized_certs</c> (EE, gitlab-shell's SSH certificate login): maps a CA fingerprint and the
 /// certificate's key id to a user of the group that trusts the CA, as <c>Groups::SshCertificates::FindService</c> does.
 /// </summary>
-public sealed class AuthorizedCertFinder(SshCertificateStore certificates, UserStore users, NamespaceStore namespaces, MembershipStore members, IOptions<ShellFeatureOptions> options)
+public sealed class AuthorizedCertFinder(
+    SshCertificateStore certificates,
+    UserStore users,
+    NamespaceStore namespaces,
+    MembershipStore members,
+    IOptions<ShellFeatureOptions> options)
 {
     /// <summary>GitLab's message for an unknown CA (404).</summary>
     public const string CertificateNotFound = "Certificate Not Found";

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using System.Net;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Subscriptions;
 using InternalApi.Tests.Infrastructure;

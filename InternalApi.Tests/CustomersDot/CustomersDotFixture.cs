@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using InternalApi.Core.CustomersDot;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

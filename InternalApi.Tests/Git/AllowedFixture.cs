@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Tests.Infrastructure;
 using InternalApi.Tests.Shell;

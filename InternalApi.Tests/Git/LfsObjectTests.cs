@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using InternalApi.Core.Data;
 using InternalApi.Core.Lfs;
 using InternalApi.Core.Model;
 using InternalApi.Functions.Hosting;

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using InternalApi.Core.Data;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Model;
 using InternalApi.Core.Receive;

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using InternalApi.Core.Auth;
-using InternalApi.Core.Data;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Model;
 using InternalApi.Functions.Hosting;

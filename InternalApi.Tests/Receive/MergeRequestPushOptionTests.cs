@@ -5,7 +5,6 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using InternalApi.Core;
 using InternalApi.Core.Access;
-using InternalApi.Core.Data;
 using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 using InternalApi.Core.Receive;

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Storage;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using InternalApi.Core.Audit;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Subscriptions;
 using InternalApi.Functions.Functions.Admin;

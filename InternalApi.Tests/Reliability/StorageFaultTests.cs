@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
-using InternalApi.Core.Data;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Model;
 using InternalApi.Core.Receive;

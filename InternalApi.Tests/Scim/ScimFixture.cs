@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Scim;
 using InternalApi.Tests.Infrastructure;

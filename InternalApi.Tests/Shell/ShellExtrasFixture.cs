@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using InternalApi.Core.Auth;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Functions.Hosting;
 using InternalApi.Tests.Infrastructure;

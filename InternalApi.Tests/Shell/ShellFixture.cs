@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Storage;
 using InternalApi.Functions.Hosting;
