@@ -43,13 +43,10 @@ public static class CoreServices
         return services;
     }
 
-    /// <summary>Adds the store, resolvers and every area's services. Storage clients and options are registered by the host.</summary>
+    /// <summary>Adds the stores, resolvers and every area's services. Storage clients and options are registered by the host.</summary>
     public static IServiceCollection AddInternalApiCore(this IServiceCollection services)
     {
-        services.AddSingleton<GitLabTables>();
-        services.AddSingleton<ITableSet>(sp => sp.GetRequiredService<GitLabTables>());
-        services.AddSingleton<GitLabStore>();
-        services.AddSingleton<NamespaceTree>();
+        services.AddEntityStores();
         services.AddSingleton<ActorResolver>();
         services.AddSingleton<RepositoryResolver>();
         services.AddSingleton<StoreHealth>();

@@ -73,16 +73,16 @@ public sealed record ActorAccess(Actor Actor, Project Project, AccessLevel Level
     /// user, the enablement for a deploy key) together with the project's namespace chain, in one batch of
     /// concurrent reads per namespace level.
     /// </summary>
-    public static Task<ProjectAccessFacts> LoadFactsAsync(GitLabStore store, Actor actor, Project project, CancellationToken cancellationToken)
+    public static Task<ProjectAccessFacts> LoadFactsAsync(EffectiveAccess effectiveAccess, Actor actor, Project project, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(effectiveAccess);
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(project);
 
         // Deploy keys act as themselves: their creator's memberships do not count.
         var userId = actor.Kind == ActorKind.User ? actor.User?.Id : null;
         var deployKeyId = actor.Kind == ActorKind.DeployKey ? actor.Key?.Id : null;
-        return store.GetProjectAccessFactsAsync(project, userId, deployKeyId, cancellationToken);
+        return effectiveAccess.GetProjectAccessFactsAsync(project, userId, deployKeyId, cancellationToken);
     }
 
     /// <summary>The access of an actor to a project, from what <see cref="LoadFactsAsync"/> read.</summary>

@@ -18,7 +18,12 @@ namespace InternalApi.Core.Access;
 /// denial never leaves a half-done push behind.
 /// </summary>
 public sealed partial class GitAccessService(
-    GitLabStore store,
+    UserStore users,
+    SshKeyStore keys,
+    NamespaceStore namespaces,
+    ProtectedRefStore protectedRefs,
+    MessageStore messages,
+    EffectiveAccess effectiveAccess,
     ActorResolver actors,
     RepositoryResolver repositories,
     ProjectCreation creation,
@@ -84,12 +89,12 @@ public sealed partial class GitAccessService(
         // chain (protocol setting, root id), the actor's memberships or deploy key enablement, and, for a push
         // with real changes, the protected refs. A request refused by steps 1-8 has read some of it for nothing;
         // a granted one saves a round trip per read that used to wait for the one before it.
-        var facts = target.Project is { } existing ? ActorAccess.LoadFactsAsync(store, actor, existing, ct) : null;
-        var protectedRefs = target.Project is { } pushed && isPush && target.Type == RepositoryType.Project && !IsAny(request.Changes)
-            ? store.GetProtectedRefsAsync(pushed.Id, ct)
+        var facts = target.Project is { } existing ? ActorAccess.LoadFactsAsync(effectiveAccess, actor, existing, ct) : null;
+        var rulesRead = target.Project is { } pushed && isPush && target.Type == RepositoryType.Project && !IsAny(request.Changes)
+            ? protectedRefs.GetProtectedRefsAsync(pushed.Id, ct)
             : null;
         var otpSession = otpSessions.Start(protocol, actor, ct);
-        await Task.WhenAll(new Task?[] { facts, protectedRefs, otpSession }.OfType<Task>());
+        await Task.WhenAll(new Task?[] { facts, rulesRead, otpSession }.OfType<Task>());
         var known = facts is null ? null : await facts;
 
         // EE checks the OTP session before anything else of the command (only read when 2FA for Git over SSH applies).
@@ -207,7 +212,7 @@ public sealed partial class GitAccessService(
         // 9f. Found through an old path: tell the pusher (post_receive shows it; pulls never read it, so only pushes store it).
         if (target.Redirected && isPush && actor.Kind == ActorKind.User && actor.User is { } mover)
         {
-            decision.Moved = (GitLabStore.MovedMessageKey(mover.Id, target.GlRepository!), MovedMessage(target, protocol, settings));
+            decision.Moved = (MessageStore.MovedMessageKey(mover.Id, target.GlRepository!), MovedMessage(target, protocol, settings));
         }
 
         timer.Step("Checking the project...");
@@ -242,7 +247,7 @@ public sealed partial class GitAccessService(
                 return decision.Deny(AccessDenial.Forbidden, AccessMessages.MalformedChange(parsed.Malformed[0]));
             }
 
-            var rules = protectedRefs is null ? await store.GetProtectedRefsAsync(project.Id, ct) : await protectedRefs;
+            var rules = rulesRead is null ? await protectedRefs.GetProtectedRefsAsync(project.Id, ct) : await rulesRead;
             var checks = new RefChangeChecks(access, rules, protocol, ExternalUrl(settings));
             foreach (var change in parsed.Changes)
             {
@@ -305,7 +310,7 @@ public sealed partial class GitAccessService(
     /// <summary>The top-level namespace of a project created on push (existing projects have theirs in the facts).</summary>
     private async Task<long?> RootNamespaceIdAsync(Project project, CancellationToken ct)
     {
-        var chain = await store.GetNamespaceChainAsync(project.NamespaceId, ct);
+        var chain = await namespaces.GetNamespaceChainAsync(project.NamespaceId, ct);
         return chain.Count == 0 ? null : chain[^1].Id;
     }
 
@@ -316,12 +321,12 @@ public sealed partial class GitAccessService(
     /// <summary>The top-level namespace of the namespace a missing project's path names, or null when there is none.</summary>
     private async Task<GitLabNamespace?> RequestedRootAsync(RepositoryTarget target, CancellationToken ct)
     {
-        if (target.RequestedNamespace.Length == 0 || await store.FindNamespaceByPathAsync(target.RequestedNamespace, ct) is not { } ns)
+        if (target.RequestedNamespace.Length == 0 || await namespaces.FindNamespaceByPathAsync(target.RequestedNamespace, ct) is not { } ns)
         {
             return null;
         }
 
-        return ns.RootId == ns.Id || ns.RootId == 0 ? ns : await store.GetNamespaceAsync(ns.RootId, ct);
+        return ns.RootId == ns.Id || ns.RootId == 0 ? ns : await namespaces.GetNamespaceAsync(ns.RootId, ct);
     }
 
     private static bool IsAny(string? changes) => string.IsNullOrWhiteSpace(changes) || changes.Trim() == RefChange.Any;
@@ -394,12 +399,12 @@ public sealed partial class GitAccessService(
         var touches = new List<Task>(2);
         if (decision.Actor.Key is { } key)
         {
-            touches.Add(store.TouchKeyUsedAsync(key, ct));
+            touches.Add(keys.TouchKeyUsedAsync(key, ct));
         }
 
         if (result is AccessGranted && GitActions.IsDownload(request.Action?.Trim()) && decision.Actor.Kind == ActorKind.User && decision.Actor.User is { } user)
         {
-            touches.Add(store.TouchUserActivityAsync(user, ct));
+            touches.Add(users.TouchUserActivityAsync(user, ct));
         }
 
         await Task.WhenAll(touches);
@@ -418,15 +423,15 @@ public sealed partial class GitAccessService(
 
             granted = granted with { Repository = granted.Repository with { Project = project } };
             Log.ProjectCreated(logger, project.Id, plan.Creator.Id);
-            await store.PutMessageAsync(
-                GitLabStore.CreatedMessageKey(plan.Creator.Id, project.GlRepository),
+            await messages.PutMessageAsync(
+                MessageStore.CreatedMessageKey(plan.Creator.Id, project.GlRepository),
                 AccessMessages.ProjectCreated(project.FullPath, RemoteUrl(settings, project.FullPath, protocol), $"{ExternalUrl(settings)}/{project.FullPath}"),
                 ct);
         }
 
         if (decision.Moved is { } moved)
         {
-            await store.PutMessageAsync(moved.Key, moved.Text, ct);
+            await messages.PutMessageAsync(moved.Key, moved.Text, ct);
         }
 
         return granted;

@@ -30,7 +30,7 @@ public enum LfsFailure
 /// (which holds the same secret) can verify them.
 /// </summary>
 public sealed class LfsAuthentication(
-    GitLabStore store,
+    SshKeyStore keys,
     ActorResolver actors,
     RepositoryResolver repositories,
     InternalSecrets secrets,
@@ -79,7 +79,7 @@ public sealed class LfsAuthentication(
 
         if (actor.Key is { } key)
         {
-            await store.TouchKeyUsedAsync(key, cancellationToken);
+            await keys.TouchKeyUsedAsync(key, cancellationToken);
         }
 
         var settings = gitlab.Value;

@@ -14,7 +14,13 @@ namespace InternalApi.Core.Access;
 public sealed record ProjectCreationPlan(Project Project, User Creator, AccessLevel CreatorLevel, bool AddCreatorAsMaintainer);
 
 /// <summary>Plans and performs create-on-push.</summary>
-public sealed class ProjectCreation(GitLabStore store, TimeProvider time)
+public sealed class ProjectCreation(
+    NamespaceStore namespaces,
+    ProjectStore projects,
+    MembershipStore members,
+    EffectiveAccess effectiveAccess,
+    SequenceStore sequences,
+    TimeProvider time)
 {
     /// <summary>Ids of created projects start above this, clear of ids that arrive by import.</summary>
     public const long ProjectIdFloor = 100_000;
@@ -38,7 +44,7 @@ public sealed class ProjectCreation(GitLabStore store, TimeProvider time)
             return null;
         }
 
-        var ns = await store.FindNamespaceByPathAsync(requestedPath[..slash], cancellationToken);
+        var ns = await namespaces.FindNamespaceByPathAsync(requestedPath[..slash], cancellationToken);
         if (ns is null)
         {
             return null;
@@ -57,7 +63,7 @@ public sealed class ProjectCreation(GitLabStore store, TimeProvider time)
         }
         else
         {
-            var groupLevel = await store.GetNamespaceAccessLevelAsync(user.Id, ns.Id, cancellationToken);
+            var groupLevel = await effectiveAccess.GetNamespaceAccessLevelAsync(user.Id, ns.Id, cancellationToken);
             if (groupLevel < AccessLevel.Developer && !user.Admin)
             {
                 return null;
@@ -116,17 +122,17 @@ public sealed class ProjectCreation(GitLabStore store, TimeProvider time)
     public async Task<(Project? Project, IReadOnlyList<string> Errors)> CreateAsync(ProjectCreationPlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        if (await store.FindProjectByPathAsync(plan.Project.FullPath, cancellationToken) is not null)
+        if (await projects.FindProjectByPathAsync(plan.Project.FullPath, cancellationToken) is not null)
         {
             return (null, ["Path has already been taken"]);
         }
 
-        var id = await store.NextIdAsync("projects", ProjectIdFloor, cancellationToken);
+        var id = await sequences.NextIdAsync("projects", ProjectIdFloor, cancellationToken);
         var project = plan.Project with { Id = id };
-        await store.UpsertProjectAsync(project, cancellationToken);
+        await projects.UpsertProjectAsync(project, cancellationToken);
         if (plan.AddCreatorAsMaintainer)
         {
-            await store.UpsertMembershipAsync(new Membership(MemberSource.Project, id, plan.Creator.Id, AccessLevel.Maintainer), cancellationToken);
+            await members.UpsertMembershipAsync(new Membership(MemberSource.Project, id, plan.Creator.Id, AccessLevel.Maintainer), cancellationToken);
         }
 
         return (project, []);

@@ -61,7 +61,7 @@ public sealed record RepositoryTarget(RepositoryType Type, Project? Project, str
 /// <c>.git</c> stripped, <c>.wiki</c>/<c>.design</c> suffixes and <c>snippets/N</c> recognised, old paths of
 /// moved projects followed. A malformed identifier resolves to nothing (404), never to an error.
 /// </summary>
-public sealed class RepositoryResolver(GitLabStore store)
+public sealed class RepositoryResolver(ProjectStore projects)
 {
     /// <summary>Resolves the repository.</summary>
     public async Task<RepositoryTarget> ResolveAsync(string? projectPath, string? glRepository, CancellationToken cancellationToken = default)
@@ -99,7 +99,7 @@ public sealed class RepositoryResolver(GitLabStore store)
             return new RepositoryTarget(type, null, path, false);
         }
 
-        var found = await store.FindProjectByPathAsync(path, cancellationToken);
+        var found = await projects.FindProjectByPathAsync(path, cancellationToken);
         return new RepositoryTarget(type, found?.Project, path, found?.Redirected ?? false);
     }
 
@@ -120,7 +120,7 @@ public sealed class RepositoryResolver(GitLabStore store)
             return new RepositoryTarget(type ?? RepositoryType.Project, null, "", false);
         }
 
-        var project = await store.GetProjectAsync(id, cancellationToken);
+        var project = await projects.GetProjectAsync(id, cancellationToken);
         return new RepositoryTarget(type.Value, project, project?.FullPath ?? "", false);
     }
 }

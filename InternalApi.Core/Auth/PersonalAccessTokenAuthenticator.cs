@@ -15,7 +15,7 @@ public sealed record PersonalAccessTokenIdentity(User? User, PersonalAccessToken
 /// flag are the caller's business (they answer 403, not 401). Nothing is written: a token's last use is not
 /// recorded here.
 /// </summary>
-public sealed class PersonalAccessTokenAuthenticator(GitLabStore store, TimeProvider time)
+public sealed class PersonalAccessTokenAuthenticator(UserStore users, PersonalAccessTokenStore accessTokens, TimeProvider time)
 {
     /// <summary>The token's user, or the refusal.</summary>
     public async Task<PersonalAccessTokenIdentity> AuthenticateAsync(string? token, CancellationToken cancellationToken = default)
@@ -27,7 +27,7 @@ public sealed class PersonalAccessTokenAuthenticator(GitLabStore store, TimeProv
 
         // The lookup is by digest (a point read); the digest read back is compared in constant time as well.
         var digest = SecretDigest.Sha256Hex(token.Trim());
-        if (await store.FindPersonalAccessTokenAsync(digest, cancellationToken) is not { } stored || !SecretDigest.FixedTimeEquals(stored.Digest, digest))
+        if (await accessTokens.FindPersonalAccessTokenAsync(digest, cancellationToken) is not { } stored || !SecretDigest.FixedTimeEquals(stored.Digest, digest))
         {
             return new(null, null, "unknown token");
         }
@@ -37,7 +37,7 @@ public sealed class PersonalAccessTokenAuthenticator(GitLabStore store, TimeProv
             return new(null, stored, stored.Revoked ? "revoked token" : "expired token");
         }
 
-        return await store.GetUserAsync(stored.UserId, cancellationToken) is { State: UserState.Active } user
+        return await users.GetUserAsync(stored.UserId, cancellationToken) is { State: UserState.Active } user
             ? new(user, stored, "")
             : new(null, stored, "the token's user may not sign in");
     }

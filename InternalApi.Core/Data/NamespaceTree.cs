@@ -48,7 +48,7 @@ public sealed record NamespaceHierarchy(IReadOnlyList<TreeNamespace> Namespaces,
 /// rows whatever the answer, so the seat count of a 10-member group would cost as much as the instance is large. Here
 /// each top-level namespace has a partition (PK its id) holding a row per namespace below it (RK <c>n-{id}</c>, with
 /// its parent and kind) and per project in them (RK <c>p-{id}</c>, with its namespace): one query, paged by 1,000 rows
-/// of that hierarchy only. The namespace and project writers keep it (<see cref="GitLabStore"/>), and the import
+/// of that hierarchy only. The namespace and project writers keep it (<see cref="NamespaceStore"/>, <see cref="ProjectStore"/>), and the import
 /// rewrites every row it imports, which also repairs an index written before a row existed.
 /// </summary>
 public sealed class NamespaceTree(GitLabTables tables)

@@ -34,7 +34,7 @@ public sealed record ActorQuery(string? KeyId = null, string? UserId = null, str
 /// Resolves the actor like GitLab: first present of <c>key_id</c> → <c>user_id</c> → <c>identifier</c>
 /// (<c>user-N</c>/<c>key-N</c>) → <c>username</c>. Unknown ids resolve to anonymous, never to an error.
 /// </summary>
-public sealed class ActorResolver(GitLabStore store)
+public sealed class ActorResolver(UserStore users, SshKeyStore keys)
 {
     /// <summary>Resolves the actor.</summary>
     public async Task<Actor> ResolveAsync(ActorQuery query, CancellationToken cancellationToken = default)
@@ -68,7 +68,7 @@ public sealed class ActorResolver(GitLabStore store)
 
         if (!string.IsNullOrWhiteSpace(query.Username))
         {
-            return await store.FindUserByUsernameAsync(query.Username.Trim(), cancellationToken) is { } user
+            return await users.FindUserByUsernameAsync(query.Username.Trim(), cancellationToken) is { } user
                 ? new Actor(ActorKind.User, user, null)
                 : Actor.Anonymous;
         }
@@ -81,17 +81,17 @@ public sealed class ActorResolver(GitLabStore store)
         long.TryParse(value?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
 
     private async Task<Actor> FromUserAsync(long id, CancellationToken cancellationToken) =>
-        await store.GetUserAsync(id, cancellationToken) is { } user ? new Actor(ActorKind.User, user, null) : Actor.Anonymous;
+        await users.GetUserAsync(id, cancellationToken) is { } user ? new Actor(ActorKind.User, user, null) : Actor.Anonymous;
 
     private async Task<Actor> FromKeyAsync(long id, CancellationToken cancellationToken)
     {
-        var key = await store.GetKeyAsync(id, cancellationToken);
+        var key = await keys.GetKeyAsync(id, cancellationToken);
         if (key is null || !key.UsableForAuth)
         {
             return Actor.Anonymous;
         }
 
-        var owner = key.UserId is { } uid ? await store.GetUserAsync(uid, cancellationToken) : null;
+        var owner = key.UserId is { } uid ? await users.GetUserAsync(uid, cancellationToken) : null;
         if (key.Kind == SshKeyKind.Deploy)
         {
             return new Actor(ActorKind.DeployKey, owner, key);

@@ -62,7 +62,7 @@ public sealed record ShellActor(bool KeyIdGiven, bool UserIdGiven, SshKey? Key, 
 }
 
 /// <summary>Resolves <see cref="ShellActor"/>s with point reads, and records key use.</summary>
-public sealed class ShellActorLookup(GitLabStore store)
+public sealed class ShellActorLookup(UserStore users, SshKeyStore keys)
 {
     /// <summary>
     /// Resolves the actor and, when it is a key, updates the key's last-used time first, as GitLab
@@ -75,7 +75,7 @@ public sealed class ShellActorLookup(GitLabStore store)
         var userIdGiven = query.UserId is not null;
         if (keyIdGiven)
         {
-            var key = ActorResolver.ParseId(query.KeyId) is { } keyId ? await store.GetKeyAsync(keyId, cancellationToken) : null;
+            var key = ActorResolver.ParseId(query.KeyId) is { } keyId ? await keys.GetKeyAsync(keyId, cancellationToken) : null;
 
             // Signing-only keys cannot authenticate, so they are not an actor.
             if (key is null || !key.UsableForAuth)
@@ -83,14 +83,14 @@ public sealed class ShellActorLookup(GitLabStore store)
                 return new ShellActor(true, userIdGiven, null, null);
             }
 
-            await store.TouchKeyUsedAsync(key, cancellationToken);
-            var owner = key.UserId is { } ownerId ? await store.GetUserAsync(ownerId, cancellationToken) : null;
+            await keys.TouchKeyUsedAsync(key, cancellationToken);
+            var owner = key.UserId is { } ownerId ? await users.GetUserAsync(ownerId, cancellationToken) : null;
             return new ShellActor(true, userIdGiven, key, owner);
         }
 
         if (userIdGiven)
         {
-            var user = ActorResolver.ParseId(query.UserId) is { } userId ? await store.GetUserAsync(userId, cancellationToken) : null;
+            var user = ActorResolver.ParseId(query.UserId) is { } userId ? await users.GetUserAsync(userId, cancellationToken) : null;
             return new ShellActor(false, true, null, user);
         }
 

@@ -22,14 +22,14 @@ public sealed class ImportContext
     private Dictionary<long, DeployKeyRecord>? _deployKeys;
     private Dictionary<string, ImportNamespace>? _namespaces;
 
-    internal ImportContext(GitLabStore store, string? baseDirectory = null)
+    internal ImportContext(ImportStores stores, string? baseDirectory = null)
     {
-        Store = store;
+        Stores = stores;
         BaseDirectory = baseDirectory ?? Directory.GetCurrentDirectory();
     }
 
-    /// <summary>The store being imported into.</summary>
-    public GitLabStore Store { get; }
+    /// <summary>The stores being imported into.</summary>
+    public ImportStores Stores { get; }
 
     /// <summary>The folder of the import file: content files (LFS objects) are named relative to it.</summary>
     public string BaseDirectory { get; }
@@ -96,24 +96,24 @@ public sealed class ImportContext
     public async Task<bool> UserExistsAsync(long id, CancellationToken cancellationToken)
     {
         _userIds ??= [.. Items<UserRecord>().Select(u => u.Value.User.Id)];
-        return id <= 0 || _userIds.Contains(id) || await Store.GetUserAsync(id, cancellationToken) is not null;
+        return id <= 0 || _userIds.Contains(id) || await Stores.Users.GetUserAsync(id, cancellationToken) is not null;
     }
 
     /// <summary>Whether the project is in the file or the store (true for 0: already reported).</summary>
     public async Task<bool> ProjectExistsAsync(long id, CancellationToken cancellationToken)
     {
         _projectIds ??= [.. Items<ProjectRecord>().Select(p => p.Value.Project.Id)];
-        return id <= 0 || _projectIds.Contains(id) || await Store.GetProjectAsync(id, cancellationToken) is not null;
+        return id <= 0 || _projectIds.Contains(id) || await Stores.Projects.GetProjectAsync(id, cancellationToken) is not null;
     }
 
     /// <summary>Whether a deploy key (not a user key) with this id is in the file or the store (true for 0).</summary>
     public async Task<bool> DeployKeyExistsAsync(long id, CancellationToken cancellationToken) =>
-        id <= 0 || DeployKeys.ContainsKey(id) || await Store.GetKeyAsync(id, cancellationToken) is { Kind: SshKeyKind.Deploy };
+        id <= 0 || DeployKeys.ContainsKey(id) || await Stores.Keys.GetKeyAsync(id, cancellationToken) is { Kind: SshKeyKind.Deploy };
 
     /// <summary>Whether the deploy key is enabled on the project with write access, by the file or the store.</summary>
     public async Task<bool> DeployKeyCanPushAsync(long keyId, long projectId, CancellationToken cancellationToken) =>
         DeployKeys.TryGetValue(keyId, out var record) && record.Projects.Any(p => p.Value.ProjectId == projectId && p.Value.CanPush) ||
-        await Store.GetDeployKeyProjectAsync(keyId, projectId, cancellationToken) is { CanPush: true };
+        await Stores.Keys.GetDeployKeyProjectAsync(keyId, projectId, cancellationToken) is { CanPush: true };
 
     /// <summary>A namespace (user or group) by full path, case-insensitive, from the file or the store.</summary>
     public async Task<ImportNamespace?> FindNamespaceAsync(string fullPath, CancellationToken cancellationToken)
@@ -137,7 +137,7 @@ public sealed class ImportContext
             return ns;
         }
 
-        return await Store.FindNamespaceByPathAsync(fullPath, cancellationToken) is { } stored
+        return await Stores.Namespaces.FindNamespaceByPathAsync(fullPath, cancellationToken) is { } stored
             ? new ImportNamespace(stored.FullPath, stored.Kind, stored.Id)
             : null;
     }
@@ -162,7 +162,7 @@ public sealed class ImportContext
             return ns;
         }
 
-        ns = await Store.FindNamespaceByPathAsync(fullPath, cancellationToken)
+        ns = await Stores.Namespaces.FindNamespaceByPathAsync(fullPath, cancellationToken)
             ?? throw new InvalidOperationException($"Namespace '{fullPath}' vanished between the checks and the writes.");
         _written[fullPath] = ns;
         return ns;

@@ -35,6 +35,7 @@ public static class ImportServices
         services.AddSingleton<IImportSection, PagesSitesSection>();
         services.AddSingleton<IImportSection, PagesDomainsSection>();
         services.AddSingleton<IImportSection, LfsObjectsSection>();
+        services.AddSingleton<ImportStores>();
         services.AddSingleton<Importer>();
         return services;
     }

@@ -11,7 +11,7 @@ namespace InternalApi.Core.Import;
 /// what the app wrote since (activity, last use), so importing the same file again changes nothing.
 /// Import adds and updates; it never deletes.
 /// </summary>
-public sealed class Importer(GitLabStore store, IEnumerable<IImportSection> sections)
+public sealed class Importer(ImportStores stores, GitLabTables tables, IEnumerable<IImportSection> sections)
 {
     private readonly IReadOnlyList<IImportSection> _sections = [.. sections];
 
@@ -21,7 +21,7 @@ public sealed class Importer(GitLabStore store, IEnumerable<IImportSection> sect
     /// <summary>Whether the store holds no user yet (for <c>--if-empty</c>).</summary>
     public async Task<bool> StoreIsEmptyAsync(CancellationToken cancellationToken = default)
     {
-        await foreach (var page in store.Tables.Users.QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1, cancellationToken: cancellationToken).AsPages())
+        await foreach (var page in tables.Users.QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1, cancellationToken: cancellationToken).AsPages())
         {
             if (page.Values.Count > 0)
             {
@@ -42,7 +42,7 @@ public sealed class Importer(GitLabStore store, IEnumerable<IImportSection> sect
     public async Task<ImportResult> ImportAsync(string json, string? baseDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var context = new ImportContext(store, baseDirectory);
+        var context = new ImportContext(stores, baseDirectory);
         JsonDocument document;
         try
         {

@@ -12,7 +12,12 @@ namespace InternalApi.Core.Kubernetes;
 /// is a group). Paths that name nothing there are dropped, as GitLab drops them; an absent or empty list removes
 /// that kind of authorization.
 /// </summary>
-public sealed class AgentConfigurationService(AgentStore agents, GitLabStore store, AgentConfigStore configs, TimeProvider time)
+public sealed class AgentConfigurationService(
+    AgentStore agents,
+    NamespaceStore namespaces,
+    ProjectStore projects,
+    AgentConfigStore configs,
+    TimeProvider time)
 {
     /// <summary>GitLab's <c>AUTHORIZED_ENTITY_LIMIT</c>.</summary>
     public const int EntityLimit = 500;
@@ -106,25 +111,25 @@ public sealed class AgentConfigurationService(AgentStore agents, GitLabStore sto
 
     private async Task<GitLabNamespace?> RootNamespaceAsync(ClusterAgent agent, CancellationToken cancellationToken)
     {
-        if (await store.GetProjectAsync(agent.ProjectId, cancellationToken) is not { } project)
+        if (await projects.GetProjectAsync(agent.ProjectId, cancellationToken) is not { } project)
         {
             return null;
         }
 
-        var chain = await store.GetNamespaceChainAsync(project.NamespaceId, cancellationToken);
+        var chain = await namespaces.GetNamespaceChainAsync(project.NamespaceId, cancellationToken);
         return chain.Count > 0 ? chain[^1] : null;
     }
 
     /// <summary>A project at that current path (GitLab's <c>where_full_path_in</c> does not follow redirects) under the root.</summary>
     private async Task<long?> FindProjectIdAsync(string path, GitLabNamespace root, CancellationToken cancellationToken) =>
-        Under(path, root) && await store.FindProjectByPathAsync(path, cancellationToken) is { Redirected: false, Project: var project } && Under(project.FullPath, root)
+        Under(path, root) && await projects.FindProjectByPathAsync(path, cancellationToken) is { Redirected: false, Project: var project } && Under(project.FullPath, root)
             ? project.Id
             : null;
 
     /// <summary>The root group itself or one of its descendants.</summary>
     private async Task<long?> FindGroupIdAsync(string path, GitLabNamespace root, CancellationToken cancellationToken) =>
         (string.Equals(path, root.FullPath, StringComparison.OrdinalIgnoreCase) || Under(path, root)) &&
-        await store.FindNamespaceByPathAsync(path, cancellationToken) is { Kind: NamespaceKind.Group } group &&
+        await namespaces.FindNamespaceByPathAsync(path, cancellationToken) is { Kind: NamespaceKind.Group } group &&
         (group.Id == root.Id || Under(group.FullPath, root))
             ? group.Id
             : null;

@@ -12,7 +12,11 @@ namespace InternalApi.Core.Kubernetes;
 /// through an ancestor group) — which GitLab does not count (its <c>Clusters::Agent#has_access_to?</c> is the
 /// configuration project only).
 /// </summary>
-public sealed class AgentProjectAccess(GitLabStore store, AgentConfigStore configs, IOptions<KubernetesOptions> options)
+public sealed class AgentProjectAccess(
+    NamespaceStore namespaces,
+    ProjectStore projects,
+    AgentConfigStore configs,
+    IOptions<KubernetesOptions> options)
 {
     /// <summary>
     /// The project named by <paramref name="id"/> if the agent may read it, else null (the caller answers 404
@@ -42,7 +46,7 @@ public sealed class AgentProjectAccess(GitLabStore store, AgentConfigStore confi
     /// </summary>
     private async Task<bool> ConfigurationAuthorizesAsync(ClusterAgent agent, Project project, CancellationToken cancellationToken)
     {
-        var chain = await store.GetNamespaceChainAsync(project.NamespaceId, cancellationToken);
+        var chain = await namespaces.GetNamespaceChainAsync(project.NamespaceId, cancellationToken);
         var rows = chain.Where(ns => ns.Kind == NamespaceKind.Group).Select(ns => AgentConfigStore.TargetRow(true, ns.Id)).Prepend(AgentConfigStore.TargetRow(false, project.Id)).ToList();
         return (await configs.FindAuthorizationsAsync(agent.Id, rows, cancellationToken)).Any(a => a.Kinds != AgentAccessKinds.None);
     }
@@ -70,7 +74,7 @@ public sealed class AgentProjectAccess(GitLabStore store, AgentConfigStore confi
         {
             // An id too large for a database id names nothing.
             return long.TryParse(id, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) && number > 0
-                ? await store.GetProjectAsync(number, cancellationToken)
+                ? await projects.GetProjectAsync(number, cancellationToken)
                 : null;
         }
 
@@ -80,6 +84,6 @@ public sealed class AgentProjectAccess(GitLabStore store, AgentConfigStore confi
             return null;
         }
 
-        return (await store.FindProjectByPathAsync(id, cancellationToken))?.Project;
+        return (await projects.FindProjectByPathAsync(id, cancellationToken))?.Project;
     }
 }

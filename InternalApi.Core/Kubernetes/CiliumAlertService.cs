@@ -33,7 +33,7 @@ public readonly record struct CiliumAlertResult(KasRefusal? Refusal, NetworkAler
 /// <item>fingerprint: computed from the flow by the edge (<c>CiliumAlertPayload</c>), which reads the payload.</item>
 /// </list>
 /// </summary>
-public sealed class CiliumAlertService(GitLabStore store, NetworkAlertStore alerts, IOptions<KubernetesOptions> options, TimeProvider time)
+public sealed class CiliumAlertService(ProjectStore projects, NetworkAlertStore alerts, IOptions<KubernetesOptions> options, TimeProvider time)
 {
     /// <summary>Severities an alert may have.</summary>
     public static readonly IReadOnlySet<string> Severities = new HashSet<string>(["critical", "high", "medium", "low", "info", "unknown"], StringComparer.Ordinal);
@@ -49,7 +49,7 @@ public sealed class CiliumAlertService(GitLabStore store, NetworkAlertStore aler
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(alert);
-        if (await store.GetProjectAsync(agent.ProjectId, cancellationToken) is not { } project)
+        if (await projects.GetProjectAsync(agent.ProjectId, cancellationToken) is not { } project)
         {
             return new(KasRefusal.NotFound, null);
         }

@@ -12,7 +12,13 @@ namespace InternalApi.Core.Kubernetes;
 /// must exist, carry exactly one <c>access_as</c>, which must be <c>agent</c>, and the user must be a Developer
 /// (or more) of one of the authorized projects or groups.
 /// </summary>
-public sealed class ProxyUserAuthorizer(PersonalAccessTokenAuthenticator tokens, GitLabStore store, AgentStore agents, AgentConfigStore configs, TimeProvider time)
+public sealed class ProxyUserAuthorizer(
+    PersonalAccessTokenAuthenticator tokens,
+    ProjectStore projects,
+    EffectiveAccess effectiveAccess,
+    AgentStore agents,
+    AgentConfigStore configs,
+    TimeProvider time)
 {
     /// <summary>How many membership checks run at once.</summary>
     private const int Parallelism = 8;
@@ -113,8 +119,8 @@ public sealed class ProxyUserAuthorizer(PersonalAccessTokenAuthenticator tokens,
             await Parallel.ForEachAsync(authorizations, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = found.Token }, async (a, token) =>
             {
                 var level = a.IsGroup
-                    ? await store.GetNamespaceAccessLevelAsync(user.Id, a.TargetId, token)
-                    : await store.GetProjectAsync(a.TargetId, token) is { } project ? await store.GetProjectAccessLevelAsync(user.Id, project, token) : AccessLevel.NoAccess;
+                    ? await effectiveAccess.GetNamespaceAccessLevelAsync(user.Id, a.TargetId, token)
+                    : await projects.GetProjectAsync(a.TargetId, token) is { } project ? await effectiveAccess.GetProjectAccessLevelAsync(user.Id, project, token) : AccessLevel.NoAccess;
                 if (level >= AccessLevel.Developer)
                 {
                     any = true;

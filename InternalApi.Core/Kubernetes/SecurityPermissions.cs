@@ -8,18 +8,18 @@ namespace InternalApi.Core.Kubernetes;
 /// who registered it, and managing vulnerabilities (<c>admin_vulnerability</c>) takes an active user who is at
 /// least Maintainer of the agent's project (or an administrator), on a project licensed for the security dashboard.
 /// </summary>
-public sealed class SecurityPermissions(GitLabStore store)
+public sealed class SecurityPermissions(UserStore users, EffectiveAccess effectiveAccess)
 {
     /// <summary>Whether the agent's creator may create and resolve vulnerabilities in the project.</summary>
     public async Task<bool> CanAdminVulnerabilitiesAsync(ClusterAgent agent, Project project, bool licensed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(project);
-        if (!licensed || agent.CreatedById is not { } userId || await store.GetUserAsync(userId, cancellationToken) is not { State: UserState.Active } user)
+        if (!licensed || agent.CreatedById is not { } userId || await users.GetUserAsync(userId, cancellationToken) is not { State: UserState.Active } user)
         {
             return false;
         }
 
-        return user.Admin || await store.GetProjectAccessLevelAsync(user.Id, project, cancellationToken) >= AccessLevel.Maintainer;
+        return user.Admin || await effectiveAccess.GetProjectAccessLevelAsync(user.Id, project, cancellationToken) >= AccessLevel.Maintainer;
     }
 }

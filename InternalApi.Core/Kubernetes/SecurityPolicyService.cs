@@ -14,7 +14,7 @@ public readonly record struct PolicyResult<T>(KasRefusal? Refusal, IReadOnlyList
 /// The security orchestration side of KAS's Starboard module (spec §4.7–4.8): which scan execution policies of
 /// the agent's project concern the agent, and the scan schedules the agent must run.
 /// </summary>
-public sealed class SecurityPolicyService(GitLabStore store, SecurityPolicyStore policies, IOptions<KubernetesOptions> options)
+public sealed class SecurityPolicyService(ProjectStore projects, SecurityPolicyStore policies, IOptions<KubernetesOptions> options)
 {
     /// <summary>Scans the agent runs itself: only policies with one of these actions configure it.</summary>
     public static readonly IReadOnlySet<string> ClusterScans = new HashSet<string>(["container_scanning", "cluster_image_scanning"], StringComparer.Ordinal);
@@ -48,7 +48,7 @@ public sealed class SecurityPolicyService(GitLabStore store, SecurityPolicyStore
 
     private async Task<PolicyResult<T>> SelectAsync<T>(ClusterAgent agent, Func<SecurityPolicyConfiguration, IEnumerable<T>> select, CancellationToken cancellationToken)
     {
-        if (await store.GetProjectAsync(agent.ProjectId, cancellationToken) is not { } project)
+        if (await projects.GetProjectAsync(agent.ProjectId, cancellationToken) is not { } project)
         {
             return new(KasRefusal.NotFound, [], default);
         }

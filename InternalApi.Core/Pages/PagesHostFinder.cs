@@ -13,7 +13,7 @@ namespace InternalApi.Core.Pages;
 /// is two point reads.
 /// </summary>
 public sealed partial class PagesHostFinder(
-    PagesStore pages, GitLabStore store, PagesBlobs blobs, PagesDomainKeyProtector keys, IOptions<PagesOptions> options, ILogger<PagesHostFinder> logger)
+    PagesStore pages, NamespaceStore namespaces, PagesBlobs blobs, PagesDomainKeyProtector keys, IOptions<PagesOptions> options, ILogger<PagesHostFinder> logger)
 {
     // DNS allows 253 characters; the daemon sends the Host header lower-cased or not, never with a port.
     private const int MaxHostLength = 253;
@@ -62,7 +62,7 @@ public sealed partial class PagesHostFinder(
         }
 
         // A top-level namespace without any site still answers, with no lookup paths, as GitLab does.
-        return await store.FindNamespaceByPathAsync(name, cancellationToken) is { ParentId: null } ns
+        return await namespaces.FindNamespaceByPathAsync(name, cancellationToken) is { ParentId: null } ns
             ? new PagesVirtualDomain(null, null, ns.Id, [])
             : null;
     }

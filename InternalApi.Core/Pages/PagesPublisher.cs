@@ -21,7 +21,7 @@ public sealed class PagesPublishException(string message) : Exception(message);
 /// it (ETag-conditional). The zip's SHA-256, size and entry count are computed here, once, as GitLab computes them
 /// when a pages job's artifact is deployed. The blob a cached lookup may still read stays where it is.
 /// </summary>
-public sealed class PagesPublisher(GitLabStore store, PagesStore pages, PagesBlobs blobs, TimeProvider time)
+public sealed class PagesPublisher(NamespaceStore namespaces, SequenceStore sequences, PagesStore pages, PagesBlobs blobs, TimeProvider time)
 {
     /// <summary>The sequence deployment ids come from.</summary>
     public const string Sequence = "pages_deployments";
@@ -30,7 +30,7 @@ public sealed class PagesPublisher(GitLabStore store, PagesStore pages, PagesBlo
     public async Task<PagesSite> DescribeAsync(Project project, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(project);
-        var chain = await store.GetNamespaceChainAsync(project.NamespaceId, cancellationToken);
+        var chain = await namespaces.GetNamespaceChainAsync(project.NamespaceId, cancellationToken);
         var root = chain.Count > 0 ? chain[^1] : throw new PagesPublishException($"project {project.Id}'s namespace {project.NamespaceId} does not exist");
         return new PagesSite
         {
@@ -113,7 +113,7 @@ public sealed class PagesPublisher(GitLabStore store, PagesStore pages, PagesBlo
             return new PagesPublishResult(site, current, null);
         }
 
-        var id = await store.NextIdAsync(Sequence, 0, cancellationToken);
+        var id = await sequences.NextIdAsync(Sequence, 0, cancellationToken);
         var deployment = new PagesDeployment
         {
             Id = id,

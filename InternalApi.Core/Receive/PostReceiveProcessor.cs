@@ -22,7 +22,8 @@ namespace InternalApi.Core.Receive;
 /// </summary>
 public sealed partial class PostReceiveProcessor(
     ReceiveTables names,
-    GitLabStore store,
+    GitLabTables gitLab,
+    ProjectStore projects,
     RepositoryResolver repositories,
     ActorResolver actors,
     ILogger<PostReceiveProcessor> logger)
@@ -99,13 +100,13 @@ public sealed partial class PostReceiveProcessor(
 
         if (!wiki && project.DefaultBranch is null && FirstDefaultBranch(parsed.Changes) is { } first)
         {
-            await store.UpdateProjectActivityAsync(project.Id, job.ReceivedAt, repositoryUpdated: true, defaultBranch: first, cancellationToken);
+            await projects.UpdateProjectActivityAsync(project.Id, job.ReceivedAt, repositoryUpdated: true, defaultBranch: first, cancellationToken);
         }
 
-        await AdvanceTimesAsync(store.Tables.Projects, Id(project.Id), job.ReceivedAt, ProjectTimes, [project.LastActivityAt, project.LastRepositoryUpdatedAt], cancellationToken);
+        await AdvanceTimesAsync(gitLab.Projects, Id(project.Id), job.ReceivedAt, ProjectTimes, [project.LastActivityAt, project.LastRepositoryUpdatedAt], cancellationToken);
         if (actor.User is { } user)
         {
-            await AdvanceTimesAsync(store.Tables.Users, Id(user.Id), job.ReceivedAt, UserTimes, [user.LastActivityAt], cancellationToken);
+            await AdvanceTimesAsync(gitLab.Users, Id(user.Id), job.ReceivedAt, UserTimes, [user.LastActivityAt], cancellationToken);
         }
 
         if (parsed.Malformed.Count > 0 || options.Unknown.Count > 0)

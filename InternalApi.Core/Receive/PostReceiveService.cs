@@ -28,7 +28,8 @@ public sealed record PostReceiveOutcome(IReadOnlyList<PostReceiveMessage> Messag
 /// job is being enqueued.
 /// </summary>
 public sealed partial class PostReceiveService(
-    GitLabStore store,
+    MessageStore messages,
+    BroadcastMessageStore broadcasts,
     ReferenceCounter counter,
     RepositoryResolver repositories,
     ActorResolver actors,
@@ -267,7 +268,7 @@ public sealed partial class PostReceiveService(
     {
         var targetRead = repositories.ResolveAsync(null, glRepository, cancellationToken);
         var actorRead = actors.ResolveAsync(new ActorQuery(Identifier: identifier), cancellationToken);
-        var broadcastsRead = store.GetBroadcastMessagesAsync(cancellationToken);
+        var broadcastsRead = broadcasts.GetBroadcastMessagesAsync(cancellationToken);
         await Task.WhenAll(targetRead, actorRead, broadcastsRead);
         return new(await targetRead, await actorRead, await broadcastsRead);
     }
@@ -321,8 +322,8 @@ public sealed partial class PostReceiveService(
         {
             // Both taken at once, shown in this order.
             var stored = await Task.WhenAll(
-                store.TakeMessageAsync(GitLabStore.MovedMessageKey(user.Id, repository), cancellationToken),
-                store.TakeMessageAsync(GitLabStore.CreatedMessageKey(user.Id, repository), cancellationToken));
+                messages.TakeMessageAsync(MessageStore.MovedMessageKey(user.Id, repository), cancellationToken),
+                messages.TakeMessageAsync(MessageStore.CreatedMessageKey(user.Id, repository), cancellationToken));
             basic.AddRange(stored.Where(text => text is { Length: > 0 }).Select(text => new PostReceiveMessage(text!, "basic")));
         }
 

@@ -10,7 +10,14 @@ namespace InternalApi.Core.Scim;
 /// Where the group and instance APIs differ — membership on provisioning, what deprovisioning does — the
 /// scope decides, in <see cref="DeprovisionAsync"/> and <see cref="ReprovisionAsync"/>.
 /// </summary>
-public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, TimeProvider time)
+public sealed class ScimProvisioningService(
+    ScimStore scim,
+    UserStore users,
+    NamespaceStore namespaces,
+    MembershipStore members,
+    EffectiveAccess effectiveAccess,
+    SequenceStore sequences,
+    TimeProvider time)
 {
     /// <summary>Sequence of the ids of users SCIM creates.</summary>
     public const string UserSequence = "users";
@@ -74,7 +81,7 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
         var uid = request.ExternUid!;
         if (await scim.GetIdentityAsync(scope.Key, uid, cancellationToken) is { } existing)
         {
-            var owner = await store.GetUserAsync(existing.UserId, cancellationToken);
+            var owner = await users.GetUserAsync(existing.UserId, cancellationToken);
             if (owner is not null && (!scope.IsGroup || await IsMemberAsync(scope, owner.Id, cancellationToken)))
             {
                 // Already provisioned: the same answer again (IdPs retry creates).
@@ -84,7 +91,7 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
             throw Conflict(request, "Extern uid has already been taken");
         }
 
-        var user = await store.FindUserByEmailAsync(request.Email!, cancellationToken);
+        var user = await users.FindUserByEmailAsync(request.Email!, cancellationToken);
         if (user is not null && await scim.FindIdentityOfUserAsync(scope.Key, user.Id, cancellationToken) is not null)
         {
             // One SCIM identity per user and scope.
@@ -100,7 +107,7 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
 
         if (scope.IsGroup && !await IsMemberAsync(scope, user.Id, cancellationToken))
         {
-            await store.UpsertMembershipAsync(new Membership(MemberSource.Group, scope.Group!.Id, user.Id, scope.Provider!.DefaultMembershipRole), cancellationToken);
+            await members.UpsertMembershipAsync(new Membership(MemberSource.Group, scope.Group!.Id, user.Id, scope.Provider!.DefaultMembershipRole), cancellationToken);
         }
 
         return Resource(identity, user);
@@ -154,22 +161,22 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
     {
         if (scope.Group is { } group)
         {
-            var level = await store.GetMembershipAsync(MemberSource.Group, group.Id, user.Id, cancellationToken);
+            var level = await members.GetMembershipAsync(MemberSource.Group, group.Id, user.Id, cancellationToken);
             if (level == AccessLevel.Owner &&
-                (await store.GetMemberIdsAtLevelAsync(MemberSource.Group, group.Id, AccessLevel.Owner, cancellationToken)).Count <= 1)
+                (await members.GetMemberIdsAtLevelAsync(MemberSource.Group, group.Id, AccessLevel.Owner, cancellationToken)).Count <= 1)
             {
                 throw ScimException.Refused($"Could not remove {user.Name} from {group.Name}. Cannot remove last group owner.");
             }
 
             await scim.SetActiveAsync(scope.Key, identity.ExternUid, false, cancellationToken);
-            await store.DeleteMembershipAsync(MemberSource.Group, group.Id, user.Id, cancellationToken);
+            await members.DeleteMembershipAsync(MemberSource.Group, group.Id, user.Id, cancellationToken);
             return;
         }
 
         await scim.SetActiveAsync(scope.Key, identity.ExternUid, false, cancellationToken);
         if (user.State != UserState.LdapBlocked)
         {
-            await store.SetUserStateAsync(user.Id, UserState.LdapBlocked, cancellationToken);
+            await users.SetUserStateAsync(user.Id, UserState.LdapBlocked, cancellationToken);
         }
     }
 
@@ -181,7 +188,7 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
         {
             if (!await IsMemberAsync(scope, user.Id, cancellationToken))
             {
-                await store.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, user.Id, scope.Provider!.DefaultMembershipRole), cancellationToken);
+                await members.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, user.Id, scope.Provider!.DefaultMembershipRole), cancellationToken);
             }
 
             return;
@@ -189,7 +196,7 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
 
         if (user.State is UserState.LdapBlocked or UserState.Blocked)
         {
-            await store.SetUserStateAsync(user.Id, UserState.Active, cancellationToken);
+            await users.SetUserStateAsync(user.Id, UserState.Active, cancellationToken);
         }
     }
 
@@ -209,12 +216,12 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
             return null;
         }
 
-        var user = await store.FindUserByUsernameAsync(filter.Value, cancellationToken);
+        var user = await users.FindUserByUsernameAsync(filter.Value, cancellationToken);
         if (user is null && filter.Value.IndexOf('@', StringComparison.Ordinal) is > 0 and var at)
         {
-            user = await store.FindUserByEmailAsync(filter.Value, cancellationToken) is { EmailConfirmed: true } byEmail
+            user = await users.FindUserByEmailAsync(filter.Value, cancellationToken) is { EmailConfirmed: true } byEmail
                 ? byEmail
-                : await store.FindUserByUsernameAsync(filter.Value[..at], cancellationToken);
+                : await users.FindUserByUsernameAsync(filter.Value[..at], cancellationToken);
         }
 
         return user is null ? null : await scim.FindIdentityOfUserAsync(scope.Key, user.Id, cancellationToken);
@@ -225,7 +232,7 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(id);
         return await scim.GetIdentityAsync(scope.Key, id, cancellationToken) is { } identity &&
-               await store.GetUserAsync(identity.UserId, cancellationToken) is { } user
+               await users.GetUserAsync(identity.UserId, cancellationToken) is { } user
             ? (identity, user)
             : throw ScimException.ResourceNotFound(id);
     }
@@ -233,12 +240,12 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
     private async Task<IReadOnlyList<ScimUser>> ResourcesAsync(IReadOnlyList<ScimIdentity> identities, CancellationToken cancellationToken)
     {
         // One point read per user of the page, all at once (a page is at most 100).
-        var users = await Task.WhenAll(identities.Select(i => store.GetUserAsync(i.UserId, cancellationToken)));
-        return [.. identities.Zip(users).Where(p => p.Second is not null).Select(p => Resource(p.First, p.Second!))];
+        var found = await Task.WhenAll(identities.Select(i => users.GetUserAsync(i.UserId, cancellationToken)));
+        return [.. identities.Zip(found).Where(p => p.Second is not null).Select(p => Resource(p.First, p.Second!))];
     }
 
     private async Task<bool> IsMemberAsync(ScimScope scope, long userId, CancellationToken cancellationToken) =>
-        await store.GetNamespaceAccessLevelAsync(userId, scope.Group!.Id, cancellationToken) > AccessLevel.NoAccess;
+        await effectiveAccess.GetNamespaceAccessLevelAsync(userId, scope.Group!.Id, cancellationToken) > AccessLevel.NoAccess;
 
     /// <summary>
     /// A new user: the username cleaned to a valid path and made unique with a number, a personal namespace,
@@ -250,11 +257,11 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
         long id;
         do
         {
-            id = await store.NextIdAsync(UserSequence, UserIdFloor, cancellationToken);
+            id = await sequences.NextIdAsync(UserSequence, UserIdFloor, cancellationToken);
         }
-        while (await store.GetUserAsync(id, cancellationToken) is not null);
+        while (await users.GetUserAsync(id, cancellationToken) is not null);
 
-        var namespaceId = await store.NextIdAsync(Import.UsersSection.NamespaceSequence, Import.UsersSection.AllocatedIdFloor, cancellationToken);
+        var namespaceId = await sequences.NextIdAsync(Import.UsersSection.NamespaceSequence, Import.UsersSection.AllocatedIdFloor, cancellationToken);
         var user = new User
         {
             Id = id,
@@ -264,16 +271,16 @@ public sealed class ScimProvisioningService(ScimStore scim, GitLabStore store, T
             NamespaceId = namespaceId,
             CreatedAt = time.GetUtcNow(),
         };
-        await store.UpsertNamespaceAsync(new GitLabNamespace { Id = namespaceId, Kind = NamespaceKind.User, Name = user.Name, FullPath = username, RootId = namespaceId, OwnerId = id }, cancellationToken);
-        await store.UpsertUserAsync(user, cancellationToken);
+        await namespaces.UpsertNamespaceAsync(new GitLabNamespace { Id = namespaceId, Kind = NamespaceKind.User, Name = user.Name, FullPath = username, RootId = namespaceId, OwnerId = id }, cancellationToken);
+        await users.UpsertUserAsync(user, cancellationToken);
         return user;
     }
 
     private async Task<string> UniqueUsernameAsync(string clean, CancellationToken cancellationToken)
     {
         var candidate = clean;
-        for (var n = 1; await store.FindUserByUsernameAsync(candidate, cancellationToken) is not null ||
-                        await store.FindNamespaceByPathAsync(candidate, cancellationToken) is not null; n++)
+        for (var n = 1; await users.FindUserByUsernameAsync(candidate, cancellationToken) is not null ||
+                        await namespaces.FindNamespaceByPathAsync(candidate, cancellationToken) is not null; n++)
         {
             candidate = clean + n.ToString(CultureInfo.InvariantCulture);
         }

@@ -34,7 +34,7 @@ public sealed record ScimAuthResult(ScimScope? Scope, ScimAuthFailure Failure, s
 /// a group token opens only its own group, the instance token only the instance. The group and its SAML
 /// provider are checked before the token, as GitLab does (so a missing group is 404, not 401).
 /// </summary>
-public sealed class ScimTokenAuthenticator(ScimStore scim, GitLabStore store, IOptions<ScimOptions> options)
+public sealed class ScimTokenAuthenticator(ScimStore scim, NamespaceStore namespaces, IOptions<ScimOptions> options)
 {
     /// <summary>Group SCIM: instance switch, group, SAML provider, then the token.</summary>
     public async Task<ScimAuthResult> AuthenticateGroupAsync(string? groupPath, string? token, CancellationToken cancellationToken = default)
@@ -48,7 +48,7 @@ public sealed class ScimTokenAuthenticator(ScimStore scim, GitLabStore store, IO
         // group is 404 whatever the token), the request saves a round trip.
         var opens = TokenScopeAsync(token, cancellationToken);
         var path = groupPath ?? "";
-        if (await store.FindNamespaceByPathAsync(path, cancellationToken) is not { Kind: NamespaceKind.Group } group)
+        if (await namespaces.FindNamespaceByPathAsync(path, cancellationToken) is not { Kind: NamespaceKind.Group } group)
         {
             return Refused(opens, new(null, ScimAuthFailure.GroupNotFound, $"Group {path} not found"));
         }

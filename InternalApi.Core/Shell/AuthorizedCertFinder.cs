@@ -25,7 +25,12 @@ public sealed record AuthorizedCertResult(AuthorizedCertRefusal? Refusal, string
 /// <c>GET /internal/authorized_certs</c> (EE, gitlab-shell's SSH certificate login): maps a CA fingerprint and the
 /// certificate's key id to a user of the group that trusts the CA, as <c>Groups::SshCertificates::FindService</c> does.
 /// </summary>
-public sealed class AuthorizedCertFinder(SshCertificateStore certificates, GitLabStore store, IOptions<ShellFeatureOptions> options)
+public sealed class AuthorizedCertFinder(
+    SshCertificateStore certificates,
+    UserStore users,
+    NamespaceStore namespaces,
+    MembershipStore members,
+    IOptions<ShellFeatureOptions> options)
 {
     /// <summary>GitLab's message for an unknown CA.</summary>
     public const string CertificateNotFound = "Certificate Not Found";
@@ -53,12 +58,12 @@ public sealed class AuthorizedCertFinder(SshCertificateStore certificates, GitLa
             return AuthorizedCertResult.Error(AuthorizedCertRefusal.FeatureNotAvailable, FeatureNotAvailable);
         }
 
-        var groupRead = store.GetNamespaceAsync(certificate.GroupId, cancellationToken);
-        var userRead = store.FindUserByUsernameAsync(userIdentifier?.Trim() ?? "", cancellationToken);
+        var groupRead = namespaces.GetNamespaceAsync(certificate.GroupId, cancellationToken);
+        var userRead = users.FindUserByUsernameAsync(userIdentifier?.Trim() ?? "", cancellationToken);
         await Task.WhenAll(groupRead, userRead);
         var (group, user) = (await groupRead, await userRead);
         if (group is null || user is null ||
-            await store.GetMembershipAsync(MemberSource.Group, group.Id, user.Id, cancellationToken) is null)
+            await members.GetMembershipAsync(MemberSource.Group, group.Id, user.Id, cancellationToken) is null)
         {
             // A CA whose group is gone has no users either (GitLab deletes the CA with the group).
             return AuthorizedCertResult.Error(AuthorizedCertRefusal.NotFound, UserNotFound);

@@ -12,9 +12,9 @@ public sealed record AuthorizedKey(SshKey Key, string PublishableKey);
 /// <summary>
 /// <c>/internal/authorized_keys</c> (spec §3.3): finds the key OpenSSH offers by the SHA-256 fingerprint
 /// of its blob, among keys usable for authentication, with one point read: the fingerprint row carries
-/// the key and its owner's display name (see <see cref="GitLabStore.FindFingerprintEntryAsync"/>).
+/// the key and its owner's display name (see <see cref="FingerprintStore.FindFingerprintEntryAsync"/>).
 /// </summary>
-public sealed class AuthorizedKeyFinder(GitLabStore store, IOptions<GitLabOptions> options)
+public sealed class AuthorizedKeyFinder(FingerprintStore fingerprints, IOptions<GitLabOptions> options)
 {
     /// <summary>GitLab gives deploy keys whose creator is gone its internal "ghost" user.</summary>
     public const string GhostUserName = "Ghost User";
@@ -33,7 +33,7 @@ public sealed class AuthorizedKeyFinder(GitLabStore store, IOptions<GitLabOption
         // not trimmed off the end: a blob whose last character is '+' arrives ending in one. (An SSH key blob
         // starts with "AAAA", so leading whitespace is only ever whitespace.)
         var fingerprint = SshKey.FingerprintOf(blob.TrimStart().TrimEnd('\t', '\r', '\n').Replace(' ', '+'));
-        if (fingerprint is null || await store.FindFingerprintEntryAsync(fingerprint, cancellationToken) is not { } entry || !entry.Key.UsableForAuth)
+        if (fingerprint is null || await fingerprints.FindFingerprintEntryAsync(fingerprint, cancellationToken) is not { } entry || !entry.Key.UsableForAuth)
         {
             return null;
         }

@@ -26,7 +26,7 @@ public sealed record ErrorTrackingDecision(ErrorTrackingOutcome Outcome, bool En
 /// client key may send events. It authenticates with the instance's error tracking access token, not
 /// with the shell JWT (the doc is wrong there; GitLab's source is followed).
 /// </summary>
-public sealed class ErrorTrackingAccess(GitLabStore store, IOptions<GitLabOptions> options)
+public sealed class ErrorTrackingAccess(ProjectStore projects, ErrorTrackingKeyStore errorTrackingKeys, IOptions<GitLabOptions> options)
 {
     /// <summary>
     /// Whether <paramref name="presented"/> is the configured token. One trailing newline is stripped
@@ -53,7 +53,7 @@ public sealed class ErrorTrackingAccess(GitLabStore store, IOptions<GitLabOption
             return new ErrorTrackingDecision(ErrorTrackingOutcome.Unprocessable);
         }
 
-        if (ActorResolver.ParseId(projectId) is not { } id || await store.GetProjectAsync(id, cancellationToken) is not { } project)
+        if (ActorResolver.ParseId(projectId) is not { } id || await projects.GetProjectAsync(id, cancellationToken) is not { } project)
         {
             return new ErrorTrackingDecision(ErrorTrackingOutcome.ProjectNotFound);
         }
@@ -61,7 +61,7 @@ public sealed class ErrorTrackingAccess(GitLabStore store, IOptions<GitLabOption
         // Instance switch, then the project's feature, then an active key of that project.
         var enabled = options.Value.ErrorTrackingEnabled &&
                       project.ErrorTrackingEnabled &&
-                      await store.GetErrorTrackingKeyAsync(project.Id, publicKey, cancellationToken) is { Active: true };
+                      await errorTrackingKeys.GetErrorTrackingKeyAsync(project.Id, publicKey, cancellationToken) is { Active: true };
         return new ErrorTrackingDecision(ErrorTrackingOutcome.Answered, enabled);
     }
 

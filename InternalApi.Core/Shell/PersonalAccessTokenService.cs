@@ -28,7 +28,8 @@ public sealed record PersonalAccessTokenResult(bool Success, string? Message, st
 /// </summary>
 public sealed partial class PersonalAccessTokenService(
     ShellActorLookup actors,
-    GitLabStore store,
+    PersonalAccessTokenStore accessTokens,
+    SequenceStore sequences,
     IOptions<GitLabOptions> options,
     TimeProvider time,
     ILogger<PersonalAccessTokenService> logger)
@@ -110,9 +111,9 @@ public sealed partial class PersonalAccessTokenService(
             return PersonalAccessTokenResult.Failure($"{ShellMessages.FailedToCreateToken}Expires at must be before {limit}");
         }
 
-        var id = await store.NextIdAsync(IdSequence, cancellationToken: cancellationToken);
+        var id = await sequences.NextIdAsync(IdSequence, cancellationToken: cancellationToken);
         var token = options.Value.PersonalAccessTokenPrefix + RandomNumberGenerator.GetString(TokenAlphabet, TokenLength);
-        await store.UpsertPersonalAccessTokenAsync(
+        await accessTokens.UpsertPersonalAccessTokenAsync(
             new PersonalAccessToken
             {
                 Id = id,

@@ -17,7 +17,7 @@ public sealed record RecoveryCodesResult(bool Success, string? Message, IReadOnl
 /// <c>/internal/two_factor_recovery_codes</c> (spec §3.6): regenerates a user's OTP backup codes.
 /// The clear codes exist only in the answer; the user record keeps their SHA-256 digests.
 /// </summary>
-public sealed partial class RecoveryCodeService(ShellActorLookup actors, GitLabStore store, ILogger<RecoveryCodeService> logger)
+public sealed partial class RecoveryCodeService(ShellActorLookup actors, UserStore users, ILogger<RecoveryCodeService> logger)
 {
     /// <summary>How many codes a set has (GitLab: 10).</summary>
     public const int CodeCount = 10;
@@ -54,7 +54,7 @@ public sealed partial class RecoveryCodeService(ShellActorLookup actors, GitLabS
         }
 
         var codes = Enumerable.Range(0, CodeCount).Select(_ => RandomNumberGenerator.GetHexString(CodeLength, lowercase: true)).ToList();
-        await store.ReplaceRecoveryCodesAsync(user.Id, codes.Select(SecretDigest.Sha256Hex).ToList(), cancellationToken);
+        await users.ReplaceRecoveryCodesAsync(user.Id, codes.Select(SecretDigest.Sha256Hex).ToList(), cancellationToken);
         Log.Regenerated(logger, user.Id, actor.Key?.Id);
         return new RecoveryCodesResult(true, null, codes);
     }

@@ -20,7 +20,7 @@ namespace InternalApi.Core.Subscriptions;
 /// The hierarchy comes from <see cref="NamespaceTree"/> (one partition per top-level namespace), the members from a
 /// partition per source.
 /// </summary>
-public sealed class BillableMembers(GitLabStore store, NamespaceTree tree)
+public sealed class BillableMembers(GitLabTables tables, UserStore users, NamespaceTree tree)
 {
     /// <summary>The number of billable users of <paramref name="ns"/> under the plan <paramref name="planCode"/>.</summary>
     public async Task<long> CountAsync(GitLabNamespace ns, string? planCode, CancellationToken cancellationToken = default)
@@ -38,8 +38,8 @@ public sealed class BillableMembers(GitLabStore store, NamespaceTree tree)
         ArgumentNullException.ThrowIfNull(levels);
         var excludeGuests = GitLabPlans.ExcludesGuests(planCode);
         var candidates = levels.Where(l => excludeGuests ? l.Value > AccessLevel.Guest : l.Value >= AccessLevel.Guest).Select(l => l.Key).ToList();
-        var users = await Task.WhenAll(candidates.Select(id => store.GetUserAsync(id, cancellationToken)));
-        return users.Count(u => u is { Type: UserType.Human, State: UserState.Active });
+        var found = await Task.WhenAll(candidates.Select(id => users.GetUserAsync(id, cancellationToken)));
+        return found.Count(u => u is { Type: UserType.Human, State: UserState.Active });
     }
 
     /// <summary>Each member's highest level in the hierarchy (every level, billable or not).</summary>
@@ -53,7 +53,7 @@ public sealed class BillableMembers(GitLabStore store, NamespaceTree tree)
         IReadOnlyList<long> groups = ns.Kind == NamespaceKind.User ? [] : namespaces;
         var partitions = groups.Select(id => "group-" + id.ToString(CultureInfo.InvariantCulture))
             .Concat(hierarchy.ProjectsIn([.. namespaces]).Select(id => "project-" + id.ToString(CultureInfo.InvariantCulture)));
-        var rows = (await Task.WhenAll(partitions.Select(p => store.Tables.Members.ListPartitionAsync(p, cancellationToken)))).SelectMany(r => r);
+        var rows = (await Task.WhenAll(partitions.Select(p => tables.Members.ListPartitionAsync(p, cancellationToken)))).SelectMany(r => r);
 
         var levels = new Dictionary<long, AccessLevel>();
         if (ns.Kind == NamespaceKind.User && ns.OwnerId is { } owner)
@@ -90,7 +90,7 @@ public sealed class BillableMembers(GitLabStore store, NamespaceTree tree)
             return ns.OwnerId is { } owner ? [owner] : [];
         }
 
-        var rows = await store.Tables.Members.ListPartitionAsync("group-" + ns.Id.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        var rows = await tables.Members.ListPartitionAsync("group-" + ns.Id.ToString(CultureInfo.InvariantCulture), cancellationToken);
         return [.. rows.Where(r => r.GetInt32("AccessLevel") == (int)AccessLevel.Owner)
             .Select(r => long.TryParse(r.RowKey, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0).Where(id => id > 0)];
     }

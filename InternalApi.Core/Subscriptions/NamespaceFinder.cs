@@ -8,7 +8,7 @@ namespace InternalApi.Core.Subscriptions;
 /// Resolves the <c>:id</c> of a namespace route as GitLab's <c>find_namespace</c> does: all digits is an id,
 /// anything else a full path (URL-decoded, case-insensitive), e.g. <c>acme%2Fplatform</c> or a username.
 /// </summary>
-public sealed class NamespaceFinder(GitLabStore store)
+public sealed class NamespaceFinder(NamespaceStore namespaces)
 {
     /// <summary>The namespace, or null.</summary>
     public async Task<GitLabNamespace?> FindAsync(string? id, CancellationToken cancellationToken = default)
@@ -20,8 +20,8 @@ public sealed class NamespaceFinder(GitLabStore store)
 
         var text = Uri.UnescapeDataString(id);
         return text.All(char.IsAsciiDigit)
-            ? long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? await store.GetNamespaceAsync(n, cancellationToken) : null
-            : await store.FindNamespaceByPathAsync(text, cancellationToken);
+            ? long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? await namespaces.GetNamespaceAsync(n, cancellationToken) : null
+            : await namespaces.FindNamespaceByPathAsync(text, cancellationToken);
     }
 
     /// <summary>The namespace, or the 404 <c>404 Namespace Not Found</c>.</summary>
@@ -29,5 +29,5 @@ public sealed class NamespaceFinder(GitLabStore store)
         await FindAsync(id, cancellationToken) ?? throw SubscriptionException.NamespaceNotFound();
 
     /// <summary>A namespace by numeric id, or null.</summary>
-    public Task<GitLabNamespace?> GetAsync(long id, CancellationToken cancellationToken = default) => store.GetNamespaceAsync(id, cancellationToken);
+    public Task<GitLabNamespace?> GetAsync(long id, CancellationToken cancellationToken = default) => namespaces.GetNamespaceAsync(id, cancellationToken);
 }

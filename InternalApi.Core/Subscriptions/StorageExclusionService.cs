@@ -17,7 +17,7 @@ public sealed record StorageExclusionPage(IReadOnlyList<StorageExclusion> Items,
 /// Storage limit exclusions (spec §5.7–5.9): at most one per top-level namespace, listed in id order. The
 /// exclusion row and its per-namespace guard row share a partition and change together in one transaction.
 /// </summary>
-public sealed class StorageExclusionService(SubscriptionTables tables, GitLabStore store)
+public sealed class StorageExclusionService(SubscriptionTables tables, NamespaceStore namespaces, SequenceStore sequences)
 {
     /// <summary>Sequence of exclusion ids.</summary>
     public const string IdSequence = "storage_limit_exclusions";
@@ -29,7 +29,7 @@ public sealed class StorageExclusionService(SubscriptionTables tables, GitLabSto
             TableClient.CreateQueryFilter($"PartitionKey eq {SubscriptionTables.ExclusionPartition} and RowKey ge {"id-"} and RowKey lt {"id."}"),
             cancellationToken: cancellationToken);
         var slice = rows.Skip((int)Math.Min((long)(page - 1) * perPage, int.MaxValue)).Take(perPage).ToList();
-        var names = await Task.WhenAll(slice.Select(r => store.GetNamespaceAsync(r.GetInt64("NamespaceId") ?? 0, cancellationToken)));
+        var names = await Task.WhenAll(slice.Select(r => namespaces.GetNamespaceAsync(r.GetInt64("NamespaceId") ?? 0, cancellationToken)));
         return new StorageExclusionPage([.. slice.Select((r, i) => ToExclusion(r, names[i]?.Name))], rows.Count);
     }
 
@@ -54,7 +54,7 @@ public sealed class StorageExclusionService(SubscriptionTables tables, GitLabSto
             throw SubscriptionException.Validation("reason", "is too long (maximum is 255 characters)");
         }
 
-        var id = await store.NextIdAsync(IdSequence, cancellationToken: cancellationToken);
+        var id = await sequences.NextIdAsync(IdSequence, cancellationToken: cancellationToken);
         try
         {
             await tables.StorageExclusions.SubmitTransactionAsync(

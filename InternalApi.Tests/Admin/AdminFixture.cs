@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +31,7 @@ public sealed class AdminFixture : IsolatedAppFixture
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Subscriptions:GitLabCom"] = "true" };
 
-    public GitLabStore Store => App.Services.GetRequiredService<GitLabStore>();
+    public StoreSet Stores => StoreSet.Of(App.Services);
 
     public override async Task InitializeAsync()
     {
@@ -44,10 +43,10 @@ public sealed class AdminFixture : IsolatedAppFixture
             ["Subscriptions:GitLabCom"] = "true",
             ["Storage:TablePrefix"] = "pg",
         });
-        foreach (var store in new[] { Store, Paging.Services.GetRequiredService<GitLabStore>() })
+        foreach (var stores in new[] { Stores, StoreSet.Of(Paging.Services) })
         {
-            await store.UpsertUserAsync(new User { Id = AdminId, Username = "admin" + AdminId, Name = "Admin", Admin = true });
-            await store.UpsertUserAsync(new User { Id = UserId, Username = "user" + UserId, Name = "User" });
+            await stores.Users.UpsertUserAsync(new User { Id = AdminId, Username = "admin" + AdminId, Name = "Admin", Admin = true });
+            await stores.Users.UpsertUserAsync(new User { Id = UserId, Username = "user" + UserId, Name = "User" });
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
             (string Token, long User, string[] Scopes, DateOnly? Expires, bool Revoked)[] tokens =
             [
@@ -60,7 +59,7 @@ public sealed class AdminFixture : IsolatedAppFixture
             ];
             foreach (var (token, user, scopes, expires, revoked) in tokens)
             {
-                await store.UpsertPersonalAccessTokenAsync(new PersonalAccessToken
+                await stores.AccessTokens.UpsertPersonalAccessTokenAsync(new PersonalAccessToken
                 {
                     Id = TestIds.Next(),
                     UserId = user,
@@ -82,13 +81,13 @@ public sealed class AdminFixture : IsolatedAppFixture
     }
 
     /// <summary>A fresh top-level group owned by <paramref name="owner"/> (the admin by default).</summary>
-    public async Task<GitLabNamespace> GroupAsync(long? owner = null, string? name = null, GitLabStore? store = null)
+    public async Task<GitLabNamespace> GroupAsync(long? owner = null, string? name = null, StoreSet? stores = null)
     {
-        store ??= Store;
+        stores ??= Stores;
         var id = TestIds.Next();
         var group = new GitLabNamespace { Id = id, Name = name ?? "Group " + id, FullPath = "g" + id, RootId = id };
-        await store.UpsertNamespaceAsync(group);
-        await store.UpsertMembershipAsync(new Membership(MemberSource.Group, id, owner ?? AdminId, AccessLevel.Owner));
+        await stores.Namespaces.UpsertNamespaceAsync(group);
+        await stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, id, owner ?? AdminId, AccessLevel.Owner));
         return group;
     }
 
@@ -97,7 +96,7 @@ public sealed class AdminFixture : IsolatedAppFixture
     {
         var id = TestIds.Next();
         var sub = new GitLabNamespace { Id = id, Name = "Sub " + id, FullPath = parent.FullPath + "/s" + id, ParentId = parent.Id, RootId = parent.RootId };
-        await Store.UpsertNamespaceAsync(sub);
+        await Stores.Namespaces.UpsertNamespaceAsync(sub);
         return sub;
     }
 

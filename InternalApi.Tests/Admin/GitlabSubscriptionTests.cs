@@ -14,20 +14,20 @@ public sealed class GitlabSubscriptionTests(AdminFixture fixture)
     /// </summary>
     private async Task<GitLabNamespace> SeededGroupAsync()
     {
-        var store = fixture.Store;
+        var stores = fixture.Stores;
         var group = await fixture.GroupAsync();
         var sub = await fixture.SubgroupAsync(group);
         var project = new Project { Id = TestIds.Next(), Name = "p", NamespaceId = sub.Id, FullPath = sub.FullPath + "/p" };
-        await store.UpsertProjectAsync(project);
+        await stores.Projects.UpsertProjectAsync(project);
         async Task<long> Member(MemberSource source, long sourceId, AccessLevel level, UserState state = UserState.Active, UserType type = UserType.Human, long? existing = null)
         {
             var id = existing ?? TestIds.Next();
             if (existing is null)
             {
-                await store.UpsertUserAsync(new User { Id = id, Username = "m" + id, Name = "M", State = state, Type = type });
+                await stores.Users.UpsertUserAsync(new User { Id = id, Username = "m" + id, Name = "M", State = state, Type = type });
             }
 
-            await store.UpsertMembershipAsync(new Membership(source, sourceId, id, level));
+            await stores.Members.UpsertMembershipAsync(new Membership(source, sourceId, id, level));
             return id;
         }
 
@@ -118,9 +118,9 @@ public sealed class GitlabSubscriptionTests(AdminFixture fixture)
         var group = await fixture.GroupAsync();
         var path = $"/api/v4/namespaces/{group.Id}/gitlab_subscription";
         Assert.Equal((HttpStatusCode.Forbidden, """{"message":"403 Forbidden"}"""), Pair(await fixture.SendAsync(HttpMethod.Get, path, AdminFixture.UserToken)));
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, fixture.UserId, AccessLevel.Maintainer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, fixture.UserId, AccessLevel.Maintainer));
         Assert.Equal(HttpStatusCode.Forbidden, (await fixture.SendAsync(HttpMethod.Get, path, AdminFixture.UserToken)).Status);
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, fixture.UserId, AccessLevel.Owner));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, fixture.UserId, AccessLevel.Owner));
         Assert.Equal(HttpStatusCode.OK, (await fixture.SendAsync(HttpMethod.Get, path, AdminFixture.UserToken)).Status);
     }
 

@@ -146,7 +146,7 @@ public sealed class MinutePackTests(AdminFixture fixture)
         Assert.Equal((HttpStatusCode.BadRequest, """{"message":"400 Bad request - Namespace must be a top-level namespace"}"""), await Move(sub.Id.ToString(), source.Id.ToString()));
         Assert.Equal((HttpStatusCode.BadRequest, """{"message":"400 Bad request - Target namespace must be a top-level namespace"}"""), await Move(source.Id.ToString(), sub.Id.ToString()));
         Assert.Equal((HttpStatusCode.BadRequest, """{"message":"400 Bad request - Both namespaces must share the same owner"}"""), await Move(source.Id.ToString(), stranger.Id.ToString()));
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Group, stranger.Id, fixture.AdminId, AccessLevel.Owner));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, stranger.Id, fixture.AdminId, AccessLevel.Owner));
         Assert.Equal(HttpStatusCode.Accepted, (await Move(source.Id.ToString(), stranger.Id.ToString())).Item1);
     }
 

@@ -43,7 +43,7 @@ public sealed class SeatHierarchyTests(AdminFixture fixture)
 
     private readonly HashSet<long> _subscribed = [];
 
-    private GitLabStore Store => fixture.Store;
+    private StoreSet Stores => fixture.Stores;
 
     [Fact]
     public async Task Seats_Match_A_Brute_Force_Count_Of_A_Generated_Hierarchy()
@@ -105,26 +105,26 @@ public sealed class SeatHierarchyTests(AdminFixture fixture)
         Assert.Equal((5, 1), (await SeatsInUseAsync(from), await SeatsInUseAsync(to)));
 
         // A rename changes paths only.
-        await Store.UpsertNamespaceAsync(moving with { FullPath = from.FullPath + "/renamed", Name = "renamed" });
+        await Stores.Namespaces.UpsertNamespaceAsync(moving with { FullPath = from.FullPath + "/renamed", Name = "renamed" });
         Assert.Equal((5, 1), (await SeatsInUseAsync(from), await SeatsInUseAsync(to)));
 
         // The subgroup moves under the other root: its subgroup, its project and their members go with it, and the
         // namespace rows below it name their new root (which access checks read).
-        await Store.UpsertNamespaceAsync(moving with { FullPath = to.FullPath + "/renamed", ParentId = to.Id, RootId = to.Id });
+        await Stores.Namespaces.UpsertNamespaceAsync(moving with { FullPath = to.FullPath + "/renamed", ParentId = to.Id, RootId = to.Id });
         model.Parents[moving.Id] = to.Id;
         Assert.Equal((model.Billable(from.Id), model.Billable(to.Id)), (await SeatsInUseAsync(from), await SeatsInUseAsync(to)));
         Assert.Equal((2, 4), (model.Billable(from.Id), model.Billable(to.Id)));
-        Assert.Equal(to.Id, (await Store.GetNamespaceAsync(below.Id))!.RootId);
+        Assert.Equal(to.Id, (await Stores.Namespaces.GetNamespaceAsync(below.Id))!.RootId);
 
         // A project moves on its own.
-        await Store.UpsertProjectAsync(loneProject with { NamespaceId = below.Id, FullPath = below.FullPath + "/lone" });
+        await Stores.Projects.UpsertProjectAsync(loneProject with { NamespaceId = below.Id, FullPath = below.FullPath + "/lone" });
         model.ProjectNamespaces[loneProject.Id] = below.Id;
         Assert.Equal((1, 5), (await SeatsInUseAsync(from), await SeatsInUseAsync(to)));
         Assert.Equal((model.Billable(from.Id), model.Billable(to.Id)), (1, 5));
 
         // Writing the same again (a retried write, a re-import) changes nothing.
-        await Store.UpsertNamespaceAsync(moving with { FullPath = to.FullPath + "/renamed", ParentId = to.Id, RootId = to.Id });
-        await Store.UpsertProjectAsync(loneProject with { NamespaceId = below.Id, FullPath = below.FullPath + "/lone" });
+        await Stores.Namespaces.UpsertNamespaceAsync(moving with { FullPath = to.FullPath + "/renamed", ParentId = to.Id, RootId = to.Id });
+        await Stores.Projects.UpsertProjectAsync(loneProject with { NamespaceId = below.Id, FullPath = below.FullPath + "/lone" });
         Assert.Equal((1, 5), (await SeatsInUseAsync(from), await SeatsInUseAsync(to)));
         var tree = await fixture.App.Services.GetRequiredService<NamespaceTree>().ReadAsync(from.Id);
         Assert.Equal([from.Id], tree.Namespaces.Select(n => n.Id));
@@ -146,7 +146,7 @@ public sealed class SeatHierarchyTests(AdminFixture fixture)
     {
         var group = await fixture.GroupAsync();
         model.Parents[group.Id] = null;
-        model.Users.TryAdd(fixture.AdminId, (await Store.GetUserAsync(fixture.AdminId))!);
+        model.Users.TryAdd(fixture.AdminId, (await Stores.Users.GetUserAsync(fixture.AdminId))!);
         model.Members.Add(new Member(MemberSource.Group, group.Id, fixture.AdminId, AccessLevel.Owner));
         return group;
     }
@@ -155,7 +155,7 @@ public sealed class SeatHierarchyTests(AdminFixture fixture)
     {
         var id = TestIds.Next();
         var sub = new GitLabNamespace { Id = id, Name = "s" + id, FullPath = parent.FullPath + "/s" + id, ParentId = parent.Id, RootId = parent.RootId };
-        await Store.UpsertNamespaceAsync(sub);
+        await Stores.Namespaces.UpsertNamespaceAsync(sub);
         model.Parents[id] = parent.Id;
         return sub;
     }
@@ -164,7 +164,7 @@ public sealed class SeatHierarchyTests(AdminFixture fixture)
     {
         var id = TestIds.Next();
         var project = new Project { Id = id, Name = "p" + id, NamespaceId = ns.Id, FullPath = ns.FullPath + "/p" + id };
-        await Store.UpsertProjectAsync(project);
+        await Stores.Projects.UpsertProjectAsync(project);
         model.ProjectNamespaces[id] = ns.Id;
         return project;
     }
@@ -172,14 +172,14 @@ public sealed class SeatHierarchyTests(AdminFixture fixture)
     private async Task<long> UserAsync(Model model, UserState state = UserState.Active, UserType type = UserType.Human)
     {
         var user = new User { Id = TestIds.Next(), Username = TestIds.Name("seat"), Name = "Seat", State = state, Type = type };
-        await Store.UpsertUserAsync(user);
+        await Stores.Users.UpsertUserAsync(user);
         model.Users[user.Id] = user;
         return user.Id;
     }
 
     private async Task AddMemberAsync(Model model, Member member)
     {
-        await Store.UpsertMembershipAsync(new Membership(member.Source, member.SourceId, member.UserId, member.Level));
+        await Stores.Members.UpsertMembershipAsync(new Membership(member.Source, member.SourceId, member.UserId, member.Level));
         // One membership per source and user: the last write wins, as in the store.
         model.Members.RemoveAll(m => m.Source == member.Source && m.SourceId == member.SourceId && m.UserId == member.UserId);
         model.Members.Add(member);

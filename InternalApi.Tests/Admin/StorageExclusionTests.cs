@@ -1,7 +1,7 @@
 using System.Net;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Subscriptions;
+using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Tests.Admin;
@@ -49,12 +49,12 @@ public sealed class StorageExclusionTests(AdminFixture fixture)
     {
         // The paging app has tables of its own: only these five exist there.
         var app = fixture.Paging;
-        var store = app.Services.GetRequiredService<GitLabStore>();
+        var stores = StoreSet.Of(app.Services);
         var service = app.Services.GetRequiredService<StorageExclusionService>();
         var ids = new List<long>();
         for (var i = 0; i < 5; i++)
         {
-            var group = await fixture.GroupAsync(name: "N" + i, store: store);
+            var group = await fixture.GroupAsync(name: "N" + i, stores: stores);
             ids.Add((await service.CreateAsync(group, "r" + i)).Id);
         }
 

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using InternalApi.Core.CustomersDot;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +30,7 @@ public sealed class CustomersDotFixture : IsolatedAppFixture
 
     public long UserId { get; } = TestIds.Next();
 
-    public GitLabStore Store => App.Services.GetRequiredService<GitLabStore>();
+    public StoreSet Stores => StoreSet.Of(App.Services);
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
@@ -51,11 +50,11 @@ public sealed class CustomersDotFixture : IsolatedAppFixture
             ["Queues:DispatcherEnabled"] = "false",
             ["CustomersDot:MetadataAddress"] = $"http://127.0.0.1:{ClosedPort().ToString(CultureInfo.InvariantCulture)}/.well-known/openid-configuration",
         });
-        await Store.UpsertUserAsync(new User { Id = AdminId, Username = "admin" + AdminId, Name = "Admin", Admin = true });
-        await Store.UpsertUserAsync(new User { Id = UserId, Username = "user" + UserId, Name = "User", Email = "user" + UserId + "@example.com" });
+        await Stores.Users.UpsertUserAsync(new User { Id = AdminId, Username = "admin" + AdminId, Name = "Admin", Admin = true });
+        await Stores.Users.UpsertUserAsync(new User { Id = UserId, Username = "user" + UserId, Name = "User", Email = "user" + UserId + "@example.com" });
         foreach (var (token, user) in new[] { (AdminToken, AdminId), (UserToken, UserId) })
         {
-            await Store.UpsertPersonalAccessTokenAsync(new PersonalAccessToken
+            await Stores.AccessTokens.UpsertPersonalAccessTokenAsync(new PersonalAccessToken
             {
                 Id = TestIds.Next(), UserId = user, Name = "t", Digest = SecretDigest.Sha256Hex(token), Scopes = ["api"],
             });
@@ -75,8 +74,8 @@ public sealed class CustomersDotFixture : IsolatedAppFixture
     {
         var id = TestIds.Next();
         var group = new GitLabNamespace { Id = id, Name = "Group " + id, FullPath = "cg" + id, RootId = id };
-        await Store.UpsertNamespaceAsync(group);
-        await Store.UpsertMembershipAsync(new Membership(MemberSource.Group, id, UserId, AccessLevel.Owner));
+        await Stores.Namespaces.UpsertNamespaceAsync(group);
+        await Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, id, UserId, AccessLevel.Owner));
         return group;
     }
 

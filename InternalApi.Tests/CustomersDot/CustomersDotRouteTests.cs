@@ -59,7 +59,7 @@ public sealed class CustomersDotRouteTests(CustomersDotFixture fixture)
     public async Task Owners_Lists_The_Groups_Direct_Owners_Only()
     {
         var group = await fixture.GroupAsync();
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, fixture.AdminId, AccessLevel.Maintainer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, fixture.AdminId, AccessLevel.Maintainer));
         var owners = await fixture.SendAsync(HttpMethod.Get, $"{Base}/namespaces/{group.Id}/owners");
         Assert.Equal(HttpStatusCode.OK, owners.Status);
         Assert.Equal(
@@ -68,7 +68,7 @@ public sealed class CustomersDotRouteTests(CustomersDotFixture fixture)
         Assert.Equal("1", owners.Response.Headers.GetValues("X-Total").Single());
 
         var personal = new GitLabNamespace { Id = TestIds.Next(), Kind = NamespaceKind.User, Name = "p", FullPath = "p" + TestIds.Next(), OwnerId = fixture.UserId };
-        await fixture.Store.UpsertNamespaceAsync(personal);
+        await fixture.Stores.Namespaces.UpsertNamespaceAsync(personal);
         var notGroup = await fixture.SendAsync(HttpMethod.Get, $"{Base}/namespaces/{personal.Id}/owners");
         Assert.Equal((HttpStatusCode.NotFound, """{"message":"404 Group Namespace Not Found"}"""), (notGroup.Status, notGroup.Body));
     }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Tests.Infrastructure;
 using InternalApi.Tests.Shell;
@@ -42,7 +41,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
     };
 
     /// <summary>The store.</summary>
-    public GitLabStore Store => App.Services.GetRequiredService<GitLabStore>();
+    public StoreSet Stores => StoreSet.Of(App.Services);
 
     /// <summary>Seeds a user.</summary>
     public async Task<User> UserAsync(Func<User, User>? change = null)
@@ -50,7 +49,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
         var id = TestIds.Next();
         var user = new User { Id = id, Username = TestIds.Name("user"), Name = $"User {id}", CreatedAt = DateTimeOffset.UtcNow };
         user = change?.Invoke(user) ?? user;
-        await Store.UpsertUserAsync(user);
+        await Stores.Users.UpsertUserAsync(user);
         return user;
     }
 
@@ -60,9 +59,9 @@ public sealed class AllowedFixture : IsolatedAppFixture
         var user = await UserAsync();
         var ns = new GitLabNamespace { Id = TestIds.Next(), Kind = NamespaceKind.User, Name = user.Username, FullPath = user.Username, OwnerId = user.Id };
         ns = ns with { RootId = ns.Id };
-        await Store.UpsertNamespaceAsync(ns);
+        await Stores.Namespaces.UpsertNamespaceAsync(ns);
         user = user with { NamespaceId = ns.Id };
-        await Store.UpsertUserAsync(user);
+        await Stores.Users.UpsertUserAsync(user);
         return (user, ns);
     }
 
@@ -71,7 +70,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
     {
         var id = TestIds.Next();
         var ns = new GitLabNamespace { Id = id, Name = $"Group {id}", FullPath = TestIds.Name("group"), RootId = id, GitAccessProtocol = gitAccessProtocol };
-        await Store.UpsertNamespaceAsync(ns);
+        await Stores.Namespaces.UpsertNamespaceAsync(ns);
         return ns;
     }
 
@@ -89,7 +88,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
             CreatedAt = DateTimeOffset.UtcNow,
         };
         project = change?.Invoke(project) ?? project;
-        await Store.UpsertProjectAsync(project);
+        await Stores.Projects.UpsertProjectAsync(project);
         return project;
     }
 
@@ -100,7 +99,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
     public async Task<User> MemberAsync(Project project, AccessLevel level, Func<User, User>? change = null)
     {
         var user = await UserAsync(change);
-        await Store.UpsertMembershipAsync(new Membership(MemberSource.Project, project.Id, user.Id, level));
+        await Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Project, project.Id, user.Id, level));
         return user;
     }
 
@@ -120,7 +119,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
             CreatedAt = DateTimeOffset.UtcNow,
             ExpiresAt = expiresAt,
         };
-        await Store.UpsertKeyAsync(key);
+        await Stores.Keys.UpsertKeyAsync(key);
         return key;
     }
 
@@ -131,7 +130,7 @@ public sealed class AllowedFixture : IsolatedAppFixture
         var key = await KeyAsync(creator.Id, SshKeyKind.Deploy);
         if (project is not null)
         {
-            await Store.UpsertDeployKeyProjectAsync(new DeployKeyProject(key.Id, project.Id, canPush));
+            await Stores.Keys.UpsertDeployKeyProjectAsync(new DeployKeyProject(key.Id, project.Id, canPush));
         }
 
         return key;

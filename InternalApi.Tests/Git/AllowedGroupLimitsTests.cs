@@ -26,7 +26,7 @@ public sealed class AllowedGroupLimitsTests(AllowedFixture fixture)
     private async Task<GitLabNamespace> GroupAsync(IReadOnlyList<string>? ipRestrictions = null, bool enforceSshCertificates = false)
     {
         var group = await fixture.GroupAsync() with { IpRestrictions = ipRestrictions ?? [], EnforceSshCertificates = enforceSshCertificates };
-        await fixture.Store.UpsertNamespaceAsync(group);
+        await fixture.Stores.Namespaces.UpsertNamespaceAsync(group);
         return group;
     }
 
@@ -34,7 +34,7 @@ public sealed class AllowedGroupLimitsTests(AllowedFixture fixture)
     {
         var id = TestIds.Next();
         var sub = new GitLabNamespace { Id = id, Name = $"Sub {id}", FullPath = parent.FullPath + "/" + TestIds.Name("sub"), ParentId = parent.Id, RootId = parent.RootId };
-        await fixture.Store.UpsertNamespaceAsync(sub);
+        await fixture.Stores.Namespaces.UpsertNamespaceAsync(sub);
         return sub;
     }
 
@@ -97,14 +97,14 @@ public sealed class AllowedGroupLimitsTests(AllowedFixture fixture)
         var group = await GroupAsync();
         var other = await GroupAsync();
         var user = await fixture.UserAsync();
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, user.Id, AccessLevel.Developer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, user.Id, AccessLevel.Developer));
         var missing = group.FullPath + "/" + TestIds.Name("missing");
 
         AssertDenied(await fixture.AllowedAsync(new { action = Pull, project = missing, changes = "_any", protocol = "ssh", username = user.Username, namespace_path = other.FullPath }),
             HttpStatusCode.Unauthorized, AccessMessages.NamespaceForbidden);
         AssertDenied(await fixture.AllowedAsync(new { action = Push, project = missing, changes = "_any", protocol = "ssh", username = user.Username, namespace_path = other.FullPath }),
             HttpStatusCode.Unauthorized, AccessMessages.NamespaceForbidden);
-        Assert.Null(await fixture.Store.FindProjectByPathAsync(missing));
+        Assert.Null(await fixture.Stores.Projects.FindProjectByPathAsync(missing));
 
         // A namespace that does not exist cannot be the certificate's.
         AssertDenied(await fixture.AllowedAsync(new { action = Pull, project = "nowhere-" + TestIds.Next() + "/x", changes = "_any", protocol = "ssh", username = user.Username, namespace_path = group.FullPath }),
@@ -115,7 +115,7 @@ public sealed class AllowedGroupLimitsTests(AllowedFixture fixture)
             HttpStatusCode.NotFound, AccessMessages.ProjectNotFound);
         var (status, body) = await fixture.AllowedAsync(new { action = Push, project = missing, changes = "_any", protocol = "ssh", username = user.Username, namespace_path = group.FullPath });
         Assert.True(status == HttpStatusCode.OK, body);
-        Assert.NotNull(await fixture.Store.FindProjectByPathAsync(missing));
+        Assert.NotNull(await fixture.Stores.Projects.FindProjectByPathAsync(missing));
     }
 
     [Fact]
@@ -348,16 +348,16 @@ public sealed class AllowedGroupLimitsTests(AllowedFixture fixture)
     {
         var group = await GroupAsync(AllowList);
         var user = await fixture.UserAsync();
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, user.Id, AccessLevel.Developer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, user.Id, AccessLevel.Developer));
         var path = group.FullPath + "/" + TestIds.Name("new");
 
         AssertDenied(await fixture.AllowedAsync(new { action = Push, project = path, changes = "_any", protocol = "ssh", user_id = S(user.Id), check_ip = "198.51.100.7" }),
             HttpStatusCode.NotFound, AccessMessages.ProjectNotFound);
-        Assert.Null(await fixture.Store.FindProjectByPathAsync(path));
+        Assert.Null(await fixture.Stores.Projects.FindProjectByPathAsync(path));
 
         var (status, body) = await fixture.AllowedAsync(new { action = Push, project = path, changes = "_any", protocol = "ssh", user_id = S(user.Id), check_ip = "192.0.2.7" });
         Assert.True(status == HttpStatusCode.OK, body);
-        Assert.NotNull(await fixture.Store.FindProjectByPathAsync(path));
+        Assert.NotNull(await fixture.Stores.Projects.FindProjectByPathAsync(path));
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class AllowedTests(AllowedFixture fixture)
     {
         var project = await fixture.ProjectAsync();
         var key = await fixture.DeployKeyAsync(project, canPush: false);
-        var creator = await fixture.Store.GetUserAsync(key.UserId!.Value);
+        var creator = await fixture.Stores.Users.GetUserAsync(key.UserId!.Value);
 
         var (status, body) = await fixture.AllowedAsync(new { action = "git-upload-pack", project = project.FullPath, changes = "_any", protocol = "ssh", key_id = key.Id });
 
@@ -256,7 +256,7 @@ public sealed class AllowedTests(AllowedFixture fixture)
     {
         var group = await fixture.GroupAsync(setting);
         var subgroup = new GitLabNamespace { Id = TestIds.Next(), Name = "sub", FullPath = group.FullPath + "/sub", ParentId = group.Id, RootId = group.Id };
-        await fixture.Store.UpsertNamespaceAsync(subgroup);
+        await fixture.Stores.Namespaces.UpsertNamespaceAsync(subgroup);
         var project = await fixture.ProjectAsync(subgroup);
         var user = await fixture.MemberAsync(project, AccessLevel.Developer);
 
@@ -418,16 +418,16 @@ public sealed class AllowedTests(AllowedFixture fixture)
         var project = await fixture.ProjectAsync(oldGroup);
         var oldPath = project.FullPath;
         project = project with { NamespaceId = newGroup.Id, FullPath = newGroup.FullPath + "/" + project.Path };
-        await fixture.Store.UpsertProjectAsync(project);
+        await fixture.Stores.Projects.UpsertProjectAsync(project);
         var user = await fixture.MemberAsync(project, AccessLevel.Developer);
-        var key = GitLabStore.MovedMessageKey(user.Id, project.GlRepository);
+        var key = MessageStore.MovedMessageKey(user.Id, project.GlRepository);
 
         var (pull, pullBody) = await fixture.AllowedAsync(new { action = "git-upload-pack", project = oldPath + ".git", protocol = "ssh", user_id = user.Id });
-        var afterPull = await fixture.Store.TakeMessageAsync(key);
+        var afterPull = await fixture.Stores.Messages.TakeMessageAsync(key);
         var (push, pushBody) = await fixture.AllowedAsync(new { action = "git-receive-pack", project = oldPath + ".git", changes = "_any", protocol = "ssh", user_id = user.Id });
-        var afterSshPush = await fixture.Store.TakeMessageAsync(key);
+        var afterSshPush = await fixture.Stores.Messages.TakeMessageAsync(key);
         var (httpPush, _) = await fixture.AllowedAsync(new { action = "git-receive-pack", project = oldPath, changes = "_any", protocol = "http", user_id = user.Id });
-        var afterHttpPush = await fixture.Store.TakeMessageAsync(key);
+        var afterHttpPush = await fixture.Stores.Messages.TakeMessageAsync(key);
 
         Assert.Equal(HttpStatusCode.OK, pull);
         Assert.Equal(project.FullPath, Str(pullBody, "gl_project_path"));
@@ -449,7 +449,7 @@ public sealed class AllowedTests(AllowedFixture fixture)
         var (status, body) = await fixture.AllowedAsync(new { action = "git-receive-pack", project = path + ".git", changes = "_any", protocol = "ssh", key_id = S(key.Id) });
 
         Assert.Equal(HttpStatusCode.OK, status);
-        var project = (await fixture.Store.FindProjectByPathAsync(path))?.Project;
+        var project = (await fixture.Stores.Projects.FindProjectByPathAsync(path))?.Project;
         Assert.NotNull(project);
         Assert.True(project.Id > 100_000);
         Assert.Equal(Visibility.Private, project.Visibility);
@@ -460,7 +460,7 @@ public sealed class AllowedTests(AllowedFixture fixture)
         Assert.Contains($"\"gl_project_id\":{project.Id},\"gl_root_namespace_id\":{ns.Id}", body, StringComparison.Ordinal);
         Assert.Equal(
             $"\nThe private project {path} was successfully created.\n\nTo configure the remote, run:\n  git remote add origin git@{Host}:{path}.git\n\nTo view the project, visit:\n  https://{Host}/{path}\n\n",
-            await fixture.Store.TakeMessageAsync(GitLabStore.CreatedMessageKey(user.Id, project.GlRepository)));
+            await fixture.Stores.Messages.TakeMessageAsync(MessageStore.CreatedMessageKey(user.Id, project.GlRepository)));
     }
 
     [Fact]
@@ -469,8 +469,8 @@ public sealed class AllowedTests(AllowedFixture fixture)
         var group = await fixture.GroupAsync();
         var developer = await fixture.UserAsync();
         var reporter = await fixture.UserAsync();
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, developer.Id, AccessLevel.Developer));
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, reporter.Id, AccessLevel.Reporter));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, developer.Id, AccessLevel.Developer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, reporter.Id, AccessLevel.Reporter));
 
         var (refused, refusedBody) = await fixture.AllowedAsync(new { action = "git-receive-pack", project = group.FullPath + "/by-reporter", changes = "_any", protocol = "ssh", user_id = reporter.Id });
         var (created, _) = await fixture.AllowedAsync(new { action = "git-receive-pack", project = group.FullPath + "/by-developer", changes = "_any", protocol = "http", user_id = developer.Id });
@@ -479,14 +479,14 @@ public sealed class AllowedTests(AllowedFixture fixture)
 
         Assert.Equal(HttpStatusCode.NotFound, refused);
         Assert.Equal(Denial(AccessMessages.ProjectNotFound), refusedBody);
-        Assert.Null(await fixture.Store.FindProjectByPathAsync(group.FullPath + "/by-reporter"));
+        Assert.Null(await fixture.Stores.Projects.FindProjectByPathAsync(group.FullPath + "/by-reporter"));
         Assert.Equal(HttpStatusCode.OK, created);
-        var project = (await fixture.Store.FindProjectByPathAsync(group.FullPath + "/by-developer"))!.Project;
-        Assert.Equal(AccessLevel.Maintainer, await fixture.Store.GetProjectAccessLevelAsync(developer.Id, project));
-        Assert.StartsWith("\nThe private project", await fixture.Store.TakeMessageAsync(GitLabStore.CreatedMessageKey(developer.Id, project.GlRepository)), StringComparison.Ordinal);
+        var project = (await fixture.Stores.Projects.FindProjectByPathAsync(group.FullPath + "/by-developer"))!.Project;
+        Assert.Equal(AccessLevel.Maintainer, await fixture.Stores.EffectiveAccess.GetProjectAccessLevelAsync(developer.Id, project));
+        Assert.StartsWith("\nThe private project", await fixture.Stores.Messages.TakeMessageAsync(MessageStore.CreatedMessageKey(developer.Id, project.GlRepository)), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, notAny);
         Assert.Equal(HttpStatusCode.NotFound, pull);
-        Assert.Null(await fixture.Store.FindProjectByPathAsync(group.FullPath + "/by-gitaly"));
+        Assert.Null(await fixture.Stores.Projects.FindProjectByPathAsync(group.FullPath + "/by-gitaly"));
     }
 
     [Fact]
@@ -498,7 +498,7 @@ public sealed class AllowedTests(AllowedFixture fixture)
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Equal(Denial("Could not create project: Path can contain only letters, digits, '_', '-' and '.'. Cannot start with '-', end in '.git' or end in '.atom'"), body);
-        Assert.Null(await fixture.Store.FindProjectByPathAsync(ns.FullPath + "/bad+name"));
+        Assert.Null(await fixture.Stores.Projects.FindProjectByPathAsync(ns.FullPath + "/bad+name"));
     }
 
     [Fact]
@@ -511,8 +511,8 @@ public sealed class AllowedTests(AllowedFixture fixture)
         var (status, _) = await fixture.AllowedAsync(new { action = "git-upload-pack", project = project.FullPath, protocol = "ssh", key_id = key.Id });
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.NotNull((await fixture.Store.GetKeyAsync(key.Id))!.LastUsedAt);
-        Assert.NotNull((await fixture.Store.GetUserAsync(user.Id))!.LastActivityAt);
+        Assert.NotNull((await fixture.Stores.Keys.GetKeyAsync(key.Id))!.LastUsedAt);
+        Assert.NotNull((await fixture.Stores.Users.GetUserAsync(user.Id))!.LastActivityAt);
     }
 
     [Fact]
@@ -524,21 +524,21 @@ public sealed class AllowedTests(AllowedFixture fixture)
         var pull = new { action = "git-upload-pack", project = project.FullPath, protocol = "ssh", key_id = key.Id };
 
         Assert.Equal(HttpStatusCode.OK, (await fixture.AllowedAsync(pull)).Status);
-        var firstUse = (await fixture.Store.GetKeyAsync(key.Id))!.LastUsedAt;
-        var firstActivity = (await fixture.Store.GetUserAsync(user.Id))!.LastActivityAt;
+        var firstUse = (await fixture.Stores.Keys.GetKeyAsync(key.Id))!.LastUsedAt;
+        var firstActivity = (await fixture.Stores.Users.GetUserAsync(user.Id))!.LastActivityAt;
 
         // Recorded within the day: a second pull leaves both as they are (no write on the hot path).
         Assert.Equal(HttpStatusCode.OK, (await fixture.AllowedAsync(pull)).Status);
-        Assert.Equal(firstUse, (await fixture.Store.GetKeyAsync(key.Id))!.LastUsedAt);
-        Assert.Equal(firstActivity, (await fixture.Store.GetUserAsync(user.Id))!.LastActivityAt);
+        Assert.Equal(firstUse, (await fixture.Stores.Keys.GetKeyAsync(key.Id))!.LastUsedAt);
+        Assert.Equal(firstActivity, (await fixture.Stores.Users.GetUserAsync(user.Id))!.LastActivityAt);
 
         // Recorded longer ago than that: the next pull records both again.
         var longAgo = DateTimeOffset.UtcNow.AddDays(-2);
-        await fixture.Store.UpsertKeyAsync((await fixture.Store.GetKeyAsync(key.Id))! with { LastUsedAt = longAgo });
-        await fixture.Store.UpsertUserAsync((await fixture.Store.GetUserAsync(user.Id))! with { LastActivityAt = longAgo });
+        await fixture.Stores.Keys.UpsertKeyAsync((await fixture.Stores.Keys.GetKeyAsync(key.Id))! with { LastUsedAt = longAgo });
+        await fixture.Stores.Users.UpsertUserAsync((await fixture.Stores.Users.GetUserAsync(user.Id))! with { LastActivityAt = longAgo });
         Assert.Equal(HttpStatusCode.OK, (await fixture.AllowedAsync(pull)).Status);
-        Assert.True((await fixture.Store.GetKeyAsync(key.Id))!.LastUsedAt > longAgo.AddDays(1));
-        Assert.True((await fixture.Store.GetUserAsync(user.Id))!.LastActivityAt > longAgo.AddDays(1));
+        Assert.True((await fixture.Stores.Keys.GetKeyAsync(key.Id))!.LastUsedAt > longAgo.AddDays(1));
+        Assert.True((await fixture.Stores.Users.GetUserAsync(user.Id))!.LastActivityAt > longAgo.AddDays(1));
     }
 
     [Theory]
@@ -582,8 +582,8 @@ public sealed class AllowedTests(AllowedFixture fixture)
         using var document = JsonDocument.Parse(body);
         Assert.False(document.RootElement.GetProperty("status").GetBoolean());
         Assert.StartsWith("Push operation timed out\n\nTiming information for debugging purposes:\n", document.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Null((await fixture.Store.GetKeyAsync(key.Id))!.LastUsedAt);
-        Assert.Null(await fixture.Store.FindProjectByPathAsync(ns.FullPath + "/never"));
+        Assert.Null((await fixture.Stores.Keys.GetKeyAsync(key.Id))!.LastUsedAt);
+        Assert.Null(await fixture.Stores.Projects.FindProjectByPathAsync(ns.FullPath + "/never"));
     }
 
     [Fact]

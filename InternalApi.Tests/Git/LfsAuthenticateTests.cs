@@ -57,7 +57,7 @@ public sealed class LfsAuthenticateTests(AllowedFixture fixture)
         Assert.Equal(iat + 7200, claims.GetProperty("exp").GetInt64());
         Assert.Equal(user.Username, claims.GetProperty("data").GetProperty("actor").GetString());
         Assert.Equal("gid://gitlab/Project/" + project.Id.ToString(CultureInfo.InvariantCulture), claims.GetProperty("data").GetProperty("container_gid").GetString());
-        Assert.NotNull((await fixture.Store.GetKeyAsync(key.Id))!.LastUsedAt);
+        Assert.NotNull((await fixture.Stores.Keys.GetKeyAsync(key.Id))!.LastUsedAt);
     }
 
     [Fact]

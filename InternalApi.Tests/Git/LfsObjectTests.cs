@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using InternalApi.Core.Data;
 using InternalApi.Core.Lfs;
 using InternalApi.Core.Model;
 using InternalApi.Functions.Hosting;
@@ -111,11 +110,11 @@ public sealed class LfsObjectTests(DemoFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task The_Operator_Command_Stores_Checks_And_Links_An_Object()
     {
-        var store = fixture.App.Services.GetRequiredService<GitLabStore>();
+        var stores = StoreSet.Of(fixture.App.Services);
         var id = TestIds.Next();
-        await store.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "lfs", FullPath = "lfs" + id, RootId = id });
+        await stores.Namespaces.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "lfs", FullPath = "lfs" + id, RootId = id });
         var project = new Project { Id = id, Name = "p", NamespaceId = id, FullPath = $"lfs{id}/p", DefaultBranch = "main" };
-        await store.UpsertProjectAsync(project);
+        await stores.Projects.UpsertProjectAsync(project);
 
         // Larger than one read of the blob's stream, so that the answer is streamed in pieces.
         var bytes = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 17);

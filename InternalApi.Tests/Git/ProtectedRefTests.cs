@@ -74,11 +74,11 @@ public sealed class ProtectedRefTests(AllowedFixture fixture)
     {
         var project = await fixture.ProjectAsync();
         var listedKey = await fixture.DeployKeyAsync(project, canPush: true);
-        await fixture.Store.UpsertProtectedRefAsync(new ProtectedRef { ProjectId = project.Id, Kind = RefKind.Branch, Pattern = "main", PushAccessLevels = [AccessLevel.Maintainer], MergeAccessLevels = [AccessLevel.Developer], DeployKeyIds = [listedKey.Id] });
-        await fixture.Store.UpsertProtectedRefAsync(new ProtectedRef { ProjectId = project.Id, Kind = RefKind.Branch, Pattern = "stable", PushAccessLevels = [AccessLevel.Maintainer], MergeAccessLevels = [AccessLevel.Developer] });
-        await fixture.Store.UpsertProtectedRefAsync(new ProtectedRef { ProjectId = project.Id, Kind = RefKind.Branch, Pattern = "release/*", PushAccessLevels = [AccessLevel.Developer], MergeAccessLevels = [AccessLevel.Developer] });
-        await fixture.Store.UpsertProtectedRefAsync(new ProtectedRef { ProjectId = project.Id, Kind = RefKind.Branch, Pattern = "hotfix/*", PushAccessLevels = [AccessLevel.NoAccess], MergeAccessLevels = [AccessLevel.NoAccess] });
-        await fixture.Store.UpsertProtectedRefAsync(new ProtectedRef { ProjectId = project.Id, Kind = RefKind.Tag, Pattern = "v*", PushAccessLevels = [AccessLevel.Maintainer] });
+        await fixture.Stores.ProtectedRefs.UpsertProtectedRefAsync(new ProtectedRef { ProjectId = project.Id, Kind = RefKind.Branch, Pattern = "main", PushAccessLevels = [AccessLevel.Maintainer], MergeAccessLevels = [AccessLevel.Developer], DeployKeyIds = [listedKey.Id] });
+        await fixture.Stores.ProtectedRefs.UpsertProtectedRefAsync(new ProtectedRef { ProjectId = project.Id, Kind = RefKind.Branch, Pattern = "stable", PushAccessLevels = [AccessLevel.Maintainer], MergeAccessLevels = [AccessLevel.Developer] });
+        await fixture.Stores.ProtectedRefs.UpsertProtectedRefAsync(new ProtectedRef { ProjectId = project.Id, Kind = RefKind.Branch, Pattern = "release/*", PushAccessLevels = [AccessLevel.Developer], MergeAccessLevels = [AccessLevel.Developer] });
+        await fixture.Stores.ProtectedRefs.UpsertProtectedRefAsync(new ProtectedRef { ProjectId = project.Id, Kind = RefKind.Branch, Pattern = "hotfix/*", PushAccessLevels = [AccessLevel.NoAccess], MergeAccessLevels = [AccessLevel.NoAccess] });
+        await fixture.Stores.ProtectedRefs.UpsertProtectedRefAsync(new ProtectedRef { ProjectId = project.Id, Kind = RefKind.Tag, Pattern = "v*", PushAccessLevels = [AccessLevel.Maintainer] });
 
         var body = new Dictionary<string, object>
         {
@@ -125,7 +125,7 @@ public sealed class ProtectedRefTests(AllowedFixture fixture)
     public async Task Allowed_Explains_A_Protected_Push_Into_An_Empty_Repository()
     {
         var project = await fixture.ProjectAsync(p => p with { DefaultBranch = null });
-        await fixture.Store.UpsertProtectedRefAsync(new ProtectedRef { ProjectId = project.Id, Kind = RefKind.Branch, Pattern = "main" });
+        await fixture.Stores.ProtectedRefs.UpsertProtectedRefAsync(new ProtectedRef { ProjectId = project.Id, Kind = RefKind.Branch, Pattern = "main" });
         var developer = await fixture.MemberAsync(project, AccessLevel.Developer);
 
         var (status, text) = await fixture.AllowedAsync(new { action = "git-receive-pack", gl_repository = project.GlRepository, changes = $"{Blank} {RevB} refs/heads/main", protocol = "ssh", user_id = developer.Id });

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using InternalApi.Core.Data;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Model;
 using InternalApi.Core.Receive;
@@ -66,19 +65,19 @@ public sealed class MalformedRequestFixture : IsolatedAppFixture
 
         // Ids and names far from anything the generator produces, so that no case can reach them.
         const long id = SeededId;
-        var store = App.Services.GetRequiredService<GitLabStore>();
-        await store.UpsertUserAsync(new User { Id = id, Username = "seeded-malformed-user", Name = "Seeded", CanCreatePersonalAccessToken = true });
-        await store.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "seeded", FullPath = MalformedRequests.ScimGroupPath, RootId = id });
+        var stores = StoreSet.Of(App.Services);
+        await stores.Users.UpsertUserAsync(new User { Id = id, Username = "seeded-malformed-user", Name = "Seeded", CanCreatePersonalAccessToken = true });
+        await stores.Namespaces.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "seeded", FullPath = MalformedRequests.ScimGroupPath, RootId = id });
         var scim = App.Services.GetRequiredService<ScimStore>();
         await scim.UpsertSamlProviderAsync(new SamlProvider(id, true, AccessLevel.Developer));
         await scim.UpsertTokenAsync(SecretDigest.Sha256Hex(ScimGroupToken), ScimTables.GroupScope(id));
         await scim.UpsertTokenAsync(SecretDigest.Sha256Hex(ScimInstanceToken), ScimTables.InstanceScope);
-        await store.UpsertProjectAsync(new Project { Id = id, Name = "p", NamespaceId = id, FullPath = "seeded-malformed-group/p", DefaultBranch = "main", Visibility = Visibility.Public });
+        await stores.Projects.UpsertProjectAsync(new Project { Id = id, Name = "p", NamespaceId = id, FullPath = "seeded-malformed-group/p", DefaultBranch = "main", Visibility = Visibility.Public });
         var blob = Convert.ToBase64String(Encoding.ASCII.GetBytes("seeded-malformed-key-blob-that-no-case-sends"));
-        await store.UpsertKeyAsync(new SshKey { Id = id, UserId = id, Title = "seeded", KeyType = "ssh-ed25519", Blob = blob, Fingerprint = SshKey.FingerprintOf(blob) ?? "seeded-fingerprint" });
-        await store.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(id, "seeded-public-key", true));
-        await store.UpsertUserAsync(new User { Id = id + 1, Username = "seeded-malformed-admin", Name = "Seeded admin", Admin = true });
-        await store.UpsertPersonalAccessTokenAsync(new PersonalAccessToken { Id = id, UserId = id + 1, Name = "seeded", Digest = SecretDigest.Sha256Hex(AdminToken), Scopes = ["api"] });
+        await stores.Keys.UpsertKeyAsync(new SshKey { Id = id, UserId = id, Title = "seeded", KeyType = "ssh-ed25519", Blob = blob, Fingerprint = SshKey.FingerprintOf(blob) ?? "seeded-fingerprint" });
+        await stores.ErrorTrackingKeys.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(id, "seeded-public-key", true));
+        await stores.Users.UpsertUserAsync(new User { Id = id + 1, Username = "seeded-malformed-admin", Name = "Seeded admin", Admin = true });
+        await stores.AccessTokens.UpsertPersonalAccessTokenAsync(new PersonalAccessToken { Id = id, UserId = id + 1, Name = "seeded", Digest = SecretDigest.Sha256Hex(AdminToken), Scopes = ["api"] });
         await App.Services.GetRequiredService<ReferenceCounter>().IncrementAsync("project-" + id.ToString(CultureInfo.InvariantCulture));
         var agents = App.Services.GetRequiredService<AgentStore>();
         await agents.UpsertAgentAsync(new ClusterAgent { Id = id, Name = "seeded-malformed-agent", ProjectId = id, CreatedById = id });

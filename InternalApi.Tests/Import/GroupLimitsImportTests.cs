@@ -24,13 +24,13 @@ public sealed class GroupLimitsImportTests(ImportFixture fixture)
 
         var (code, _, error) = await fixture.ImportAsync(Json, prefix);
         Assert.True(code == 0, error);
-        var store = fixture.Store(prefix);
-        var acme = (await store.GetNamespaceAsync(1))!;
+        var stores = fixture.Stores(prefix);
+        var acme = (await stores.Namespaces.GetNamespaceAsync(1))!;
         Assert.Equal(["192.0.2.0/24", "2001:db8::/32", "198.51.100.7/32", "2001:db8:1::/48", "0.0.0.0/0"], acme.IpRestrictions);
         Assert.True(acme.EnforceSshCertificates);
         foreach (var id in new long[] { 2, 3 })
         {
-            var group = (await store.GetNamespaceAsync(id))!;
+            var group = (await stores.Namespaces.GetNamespaceAsync(id))!;
             Assert.Empty(group.IpRestrictions);
             Assert.False(group.EnforceSshCertificates);
         }

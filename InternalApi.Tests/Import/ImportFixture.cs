@@ -51,10 +51,10 @@ public sealed class ImportFixture : IsolatedAppFixture
     /// <summary>The test apps' OTP encryption key, which <c>otp_secrets</c> (in the demo data) needs.</summary>
     public const string OtpKeyArgument = "--TwoFactor:OtpEncryptionKeys:test1=" + TestApp.TestOtpEncryptionKey;
 
-    /// <summary>The store of the app, or of a table prefix of its own (an empty store for one test).</summary>
-    public GitLabStore Store(string? tablePrefix = null) => tablePrefix is null
-        ? App.Services.GetRequiredService<GitLabStore>()
-        : new GitLabStore(new GitLabTables(Tables, Options.Create(new StorageOptions { TablePrefix = tablePrefix })), TimeProvider.System);
+    /// <summary>The stores of the app, or of a table prefix of their own (an empty store for one test).</summary>
+    public StoreSet Stores(string? tablePrefix = null) => tablePrefix is null
+        ? StoreSet.Of(App.Services)
+        : StoreSet.Over(new GitLabTables(Tables, Options.Create(new StorageOptions { TablePrefix = tablePrefix })), TimeProvider.System);
 
     public TableServiceClient Tables => App.Services.GetRequiredService<TableServiceClient>();
 
@@ -62,7 +62,7 @@ public sealed class ImportFixture : IsolatedAppFixture
     public async Task<IReadOnlyList<string>> SnapshotAsync(string? tablePrefix = null)
     {
         var lines = new List<string>();
-        foreach (var table in Store(tablePrefix).Tables.All)
+        foreach (var table in Stores(tablePrefix).Tables.All)
         {
             // A prefix that was never imported into has no tables yet: an empty store.
             if (!await ExistsAsync(table))

@@ -54,41 +54,41 @@ public sealed class ImportTests(ImportFixture fixture)
                 "imported     0 lfs objects",
             ],
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        var store = fixture.Store();
+        var stores = fixture.Stores();
 
-        var user = (await store.FindUserByUsernameAsync("U" + u))!;
+        var user = (await stores.Users.FindUserByUsernameAsync("U" + u))!;
         Assert.Equal((u, "User " + u, u, true), (user.Id, user.Name, user.NamespaceId, user.TwoFactorEnabled));
         Assert.Equal([SecretDigest.Sha256Hex(code)], user.RecoveryCodeDigests);
         Assert.Equal(new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero), user.CreatedAt);
-        var second = (await store.GetUserAsync(u + 1))!;
+        var second = (await stores.Users.GetUserAsync(u + 1))!;
         Assert.Equal(UserState.Blocked, second.State);
         Assert.True(second.NamespaceId > u + 2, "an allocated namespace id lies above every id the file gives");
-        Assert.Equal((NamespaceKind.User, u + 1), ((await store.FindNamespaceByPathAsync("v" + u))!.Kind, (await store.GetNamespaceAsync(second.NamespaceId!.Value))!.OwnerId));
+        Assert.Equal((NamespaceKind.User, u + 1), ((await stores.Namespaces.FindNamespaceByPathAsync("v" + u))!.Kind, (await stores.Namespaces.GetNamespaceAsync(second.NamespaceId!.Value))!.OwnerId));
 
-        var sub = (await store.FindNamespaceByPathAsync($"g{u}/sub"))!;
+        var sub = (await stores.Namespaces.FindNamespaceByPathAsync($"g{u}/sub"))!;
         Assert.Equal((u + 2, u + 1, u + 1), (sub.Id, sub.ParentId, sub.RootId));
-        Assert.Equal("ssh", (await store.GetNamespaceAsync(u + 1))!.GitAccessProtocol);
+        Assert.Equal("ssh", (await stores.Namespaces.GetNamespaceAsync(u + 1))!.GitAccessProtocol);
 
-        var key = (await store.FindKeyByFingerprintAsync(SshKey.FingerprintOf(userKey.Split(' ')[1])!))!;
+        var key = (await stores.Keys.FindKeyByFingerprintAsync(SshKey.FingerprintOf(userKey.Split(' ')[1])!))!;
         Assert.Equal((u, SshKeyKind.User, (long?)u, "laptop", "ssh-ed25519", "auth"), (key.Id, key.Kind, key.UserId, key.Title, key.KeyType, key.UsageType));
-        var deploy = (await store.FindKeyByFingerprintAsync(SshKey.FingerprintOf(deployKey.Split(' ')[1])!))!;
+        var deploy = (await stores.Keys.FindKeyByFingerprintAsync(SshKey.FingerprintOf(deployKey.Split(' ')[1])!))!;
         Assert.Equal((u + 1, SshKeyKind.Deploy, (long?)null), (deploy.Id, deploy.Kind, deploy.UserId));
-        Assert.True((await store.GetDeployKeyProjectAsync(u + 1, u))!.CanPush);
-        Assert.False((await store.GetDeployKeyProjectAsync(u + 1, u + 1))!.CanPush);
+        Assert.True((await stores.Keys.GetDeployKeyProjectAsync(u + 1, u))!.CanPush);
+        Assert.False((await stores.Keys.GetDeployKeyProjectAsync(u + 1, u + 1))!.CanPush);
 
-        var app = (await store.FindProjectByPathAsync($"g{u}/sub/app"))!;
+        var app = (await stores.Projects.FindProjectByPathAsync($"g{u}/sub/app"))!;
         Assert.Equal((u, false, u + 2, Visibility.Internal, "main"), (app.Project.Id, app.Redirected, app.Project.NamespaceId, app.Project.Visibility, app.Project.DefaultBranch));
-        var old = (await store.FindProjectByPathAsync($"g{u}/old-app"))!;
+        var old = (await stores.Projects.FindProjectByPathAsync($"g{u}/old-app"))!;
         Assert.Equal((u, true), (old.Project.Id, old.Redirected));
-        var empty = (await store.GetProjectAsync(u + 1))!;
+        var empty = (await stores.Projects.GetProjectAsync(u + 1))!;
         Assert.Equal(($"u{u}/empty", true, true, true), (empty.FullPath, empty.IsEmpty, empty.Archived, empty.ErrorTrackingEnabled));
 
-        Assert.Equal(AccessLevel.Maintainer, await store.GetProjectAccessLevelAsync(u, app.Project));
-        Assert.Equal(AccessLevel.Reporter, await store.GetProjectAccessLevelAsync(u + 1, app.Project));
-        Assert.Equal(AccessLevel.Owner, await store.GetProjectAccessLevelAsync(u, empty));
-        Assert.Equal(AccessLevel.NoAccess, await store.GetProjectAccessLevelAsync(u + 1, empty));
+        Assert.Equal(AccessLevel.Maintainer, await stores.EffectiveAccess.GetProjectAccessLevelAsync(u, app.Project));
+        Assert.Equal(AccessLevel.Reporter, await stores.EffectiveAccess.GetProjectAccessLevelAsync(u + 1, app.Project));
+        Assert.Equal(AccessLevel.Owner, await stores.EffectiveAccess.GetProjectAccessLevelAsync(u, empty));
+        Assert.Equal(AccessLevel.NoAccess, await stores.EffectiveAccess.GetProjectAccessLevelAsync(u + 1, empty));
 
-        var rules = await store.GetProtectedRefsAsync(u);
+        var rules = await stores.ProtectedRefs.GetProtectedRefsAsync(u);
         var branch = Assert.Single(rules, r => r.Kind == RefKind.Branch);
         Assert.Equal(("main", true), (branch.Pattern, branch.AllowForcePush));
         Assert.Equal([AccessLevel.NoAccess], branch.PushAccessLevels);
@@ -98,11 +98,11 @@ public sealed class ImportTests(ImportFixture fixture)
         Assert.Equal("v*", tag.Pattern);
         Assert.Equal([AccessLevel.Maintainer], tag.PushAccessLevels);
 
-        var pat = (await store.FindPersonalAccessTokenAsync(SecretDigest.Sha256Hex(token)))!;
+        var pat = (await stores.AccessTokens.FindPersonalAccessTokenAsync(SecretDigest.Sha256Hex(token)))!;
         Assert.Equal((u, u, "ci", new DateOnly(2030, 1, 1), false), (pat.Id, pat.UserId, pat.Name, pat.ExpiresAt, pat.Revoked));
         Assert.Equal(["api", "read_user"], pat.Scopes);
-        Assert.True((await store.GetErrorTrackingKeyAsync(u + 1, "pk-" + u))!.Active);
-        var message = Assert.Single(await store.GetBroadcastMessagesAsync(), m => m.Id == u);
+        Assert.True((await stores.ErrorTrackingKeys.GetErrorTrackingKeyAsync(u + 1, "pk-" + u))!.Active);
+        var message = Assert.Single(await stores.Broadcasts.GetBroadcastMessagesAsync(), m => m.Id == u);
         Assert.Equal(("Hello " + u, $"g{u}/*", (DateTimeOffset?)null), (message.Message, message.TargetPath, message.EndsAt));
     }
 
@@ -143,18 +143,18 @@ public sealed class ImportTests(ImportFixture fixture)
         var u = TestIds.Next() * 10;
         var json = ValidFile(u, ImportFixture.Key("x"), ImportFixture.Key("y"), NewToken(), "rc-1");
         Assert.Equal(0, (await fixture.ImportAsync(json)).Code);
-        var store = fixture.Store();
-        await store.TouchUserActivityAsync((await store.GetUserAsync(u))!);
-        await store.TouchKeyUsedAsync((await store.GetKeyAsync(u))!);
+        var stores = fixture.Stores();
+        await stores.Users.TouchUserActivityAsync((await stores.Users.GetUserAsync(u))!);
+        await stores.Keys.TouchKeyUsedAsync((await stores.Keys.GetKeyAsync(u))!);
         // User u+1 has no recovery_codes in the file, so codes regenerated over SSH must survive.
-        await store.ReplaceRecoveryCodesAsync(u + 1, ["regenerated"]);
-        await store.UpdateProjectActivityAsync(u + 1, DateTimeOffset.UtcNow, repositoryUpdated: true, defaultBranch: "main");
+        await stores.Users.ReplaceRecoveryCodesAsync(u + 1, ["regenerated"]);
+        await stores.Projects.UpdateProjectActivityAsync(u + 1, DateTimeOffset.UtcNow, repositoryUpdated: true, defaultBranch: "main");
 
         Assert.Equal(0, (await fixture.ImportAsync(json)).Code);
-        Assert.NotNull((await store.GetUserAsync(u))!.LastActivityAt);
-        Assert.NotNull((await store.GetKeyAsync(u))!.LastUsedAt);
-        Assert.Equal(["regenerated"], (await store.GetUserAsync(u + 1))!.RecoveryCodeDigests);
-        var pushed = (await store.GetProjectAsync(u + 1))!;
+        Assert.NotNull((await stores.Users.GetUserAsync(u))!.LastActivityAt);
+        Assert.NotNull((await stores.Keys.GetKeyAsync(u))!.LastUsedAt);
+        Assert.Equal(["regenerated"], (await stores.Users.GetUserAsync(u + 1))!.RecoveryCodeDigests);
+        var pushed = (await stores.Projects.GetProjectAsync(u + 1))!;
         Assert.Equal("main", pushed.DefaultBranch);
         Assert.NotNull(pushed.LastRepositoryUpdatedAt);
     }
@@ -172,17 +172,17 @@ public sealed class ImportTests(ImportFixture fixture)
         }
         """;
         Assert.Equal(0, (await fixture.ImportAsync(json, prefix)).Code);
-        var store = fixture.Store(prefix);
-        Assert.Equal(UsersSection.AllocatedIdFloor + 1, (await store.GetUserAsync(6))!.NamespaceId);
-        Assert.Equal(UsersSection.AllocatedIdFloor + 2, await store.NextIdAsync(UsersSection.NamespaceSequence, UsersSection.AllocatedIdFloor));
-        Assert.Equal(100051, await store.NextIdAsync("projects", ProjectCreation.ProjectIdFloor));
-        Assert.Equal(501, await store.NextIdAsync(PersonalAccessTokenService.IdSequence));
+        var stores = fixture.Stores(prefix);
+        Assert.Equal(UsersSection.AllocatedIdFloor + 1, (await stores.Users.GetUserAsync(6))!.NamespaceId);
+        Assert.Equal(UsersSection.AllocatedIdFloor + 2, await stores.Sequences.NextIdAsync(UsersSection.NamespaceSequence, UsersSection.AllocatedIdFloor));
+        Assert.Equal(100051, await stores.Sequences.NextIdAsync("projects", ProjectCreation.ProjectIdFloor));
+        Assert.Equal(501, await stores.Sequences.NextIdAsync(PersonalAccessTokenService.IdSequence));
 
         // A later file with bigger namespace ids pushes allocation above them.
         Assert.Equal(0, (await fixture.ImportAsync("""
             { "users": [ { "id": 7, "username": "seven", "name": "Seven" } ], "groups": [ { "id": 2000000, "path": "far" } ] }
             """, prefix)).Code);
-        Assert.Equal(2000001, (await store.GetUserAsync(7))!.NamespaceId);
+        Assert.Equal(2000001, (await stores.Users.GetUserAsync(7))!.NamespaceId);
     }
 
     [Fact]
@@ -209,39 +209,39 @@ public sealed class ImportTests(ImportFixture fixture)
         var (code, output, error) = await fixture.ImportFileAsync(FindDemo(), prefix);
         Assert.True(code == 0, error);
         Assert.Contains("imported     8 users", output, StringComparison.Ordinal);
-        var store = fixture.Store(prefix);
+        var stores = fixture.Stores(prefix);
 
         // /allowed, /lfs_authenticate, /authorized_keys: key 11 is root's, gnuwget/wget2 is project-3.
-        var key11 = (await store.GetKeyAsync(11))!;
+        var key11 = (await stores.Keys.GetKeyAsync(11))!;
         Assert.Equal((SshKeyKind.User, (long?)1, "admin@example.com"), (key11.Kind, key11.UserId, key11.Title));
         Assert.Equal(DateTimeOffset.Parse("2019-06-27T15:29:02.219Z", System.Globalization.CultureInfo.InvariantCulture), key11.CreatedAt);
-        var root = (await store.GetUserAsync(1))!;
+        var root = (await stores.Users.GetUserAsync(1))!;
         Assert.Equal(("root", "Administrator", true, UserState.Active), (root.Username, root.Name, root.Admin, root.State));
-        var wget2 = (await store.FindProjectByPathAsync("gnuwget/wget2"))!.Project;
+        var wget2 = (await stores.Projects.FindProjectByPathAsync("gnuwget/wget2"))!.Project;
         Assert.Equal((3, "@hashed/4e/07/4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce.git", "default"), (wget2.Id, wget2.DiskPath, wget2.StorageName));
 
         // /discover and /two_factor_recovery_codes: key 7 is rubi's, with 2FA.
-        Assert.Equal(7, (await store.GetKeyAsync(7))!.UserId);
-        var rubi = (await store.GetUserAsync(7))!;
+        Assert.Equal(7, (await stores.Keys.GetKeyAsync(7))!.UserId);
+        var rubi = (await stores.Users.GetUserAsync(7))!;
         Assert.Equal(("rubi", "Dede Eichmann", true), (rubi.Username, rubi.Name, rubi.TwoFactorEnabled));
 
         // /personal_access_token for user 29.
-        var user29 = (await store.GetUserAsync(29))!;
+        var user29 = (await stores.Users.GetUserAsync(29))!;
         Assert.Equal((UserState.Active, true), (user29.State, user29.CanCreatePersonalAccessToken));
 
         // /error_tracking/allowed for project 111.
-        Assert.True((await store.GetProjectAsync(111))!.ErrorTrackingEnabled);
-        Assert.True((await store.GetErrorTrackingKeyAsync(111, "generated-error-tracking-key"))!.Active);
+        Assert.True((await stores.Projects.GetProjectAsync(111))!.ErrorTrackingEnabled);
+        Assert.True((await stores.ErrorTrackingKeys.GetErrorTrackingKeyAsync(111, "generated-error-tracking-key"))!.Active);
 
         // /pre_receive and /post_receive: project-7, user-1 may push, the broadcast message.
-        var wget = (await store.GetProjectAsync(7))!;
-        Assert.True(await store.GetProjectAccessLevelAsync(1, wget) >= AccessLevel.Developer);
-        var broadcast = Assert.Single(await store.GetBroadcastMessagesAsync());
+        var wget = (await stores.Projects.GetProjectAsync(7))!;
+        Assert.True(await stores.EffectiveAccess.GetProjectAccessLevelAsync(1, wget) >= AccessLevel.Developer);
+        var broadcast = Assert.Single(await stores.Broadcasts.GetBroadcastMessagesAsync());
         Assert.Equal(("Hello from post-receive", (DateTimeOffset?)null, true), (broadcast.Message, broadcast.EndsAt, broadcast.IsCurrent(DateTimeOffset.UtcNow)));
 
         // Around it: the renamed project's old path, a blocked user.
-        Assert.Equal((20, true), ((await store.FindProjectByPathAsync("acme/platform/backend"))!.Project.Id, (await store.FindProjectByPathAsync("acme/platform/backend"))!.Redirected));
-        Assert.Equal(UserState.Blocked, (await store.GetUserAsync(16))!.State);
+        Assert.Equal((20, true), ((await stores.Projects.FindProjectByPathAsync("acme/platform/backend"))!.Project.Id, (await stores.Projects.FindProjectByPathAsync("acme/platform/backend"))!.Redirected));
+        Assert.Equal(UserState.Blocked, (await stores.Users.GetUserAsync(16))!.State);
 
         var before = await fixture.SnapshotAsync(prefix);
         var again = await fixture.ImportFileAsync(FindDemo(), prefix);

@@ -157,9 +157,9 @@ public sealed class ImportValidationTests(ImportFixture fixture)
         }
         """, prefix);
         Assert.True(second.Code == 0, second.Error);
-        var store = fixture.Store(prefix);
-        Assert.Equal(100, (await store.GetNamespaceAsync(101))!.ParentId);
-        Assert.Equal(Core.Model.AccessLevel.Owner, await store.GetProjectAccessLevelAsync(1, (await store.GetProjectAsync(7))!));
+        var stores = fixture.Stores(prefix);
+        Assert.Equal(100, (await stores.Namespaces.GetNamespaceAsync(101))!.ParentId);
+        Assert.Equal(Core.Model.AccessLevel.Owner, await stores.EffectiveAccess.GetProjectAccessLevelAsync(1, (await stores.Projects.GetProjectAsync(7))!));
     }
 
     [Theory]

@@ -230,10 +230,10 @@ public sealed class AgentImportTests(ImportFixture fixture)
         var revoked = (await agents.FindTokenAsync(SecretDigest.Sha256Hex("glagent-demo-revoked-token-0001")))!.Token;
         Assert.Equal((1L, AgentTokenStatus.Active), (active.AgentId, active.Status));
         Assert.Equal((1L, AgentTokenStatus.Revoked), (revoked.AgentId, revoked.Status));
-        Assert.Equal("gnuwget/wget2", (await fixture.Store(prefix).GetProjectAsync(3))!.FullPath);
+        Assert.Equal("gnuwget/wget2", (await fixture.Stores(prefix).Projects.GetProjectAsync(3))!.FullPath);
 
         // One enabled scan execution policy whose schedule rule targets local-agent: both policy endpoints answer one entry.
-        var service = new SecurityPolicyService(fixture.Store(prefix), Policies(prefix), Options.Create(new KubernetesOptions()));
+        var service = new SecurityPolicyService(fixture.Stores(prefix).Projects, Policies(prefix), Options.Create(new KubernetesOptions()));
         var policy = Assert.Single((await service.ScanExecutionPoliciesAsync(agent)).Items);
         Assert.Equal(("Nightly cluster scan", true), (policy.Name, policy.Enabled));
         var schedule = Assert.Single((await service.SchedulesAsync(agent)).Items);

@@ -46,7 +46,7 @@ public sealed class AuthorizeProxyUserTests(KasFixture fixture)
     {
         var (agent, deployment, _) = await AgentWithUserAccessAsync();
         var (user, token) = await UserAsync();
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Project, deployment.Id, user.Id, AccessLevel.Developer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Project, deployment.Id, user.Id, AccessLevel.Developer));
 
         var expected = new JsonObject
         {
@@ -62,7 +62,7 @@ public sealed class AuthorizeProxyUserTests(KasFixture fixture)
     {
         var (agent, _, group) = await AgentWithUserAccessAsync();
         var (user, token) = await UserAsync();
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Group, group.ParentId!.Value, user.Id, AccessLevel.Maintainer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, group.ParentId!.Value, user.Id, AccessLevel.Maintainer));
         Assert.Equal(201, (await fixture.KasPostAsync(Route, Body(agent.Agent.Id, token))).Status);
     }
 
@@ -73,7 +73,7 @@ public sealed class AuthorizeProxyUserTests(KasFixture fixture)
         var (user, token) = await UserAsync();
         const string notMember = """{"message":"You must be a member of `projects` or `groups` under the `user_access` keyword."}""";
         Assert.Equal((403, notMember), await fixture.KasPostAsync(Route, Body(agent.Agent.Id, token)));
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Project, deployment.Id, user.Id, AccessLevel.Reporter));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Project, deployment.Id, user.Id, AccessLevel.Reporter));
         Assert.Equal((403, notMember), await fixture.KasPostAsync(Route, Body(agent.Agent.Id, token)));
     }
 
@@ -93,7 +93,7 @@ public sealed class AuthorizeProxyUserTests(KasFixture fixture)
     {
         var (agent, deployment, _) = await AgentWithUserAccessAsync(accessAs);
         var (user, token) = await UserAsync();
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Project, deployment.Id, user.Id, AccessLevel.Developer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Project, deployment.Id, user.Id, AccessLevel.Developer));
         Assert.Equal((403, "{\"message\":\"" + message + "\"}"), await fixture.KasPostAsync(Route, Body(agent.Agent.Id, token)));
     }
 
@@ -102,7 +102,7 @@ public sealed class AuthorizeProxyUserTests(KasFixture fixture)
     {
         var (agent, deployment, _) = await AgentWithUserAccessAsync();
         var user = await fixture.UserAsync();
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Project, deployment.Id, user.Id, AccessLevel.Developer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Project, deployment.Id, user.Id, AccessLevel.Developer));
         var readApi = await fixture.PersonalAccessTokenAsync(user, ["read_api"]);
         var expired = await fixture.PersonalAccessTokenAsync(user, ["k8s_proxy"], expiresAt: new DateOnly(2020, 1, 1));
         var revoked = await fixture.PersonalAccessTokenAsync(user, ["k8s_proxy"], revoked: true);
@@ -120,7 +120,7 @@ public sealed class AuthorizeProxyUserTests(KasFixture fixture)
     {
         var (agent, deployment, _) = await AgentWithUserAccessAsync();
         var (user, token) = await UserAsync(state: UserState.Blocked);
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Project, deployment.Id, user.Id, AccessLevel.Developer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Project, deployment.Id, user.Id, AccessLevel.Developer));
         Assert.Equal((401, """{"message":"401 Unauthorized"}"""), await fixture.KasPostAsync(Route, Body(agent.Agent.Id, token)));
     }
 
@@ -168,7 +168,7 @@ public sealed class AuthorizeProxyUserTests(KasFixture fixture)
     {
         var (agent, deployment, _) = await AgentWithUserAccessAsync();
         var (user, token) = await UserAsync();
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Project, deployment.Id, user.Id, AccessLevel.Owner));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Project, deployment.Id, user.Id, AccessLevel.Owner));
         using var form = new FormUrlEncodedContent([new("agent_id", agent.Agent.Id.ToString(CultureInfo.InvariantCulture)), new("access_type", "personal_access_token"), new("access_key", token)]);
         Assert.Equal(201, (await fixture.SendAsync(HttpMethod.Post, Route, null, KasJwt.Valid, form)).Status);
     }

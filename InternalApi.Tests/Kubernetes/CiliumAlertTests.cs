@@ -119,7 +119,7 @@ public sealed class CiliumAlertTests(KasFixture fixture)
         Assert.Equal((404, """{"message":"404 Not Found"}"""), await PostAsync(gone, Alert().ToJsonString()));
 
         var agent = await fixture.AgentAsync();
-        var unlicensed = new CiliumAlertService(fixture.Store, Alerts, Options.Create(new KubernetesOptions { CiliumAlertsLicensed = false }), TimeProvider.System);
+        var unlicensed = new CiliumAlertService(fixture.Stores.Projects, Alerts, Options.Create(new KubernetesOptions { CiliumAlertsLicensed = false }), TimeProvider.System);
         var result = await unlicensed.RaiseAsync(agent.Agent, CiliumAlertPayload.Read((JsonObject)Alert()["alert"]!));
         Assert.Equal(KasRefusal.Forbidden, result.Refusal);
         Assert.Empty(await Alerts.ListAsync(agent.Project.Id));

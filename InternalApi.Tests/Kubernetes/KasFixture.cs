@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using InternalApi.Core.Auth;
-using InternalApi.Core.Data;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Model;
 using InternalApi.Functions.Hosting;
@@ -57,7 +56,7 @@ public class KasFixture : IsolatedAppFixture
     protected virtual IDictionary<string, string?> MoreSettings => new Dictionary<string, string?>();
 
     /// <summary>The GitLab store.</summary>
-    public GitLabStore Store => App.Services.GetRequiredService<GitLabStore>();
+    public StoreSet Stores => StoreSet.Of(App.Services);
 
     /// <summary>The agents' store.</summary>
     public AgentStore Agents => App.Services.GetRequiredService<AgentStore>();
@@ -67,7 +66,7 @@ public class KasFixture : IsolatedAppFixture
     {
         var id = TestIds.Next();
         var user = new User { Id = id, Username = TestIds.Name("kasuser"), Name = "KAS test user " + id, State = state, Admin = admin };
-        await Store.UpsertUserAsync(user);
+        await Stores.Users.UpsertUserAsync(user);
         return user;
     }
 
@@ -81,7 +80,7 @@ public class KasFixture : IsolatedAppFixture
     {
         id ??= TestIds.Next();
         var group = new GitLabNamespace { Id = id.Value, Name = "g" + id, FullPath = TestIds.Name("kasgroup"), RootId = id.Value };
-        await Store.UpsertNamespaceAsync(group);
+        await Stores.Namespaces.UpsertNamespaceAsync(group);
         var project = new Project
         {
             Id = id.Value,
@@ -93,7 +92,7 @@ public class KasFixture : IsolatedAppFixture
             DefaultBranch = defaultBranch,
             StorageName = storage,
         };
-        await Store.UpsertProjectAsync(project);
+        await Stores.Projects.UpsertProjectAsync(project);
         return project;
     }
 
@@ -110,7 +109,7 @@ public class KasFixture : IsolatedAppFixture
             ParentId = parent?.Id,
             RootId = parent?.RootId ?? id,
         };
-        await Store.UpsertNamespaceAsync(group);
+        await Stores.Namespaces.UpsertNamespaceAsync(group);
         return group;
     }
 
@@ -120,7 +119,7 @@ public class KasFixture : IsolatedAppFixture
         ArgumentNullException.ThrowIfNull(group);
         var id = TestIds.Next();
         var project = new Project { Id = id, Name = "p" + id, NamespaceId = group.Id, FullPath = group.FullPath + "/p" + id, Visibility = visibility, DefaultBranch = "main" };
-        await Store.UpsertProjectAsync(project);
+        await Stores.Projects.UpsertProjectAsync(project);
         return project;
     }
 
@@ -129,7 +128,7 @@ public class KasFixture : IsolatedAppFixture
     {
         ArgumentNullException.ThrowIfNull(user);
         var text = "glpat-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        await Store.UpsertPersonalAccessTokenAsync(new PersonalAccessToken
+        await Stores.AccessTokens.UpsertPersonalAccessTokenAsync(new PersonalAccessToken
         {
             Id = TestIds.Next(),
             UserId = user.Id,
@@ -175,7 +174,7 @@ public class KasFixture : IsolatedAppFixture
     {
         var user = await UserAsync();
         var project = await ProjectAsync(id: projectId);
-        await Store.UpsertMembershipAsync(new Membership(MemberSource.Project, project.Id, user.Id, role));
+        await Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Project, project.Id, user.Id, role));
         return await AgentAsync(project, user.Id, agentId);
     }
 

@@ -62,7 +62,7 @@ public sealed class ProjectInfoTests(KasFixture fixture)
         var agent = await fixture.AgentAsync();
         var moved = await fixture.ProjectAsync(Visibility.Public);
         var oldPath = moved.FullPath + "-old";
-        await fixture.Store.AddProjectRedirectAsync(oldPath, moved.Id);
+        await fixture.Stores.Projects.AddProjectRedirectAsync(oldPath, moved.Id);
 
         var (status, body) = await fixture.GetAsync(Path(oldPath), agent.Token);
         Assert.Equal(200, status);

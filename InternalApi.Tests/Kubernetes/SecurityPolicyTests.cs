@@ -82,9 +82,9 @@ public sealed class SecurityPolicyTests(KasFixture fixture)
         // Appendix B point 14: by default only policies naming the agent (the spec's reading); the switch answers
         // every policy of the project, as GitLab's policy finder and the doc's pipeline-rule example suggest.
         var agent = await AgentWithPoliciesAsync(name => [Policy("mine", [Schedule("0 4 * * *", name)]), Policy("pipelines", [new PolicyRule { Type = "pipeline", Branches = ["main"] }])]);
-        var store = fixture.App.Services.GetRequiredService<GitLabStore>();
-        var all = new SecurityPolicyService(store, Policies, Options.Create(new KubernetesOptions { ScanExecutionPoliciesOfAllAgents = true }));
-        var mine = new SecurityPolicyService(store, Policies, Options.Create(new KubernetesOptions()));
+        var stores = StoreSet.Of(fixture.App.Services);
+        var all = new SecurityPolicyService(stores.Projects, Policies, Options.Create(new KubernetesOptions { ScanExecutionPoliciesOfAllAgents = true }));
+        var mine = new SecurityPolicyService(stores.Projects, Policies, Options.Create(new KubernetesOptions()));
         Assert.Equal(["mine", "pipelines"], (await all.ScanExecutionPoliciesAsync(agent.Agent)).Items.Select(p => p.Name));
         Assert.Equal(["mine"], (await mine.ScanExecutionPoliciesAsync(agent.Agent)).Items.Select(p => p.Name));
     }
@@ -105,7 +105,7 @@ public sealed class SecurityPolicyTests(KasFixture fixture)
         Assert.Equal((404, """{"message":"404 Not Found"}"""), await fixture.GetAsync(ConfigurationPath, gone.Token));
 
         var agent = await AgentWithPoliciesAsync(name => [Policy("p", [Schedule("0 4 * * *", name)])]);
-        var unlicensed = new SecurityPolicyService(fixture.App.Services.GetRequiredService<GitLabStore>(), Policies, Options.Create(new KubernetesOptions { SecurityOrchestrationPoliciesLicensed = false }));
+        var unlicensed = new SecurityPolicyService(fixture.App.Services.GetRequiredService<ProjectStore>(), Policies, Options.Create(new KubernetesOptions { SecurityOrchestrationPoliciesLicensed = false }));
         var result = await unlicensed.SchedulesAsync(agent.Agent);
         Assert.Equal(KasRefusal.NotLicensed, result.Refusal);
         Assert.Equal(KasRefusal.NotLicensed, (await unlicensed.ScanExecutionPoliciesAsync(agent.Agent)).Refusal);

@@ -122,7 +122,7 @@ public sealed class StarboardScanResultTests(KasFixture fixture)
         var maintainer = await fixture.SecurityAgentAsync();
         var uuid = await PutAsync(maintainer, "CVE-40");
         var developer = await fixture.UserAsync();
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Project, maintainer.Project.Id, developer.Id, AccessLevel.Developer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Project, maintainer.Project.Id, developer.Id, AccessLevel.Developer));
         var weak = await fixture.Agents.GetAgentAsync(maintainer.Agent.Id);
         await fixture.Agents.UpsertAgentAsync(weak! with { CreatedById = developer.Id });
 

@@ -5,7 +5,6 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using InternalApi.Core;
 using InternalApi.Core.Access;
-using InternalApi.Core.Data;
 using InternalApi.Core.Identity;
 using InternalApi.Core.Model;
 using InternalApi.Core.Receive;
@@ -27,18 +26,18 @@ public sealed class MergeRequestPushOptionTests(ReceiveHookFixture fixture)
     private static readonly string A = new('a', 40);
     private static readonly string B = new('b', 40);
 
-    private GitLabStore Store => fixture.App.Services.GetRequiredService<GitLabStore>();
+    private StoreSet Stores => StoreSet.Of(fixture.App.Services);
 
     private MergeRequestStore MergeRequests => fixture.App.Services.GetRequiredService<MergeRequestStore>();
 
     private async Task<(Project Project, User User)> SeedAsync(bool printLink = true)
     {
         var id = TestIds.Next();
-        await Store.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "m", FullPath = "mr" + id, RootId = id });
+        await Stores.Namespaces.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "m", FullPath = "mr" + id, RootId = id });
         var project = new Project { Id = id, Name = "p", NamespaceId = id, FullPath = $"mr{id}/p", DefaultBranch = "main", PrintMergeRequestLink = printLink };
-        await Store.UpsertProjectAsync(project);
+        await Stores.Projects.UpsertProjectAsync(project);
         var user = new User { Id = id, Username = "pusher" + id, Name = "Pusher" };
-        await Store.UpsertUserAsync(user);
+        await Stores.Users.UpsertUserAsync(user);
         return (project, user);
     }
 
@@ -155,8 +154,8 @@ public sealed class MergeRequestPushOptionTests(ReceiveHookFixture fixture)
         var (project, user) = await SeedAsync();
         var blob = TestKeys.Ed25519Blob();
         var key = new SshKey { Id = TestIds.Next(), Kind = SshKeyKind.Deploy, UserId = user.Id, Title = "deploy", KeyType = "ssh-ed25519", Blob = blob, Fingerprint = SshKey.FingerprintOf(blob)!, CreatedAt = DateTimeOffset.UtcNow };
-        await Store.UpsertKeyAsync(key);
-        await Store.UpsertDeployKeyProjectAsync(new DeployKeyProject(key.Id, project.Id, true));
+        await Stores.Keys.UpsertKeyAsync(key);
+        await Stores.Keys.UpsertDeployKeyProjectAsync(new DeployKeyProject(key.Id, project.Id, true));
 
         Assert.Equal([Create(project, "deployed")], await PostReceiveAsync(project, $"key-{key.Id}", Push("deployed"), "merge_request.create"));
         Assert.Equal([Create(project, "anonymous")], await PostReceiveAsync(project, "user-999999999", Push("anonymous"), "merge_request.create"));
@@ -193,7 +192,7 @@ public sealed class MergeRequestPushOptionTests(ReceiveHookFixture fixture)
         // Merge requests on a table endpoint that refuses connections; everything else is the app's.
         var unreachable = new TableServiceClient(new Uri("http://127.0.0.1:1/devstoreaccount1"), new TableSharedKeyCredential("devstoreaccount1", Convert.ToBase64String(new byte[64])), new TableClientOptions { Retry = { MaxRetries = 0 } });
         var broken = new MergeRequestStore(new ReceiveTables(unreachable, Options.Create(new StorageOptions())), TimeProvider.System);
-        var service = new PostReceiveService(Store, services.GetRequiredService<ReferenceCounter>(), services.GetRequiredService<RepositoryResolver>(), services.GetRequiredService<ActorResolver>(), broken,
+        var service = new PostReceiveService(Stores.Messages, Stores.Broadcasts, services.GetRequiredService<ReferenceCounter>(), services.GetRequiredService<RepositoryResolver>(), services.GetRequiredService<ActorResolver>(), broken,
             services.GetRequiredService<PostReceiveCalls>(), services.GetRequiredService<QueueServiceClient>(), services.GetRequiredService<IOptions<GitLabOptions>>(), TimeProvider.System, services.GetRequiredService<ILogger<PostReceiveService>>());
 
         var outcome = await service.HandleAsync(project.GlRepository, $"user-{user.Id}", Push("unlucky"), ["merge_request.create"], default);

@@ -26,7 +26,7 @@ public sealed class PostReceiveOrderTests(ReceiveHookFixture fixture)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
-    private GitLabStore AppStore => fixture.App.Services.GetRequiredService<GitLabStore>();
+    private StoreSet AppStores => StoreSet.Of(fixture.App.Services);
 
     [Fact]
     public async Task The_Reads_Go_Out_While_The_Job_Is_Being_Enqueued()
@@ -100,11 +100,11 @@ public sealed class PostReceiveOrderTests(ReceiveHookFixture fixture)
     private async Task<(Project Project, long UserId)> SeedAsync()
     {
         var id = TestIds.Next();
-        await AppStore.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "g", FullPath = "ro" + id, RootId = id });
+        await AppStores.Namespaces.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "g", FullPath = "ro" + id, RootId = id });
         var project = new Project { Id = id, Name = "p", NamespaceId = id, FullPath = $"ro{id}/p", DefaultBranch = "main" };
-        await AppStore.UpsertProjectAsync(project);
-        await AppStore.UpsertUserAsync(new User { Id = id, Username = "order" + id, Name = "O" });
-        await AppStore.PutMessageAsync(GitLabStore.CreatedMessageKey(id, project.GlRepository), "stored for the pusher");
+        await AppStores.Projects.UpsertProjectAsync(project);
+        await AppStores.Users.UpsertUserAsync(new User { Id = id, Username = "order" + id, Name = "O" });
+        await AppStores.Messages.PutMessageAsync(MessageStore.CreatedMessageKey(id, project.GlRepository), "stored for the pusher");
         return (project, id);
     }
 
@@ -119,8 +119,8 @@ public sealed class PostReceiveOrderTests(ReceiveHookFixture fixture)
         var receiveTables = new ReceiveTables(new TableServiceClient(fixture.Azurite.ConnectionString, tableOptions), services.GetRequiredService<IOptions<StorageOptions>>());
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         queueOptions.AddPolicy(queue, HttpPipelinePosition.PerCall);
-        var store = new GitLabStore(gitLabTables, TimeProvider.System);
-        return new PostReceiveService(store, new ReferenceCounter(gitLabTables, TimeProvider.System), new RepositoryResolver(store), new ActorResolver(store),
+        var stores = StoreSet.Over(gitLabTables, TimeProvider.System);
+        return new PostReceiveService(stores.Messages, stores.Broadcasts, new ReferenceCounter(gitLabTables, TimeProvider.System), new RepositoryResolver(stores.Projects), new ActorResolver(stores.Users, stores.Keys),
             new MergeRequestStore(receiveTables, TimeProvider.System), new PostReceiveCalls(receiveTables), new QueueServiceClient(fixture.Azurite.ConnectionString, queueOptions),
             services.GetRequiredService<IOptions<GitLabOptions>>(), time, services.GetRequiredService<ILogger<PostReceiveService>>());
     }

@@ -18,7 +18,7 @@ public sealed class PostReceiveRetryTests(ReceiveHookFixture fixture)
     private static readonly string Zero = new('0', 40);
     private static readonly string C = new('c', 40);
 
-    private GitLabStore Store => fixture.App.Services.GetRequiredService<GitLabStore>();
+    private StoreSet Stores => StoreSet.Of(fixture.App.Services);
 
     private ReferenceCounter Counter => fixture.App.Services.GetRequiredService<ReferenceCounter>();
 
@@ -33,11 +33,11 @@ public sealed class PostReceiveRetryTests(ReceiveHookFixture fixture)
     private async Task<(Project Project, long UserId)> SeedAsync()
     {
         var id = TestIds.Next();
-        await Store.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "g", FullPath = "rr" + id, RootId = id });
+        await Stores.Namespaces.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "g", FullPath = "rr" + id, RootId = id });
         var project = new Project { Id = id, Name = "p", NamespaceId = id, FullPath = $"rr{id}/p", DefaultBranch = "main" };
-        await Store.UpsertProjectAsync(project);
-        await Store.UpsertUserAsync(new User { Id = id, Username = "retry" + id, Name = "R" });
-        await Store.PutMessageAsync(GitLabStore.CreatedMessageKey(id, project.GlRepository), "project created!");
+        await Stores.Projects.UpsertProjectAsync(project);
+        await Stores.Users.UpsertUserAsync(new User { Id = id, Username = "retry" + id, Name = "R" });
+        await Stores.Messages.PutMessageAsync(MessageStore.CreatedMessageKey(id, project.GlRepository), "project created!");
         return (project, id);
     }
 

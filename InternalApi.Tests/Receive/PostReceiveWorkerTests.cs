@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Receive;
 using InternalApi.Core.Storage;
@@ -32,7 +31,7 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
     private static readonly string B = new('b', 40);
     private static readonly string C = new('c', 40);
 
-    private GitLabStore Store => fixture.App.Services.GetRequiredService<GitLabStore>();
+    private StoreSet Stores => StoreSet.Of(fixture.App.Services);
 
     private PostReceiveProcessor Processor => fixture.App.Services.GetRequiredService<PostReceiveProcessor>();
 
@@ -41,11 +40,11 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
     private async Task<(Project Project, User User)> SeedAsync(string? defaultBranch = "main")
     {
         var id = TestIds.Next();
-        await Store.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "w", FullPath = "w" + id, RootId = id });
+        await Stores.Namespaces.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "w", FullPath = "w" + id, RootId = id });
         var project = new Project { Id = id, Name = "p", NamespaceId = id, FullPath = $"w{id}/p", DefaultBranch = defaultBranch };
-        await Store.UpsertProjectAsync(project);
+        await Stores.Projects.UpsertProjectAsync(project);
         var user = new User { Id = id, Username = "pusher" + id, Name = "Pusher" };
-        await Store.UpsertUserAsync(user);
+        await Stores.Users.UpsertUserAsync(user);
         return (project, user);
     }
 
@@ -81,9 +80,9 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
         Assert.Equal(["nonsense line"], (await History.GetJobAsync(outcome.JobId))!.Malformed);
 
         // The second push came a minute after the first: within GitLab's intervals, so the times stay (below).
-        var updated = await Store.GetProjectAsync(project.Id);
+        var updated = await Stores.Projects.GetProjectAsync(project.Id);
         Assert.Equal(t0, updated!.LastRepositoryUpdatedAt);
-        Assert.Equal(t0, (await Store.GetUserAsync(user.Id))!.LastActivityAt);
+        Assert.Equal(t0, (await Stores.Users.GetUserAsync(user.Id))!.LastActivityAt);
     }
 
     [Fact]
@@ -94,16 +93,16 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
         async Task<(DateTimeOffset? Activity, DateTimeOffset? RepositoryUpdated, DateTimeOffset? UserActivity)> PushAsync(DateTimeOffset at)
         {
             await Processor.ProcessAsync(Job(project, user, $"{Zero} {A} refs/heads/at-{at.UtcTicks}\n", at), default);
-            var stored = (await Store.GetProjectAsync(project.Id))!;
-            return (stored.LastActivityAt, stored.LastRepositoryUpdatedAt, (await Store.GetUserAsync(user.Id))!.LastActivityAt);
+            var stored = (await Stores.Projects.GetProjectAsync(project.Id))!;
+            return (stored.LastActivityAt, stored.LastRepositoryUpdatedAt, (await Stores.Users.GetUserAsync(user.Id))!.LastActivityAt);
         }
 
         Assert.Equal((t0, t0, t0), await PushAsync(t0));
-        var rows = (await Store.Tables.Projects.GetEntityAsync<Azure.Data.Tables.TableEntity>(project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "")).Value.ETag;
+        var rows = (await Stores.Tables.Projects.GetEntityAsync<Azure.Data.Tables.TableEntity>(project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "")).Value.ETag;
 
         // Within five minutes nothing moves, and neither row is written.
         Assert.Equal((t0, t0, t0), await PushAsync(t0.AddMinutes(4)));
-        Assert.Equal(rows, (await Store.Tables.Projects.GetEntityAsync<Azure.Data.Tables.TableEntity>(project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "")).Value.ETag);
+        Assert.Equal(rows, (await Stores.Tables.Projects.GetEntityAsync<Azure.Data.Tables.TableEntity>(project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "")).Value.ETag);
 
         // Five minutes on, the repository's update time moves; the activity waits for the hour, the pusher's for the next
         // (UTC) day.
@@ -120,7 +119,7 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
     {
         var (project, user) = await SeedAsync(defaultBranch: null);
         await Processor.ProcessAsync(Job(project, user, $"{Zero} {A} refs/heads/topic\n{Zero} {A} refs/heads/main\n"), default);
-        Assert.Equal("main", (await Store.GetProjectAsync(project.Id))!.DefaultBranch);
+        Assert.Equal("main", (await Stores.Projects.GetProjectAsync(project.Id))!.DefaultBranch);
     }
 
     [Fact]
@@ -164,7 +163,7 @@ public sealed class PostReceiveWorkerTests(ReceiveWorkerFixture fixture)
         await Processor.ProcessAsync(newer, default);
         await Processor.ProcessAsync(older, default);
         Assert.Equal([("refs/heads/y", B)], (await History.GetRefsAsync(project.Id)).Select(r => (r.Ref, r.Sha)));
-        Assert.Equal(now, (await Store.GetProjectAsync(project.Id))!.LastActivityAt);
+        Assert.Equal(now, (await Stores.Projects.GetProjectAsync(project.Id))!.LastActivityAt);
     }
 
     [Fact]

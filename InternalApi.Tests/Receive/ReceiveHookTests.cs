@@ -27,7 +27,7 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
     private static readonly string Zero = new('0', 40);
     private static readonly string A = new('a', 40);
 
-    private GitLabStore Store => fixture.App.Services.GetRequiredService<GitLabStore>();
+    private StoreSet Stores => StoreSet.Of(fixture.App.Services);
 
     private ReferenceCounter Counter => fixture.App.Services.GetRequiredService<ReferenceCounter>();
 
@@ -43,9 +43,9 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
     private async Task<Project> ProjectAsync(string? defaultBranch = "main")
     {
         var id = TestIds.Next();
-        await Store.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "g", FullPath = "rg" + id, RootId = id });
+        await Stores.Namespaces.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "g", FullPath = "rg" + id, RootId = id });
         var project = new Project { Id = id, Name = "p", NamespaceId = id, FullPath = $"rg{id}/p", DefaultBranch = defaultBranch };
-        await Store.UpsertProjectAsync(project);
+        await Stores.Projects.UpsertProjectAsync(project);
         return project;
     }
 
@@ -71,7 +71,7 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
     public async Task An_Expired_Counter_Counts_As_Zero()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var counter = new ReferenceCounter(Store.Tables, clock);
+        var counter = new ReferenceCounter(Stores.Tables, clock);
         var repository = "project-" + TestIds.Next();
         await counter.IncrementAsync(repository);
         await counter.IncrementAsync(repository);
@@ -87,7 +87,7 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
     {
         // The counter once kept one row per repository under the empty row key: such a row is shard 0.
         var repository = "project-" + TestIds.Next();
-        await Store.Tables.ReferenceCounters.AddEntityAsync(new Azure.Data.Tables.TableEntity(TableKey.Encode(repository), "")
+        await Stores.Tables.ReferenceCounters.AddEntityAsync(new Azure.Data.Tables.TableEntity(TableKey.Encode(repository), "")
         {
             ["Count"] = 2L,
             ["ExpiresAt"] = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5),
@@ -101,7 +101,7 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
         }
 
         Assert.Equal(0, await Counter.GetAsync(repository));
-        var rows = Store.Tables.ReferenceCounters.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(repository)}"));
+        var rows = Stores.Tables.ReferenceCounters.QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(repository)}"));
         await foreach (var row in rows)
         {
             Assert.Equal(0, row.GetInt64("Count"));
@@ -121,10 +121,10 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
     {
         var project = await ProjectAsync();
         var userId = TestIds.Next();
-        await Store.UpsertUserAsync(new User { Id = userId, Username = "pusher" + userId, Name = "P" });
-        await Store.PutMessageAsync(GitLabStore.CreatedMessageKey(userId, project.GlRepository), "created!");
-        await Store.PutMessageAsync(GitLabStore.MovedMessageKey(userId, project.GlRepository), "moved!");
-        await Store.UpsertBroadcastMessageAsync(new BroadcastMessage { Id = 900_000_000 + TestIds.Next() % 1000, Message = "Targeted banner", TargetPath = project.FullPath[..^1] + "*" });
+        await Stores.Users.UpsertUserAsync(new User { Id = userId, Username = "pusher" + userId, Name = "P" });
+        await Stores.Messages.PutMessageAsync(MessageStore.CreatedMessageKey(userId, project.GlRepository), "created!");
+        await Stores.Messages.PutMessageAsync(MessageStore.MovedMessageKey(userId, project.GlRepository), "moved!");
+        await Stores.Broadcasts.UpsertBroadcastMessageAsync(new BroadcastMessage { Id = 900_000_000 + TestIds.Next() % 1000, Message = "Targeted banner", TargetPath = project.FullPath[..^1] + "*" });
 
         var changes = $"{Zero} {A} refs/heads/feature/x\n{A} {Zero} refs/heads/gone\n{Zero} {A} refs/tags/v1\n{A} {A} refs/heads/main\n";
         var body = await PostAsync("/api/v4/internal/post_receive", JsonContent.Create(new { gl_repository = project.GlRepository, identifier = $"user-{userId}", changes, push_options = new[] { "ci.skip" } }));
@@ -154,7 +154,7 @@ public sealed class ReceiveHookTests(ReceiveHookFixture fixture)
     public async Task Messages_Keep_Quotes_And_Brackets_Unescaped_As_GitLab_Sends_Them()
     {
         var project = await ProjectAsync();
-        await Store.UpsertBroadcastMessageAsync(new BroadcastMessage { Id = 800_000_000 + TestIds.Next() % 1000, Message = "Don't <panic> & push", TargetPath = project.FullPath });
+        await Stores.Broadcasts.UpsertBroadcastMessageAsync(new BroadcastMessage { Id = 800_000_000 + TestIds.Next() % 1000, Message = "Don't <panic> & push", TargetPath = project.FullPath });
         using var request = fixture.App.ShellRequest(HttpMethod.Post, "/api/v4/internal/post_receive", JsonContent.Create(new { gl_repository = project.GlRepository }));
         using var response = await fixture.App.Client.SendAsync(request);
         Assert.Contains("\"message\":\"Don't <panic> & push\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

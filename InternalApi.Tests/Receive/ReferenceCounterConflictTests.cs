@@ -62,7 +62,7 @@ public sealed partial class ReferenceCounterConflictTests(ReceiveHookFixture fix
         Assert.InRange(rival.Writes, races, (2 * races) + 1);
     }
 
-    private GitLabTables AppTables => fixture.App.Services.GetRequiredService<GitLabStore>().Tables;
+    private GitLabTables AppTables => fixture.App.Services.GetRequiredService<GitLabTables>();
 
     private ReferenceCounter Plain(string repository) => new(AppTables, TimeProvider.System);
 

@@ -93,7 +93,7 @@ public sealed class ReferenceCounterMemoryTests(ReceiveHookFixture fixture)
         Assert.Equal(8, await Instance().Counter.GetAsync(repository));
     }
 
-    private GitLabTables Tables => fixture.App.Services.GetRequiredService<GitLabStore>().Tables;
+    private GitLabTables Tables => fixture.App.Services.GetRequiredService<GitLabTables>();
 
     /// <summary>A counter of its own (its own remembered versions) over a storage client whose requests are counted.</summary>
     private (ReferenceCounter Counter, StorageCallCounter Calls) Instance()

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using InternalApi.Core.Audit;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Subscriptions;
 using InternalApi.Functions.Functions.Admin;
@@ -113,11 +112,11 @@ public sealed class StorageFaultQueueTests(StorageFaultFixture fixture) : IAsync
     /// <summary>Two fresh top-level namespaces, the first with <paramref name="count"/> packs, and the move between them.</summary>
     private async Task<(MinutesMoveMessage Message, List<(string Xid, long Minutes)> Packs)> MoveAsync(MinutePackService packs, int count)
     {
-        var store = Services.GetRequiredService<GitLabStore>();
+        var stores = StoreSet.Of(Services);
         var source = new GitLabNamespace { Id = TestIds.Next(), Name = "s", FullPath = TestIds.Name("fault-src-") };
         var target = new GitLabNamespace { Id = TestIds.Next(), Name = "t", FullPath = TestIds.Name("fault-dst-") };
-        await store.UpsertNamespaceAsync(source with { RootId = source.Id });
-        await store.UpsertNamespaceAsync(target with { RootId = target.Id });
+        await stores.Namespaces.UpsertNamespaceAsync(source with { RootId = source.Id });
+        await stores.Namespaces.UpsertNamespaceAsync(target with { RootId = target.Id });
         var wanted = Enumerable.Range(0, count).Select(i => ($"fault-{source.Id}-{i:D3}", 10L + i)).ToList();
         await packs.AddAsync(source, [.. wanted.Select(p => new MinutePackOrder(new DateOnly(2031, 1, 1), p.Item2, p.Item1))]);
         return (new MinutesMoveMessage(source.Id, target.Id, DateTimeOffset.UtcNow), wanted);

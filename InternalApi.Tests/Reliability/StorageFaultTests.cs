@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
-using InternalApi.Core.Data;
 using InternalApi.Core.Kubernetes;
 using InternalApi.Core.Model;
 using InternalApi.Core.Receive;
@@ -70,7 +69,7 @@ public sealed class StorageFaultTests(StorageFaultFixture fixture) : IAsyncLifet
     // Well below the SDK's defaults: an answer within this proves the request did not hang on storage.
     private readonly HttpClient _client = new() { BaseAddress = fixture.App.Client.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
 
-    private GitLabStore Store => fixture.App.Services.GetRequiredService<GitLabStore>();
+    private StoreSet Stores => StoreSet.Of(fixture.App.Services);
 
     private PushHistory History => fixture.App.Services.GetRequiredService<PushHistory>();
 
@@ -128,10 +127,10 @@ public sealed class StorageFaultTests(StorageFaultFixture fixture) : IAsyncLifet
     public async Task Queued_Work_Waits_Out_An_Outage_And_Completes_Exactly_Once()
     {
         var id = TestIds.Next();
-        await Store.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "f", FullPath = "f" + id, RootId = id });
+        await Stores.Namespaces.UpsertNamespaceAsync(new GitLabNamespace { Id = id, Name = "f", FullPath = "f" + id, RootId = id });
         var project = new Project { Id = id, Name = "p", NamespaceId = id, FullPath = $"f{id}/p", DefaultBranch = "main" };
-        await Store.UpsertProjectAsync(project);
-        await Store.UpsertUserAsync(new User { Id = id, Username = "faulty" + id, Name = "Faulty" });
+        await Stores.Projects.UpsertProjectAsync(project);
+        await Stores.Users.UpsertUserAsync(new User { Id = id, Username = "faulty" + id, Name = "Faulty" });
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var report = fixture.App.Services.GetRequiredService<UsageMetricsReport>();
         var before = await report.TotalAsync("gitops_sync", today.AddDays(-1), today.AddDays(1));

@@ -171,7 +171,7 @@ public sealed class WorkerCrashTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         // The minutes to move (a move of many packs is many writes: the kill may well land inside it).
-        var source = await _reader.Services.GetRequiredService<GitLabStore>().GetNamespaceAsync(MoveSource) ?? throw new InvalidOperationException("demo namespace 123 missing");
+        var source = await _reader.Services.GetRequiredService<NamespaceStore>().GetNamespaceAsync(MoveSource) ?? throw new InvalidOperationException("demo namespace 123 missing");
         var packs = _reader.Services.GetRequiredService<MinutePackService>();
         await packs.AddAsync(source, [.. Enumerable.Range(0, Packs).Select(i => new MinutePackOrder(new DateOnly(2030, 1, 1), Minutes(Xid(i)), Xid(i)))]);
         Assert.Empty(await packs.ListAsync(MoveTarget));

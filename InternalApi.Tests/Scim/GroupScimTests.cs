@@ -23,10 +23,10 @@ public sealed class GroupScimTests(ScimFixture fixture)
         Assert.Equal((HttpStatusCode.Created, "application/scim+json"), (created.Status, created.MediaType));
         var expected = $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"uid-{{username}}","active":true,"name.formatted":"Ada Lovelace","userName":"{{username}}","meta":{"resourceType":"User"},"emails":[{"type":"work","value":"{{username}}@example.com","primary":true}]}""";
         Assert.Equal(expected, created.Text);
-        var user = (await fixture.Store.FindUserByUsernameAsync(username))!;
+        var user = (await fixture.Stores.Users.FindUserByUsernameAsync(username))!;
         Assert.Equal(("Ada Lovelace", username + "@example.com", UserState.Active), (user.Name, user.Email, user.State));
-        Assert.Equal(AccessLevel.Reporter, await fixture.Store.GetMembershipAsync(MemberSource.Group, group.Group.Id, user.Id));
-        Assert.NotNull(await fixture.Store.FindNamespaceByPathAsync(username));
+        Assert.Equal(AccessLevel.Reporter, await fixture.Stores.Members.GetMembershipAsync(MemberSource.Group, group.Group.Id, user.Id));
+        Assert.NotNull(await fixture.Stores.Namespaces.FindNamespaceByPathAsync(username));
 
         var got = await fixture.SendAsync(HttpMethod.Get, group.Users + "/uid-" + username, group.Token);
         Assert.Equal((HttpStatusCode.OK, "application/scim+json", expected), (got.Status, got.MediaType, got.Text));
@@ -46,7 +46,7 @@ public sealed class GroupScimTests(ScimFixture fixture)
         var group = await fixture.GroupAsync(AccessLevel.Developer);
         var outsider = await fixture.UserAsync();
         var maintainer = await fixture.UserAsync();
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Group.Id, maintainer.Id, AccessLevel.Maintainer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Group.Id, maintainer.Id, AccessLevel.Maintainer));
 
         // The e-mail decides (any case); the IdP's userName does not rename anybody.
         var linked = await fixture.SendAsync(HttpMethod.Post, group.Users, group.Token, ScimFixture.CreateBody("idp-1", "whatever", outsider.Email!.ToUpperInvariant()), "application/json");
@@ -54,8 +54,8 @@ public sealed class GroupScimTests(ScimFixture fixture)
 
         Assert.Equal((HttpStatusCode.Created, outsider.Username), (linked.Status, (string?)linked.Json!["userName"]));
         Assert.Equal((HttpStatusCode.Created, maintainer.Username), (kept.Status, (string?)kept.Json!["userName"]));
-        Assert.Equal(AccessLevel.Developer, await fixture.Store.GetMembershipAsync(MemberSource.Group, group.Group.Id, outsider.Id));
-        Assert.Equal(AccessLevel.Maintainer, await fixture.Store.GetMembershipAsync(MemberSource.Group, group.Group.Id, maintainer.Id));
+        Assert.Equal(AccessLevel.Developer, await fixture.Stores.Members.GetMembershipAsync(MemberSource.Group, group.Group.Id, outsider.Id));
+        Assert.Equal(AccessLevel.Maintainer, await fixture.Stores.Members.GetMembershipAsync(MemberSource.Group, group.Group.Id, maintainer.Id));
         Assert.Equal(new ScimIdentity("idp-1", outsider.Id, true), await fixture.Scim.GetIdentityAsync(ScimTables.GroupScope(group.Group.Id), "idp-1"));
     }
 
@@ -80,7 +80,7 @@ public sealed class GroupScimTests(ScimFixture fixture)
 
         // The same user under another external UID, and a UID whose user left the group.
         var sameUser = await fixture.SendAsync(HttpMethod.Post, group.Users, group.Token, ScimFixture.CreateBody("second-uid", user.Username, user.Email!, "N"));
-        await fixture.Store.DeleteMembershipAsync(MemberSource.Group, group.Group.Id, user.Id);
+        await fixture.Stores.Members.DeleteMembershipAsync(MemberSource.Group, group.Group.Id, user.Id);
         var takenUid = await fixture.SendAsync(HttpMethod.Post, group.Users, group.Token, ScimFixture.CreateBody("first-uid", other.Username, other.Email!, "N"));
         var missing = await fixture.SendAsync(HttpMethod.Post, group.Users, group.Token, """{"userName":"someone","emails":[{"type":"home","value":"x@example.com"}]}""");
 
@@ -108,7 +108,7 @@ public sealed class GroupScimTests(ScimFixture fixture)
         Assert.Equal((HttpStatusCode.NotFound, "application/scim+json", ScimFixture.Error(404, $"Group {missingPath} not found")), (missing.Status, missing.MediaType, missing.Text));
         Assert.Equal((HttpStatusCode.NotFound, ScimFixture.Error(404, $"Group {withoutSaml.Group.FullPath} does not have SAML SSO configured")), (noSaml.Status, noSaml.Text));
         Assert.All(new[] { noToken, otherGroups, instance, garbage }, a => Assert.Equal((HttpStatusCode.Unauthorized, "application/scim+json", Unauthorized), (a.Status, a.MediaType, a.Text)));
-        Assert.Null(await fixture.Store.FindUserByUsernameAsync("u"));
+        Assert.Null(await fixture.Stores.Users.FindUserByUsernameAsync("u"));
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class GroupScimTests(ScimFixture fixture)
 
         Assert.Equal(HttpStatusCode.Created, created.Status);
         Assert.All(new[] { byRawSlash, byEncodedSlash, otherCase }, a => Assert.Equal((HttpStatusCode.OK, uid), (a.Status, (string?)a.Json!["id"])));
-        Assert.Equal(AccessLevel.Developer, await fixture.Store.GetMembershipAsync(MemberSource.Group, sub.Group.Id, user.Id));
+        Assert.Equal(AccessLevel.Developer, await fixture.Stores.Members.GetMembershipAsync(MemberSource.Group, sub.Group.Id, user.Id));
     }
 
     [Fact]
@@ -167,21 +167,21 @@ public sealed class GroupScimTests(ScimFixture fixture)
             Assert.Equal(HttpStatusCode.NoContent, (await fixture.SendAsync(HttpMethod.Patch, group.Users + "/p-uid", group.Token, body)).Status);
         }
 
-        Assert.Equal((user.Name, user.Email), ((await fixture.Store.GetUserAsync(user.Id))!.Name, (await fixture.Store.GetUserAsync(user.Id))!.Email));
+        Assert.Equal((user.Name, user.Email), ((await fixture.Stores.Users.GetUserAsync(user.Id))!.Name, (await fixture.Stores.Users.GetUserAsync(user.Id))!.Email));
         Assert.Equal(new ScimIdentity("p-uid", user.Id, true), await fixture.Scim.GetIdentityAsync(scope, "p-uid"));
 
         // Azure sends "False" as a string: deprovision (identity kept, inactive; membership gone).
         var off = await fixture.SendAsync(HttpMethod.Patch, group.Users + "/p-uid", group.Token, ScimFixture.Operation("Replace", "active", "False"));
         Assert.Equal((HttpStatusCode.NoContent, ""), (off.Status, off.Text));
         Assert.Equal(new ScimIdentity("p-uid", user.Id, false), await fixture.Scim.GetIdentityAsync(scope, "p-uid"));
-        Assert.Null(await fixture.Store.GetMembershipAsync(MemberSource.Group, group.Group.Id, user.Id));
+        Assert.Null(await fixture.Stores.Members.GetMembershipAsync(MemberSource.Group, group.Group.Id, user.Id));
         Assert.False((bool)(await fixture.SendAsync(HttpMethod.Get, group.Users + "/p-uid", group.Token)).Json!["active"]!);
 
         // Okta style (no path, an object value): reprovision at the default role.
         var on = await fixture.SendAsync(HttpMethod.Patch, group.Users + "/p-uid", group.Token, ScimFixture.Operation("ADD", null, new JsonObject { ["active"] = true }));
         Assert.Equal(HttpStatusCode.NoContent, on.Status);
         Assert.Equal(new ScimIdentity("p-uid", user.Id, true), await fixture.Scim.GetIdentityAsync(scope, "p-uid"));
-        Assert.Equal(AccessLevel.Developer, await fixture.Store.GetMembershipAsync(MemberSource.Group, group.Group.Id, user.Id));
+        Assert.Equal(AccessLevel.Developer, await fixture.Stores.Members.GetMembershipAsync(MemberSource.Group, group.Group.Id, user.Id));
 
         var moved = await fixture.SendAsync(HttpMethod.Patch, group.Users + "/p-uid", group.Token, ScimFixture.Operation("replace", "externalId", "\"p-uid-2\""));
         Assert.Equal(HttpStatusCode.NoContent, moved.Status);
@@ -214,7 +214,7 @@ public sealed class GroupScimTests(ScimFixture fixture)
         var member = await fixture.UserAsync();
         var owner = await fixture.UserAsync();
         await fixture.SendAsync(HttpMethod.Post, group.Users, group.Token, ScimFixture.CreateBody("d-member", member.Username, member.Email!));
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Group.Id, owner.Id, AccessLevel.Owner));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Group.Id, owner.Id, AccessLevel.Owner));
         await fixture.SendAsync(HttpMethod.Post, group.Users, group.Token, ScimFixture.CreateBody("d-owner", owner.Username, owner.Email!));
 
         var deleted = await fixture.SendAsync(HttpMethod.Delete, group.Users + "/d-member", group.Token);
@@ -224,11 +224,11 @@ public sealed class GroupScimTests(ScimFixture fixture)
 
         Assert.Equal((HttpStatusCode.NoContent, ""), (deleted.Status, deleted.Text));
         Assert.Equal(HttpStatusCode.NoContent, again.Status);
-        Assert.Null(await fixture.Store.GetMembershipAsync(MemberSource.Group, group.Group.Id, member.Id));
+        Assert.Null(await fixture.Stores.Members.GetMembershipAsync(MemberSource.Group, group.Group.Id, member.Id));
         Assert.Equal(new ScimIdentity("d-member", member.Id, false), await fixture.Scim.GetIdentityAsync(ScimTables.GroupScope(group.Group.Id), "d-member"));
-        Assert.Equal(UserState.Active, (await fixture.Store.GetUserAsync(member.Id))!.State);
+        Assert.Equal(UserState.Active, (await fixture.Stores.Users.GetUserAsync(member.Id))!.State);
         Assert.Equal((HttpStatusCode.PreconditionFailed, ScimFixture.Error(412, $"Could not remove {owner.Name} from {group.Group.Name}. Cannot remove last group owner.")), (lastOwner.Status, lastOwner.Text));
-        Assert.Equal(AccessLevel.Owner, await fixture.Store.GetMembershipAsync(MemberSource.Group, group.Group.Id, owner.Id));
+        Assert.Equal(AccessLevel.Owner, await fixture.Stores.Members.GetMembershipAsync(MemberSource.Group, group.Group.Id, owner.Id));
         Assert.Equal((HttpStatusCode.NotFound, ScimFixture.Error(404, "Resource nobody not found")), (unknown.Status, unknown.Text));
     }
 

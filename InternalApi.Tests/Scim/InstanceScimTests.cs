@@ -37,8 +37,8 @@ public sealed class InstanceScimTests(ScimFixture fixture)
         Assert.Equal((HttpStatusCode.Unauthorized, """{"message":"401 Unauthorized"}"""), (groupToken.Status, groupToken.Text));
 
         // An instance create never adds group memberships.
-        var user = (await fixture.Store.FindUserByUsernameAsync(username))!;
-        Assert.Null(await fixture.Store.GetMembershipAsync(MemberSource.Group, group.Group.Id, user.Id));
+        var user = (await fixture.Stores.Users.FindUserByUsernameAsync(username))!;
+        Assert.Null(await fixture.Stores.Members.GetMembershipAsync(MemberSource.Group, group.Group.Id, user.Id));
         Assert.Equal(HttpStatusCode.Created, (await fixture.SendAsync(HttpMethod.Post, Users, Token, ScimFixture.CreateBody(uid, "other", "other@example.com"))).Status);
     }
 
@@ -52,14 +52,14 @@ public sealed class InstanceScimTests(ScimFixture fixture)
         var off = await fixture.SendAsync(HttpMethod.Patch, Users + "/git-" + user.Username, Token, """{"Operations":[{"op":"replace","path":"active","value":"false"}]}""");
 
         Assert.Equal(HttpStatusCode.NoContent, off.Status);
-        Assert.Equal(UserState.LdapBlocked, (await fixture.Store.GetUserAsync(user.Id))!.State);
+        Assert.Equal(UserState.LdapBlocked, (await fixture.Stores.Users.GetUserAsync(user.Id))!.State);
         Assert.False((await fixture.Scim.GetIdentityAsync(ScimTables.InstanceScope, "git-" + user.Username))!.Active);
         Assert.Equal((HttpStatusCode.Unauthorized, """{"status":false,"message":"Your account has been blocked."}"""), await AllowedAsync(user, project));
 
         var on = await fixture.SendAsync(HttpMethod.Patch, Users + "/git-" + user.Username, Token, """{"Operations":[{"op":"Replace","value":{"active":"True"}}]}""");
 
         Assert.Equal(HttpStatusCode.NoContent, on.Status);
-        Assert.Equal(UserState.Active, (await fixture.Store.GetUserAsync(user.Id))!.State);
+        Assert.Equal(UserState.Active, (await fixture.Stores.Users.GetUserAsync(user.Id))!.State);
         Assert.Equal(HttpStatusCode.OK, (await AllowedAsync(user, project)).Status);
     }
 
@@ -72,7 +72,7 @@ public sealed class InstanceScimTests(ScimFixture fixture)
         var deleted = await fixture.SendAsync(HttpMethod.Delete, Users + "/del-" + user.Username, Token);
 
         Assert.Equal((HttpStatusCode.NoContent, ""), (deleted.Status, deleted.Text));
-        Assert.Equal(UserState.LdapBlocked, (await fixture.Store.GetUserAsync(user.Id))!.State);
+        Assert.Equal(UserState.LdapBlocked, (await fixture.Stores.Users.GetUserAsync(user.Id))!.State);
         Assert.Equal(new ScimIdentity("del-" + user.Username, user.Id, false), await fixture.Scim.GetIdentityAsync(ScimTables.InstanceScope, "del-" + user.Username));
         Assert.Equal((HttpStatusCode.Unauthorized, """{"status":false,"message":"Your account has been blocked."}"""), await AllowedAsync(user, project));
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.SendAsync(HttpMethod.Delete, Users + "/never-provisioned", Token)).Status);
@@ -84,10 +84,10 @@ public sealed class InstanceScimTests(ScimFixture fixture)
         var user = await fixture.UserAsync();
         var id = TestIds.Next();
         var ns = new GitLabNamespace { Id = id, Name = "g" + id, FullPath = TestIds.Name("scimgit"), RootId = id };
-        await fixture.Store.UpsertNamespaceAsync(ns);
+        await fixture.Stores.Namespaces.UpsertNamespaceAsync(ns);
         var project = new Project { Id = id, Name = "p", NamespaceId = id, FullPath = ns.FullPath + "/p", DefaultBranch = "main", Visibility = Visibility.Public };
-        await fixture.Store.UpsertProjectAsync(project);
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Project, project.Id, user.Id, AccessLevel.Developer));
+        await fixture.Stores.Projects.UpsertProjectAsync(project);
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Project, project.Id, user.Id, AccessLevel.Developer));
         return (user, project);
     }
 

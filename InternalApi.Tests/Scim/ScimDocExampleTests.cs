@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using InternalApi.Core.Model;
 using InternalApi.Core.Scim;
 using InternalApi.Tests.Conformance;
+using InternalApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InternalApi.Tests.Scim;
@@ -68,13 +69,13 @@ public sealed class ScimDocExampleTests(DemoFixture fixture) : IAsyncLifetime
         Assert.False((bool)(await SendAsync(HttpMethod.Get, users + "/" + Uid, token)).Body!["active"]!);
 
         // Group: mia left acme (the identity stays, inactive). Instance: gus is ldap_blocked.
-        var store = fixture.App.Services.GetRequiredService<Core.Data.GitLabStore>();
-        var user = (await store.FindUserByUsernameAsync(demoUser))!;
+        var stores = StoreSet.Of(fixture.App.Services);
+        var user = (await stores.Users.FindUserByUsernameAsync(demoUser))!;
         if (users.Contains("/groups/", StringComparison.Ordinal))
         {
-            var acme = (await store.FindNamespaceByPathAsync("acme"))!;
-            Assert.Null(await store.GetMembershipAsync(MemberSource.Group, acme.Id, user.Id));
-            Assert.Equal(AccessLevel.Developer, await store.GetMembershipAsync(MemberSource.Group, acme.Id, (await store.FindUserByUsernameAsync("username"))!.Id));
+            var acme = (await stores.Namespaces.FindNamespaceByPathAsync("acme"))!;
+            Assert.Null(await stores.Members.GetMembershipAsync(MemberSource.Group, acme.Id, user.Id));
+            Assert.Equal(AccessLevel.Developer, await stores.Members.GetMembershipAsync(MemberSource.Group, acme.Id, (await stores.Users.FindUserByUsernameAsync("username"))!.Id));
         }
         else
         {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Scim;
 using InternalApi.Tests.Infrastructure;
@@ -41,7 +40,7 @@ public sealed class ScimFixture : IsolatedAppFixture
     };
 
     /// <summary>The GitLab store.</summary>
-    public GitLabStore Store => App.Services.GetRequiredService<GitLabStore>();
+    public StoreSet Stores => StoreSet.Of(App.Services);
 
     /// <summary>The SCIM store.</summary>
     public ScimStore Scim => App.Services.GetRequiredService<ScimStore>();
@@ -66,7 +65,7 @@ public sealed class ScimFixture : IsolatedAppFixture
             ParentId = parent?.Id,
             RootId = parent?.RootId ?? id,
         };
-        await Store.UpsertNamespaceAsync(group);
+        await Stores.Namespaces.UpsertNamespaceAsync(group);
         var token = "group-scim-token-" + id;
         if (samlProvider)
         {
@@ -84,7 +83,7 @@ public sealed class ScimFixture : IsolatedAppFixture
         var name = TestIds.Name("scimuser");
         var user = new User { Id = id, Username = name, Name = "SCIM user " + id, Email = name + "@example.com" };
         user = change?.Invoke(user) ?? user;
-        await Store.UpsertUserAsync(user);
+        await Stores.Users.UpsertUserAsync(user);
         return user;
     }
 

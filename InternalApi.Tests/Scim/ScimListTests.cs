@@ -99,7 +99,7 @@ public sealed class ScimListTests(ScimFixture fixture)
     public async Task Group_Saml_Switched_Off_On_The_Instance_Is_403_And_Instance_Scim_Off_Is_404()
     {
         var options = Microsoft.Extensions.Options.Options.Create(new ScimOptions { GroupSamlEnabled = false, InstanceSamlEnabled = false });
-        var authenticator = new ScimTokenAuthenticator(fixture.Scim, fixture.Store, options);
+        var authenticator = new ScimTokenAuthenticator(fixture.Scim, fixture.Stores.Namespaces, options);
 
         Assert.Equal(ScimAuthFailure.GroupSamlDisabled, (await authenticator.AuthenticateGroupAsync("any", "any")).Failure);
         Assert.Equal(ScimAuthFailure.InstanceDisabled, (await authenticator.AuthenticateInstanceAsync(ScimFixture.InstanceToken)).Failure);

@@ -26,7 +26,7 @@ public sealed class AuthorizedCertsTests(ShellExtrasFixture fixture)
         var ca = new GroupSshCertificate { Id = TestIds.Next(), GroupId = group.Id, Title = "CA", KeyType = "ssh-ed25519", Blob = blob, Fingerprint = SshKey.FingerprintOf(blob)! };
         await fixture.App.Services.GetRequiredService<SshCertificateStore>().UpsertAsync(ca);
         var member = await fixture.UserAsync(twoFactor: false);
-        await fixture.Store.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, member.Id, AccessLevel.Developer));
+        await fixture.Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Group, group.Id, member.Id, AccessLevel.Developer));
         return (group, ca, member);
     }
 

@@ -214,11 +214,11 @@ public sealed class AuthorizedKeysTests(ShellFixture fixture)
         var key = await fixture.KeyAsync(user.Id);
         Assert.Equal((HttpStatusCode.OK, Answer(key, user.Name)), await OneReadAsync(key.Blob));
 
-        await fixture.Store.UpsertUserAsync(user with { State = UserState.Blocked });
+        await fixture.Stores.Users.UpsertUserAsync(user with { State = UserState.Blocked });
         Assert.Equal((HttpStatusCode.OK, Answer(key, user.Name)), await OneReadAsync(key.Blob));
 
         // Unblocked and renamed in one write: the name follows.
-        await fixture.Store.UpsertUserAsync(user with { State = UserState.Active, Name = "Unblocked " + user.Id });
+        await fixture.Stores.Users.UpsertUserAsync(user with { State = UserState.Active, Name = "Unblocked " + user.Id });
         Assert.Equal((HttpStatusCode.OK, Answer(key, "Unblocked " + user.Id)), await OneReadAsync(key.Blob));
     }
 
@@ -230,7 +230,7 @@ public sealed class AuthorizedKeysTests(ShellFixture fixture)
         var second = await fixture.KeyAsync(user.Id);
 
         var renamed = user with { Name = "Renamed " + user.Id, Username = TestIds.Name("renamed") };
-        await fixture.Store.UpsertUserAsync(renamed);
+        await fixture.Stores.Users.UpsertUserAsync(renamed);
 
         Assert.Equal((HttpStatusCode.OK, Answer(first, renamed.Name)), await OneReadAsync(first.Blob));
         Assert.Equal((HttpStatusCode.OK, Answer(second, renamed.Name)), await OneReadAsync(second.Blob));
@@ -242,7 +242,7 @@ public sealed class AuthorizedKeysTests(ShellFixture fixture)
         var creator = await fixture.UserAsync();
         var key = await fixture.KeyAsync(creator.Id, SshKeyKind.Deploy);
 
-        await fixture.Store.UpsertUserAsync(creator with { Name = "Creator " + creator.Id });
+        await fixture.Stores.Users.UpsertUserAsync(creator with { Name = "Creator " + creator.Id });
 
         Assert.Equal((HttpStatusCode.OK, Answer(key, "Creator " + creator.Id)), await OneReadAsync(key.Blob));
     }
@@ -255,7 +255,7 @@ public sealed class AuthorizedKeysTests(ShellFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await OneReadAsync(key.Blob)).Status);
 
         var user = new User { Id = userId, Username = TestIds.Name("late"), Name = "Late " + userId };
-        await fixture.Store.UpsertUserAsync(user);
+        await fixture.Stores.Users.UpsertUserAsync(user);
 
         Assert.Equal((HttpStatusCode.OK, Answer(key, user.Name)), await OneReadAsync(key.Blob));
     }
@@ -267,10 +267,10 @@ public sealed class AuthorizedKeysTests(ShellFixture fixture)
         var key = await fixture.KeyAsync(user.Id);
 
         var changed = key with { Title = "renamed-" + key.Id, UsageType = "auth", ExpiresAt = new DateTimeOffset(2031, 2, 3, 4, 5, 6, TimeSpan.Zero) };
-        await fixture.Store.UpsertKeyAsync(changed);
+        await fixture.Stores.Keys.UpsertKeyAsync(changed);
         Assert.Equal((HttpStatusCode.OK, Answer(changed, user.Name, "\"2031-02-03T04:05:06.000Z\"")), await OneReadAsync(key.Blob));
 
-        await fixture.Store.UpsertKeyAsync(changed with { UsageType = "signing" });
+        await fixture.Stores.Keys.UpsertKeyAsync(changed with { UsageType = "signing" });
         Assert.Equal(HttpStatusCode.NotFound, (await OneReadAsync(key.Blob)).Status);
     }
 
@@ -282,7 +282,7 @@ public sealed class AuthorizedKeysTests(ShellFixture fixture)
 
         var blob = TestKeys.Ed25519Blob();
         var replaced = key with { Blob = blob, Fingerprint = SshKey.FingerprintOf(blob)! };
-        await fixture.Store.UpsertKeyAsync(replaced);
+        await fixture.Stores.Keys.UpsertKeyAsync(replaced);
 
         Assert.Equal(HttpStatusCode.NotFound, (await OneReadAsync(key.Blob)).Status);
         Assert.Equal((HttpStatusCode.OK, Answer(replaced, user.Name)), await OneReadAsync(blob));
@@ -295,12 +295,12 @@ public sealed class AuthorizedKeysTests(ShellFixture fixture)
         var (previous, next) = (await fixture.UserAsync(), await fixture.UserAsync());
         var key = await fixture.KeyAsync(previous.Id);
 
-        await fixture.Store.UpsertKeyAsync(key with { UserId = next.Id });
+        await fixture.Stores.Keys.UpsertKeyAsync(key with { UserId = next.Id });
         Assert.Equal((HttpStatusCode.OK, Answer(key, next.Name)), await OneReadAsync(key.Blob));
 
         // The previous owner no longer lists the key; the new one does.
-        await fixture.Store.UpsertUserAsync(previous with { Name = "Former " + previous.Id });
-        await fixture.Store.UpsertUserAsync(next with { Name = "Current " + next.Id });
+        await fixture.Stores.Users.UpsertUserAsync(previous with { Name = "Former " + previous.Id });
+        await fixture.Stores.Users.UpsertUserAsync(next with { Name = "Current " + next.Id });
         Assert.Equal((HttpStatusCode.OK, Answer(key, "Current " + next.Id)), await OneReadAsync(key.Blob));
     }
 

@@ -64,7 +64,7 @@ public sealed class DiscoverTests(ShellFixture fixture)
     public async Task Discover_Writes_Names_In_Plain_Utf8()
     {
         var user = (await fixture.UserAsync()) with { Name = "José Ñandú <ops>" };
-        await fixture.Store.UpsertUserAsync(user);
+        await fixture.Stores.Users.UpsertUserAsync(user);
 
         var (_, body) = await fixture.SendAsync(HttpMethod.Get, $"/api/v4/internal/discover?user_id={user.Id}");
 

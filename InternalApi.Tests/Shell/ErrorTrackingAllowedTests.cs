@@ -15,7 +15,7 @@ public sealed class ErrorTrackingAllowedTests(ShellFixture fixture)
     {
         var id = TestIds.Next();
         var project = new Project { Id = id, Name = "p", NamespaceId = TestIds.Next(), FullPath = TestIds.Name("group/p"), ErrorTrackingEnabled = errorTracking };
-        await fixture.Store.UpsertProjectAsync(project);
+        await fixture.Stores.Projects.UpsertProjectAsync(project);
         return project;
     }
 
@@ -39,7 +39,7 @@ public sealed class ErrorTrackingAllowedTests(ShellFixture fixture)
     public async Task ErrorTracking_Is_Enabled_For_An_Active_Key_Of_A_Project_With_The_Feature()
     {
         var project = await ProjectAsync();
-        await fixture.Store.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(project.Id, "pk-active", true));
+        await fixture.Stores.ErrorTrackingKeys.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(project.Id, "pk-active", true));
 
         var (status, body) = await PostAsync($$"""{"project_id":{{project.Id}},"public_key":"pk-active"}""");
 
@@ -56,9 +56,9 @@ public sealed class ErrorTrackingAllowedTests(ShellFixture fixture)
     {
         var project = await ProjectAsync(errorTracking: situation != "project feature off");
         var other = await ProjectAsync();
-        await fixture.Store.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(project.Id, "pk-on", true));
-        await fixture.Store.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(project.Id, "pk-off", false));
-        await fixture.Store.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(other.Id, "pk-other", true));
+        await fixture.Stores.ErrorTrackingKeys.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(project.Id, "pk-on", true));
+        await fixture.Stores.ErrorTrackingKeys.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(project.Id, "pk-off", false));
+        await fixture.Stores.ErrorTrackingKeys.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(other.Id, "pk-other", true));
         var publicKey = situation switch
         {
             "inactive key" => "pk-off",
@@ -83,7 +83,7 @@ public sealed class ErrorTrackingAllowedTests(ShellFixture fixture)
             ["GitLab:ErrorTrackingEnabled"] = "false",
         });
         var project = await ProjectAsync();
-        await fixture.Store.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(project.Id, "pk", true));
+        await fixture.Stores.ErrorTrackingKeys.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(project.Id, "pk", true));
 
         var (status, body) = await PostAsync(app, ShellFixture.Json($$"""{"project_id":{{project.Id}},"public_key":"pk"}"""));
 
@@ -95,7 +95,7 @@ public sealed class ErrorTrackingAllowedTests(ShellFixture fixture)
     public async Task ErrorTracking_Accepts_The_Token_As_A_Parameter_In_Json_Form_Or_Query()
     {
         var project = await ProjectAsync();
-        await fixture.Store.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(project.Id, "pk", true));
+        await fixture.Stores.ErrorTrackingKeys.UpsertErrorTrackingKeyAsync(new ErrorTrackingClientKey(project.Id, "pk", true));
         var id = project.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var json = await PostAsync(fixture.App, ShellFixture.Json($$"""{"project_id":"{{id}}","public_key":"pk","error_tracking_token":"{{ShellFixture.ErrorTrackingToken}}"}"""), header: null);

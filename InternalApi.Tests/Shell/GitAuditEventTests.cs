@@ -113,7 +113,7 @@ public sealed class GitAuditEventTests(ShellExtrasFixture fixture)
     {
         var (user, key, project) = await SeedAsync();
         var deployKey = await fixture.KeyAsync(null, SshKeyKind.Deploy);
-        await fixture.Store.UpsertDeployKeyProjectAsync(new DeployKeyProject(deployKey.Id, project.Id, false));
+        await fixture.Stores.Keys.UpsertDeployKeyProjectAsync(new DeployKeyProject(deployKey.Id, project.Id, false));
         async Task<bool> NeedAuditAsync(SshKey actor, TestApp? app = null)
         {
             var (status, body) = await fixture.PostJsonAsync("/api/v4/internal/allowed", $$"""{"action":"git-upload-pack","protocol":"ssh","key_id":"{{actor.Id}}","project":"{{project.FullPath}}","changes":"_any"}""", app);

@@ -54,7 +54,7 @@ public sealed class PersonalAccessTokenTests(ShellFixture fixture)
         Assert.Equal(["read_api", "read_repository"], scopes);
         Assert.Equal(expiry, expiresAt);
 
-        var stored = await fixture.Store.FindPersonalAccessTokenAsync(SecretDigest.Sha256Hex(token));
+        var stored = await fixture.Stores.AccessTokens.FindPersonalAccessTokenAsync(SecretDigest.Sha256Hex(token));
         Assert.NotNull(stored);
         Assert.Equal(user.Id, stored.UserId);
         Assert.Equal("mytoken", stored.Name);
@@ -72,7 +72,7 @@ public sealed class PersonalAccessTokenTests(ShellFixture fixture)
         var (token, _, _) = Created((await PostAsync($$"""{"key_id":{{key.Id}},"name":"scan","scopes":["api"]}""")).Body);
 
         var found = false;
-        await foreach (var entity in fixture.Store.Tables.PersonalAccessTokens.QueryAsync<TableEntity>())
+        await foreach (var entity in fixture.Stores.Tables.PersonalAccessTokens.QueryAsync<TableEntity>())
         {
             found |= entity.PartitionKey == SecretDigest.Sha256Hex(token);
             Assert.DoesNotContain(token, entity.PartitionKey + entity.RowKey, StringComparison.Ordinal);
@@ -92,8 +92,8 @@ public sealed class PersonalAccessTokenTests(ShellFixture fixture)
         var second = Created((await PostAsync($$"""{"key_id":{{key.Id}},"name":"a","scopes":["api"]}""")).Body).Token;
 
         Assert.NotEqual(first, second);
-        var a = await fixture.Store.FindPersonalAccessTokenAsync(SecretDigest.Sha256Hex(first));
-        var b = await fixture.Store.FindPersonalAccessTokenAsync(SecretDigest.Sha256Hex(second));
+        var a = await fixture.Stores.AccessTokens.FindPersonalAccessTokenAsync(SecretDigest.Sha256Hex(first));
+        var b = await fixture.Stores.AccessTokens.FindPersonalAccessTokenAsync(SecretDigest.Sha256Hex(second));
         Assert.NotEqual(a!.Id, b!.Id);
     }
 
@@ -143,7 +143,7 @@ public sealed class PersonalAccessTokenTests(ShellFixture fixture)
         var (response, body) = await PostAsync($$"""{"user_id":{{id}},"name":"by-user","scopes":["read_api"]}""");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var stored = await fixture.Store.FindPersonalAccessTokenAsync(SecretDigest.Sha256Hex(Created(body).Token));
+        var stored = await fixture.Stores.AccessTokens.FindPersonalAccessTokenAsync(SecretDigest.Sha256Hex(Created(body).Token));
         Assert.Equal(user.Id, stored!.UserId);
     }
 
@@ -289,8 +289,8 @@ public sealed class PersonalAccessTokenTests(ShellFixture fixture)
         var (_, body) = await PostAsync($$"""{"key_id":{{key.Id}},"name":"n","scopes":["api"]}""");
 
         Assert.Equal(Failure("Failed to create token: Not permitted to create"), body);
-        Assert.True((await fixture.Store.GetKeyAsync(key.Id))!.LastUsedAt >= before);
-        await foreach (var entity in fixture.Store.Tables.PersonalAccessTokens.QueryAsync<TableEntity>())
+        Assert.True((await fixture.Stores.Keys.GetKeyAsync(key.Id))!.LastUsedAt >= before);
+        await foreach (var entity in fixture.Stores.Tables.PersonalAccessTokens.QueryAsync<TableEntity>())
         {
             Assert.NotEqual(user.Id, entity.GetInt64("UserId"));
         }

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using InternalApi.Core.Auth;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Functions.Hosting;
 using InternalApi.Tests.Infrastructure;
@@ -26,7 +25,7 @@ public sealed class ShellExtrasFixture : IAsyncLifetime
     public TestApp App { get; private set; } = null!;
 
     /// <summary>The store.</summary>
-    public GitLabStore Store => App.Services.GetRequiredService<GitLabStore>();
+    public StoreSet Stores => StoreSet.Of(App.Services);
 
     /// <inheritdoc/>
     public async Task InitializeAsync()
@@ -81,7 +80,7 @@ public sealed class ShellExtrasFixture : IAsyncLifetime
     {
         var id = TestIds.Next();
         var user = new User { Id = id, Username = TestIds.Name("user"), Name = $"User {id}", TwoFactorEnabled = twoFactor, State = state, CreatedAt = Clock.GetUtcNow() };
-        await Store.UpsertUserAsync(user);
+        await Stores.Users.UpsertUserAsync(user);
         return user;
     }
 
@@ -94,7 +93,7 @@ public sealed class ShellExtrasFixture : IAsyncLifetime
             Id = TestIds.Next(), Kind = kind, UserId = userId, Title = "laptop", KeyType = "ssh-ed25519", Blob = blob,
             Fingerprint = SshKey.FingerprintOf(blob)!, UsageType = "auth_and_signing", CreatedAt = Clock.GetUtcNow(),
         };
-        await Store.UpsertKeyAsync(key);
+        await Stores.Keys.UpsertKeyAsync(key);
         return key;
     }
 
@@ -103,7 +102,7 @@ public sealed class ShellExtrasFixture : IAsyncLifetime
     {
         var id = TestIds.Next();
         var ns = new GitLabNamespace { Id = id, Name = $"Group {id}", FullPath = TestIds.Name("group"), RootId = id };
-        await Store.UpsertNamespaceAsync(ns);
+        await Stores.Namespaces.UpsertNamespaceAsync(ns);
         return ns;
     }
 
@@ -113,8 +112,8 @@ public sealed class ShellExtrasFixture : IAsyncLifetime
         var group = await GroupAsync();
         var path = TestIds.Name("project");
         var project = new Project { Id = TestIds.Next(), Name = path, NamespaceId = group.Id, FullPath = group.FullPath + "/" + path, DefaultBranch = "main", Visibility = visibility, CreatedAt = Clock.GetUtcNow() };
-        await Store.UpsertProjectAsync(project);
-        await Store.UpsertMembershipAsync(new Membership(MemberSource.Project, project.Id, member.Id, level));
+        await Stores.Projects.UpsertProjectAsync(project);
+        await Stores.Members.UpsertMembershipAsync(new Membership(MemberSource.Project, project.Id, member.Id, level));
         return project;
     }
 }

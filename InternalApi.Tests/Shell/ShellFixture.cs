@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using InternalApi.Core.Storage;
 using InternalApi.Functions.Hosting;
@@ -39,7 +38,7 @@ public sealed class ShellFixture : IsolatedAppFixture
     public TestApp QuietApp { get; private set; } = null!;
 
     /// <summary>The store.</summary>
-    public GitLabStore Store => App.Services.GetRequiredService<GitLabStore>();
+    public StoreSet Stores => StoreSet.Of(App.Services);
 
     /// <inheritdoc/>
     public override async Task InitializeAsync()
@@ -84,7 +83,7 @@ public sealed class ShellFixture : IsolatedAppFixture
             State = state,
             CreatedAt = DateTimeOffset.UtcNow,
         };
-        await Store.UpsertUserAsync(user);
+        await Stores.Users.UpsertUserAsync(user);
         return user;
     }
 
@@ -105,7 +104,7 @@ public sealed class ShellFixture : IsolatedAppFixture
             CreatedAt = createdAt ?? new DateTimeOffset(2019, 6, 27, 15, 29, 2, 219, TimeSpan.Zero),
             ExpiresAt = expiresAt,
         };
-        await Store.UpsertKeyAsync(key);
+        await Stores.Keys.UpsertKeyAsync(key);
         return key;
     }
 

@@ -48,13 +48,13 @@ public sealed class TwoFactorRecoveryCodesTests(ShellFixture fixture)
         var first = Codes((await PostAsync($$"""{"key_id":{{key.Id}}}""")).Body);
         var second = Codes((await PostAsync($$"""{"key_id":{{key.Id}}}""")).Body);
 
-        var stored = (await fixture.Store.GetUserAsync(user.Id))!.RecoveryCodeDigests;
+        var stored = (await fixture.Stores.Users.GetUserAsync(user.Id))!.RecoveryCodeDigests;
         Assert.Equal(second.Select(SecretDigest.Sha256Hex), stored);
         Assert.DoesNotContain(first.Select(SecretDigest.Sha256Hex), stored.Contains);
         Assert.Empty(first.Intersect(second));
 
         // Scan the raw entity: no clear code may appear in any property.
-        var entity = (await fixture.Store.Tables.Users.GetEntityAsync<Azure.Data.Tables.TableEntity>(user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "")).Value;
+        var entity = (await fixture.Stores.Tables.Users.GetEntityAsync<Azure.Data.Tables.TableEntity>(user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "")).Value;
         var text = string.Join("\n", entity.Select(p => p.Value).Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.All(first.Concat(second), code => Assert.DoesNotContain(code, text, StringComparison.Ordinal));
     }
@@ -68,7 +68,7 @@ public sealed class TwoFactorRecoveryCodesTests(ShellFixture fixture)
 
         await PostAsync($$"""{"key_id":{{key.Id}}}""");
 
-        Assert.True((await fixture.Store.GetKeyAsync(key.Id))!.LastUsedAt >= before);
+        Assert.True((await fixture.Stores.Keys.GetKeyAsync(key.Id))!.LastUsedAt >= before);
     }
 
     [Theory]
@@ -144,7 +144,7 @@ public sealed class TwoFactorRecoveryCodesTests(ShellFixture fixture)
 
         await PostAsync($$"""{"key_id":{{key.Id}}}""");
 
-        Assert.Empty((await fixture.Store.GetUserAsync(user.Id))!.RecoveryCodeDigests);
+        Assert.Empty((await fixture.Stores.Users.GetUserAsync(user.Id))!.RecoveryCodeDigests);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace InternalApi.Benchmarks;
 
 /// <summary>
 /// The <c>/allowed</c> decision over facts already read. <see cref="GitAccessService"/> interleaves its reads
-/// with its checks (through <see cref="GitLabStore"/>, which is storage), so what runs here is its pure part,
+/// with its checks (through the stores of <c>InternalApi.Core.Data</c>, which are storage), so what runs here is its pure part,
 /// the code it calls once the actor, the project, the access facts and the protected refs are in memory:
 /// <see cref="ActorAccess.From"/> and its abilities (steps 9–11), and for a push with changes
 /// <see cref="RefChange.Parse"/> and <see cref="RefChangeChecks"/> (step 12). The data is the demo's:

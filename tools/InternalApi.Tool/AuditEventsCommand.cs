@@ -41,10 +41,10 @@ internal static class AuditEventsCommand
         }
 
         await using var services = CommandServices.Create(configuration);
-        var store = services.GetRequiredService<GitLabStore>();
+        var projects = services.GetRequiredService<ProjectStore>();
         var found = long.TryParse(project, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? await store.GetProjectAsync(id)
-            : (await store.FindProjectByPathAsync(project))?.Project;
+            ? await projects.GetProjectAsync(id)
+            : (await projects.FindProjectByPathAsync(project))?.Project;
         if (found is null)
         {
             error.WriteLine($"unknown project '{project}'");

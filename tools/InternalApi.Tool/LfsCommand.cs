@@ -64,10 +64,10 @@ internal static class LfsCommand
         try
         {
             await services.GetRequiredService<StorageInitializer>().CreateAsync(cancellationToken);
-            var store = services.GetRequiredService<GitLabStore>();
+            var projects = services.GetRequiredService<ProjectStore>();
             var found = long.TryParse(project, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                ? await store.GetProjectAsync(id, cancellationToken)
-                : (await store.FindProjectByPathAsync(project, cancellationToken))?.Project;
+                ? await projects.GetProjectAsync(id, cancellationToken)
+                : (await projects.FindProjectByPathAsync(project, cancellationToken))?.Project;
             if (found is null)
             {
                 error.WriteLine($"lfs: unknown project '{project}'");

@@ -45,10 +45,10 @@ internal static class PagesCommand
         try
         {
             await services.GetRequiredService<StorageInitializer>().CreateAsync();
-            var store = services.GetRequiredService<GitLabStore>();
+            var projects = services.GetRequiredService<ProjectStore>();
             var found = long.TryParse(project, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                ? await store.GetProjectAsync(id)
-                : (await store.FindProjectByPathAsync(project))?.Project;
+                ? await projects.GetProjectAsync(id)
+                : (await projects.FindProjectByPathAsync(project))?.Project;
             if (found is null)
             {
                 error.WriteLine($"pages: unknown project '{project}'");

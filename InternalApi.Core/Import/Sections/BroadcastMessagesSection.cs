@@ -43,6 +43,6 @@ public sealed class BroadcastMessagesSection : ImportSection<BroadcastMessage>
     protected override Task WriteAsync(BroadcastMessage value, ImportContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Store.UpsertBroadcastMessageAsync(value, cancellationToken);
+        return context.Stores.Broadcasts.UpsertBroadcastMessageAsync(value, cancellationToken);
     }
 }

@@ -60,7 +60,7 @@ public sealed class DeployKeysSection : ImportSection<DeployKeyRecord>
         await SshKeyFields.WriteAsync(value.Key, context, cancellationToken);
         foreach (var link in value.Projects)
         {
-            await context.Store.UpsertDeployKeyProjectAsync(link.Value, cancellationToken);
+            await context.Stores.Keys.UpsertDeployKeyProjectAsync(link.Value, cancellationToken);
         }
     }
 }

@@ -40,6 +40,6 @@ public sealed class ErrorTrackingKeysSection : ImportSection<ErrorTrackingClient
     protected override Task WriteAsync(ErrorTrackingClientKey value, ImportContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Store.UpsertErrorTrackingKeyAsync(value, cancellationToken);
+        return context.Stores.ErrorTrackingKeys.UpsertErrorTrackingKeyAsync(value, cancellationToken);
     }
 }

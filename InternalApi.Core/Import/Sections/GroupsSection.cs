@@ -141,12 +141,12 @@ public sealed class GroupsSection : ImportSection<GitLabNamespace>
             }
         }
 
-        var store = context.Store;
-        if (await store.FindNamespaceByPathAsync(group.FullPath, cancellationToken) is { } byPath && byPath.Id != group.Id)
+        var stores = context.Stores;
+        if (await stores.Namespaces.FindNamespaceByPathAsync(group.FullPath, cancellationToken) is { } byPath && byPath.Id != group.Id)
         {
             context.Error(item.Path, "path", $"'{group.FullPath}' is already namespace {byPath.Id} in the store");
         }
-        else if (group.Id > 0 && await store.GetNamespaceAsync(group.Id, cancellationToken) is { } byId &&
+        else if (group.Id > 0 && await stores.Namespaces.GetNamespaceAsync(group.Id, cancellationToken) is { } byId &&
                  (byId.Kind != NamespaceKind.Group || !string.Equals(byId.FullPath, group.FullPath, StringComparison.OrdinalIgnoreCase)))
         {
             // Projects below a group store their full paths: moving groups is not something an import does.
@@ -172,7 +172,7 @@ public sealed class GroupsSection : ImportSection<GitLabNamespace>
         var slash = value.FullPath.LastIndexOf('/');
         var parent = slash > 0 ? await context.NamespaceAsync(value.FullPath[..slash], cancellationToken) : null;
         var ns = value with { ParentId = parent?.Id, RootId = parent?.RootId ?? value.Id };
-        await context.Store.UpsertNamespaceAsync(ns, cancellationToken);
+        await context.Stores.Namespaces.UpsertNamespaceAsync(ns, cancellationToken);
         context.Remember(ns);
     }
 }

@@ -88,6 +88,6 @@ public sealed class MembershipsSection : ImportSection<MembershipRecord>
         var membership = value.ProjectId is { } pid
             ? new Membership(MemberSource.Project, pid, value.UserId, value.Level)
             : new Membership(MemberSource.Group, (await context.NamespaceAsync(value.GroupPath!, cancellationToken)).Id, value.UserId, value.Level);
-        await context.Store.UpsertMembershipAsync(membership, cancellationToken);
+        await context.Stores.Members.UpsertMembershipAsync(membership, cancellationToken);
     }
 }

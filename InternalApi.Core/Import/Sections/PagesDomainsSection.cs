@@ -76,7 +76,7 @@ public sealed class PagesDomainsSection(PagesStore pages, PagesPublisher publish
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(context);
-        var project = await context.Store.GetProjectAsync(value.ProjectId, cancellationToken)
+        var project = await context.Stores.Projects.GetProjectAsync(value.ProjectId, cancellationToken)
             ?? throw new InvalidOperationException($"project {value.ProjectId} vanished during the import");
         var site = await publisher.DescribeAsync(project, cancellationToken);
         await pages.UpsertDomainAsync(

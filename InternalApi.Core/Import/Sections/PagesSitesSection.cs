@@ -126,7 +126,7 @@ public sealed partial class PagesSitesSection(PagesStore pages, PagesPublisher p
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(context);
-        var project = await context.Store.GetProjectAsync(value.ProjectId, cancellationToken)
+        var project = await context.Stores.Projects.GetProjectAsync(value.ProjectId, cancellationToken)
             ?? throw new InvalidOperationException($"project {value.ProjectId} vanished during the import");
         var site = await publisher.DescribeAsync(project, cancellationToken) with
         {

@@ -55,7 +55,7 @@ public sealed class PersonalAccessTokensSection : ImportSection<PersonalAccessTo
             context.Error(item.Path, "user_id", $"unknown user {token.UserId}");
         }
 
-        if (token.Digest.Length > 0 && await context.Store.FindPersonalAccessTokenAsync(token.Digest, cancellationToken) is { } stored && stored.Id != token.Id)
+        if (token.Digest.Length > 0 && await context.Stores.AccessTokens.FindPersonalAccessTokenAsync(token.Digest, cancellationToken) is { } stored && stored.Id != token.Id)
         {
             context.Error(item.Path, "token", $"this token is already token {stored.Id} in the store");
         }
@@ -67,7 +67,7 @@ public sealed class PersonalAccessTokensSection : ImportSection<PersonalAccessTo
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
         // Tokens created over SSH take ids from this sequence: keep it above the ids imported here.
-        await context.Store.ReserveIdsAsync(PersonalAccessTokenService.IdSequence, items.Select(t => t.Value.Id).DefaultIfEmpty(0).Max(), cancellationToken);
+        await context.Stores.Sequences.ReserveIdsAsync(PersonalAccessTokenService.IdSequence, items.Select(t => t.Value.Id).DefaultIfEmpty(0).Max(), cancellationToken);
         await base.WriteAllAsync(items, context, cancellationToken);
     }
 
@@ -76,7 +76,7 @@ public sealed class PersonalAccessTokensSection : ImportSection<PersonalAccessTo
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(context);
-        var existing = await context.Store.FindPersonalAccessTokenAsync(value.Digest, cancellationToken);
-        await context.Store.UpsertPersonalAccessTokenAsync(value with { LastUsedAt = existing?.LastUsedAt }, cancellationToken);
+        var existing = await context.Stores.AccessTokens.FindPersonalAccessTokenAsync(value.Digest, cancellationToken);
+        await context.Stores.AccessTokens.UpsertPersonalAccessTokenAsync(value with { LastUsedAt = existing?.LastUsedAt }, cancellationToken);
     }
 }

@@ -128,15 +128,15 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
             context.Error(item.Path, "creator_id", $"unknown user {creator}");
         }
 
-        var store = context.Store;
+        var stores = context.Stores;
         var own = project.FullPath.Length > 0 ? new[] { ("path", project.FullPath) } : [];
         foreach (var (field, route) in own.Concat(redirects.Select((r, i) => ($"redirects[{i}]", r))))
         {
-            if (await store.FindProjectByPathAsync(route, cancellationToken) is { } taken && taken.Project.Id != project.Id)
+            if (await stores.Projects.FindProjectByPathAsync(route, cancellationToken) is { } taken && taken.Project.Id != project.Id)
             {
                 context.Error(item.Path, field, $"'{route}' already resolves to project {taken.Project.Id} in the store");
             }
-            else if (await store.FindNamespaceByPathAsync(route, cancellationToken) is { } ns)
+            else if (await stores.Namespaces.FindNamespaceByPathAsync(route, cancellationToken) is { } ns)
             {
                 context.Error(item.Path, field, $"'{route}' is the path of namespace {ns.Id} in the store");
             }
@@ -149,7 +149,7 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
         // Create-on-push allocates project ids from this sequence: keep it above the ids imported here.
-        await context.Store.ReserveIdsAsync(ProjectSequence, items.Select(p => p.Value.Project.Id).DefaultIfEmpty(0).Max(), cancellationToken);
+        await context.Stores.Sequences.ReserveIdsAsync(ProjectSequence, items.Select(p => p.Value.Project.Id).DefaultIfEmpty(0).Max(), cancellationToken);
         await base.WriteAllAsync(items, context, cancellationToken);
     }
 
@@ -158,10 +158,10 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(context);
-        var store = context.Store;
+        var stores = context.Stores;
         var ns = await context.NamespaceAsync(value.NamespacePath, cancellationToken);
-        var existing = await store.GetProjectAsync(value.Project.Id, cancellationToken);
-        await store.UpsertProjectAsync(value.Project with
+        var existing = await stores.Projects.GetProjectAsync(value.Project.Id, cancellationToken);
+        await stores.Projects.UpsertProjectAsync(value.Project with
         {
             NamespaceId = ns.Id,
             FullPath = ns.FullPath + "/" + value.Project.Path,
@@ -172,7 +172,7 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
         }, cancellationToken);
         foreach (var old in value.Redirects)
         {
-            await store.AddProjectRedirectAsync(old, value.Project.Id, cancellationToken);
+            await stores.Projects.AddProjectRedirectAsync(old, value.Project.Id, cancellationToken);
         }
     }
 }

@@ -72,7 +72,7 @@ public sealed class ProtectedRefsSection(RefKind kind) : ImportSection<Protected
     protected override Task WriteAsync(ProtectedRef value, ImportContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Store.UpsertProtectedRefAsync(value, cancellationToken);
+        return context.Stores.ProtectedRefs.UpsertProtectedRefAsync(value, cancellationToken);
     }
 
     private static List<AccessLevel> Levels(ImportReader record, string field)

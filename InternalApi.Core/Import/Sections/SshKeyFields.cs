@@ -59,14 +59,14 @@ internal static class SshKeyFields
             context.Error(path, "user_id", $"unknown user {userId}");
         }
 
-        var store = context.Store;
-        if (key.Fingerprint.Length > 0 && await store.FindKeyByFingerprintAsync(key.Fingerprint, cancellationToken) is { } same && same.Id != key.Id)
+        var stores = context.Stores;
+        if (key.Fingerprint.Length > 0 && await stores.Keys.FindKeyByFingerprintAsync(key.Fingerprint, cancellationToken) is { } same && same.Id != key.Id)
         {
             // The fingerprint index names one key: a second key with the same blob would take it over.
             context.Error(path, "key", $"this public key is already key {same.Id} in the store");
         }
 
-        if (key.Id > 0 && await store.GetKeyAsync(key.Id, cancellationToken) is { } stored && stored.Kind != key.Kind)
+        if (key.Id > 0 && await stores.Keys.GetKeyAsync(key.Id, cancellationToken) is { } stored && stored.Kind != key.Kind)
         {
             context.Error(path, "id", $"key {key.Id} is a {(stored.Kind == SshKeyKind.Deploy ? "deploy" : "user")} key in the store");
         }
@@ -74,8 +74,8 @@ internal static class SshKeyFields
 
     public static async Task WriteAsync(SshKey key, ImportContext context, CancellationToken cancellationToken)
     {
-        var existing = await context.Store.GetKeyAsync(key.Id, cancellationToken);
+        var existing = await context.Stores.Keys.GetKeyAsync(key.Id, cancellationToken);
         // Last use is written by the app (/allowed and friends), not carried by the file: keep it.
-        await context.Store.UpsertKeyAsync(key with { LastUsedAt = existing?.LastUsedAt }, cancellationToken);
+        await context.Stores.Keys.UpsertKeyAsync(key with { LastUsedAt = existing?.LastUsedAt }, cancellationToken);
     }
 }

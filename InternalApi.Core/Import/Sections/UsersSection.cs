@@ -75,8 +75,8 @@ public sealed class UsersSection : ImportSection<UserRecord>
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(context);
         var (user, namespaceId, _) = item.Value;
-        var store = context.Store;
-        var stored = user.Id > 0 ? await store.GetUserAsync(user.Id, cancellationToken) : null;
+        var stores = context.Stores;
+        var stored = user.Id > 0 ? await stores.Users.GetUserAsync(user.Id, cancellationToken) : null;
         if (user.Username.Length > 0)
         {
             // The personal namespace's path is the username, and projects under it store their full path:
@@ -85,11 +85,11 @@ public sealed class UsersSection : ImportSection<UserRecord>
             {
                 context.Error(item.Path, "username", $"user {user.Id} is '{stored.Username}' in the store; import does not rename users");
             }
-            else if (await store.FindUserByUsernameAsync(user.Username, cancellationToken) is { } other && other.Id != user.Id)
+            else if (await stores.Users.FindUserByUsernameAsync(user.Username, cancellationToken) is { } other && other.Id != user.Id)
             {
                 context.Error(item.Path, "username", $"'{user.Username}' is already user {other.Id} in the store");
             }
-            else if (await store.FindNamespaceByPathAsync(user.Username, cancellationToken) is { } ns && !(ns.Kind == NamespaceKind.User && ns.OwnerId == user.Id))
+            else if (await stores.Namespaces.FindNamespaceByPathAsync(user.Username, cancellationToken) is { } ns && !(ns.Kind == NamespaceKind.User && ns.OwnerId == user.Id))
             {
                 context.Error(item.Path, "username", $"'{user.Username}' is already the path of namespace {ns.Id} in the store");
             }
@@ -101,7 +101,7 @@ public sealed class UsersSection : ImportSection<UserRecord>
             {
                 context.Error(item.Path, "namespace_id", $"user {user.Id}'s namespace is {storedNs} in the store");
             }
-            else if (await store.GetNamespaceAsync(nsId, cancellationToken) is { } ns && !(ns.Kind == NamespaceKind.User && ns.OwnerId == user.Id))
+            else if (await stores.Namespaces.GetNamespaceAsync(nsId, cancellationToken) is { } ns && !(ns.Kind == NamespaceKind.User && ns.OwnerId == user.Id))
             {
                 context.Error(item.Path, "namespace_id", $"{nsId} is already namespace '{ns.FullPath}' in the store");
             }
@@ -115,7 +115,7 @@ public sealed class UsersSection : ImportSection<UserRecord>
         var given = context.Items<GitLabNamespace>().Select(g => g.Value.Id)
             .Concat(context.Items<UserRecord>().Select(u => u.Value.NamespaceId ?? 0))
             .DefaultIfEmpty(0).Max();
-        await context.Store.ReserveIdsAsync(NamespaceSequence, given, cancellationToken);
+        await context.Stores.Sequences.ReserveIdsAsync(NamespaceSequence, given, cancellationToken);
         await base.WriteAllAsync(items, context, cancellationToken);
     }
 
@@ -124,14 +124,14 @@ public sealed class UsersSection : ImportSection<UserRecord>
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(context);
-        var store = context.Store;
+        var stores = context.Stores;
         var user = value.User;
-        var existing = await store.GetUserAsync(user.Id, cancellationToken);
-        var nsId = value.NamespaceId ?? existing?.NamespaceId ?? await store.NextIdAsync(NamespaceSequence, AllocatedIdFloor, cancellationToken);
+        var existing = await stores.Users.GetUserAsync(user.Id, cancellationToken);
+        var nsId = value.NamespaceId ?? existing?.NamespaceId ?? await stores.Sequences.NextIdAsync(NamespaceSequence, AllocatedIdFloor, cancellationToken);
         var ns = new GitLabNamespace { Id = nsId, Kind = NamespaceKind.User, Name = user.Name, FullPath = user.Username, RootId = nsId, OwnerId = user.Id };
-        await store.UpsertNamespaceAsync(ns, cancellationToken);
+        await stores.Namespaces.UpsertNamespaceAsync(ns, cancellationToken);
         context.Remember(ns);
-        await store.UpsertUserAsync(user with
+        await stores.Users.UpsertUserAsync(user with
         {
             NamespaceId = nsId,
             RecoveryCodeDigests = value.RecoveryCodesGiven ? user.RecoveryCodeDigests : existing?.RecoveryCodeDigests ?? [],

@@ -12,7 +12,7 @@ namespace InternalApi.Functions.Functions.Admin;
 /// may administer the namespace (a group's Owner, a personal namespace's user) reads it; anyone else 403.
 /// </summary>
 [LegacyEndpoint("Deprecated by GitLab: use GET /api/v4/internal/gitlab_subscriptions/namespaces/:id/gitlab_subscription (same behaviour, CustomersDot JWT).")]
-public sealed class GetGitlabSubscription(GitLabSubscriptionService subscriptions, NamespaceFinder namespaces, GitLabStore store)
+public sealed class GetGitlabSubscription(GitLabSubscriptionService subscriptions, NamespaceFinder namespaces, EffectiveAccess effectiveAccess)
 {
     /// <summary>The HTTP trigger; the token (401, scope 403) is checked before this runs.</summary>
     [Function(nameof(GetGitlabSubscription))]
@@ -27,7 +27,7 @@ public sealed class GetGitlabSubscription(GitLabSubscriptionService subscription
         {
             var caller = request.HttpContext.Caller();
             var ns = await namespaces.RequireAsync(id, cancellationToken);
-            if (!caller.User.Admin && await store.GetNamespaceAccessLevelAsync(caller.User.Id, ns.Id, cancellationToken) < AccessLevel.Owner)
+            if (!caller.User.Admin && await effectiveAccess.GetNamespaceAccessLevelAsync(caller.User.Id, ns.Id, cancellationToken) < AccessLevel.Owner)
             {
                 throw ApiErrorException.WithMessage(StatusCodes.Status403Forbidden, "403 Forbidden");
             }

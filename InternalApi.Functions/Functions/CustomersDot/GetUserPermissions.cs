@@ -14,7 +14,7 @@ namespace InternalApi.Functions.Functions.CustomersDot;
 /// <c>{"edit_billing": …}</c>, true for whoever may manage the namespace's billing (an Owner of the group or of a
 /// parent group, a personal namespace's user). 404 <c>404 Namespace Not Found</c>, then <c>404 User Not Found</c>.
 /// </summary>
-public sealed class GetUserPermissions(NamespaceFinder namespaces, GitLabStore store)
+public sealed class GetUserPermissions(NamespaceFinder namespaces, UserStore users, EffectiveAccess effectiveAccess)
 {
     /// <summary>The HTTP trigger; the CustomersDot token (or an admin token) is checked before this runs.</summary>
     [Function(nameof(GetUserPermissions))]
@@ -31,13 +31,13 @@ public sealed class GetUserPermissions(NamespaceFinder namespaces, GitLabStore s
             var ns = await namespaces.RequireAsync(namespaceId, cancellationToken);
 
             // GitLab's User.find_by_id: anything that is not an id finds nobody.
-            var user = long.TryParse(userId, NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? await store.GetUserAsync(uid, cancellationToken) : null;
+            var user = long.TryParse(userId, NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? await users.GetUserAsync(uid, cancellationToken) : null;
             if (user is null)
             {
                 throw SubscriptionException.NotFound("User");
             }
 
-            var owner = await store.GetNamespaceAccessLevelAsync(user.Id, ns.Id, cancellationToken) >= AccessLevel.Owner;
+            var owner = await effectiveAccess.GetNamespaceAccessLevelAsync(user.Id, ns.Id, cancellationToken) >= AccessLevel.Owner;
             return TypedResults.Json(new UserPermissionsResponse(owner), CustomersDotJsonContext.Wire.UserPermissionsResponse).AsAction();
         });
     }

@@ -13,7 +13,7 @@ namespace InternalApi.Functions.Functions.CustomersDot;
 /// tells about billing, paged as GitLab pages (<c>page</c>, <c>per_page</c> and the paging headers). Groups only: any
 /// other id is 404 <c>404 Group Namespace Not Found</c>.
 /// </summary>
-public sealed class ListNamespaceOwners(NamespaceFinder namespaces, GitLabStore store)
+public sealed class ListNamespaceOwners(NamespaceFinder namespaces, UserStore users, MembershipStore members)
 {
     /// <summary>The HTTP trigger; the CustomersDot token (or an admin token) is checked before this runs.</summary>
     [Function(nameof(ListNamespaceOwners))]
@@ -32,11 +32,11 @@ public sealed class ListNamespaceOwners(NamespaceFinder namespaces, GitLabStore 
             }
 
             var paging = OffsetPagination.Parse(await RequestBinder.ParametersAsync(request.HttpContext));
-            var ids = (await store.GetMemberIdsAtLevelAsync(MemberSource.Group, group.Id, AccessLevel.Owner, cancellationToken)).Order().ToList();
+            var ids = (await members.GetMemberIdsAtLevelAsync(MemberSource.Group, group.Id, AccessLevel.Owner, cancellationToken)).Order().ToList();
             var page = ids.Skip((paging.Page - 1) * paging.PerPage).Take(paging.PerPage);
-            var users = await Task.WhenAll(page.Select(u => store.GetUserAsync(u, cancellationToken)));
+            var owners = await Task.WhenAll(page.Select(u => users.GetUserAsync(u, cancellationToken)));
             OffsetPagination.AddHeaders(request, paging, ids.Count);
-            IReadOnlyList<OwnerResponse> body = [.. users.OfType<User>().Select(u => new OwnerResponse(new SafeUser(u.Id, u.Username, u.Name), (int)AccessLevel.Owner, u.Email))];
+            IReadOnlyList<OwnerResponse> body = [.. owners.OfType<User>().Select(u => new OwnerResponse(new SafeUser(u.Id, u.Username, u.Name), (int)AccessLevel.Owner, u.Email))];
             return TypedResults.Json(body, CustomersDotJsonContext.Wire.IReadOnlyListOwnerResponse).AsAction();
         });
     }

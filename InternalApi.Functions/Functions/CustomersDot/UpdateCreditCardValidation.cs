@@ -15,7 +15,7 @@ namespace InternalApi.Functions.Functions.CustomersDot;
 /// <c>credit_card_type</c>, <c>credit_card_mask_number</c>; optional: the Zuora and Stripe ids. 200
 /// <c>{"success":{}}</c> (the doc's answer); 404 <c>404 User Not Found</c>.
 /// </summary>
-public sealed class UpdateCreditCardValidation(CreditCardValidationService validations, GitLabStore store)
+public sealed class UpdateCreditCardValidation(CreditCardValidationService validations, UserStore users)
 {
     /// <summary>The HTTP trigger; the CustomersDot token (or an admin token) is checked before this runs.</summary>
     [Function(nameof(UpdateCreditCardValidation))]
@@ -65,7 +65,7 @@ public sealed class UpdateCreditCardValidation(CreditCardValidationService valid
             }
 
             p.ThrowIfAny();
-            var user = await store.GetUserAsync(id!.Value, cancellationToken) ?? throw SubscriptionException.NotFound("User");
+            var user = await users.GetUserAsync(id!.Value, cancellationToken) ?? throw SubscriptionException.NotFound("User");
             var expires = new DateOnly((int)year!.Value, (int)month!.Value, DateTime.DaysInMonth((int)year.Value, (int)month.Value));
             await validations.UpsertAsync(new CreditCardValidation(user.Id, at.ToUniversalTime(), mask!, holder!, network!, expires, zuora, setupIntent, paymentMethod, fingerprint), cancellationToken);
             return TypedResults.Json(new CreditCardValidationResponse(new EmptyObject()), CustomersDotJsonContext.Wire.CreditCardValidationResponse).AsAction();

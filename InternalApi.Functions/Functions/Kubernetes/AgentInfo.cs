@@ -14,7 +14,7 @@ namespace InternalApi.Functions.Functions.Kubernetes;
 /// Takes no parameters. Legacy: KAS 18.x and later call <c>agents/agentk/agent_info</c> (<see cref="AgentkAgentInfo"/>).
 /// </summary>
 [LegacyEndpoint("KAS 18.x and later call GET /api/v4/internal/agents/agentk/agent_info.")]
-public sealed class AgentInfo(GitLabStore store, IOptions<GitalyOptions> gitaly)
+public sealed class AgentInfo(ProjectStore projects, IOptions<GitalyOptions> gitaly)
 {
     /// <summary>The HTTP trigger; the KAS JWT and the agent token are checked before this runs.</summary>
     [Function(nameof(AgentInfo))]
@@ -24,14 +24,14 @@ public sealed class AgentInfo(GitLabStore store, IOptions<GitalyOptions> gitaly)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return TypedResults.Json(await AnswerAsync(store, gitaly.Value, request.HttpContext.Agent().Agent, cancellationToken), KasJsonContext.Wire.AgentInfoResponse).AsAction();
+        return TypedResults.Json(await AnswerAsync(projects, gitaly.Value, request.HttpContext.Agent().Agent, cancellationToken), KasJsonContext.Wire.AgentInfoResponse).AsAction();
     }
 
     /// <summary>The answer of both <c>agent_info</c> routes: one point read of the agent's project.</summary>
-    internal static async Task<AgentInfoResponse> AnswerAsync(GitLabStore store, GitalyOptions gitaly, ClusterAgent agent, CancellationToken cancellationToken)
+    internal static async Task<AgentInfoResponse> AnswerAsync(ProjectStore projects, GitalyOptions gitaly, ClusterAgent agent, CancellationToken cancellationToken)
     {
         // Agents belong to their project; a project deleted under an agent leaves nothing to serve.
-        var project = await store.GetProjectAsync(agent.ProjectId, cancellationToken)
+        var project = await projects.GetProjectAsync(agent.ProjectId, cancellationToken)
             ?? throw ApiErrorException.WithMessage(StatusCodes.Status404NotFound, "404 Not Found");
         return new AgentInfoResponse(
             project.Id,

@@ -11,7 +11,7 @@ namespace InternalApi.Functions.Functions.Kubernetes;
 /// <c>GET /api/v4/internal/agents/agentk/agent_info</c>: how KAS 18.x and later authenticate an agentk (GitLab MR
 /// 195148), the same answer as the older <c>kubernetes/agent_info</c>. Takes no parameters.
 /// </summary>
-public sealed class AgentkAgentInfo(GitLabStore store, IOptions<GitalyOptions> gitaly)
+public sealed class AgentkAgentInfo(ProjectStore projects, IOptions<GitalyOptions> gitaly)
 {
     /// <summary>The HTTP trigger; the KAS JWT and the agent token are checked before this runs.</summary>
     [Function(nameof(AgentkAgentInfo))]
@@ -21,6 +21,6 @@ public sealed class AgentkAgentInfo(GitLabStore store, IOptions<GitalyOptions> g
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return TypedResults.Json(await AgentInfo.AnswerAsync(store, gitaly.Value, request.HttpContext.Agent().Agent, cancellationToken), KasJsonContext.Wire.AgentInfoResponse).AsAction();
+        return TypedResults.Json(await AgentInfo.AnswerAsync(projects, gitaly.Value, request.HttpContext.Agent().Agent, cancellationToken), KasJsonContext.Wire.AgentInfoResponse).AsAction();
     }
 }

@@ -17,13 +17,20 @@ public sealed record FingerprintEntry(SshKey Key, string? OwnerName);
 
 /// <summary>
 /// The fingerprint rows. Each row denormalizes its key and the owner's display name, and is derived
-/// from those two entities by <see cref="RefreshFingerprintAsync"/>, which every writer of a key or a user
-/// calls after writing its own entity. The refresh reads the row (with its ETag) before it reads the key
-/// and the user, and writes conditionally on that ETag, so of two racing refreshes the last one to write
-/// has read sources at least as new as the other's: the row ends up matching the latest key and user.
+/// from those two entities by <see cref="RefreshAsync"/>, which every writer of a key or a user
+/// (<see cref="SshKeyStore"/>, <see cref="UserStore"/>) calls after writing its own entity. The refresh reads
+/// the row (with its ETag) before it reads the key and the user, and writes conditionally on that ETag, so of
+/// two racing refreshes the last one to write has read sources at least as new as the other's: the row ends up
+/// matching the latest key and user.
 /// </summary>
-public sealed partial class GitLabStore
+/// <remarks>
+/// It reads the key and user rows itself rather than through their stores: those stores call it, and the
+/// derivation needs nothing of them but the row.
+/// </remarks>
+public sealed class FingerprintStore(GitLabTables names)
 {
+    private const int MaxConcurrencyRetries = 20;
+
     /// <summary>Marks rows that carry the denormalized key; older rows hold only <c>KeyId</c>.</summary>
     private const int FingerprintLayout = 2;
 
@@ -61,7 +68,7 @@ public sealed partial class GitLabStore
     /// key (the key's own writer: the last key written with a public key owns it); without, such a row is left
     /// alone (a user's refresh must not move a fingerprint between keys).
     /// </summary>
-    private async Task RefreshFingerprintAsync(string fingerprint, long keyId, bool claim, CancellationToken cancellationToken)
+    internal async Task RefreshAsync(string fingerprint, long keyId, bool claim, CancellationToken cancellationToken)
     {
         var rowKey = TableKey.Encode(fingerprint);
         for (var attempt = 0; attempt < MaxConcurrencyRetries; attempt++)
@@ -110,17 +117,23 @@ public sealed partial class GitLabStore
     }
 
     /// <summary>Refreshes the rows of every key the user owns or created (after the user's name changed, or the user appeared).</summary>
-    private async Task RefreshFingerprintsOfUserAsync(long userId, CancellationToken cancellationToken)
+    internal async Task RefreshKeysOfUserAsync(long userId, CancellationToken cancellationToken)
     {
         foreach (var link in await names.UserSshKeys.ListPartitionAsync(Id(userId), cancellationToken))
         {
             var keyId = long.Parse(link.RowKey, System.Globalization.CultureInfo.InvariantCulture);
             if (await GetKeyAsync(keyId, cancellationToken) is { } key && key.UserId == userId)
             {
-                await RefreshFingerprintAsync(key.Fingerprint, keyId, claim: false, cancellationToken);
+                await RefreshAsync(key.Fingerprint, keyId, claim: false, cancellationToken);
             }
         }
     }
+
+    private async Task<SshKey?> GetKeyAsync(long id, CancellationToken cancellationToken) =>
+        await names.SshKeys.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToKey(e) : null;
+
+    private async Task<User?> GetUserAsync(long id, CancellationToken cancellationToken) =>
+        await names.Users.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToUser(e) : null;
 
     private static TableEntity ToFingerprintEntity(string rowKey, SshKey key, string? ownerName) => new(rowKey, "")
     {

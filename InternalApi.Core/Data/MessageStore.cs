@@ -1,13 +1,12 @@
-using Azure;
 using System.Globalization;
+using Azure;
 using Azure.Data.Tables;
-using InternalApi.Core.Model;
 using InternalApi.Core.Storage;
 
 namespace InternalApi.Core.Data;
 
-/// <summary>Broadcast messages and the short-lived messages <c>/allowed</c> leaves for <c>/post_receive</c>.</summary>
-public sealed partial class GitLabStore
+/// <summary>The short-lived messages <c>/allowed</c> leaves for <c>/post_receive</c> ("project moved", "project created").</summary>
+public sealed class MessageStore(GitLabTables names, TimeProvider time)
 {
     /// <summary>How long "moved"/"project created" messages wait to be read (GitLab: 5 minutes in Redis).</summary>
     public static readonly TimeSpan StoredMessageLifetime = TimeSpan.FromMinutes(5);
@@ -53,39 +52,5 @@ public sealed partial class GitLabStore
         }
 
         return entity.GetDateTimeOffset("ExpiresAt") is { } expires && expires > time.GetUtcNow() ? entity.GetString("Text") : null;
-    }
-
-    /// <summary>All broadcast messages.</summary>
-    public async Task<IReadOnlyList<BroadcastMessage>> GetBroadcastMessagesAsync(CancellationToken cancellationToken = default)
-    {
-        var list = new List<BroadcastMessage>();
-        await foreach (var e in names.BroadcastMessages.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"broadcast"}"), cancellationToken: cancellationToken))
-        {
-            list.Add(new BroadcastMessage
-            {
-                Id = long.Parse(e.RowKey, CultureInfo.InvariantCulture),
-                Message = e.GetString("Message") ?? "",
-                StartsAt = e.GetDateTimeOffset("StartsAt"),
-                EndsAt = e.GetDateTimeOffset("EndsAt"),
-                ShowOnCommandLine = e.GetBoolean("ShowOnCommandLine") ?? true,
-                TargetPath = e.GetString("TargetPath"),
-            });
-        }
-
-        return list;
-    }
-
-    /// <summary>Creates or replaces a broadcast message.</summary>
-    public Task UpsertBroadcastMessageAsync(BroadcastMessage message, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        return names.BroadcastMessages.UpsertEntityAsync(new TableEntity("broadcast", message.Id.ToString("D19", CultureInfo.InvariantCulture))
-        {
-            ["Message"] = message.Message,
-            ["StartsAt"] = message.StartsAt,
-            ["EndsAt"] = message.EndsAt,
-            ["ShowOnCommandLine"] = message.ShowOnCommandLine,
-            ["TargetPath"] = message.TargetPath,
-        }, TableUpdateMode.Replace, cancellationToken);
     }
 }
