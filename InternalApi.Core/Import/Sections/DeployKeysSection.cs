@@ -26,7 +26,7 @@ public sealed class DeployKeysSection : ImportSection<DeployKeyRecord>
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<DeployKeyRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<DeployKeyRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);

@@ -81,7 +81,7 @@ public sealed class GroupsSection : ImportSection<GitLabNamespace>
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<GitLabNamespace>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<GitLabNamespace>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
@@ -155,7 +155,7 @@ public sealed class GroupsSection : ImportSection<GitLabNamespace>
     }
 
     /// <inheritdoc/>
-    protected override async Task WriteAllAsync(IReadOnlyList<ImportItem<GitLabNamespace>> items, ImportContext context, CancellationToken cancellationToken)
+    protected override async Task WriteAllAsync(IEnumerable<ImportItem<GitLabNamespace>> items, ImportContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         foreach (var item in items.OrderBy(g => g.Value.FullPath.Count(c => c == '/')))

@@ -19,7 +19,7 @@ public sealed class KeysSection : ImportSection<SshKey>
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<SshKey>> items, ImportContext context) =>
+    protected override void CheckFile(IEnumerable<ImportItem<SshKey>> items, ImportContext context) =>
         SshKeyFields.CheckDuplicates(items, k => k, [], context);
 
     /// <inheritdoc/>

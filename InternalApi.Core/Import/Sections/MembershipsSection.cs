@@ -41,7 +41,7 @@ public sealed class MembershipsSection : ImportSection<MembershipRecord>
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<MembershipRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<MembershipRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, m => m.UserId > 0 && (m.ProjectId is not null || m.GroupPath is not null)

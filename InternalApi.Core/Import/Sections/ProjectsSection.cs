@@ -75,7 +75,7 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<ProjectRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<ProjectRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
@@ -144,7 +144,7 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
     }
 
     /// <inheritdoc/>
-    protected override async Task WriteAllAsync(IReadOnlyList<ImportItem<ProjectRecord>> items, ImportContext context, CancellationToken cancellationToken)
+    protected override async Task WriteAllAsync(IEnumerable<ImportItem<ProjectRecord>> items, ImportContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);

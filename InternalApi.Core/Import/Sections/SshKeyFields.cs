@@ -31,21 +31,30 @@ internal static class SshKeyFields
     }
 
     /// <summary>Duplicate ids and public keys across both key sections (reported on the later record).</summary>
-    public static void CheckDuplicates<T>(IReadOnlyList<ImportItem<T>> items, Func<T, SshKey> key, IEnumerable<ImportItem<SshKey>> earlier, ImportContext context)
+    public static void CheckDuplicates<T>(IEnumerable<ImportItem<T>> items, Func<T, SshKey> key, IEnumerable<ImportItem<SshKey>> earlier, ImportContext context)
     {
-        var all = earlier.Concat(items.Select(i => new ImportItem<SshKey>(i.Path, key(i.Value)))).ToList();
-        var firstIndex = all.Count - items.Count;
+        // The earlier section's keys are only remembered (their duplicates were reported there); ids and
+        // fingerprints are all that is kept, not the keys.
         var ids = new Dictionary<long, string>();
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < all.Count; i++)
+        foreach (var item in earlier)
         {
-            var (path, k) = (all[i].Path, all[i].Value);
-            if (k.Id > 0 && !ids.TryAdd(k.Id, path) && i >= firstIndex)
+            Check(item.Path, item.Value, report: false);
+        }
+
+        foreach (var item in items)
+        {
+            Check(item.Path, key(item.Value), report: true);
+        }
+
+        void Check(string path, SshKey k, bool report)
+        {
+            if (k.Id > 0 && !ids.TryAdd(k.Id, path) && report)
             {
                 context.Error(path, "id", $"duplicate of {ids[k.Id]}");
             }
 
-            if (k.Fingerprint.Length > 0 && !fingerprints.TryAdd(k.Fingerprint, path) && i >= firstIndex)
+            if (k.Fingerprint.Length > 0 && !fingerprints.TryAdd(k.Fingerprint, path) && report)
             {
                 context.Error(path, "key", $"the same public key as {fingerprints[k.Fingerprint]}");
             }

@@ -61,7 +61,7 @@ public sealed class UsersSection : ImportSection<UserRecord>
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<UserRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<UserRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, u => ImportContext.Key(u.User.Id), "id", StringComparer.Ordinal);
@@ -109,7 +109,7 @@ public sealed class UsersSection : ImportSection<UserRecord>
     }
 
     /// <inheritdoc/>
-    protected override async Task WriteAllAsync(IReadOnlyList<ImportItem<UserRecord>> items, ImportContext context, CancellationToken cancellationToken)
+    protected override async Task WriteAllAsync(IEnumerable<ImportItem<UserRecord>> items, ImportContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var given = context.Items<GitLabNamespace>().Select(g => g.Value.Id)
