@@ -37,6 +37,11 @@ public sealed class ImportContext
     /// <summary>The store being imported into.</summary>
     public GitLabStore Store { get; }
 
+    /// <summary>What the checks ask the store (ids, paths, public keys taken), read once when the store is small enough.</summary>
+    public ImportStoreView Stored => _shared.StoreView ?? throw new InvalidOperationException("The store view is loaded before the checks.");
+
+    internal void SetStored(ImportStoreView view) => _shared.StoreView = view;
+
     /// <summary>The folder of the import file: content files (LFS objects) are named relative to it.</summary>
     public string BaseDirectory { get; }
 
@@ -115,15 +120,15 @@ public sealed class ImportContext
 
     /// <summary>Whether the user is in the file or the store (true for 0: already reported).</summary>
     public async Task<bool> UserExistsAsync(long id, CancellationToken cancellationToken) =>
-        id <= 0 || _shared.UserNames.Value.ContainsKey(id) || await Store.GetUserAsync(id, cancellationToken) is not null;
+        id <= 0 || _shared.UserNames.Value.ContainsKey(id) || await Stored.UserAsync(id, cancellationToken) is not null;
 
     /// <summary>Whether the project is in the file or the store (true for 0: already reported).</summary>
     public async Task<bool> ProjectExistsAsync(long id, CancellationToken cancellationToken) =>
-        id <= 0 || _shared.ProjectIds.Value.Contains(id) || await Store.GetProjectAsync(id, cancellationToken) is not null;
+        id <= 0 || _shared.ProjectIds.Value.Contains(id) || await Stored.ProjectExistsAsync(id, cancellationToken);
 
     /// <summary>Whether a deploy key (not a user key) with this id is in the file or the store (true for 0).</summary>
     public async Task<bool> DeployKeyExistsAsync(long id, CancellationToken cancellationToken) =>
-        id <= 0 || _shared.DeployKeys.Value.ContainsKey(id) || await Store.GetKeyAsync(id, cancellationToken) is { Kind: SshKeyKind.Deploy };
+        id <= 0 || _shared.DeployKeys.Value.ContainsKey(id) || await Stored.KeyKindAsync(id, cancellationToken) == SshKeyKind.Deploy;
 
     /// <summary>Whether the deploy key is enabled on the project with write access, by the file or the store.</summary>
     public async Task<bool> DeployKeyCanPushAsync(long keyId, long projectId, CancellationToken cancellationToken) =>
@@ -141,7 +146,7 @@ public sealed class ImportContext
             return ns;
         }
 
-        return await Store.FindNamespaceByPathAsync(fullPath, cancellationToken) is { } stored
+        return await Stored.NamespaceByPathAsync(fullPath, cancellationToken) is { } stored
             ? new ImportNamespace(stored.FullPath, stored.Kind, stored.Id)
             : null;
     }
@@ -199,6 +204,8 @@ public sealed class ImportContext
         public IReadOnlyList<IImportSection> Sections { get; } = sections;
 
         public ImportProgress Progress { get; set; } = new();
+
+        public ImportStoreView? StoreView { get; set; }
 
         public Dictionary<IImportSection, int> Counts { get; } = [];
 

@@ -83,6 +83,7 @@ public sealed class Importer(GitLabStore store, IEnumerable<IImportSection> sect
             context.Error("$." + name, $"unknown section '{name}' (known: {string.Join(", ", known)})");
         }
 
+        context.SetStored(await ImportStoreView.LoadAsync(store, cancellationToken));
         long total = 0;
         foreach (var section in _sections)
         {

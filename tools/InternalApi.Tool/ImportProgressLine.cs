@@ -10,7 +10,8 @@ namespace InternalApi.Tool;
 /// </summary>
 internal sealed class ImportProgressLine : IAsyncDisposable
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(2);
+    /// <summary>How long an import runs before it says anything on stderr.</summary>
+    public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(2);
 
     private readonly ImportProgress _progress;
     private readonly TextWriter _error;
@@ -67,7 +68,8 @@ internal sealed class ImportProgressLine : IAsyncDisposable
             // The rate of the writes alone: the checks before them say nothing about the time left.
             _writesFrom ??= elapsed;
             var writing = (elapsed - _writesFrom.Value).TotalSeconds;
-            var rate = done / Math.Max(writing, 0.001);
+            // Counted from the first line that saw writes: before that, there is no rate to tell.
+            var rate = writing > 0 ? done / writing : 0;
             var left = rate > 0 ? TimeSpan.FromSeconds((total - done) / rate) : TimeSpan.Zero;
             line = string.Create(CultureInfo.InvariantCulture,
                 $"import: {done}/{total} records ({100.0 * done / total:0}%), {rate:0}/s, {_progress.Section}, about {left:mm\\:ss} left");

@@ -42,7 +42,7 @@ public sealed class DeployKeysSection : ImportSection<DeployKeyRecord>
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(context);
-        await SshKeyFields.CheckAsync(item.Path, item.Value.Key, context, cancellationToken);
+        await SshKeyFields.CheckAsync(this, item.Path, item.Value.Key, context, cancellationToken);
         foreach (var link in item.Value.Projects)
         {
             if (!await context.ProjectExistsAsync(link.Value.ProjectId, cancellationToken))

@@ -61,23 +61,28 @@ internal static class SshKeyFields
         }
     }
 
-    public static async Task CheckAsync(string path, SshKey key, ImportContext context, CancellationToken cancellationToken)
+    public static async Task CheckAsync(IImportSection section, string path, SshKey key, ImportContext context, CancellationToken cancellationToken)
     {
         if (key.UserId is { } userId && !await context.UserExistsAsync(userId, cancellationToken))
         {
             context.Error(path, "user_id", $"unknown user {userId}");
         }
 
-        var store = context.Store;
-        if (key.Fingerprint.Length > 0 && await store.FindKeyByFingerprintAsync(key.Fingerprint, cancellationToken) is { } same && same.Id != key.Id)
+        if (key.Fingerprint.Length > 0 && await context.Stored.KeyIdByFingerprintAsync(key.Fingerprint, cancellationToken) is { } same && same != key.Id)
         {
             // The fingerprint index names one key: a second key with the same blob would take it over.
-            context.Error(path, "key", $"this public key is already key {same.Id} in the store");
+            context.Error(path, "key", $"this public key is already key {same} in the store");
         }
 
-        if (key.Id > 0 && await store.GetKeyAsync(key.Id, cancellationToken) is { } stored && stored.Kind != key.Kind)
+        var stored = key.Id > 0 ? await context.Stored.KeyKindAsync(key.Id, cancellationToken) : null;
+        if (stored is not null)
         {
-            context.Error(path, "id", $"key {key.Id} is a {(stored.Kind == SshKeyKind.Deploy ? "deploy" : "user")} key in the store");
+            context.MarkStored(section, key.Id);
+        }
+
+        if (stored is { } kind && kind != key.Kind)
+        {
+            context.Error(path, "id", $"key {key.Id} is a {(kind == SshKeyKind.Deploy ? "deploy" : "user")} key in the store");
         }
     }
 

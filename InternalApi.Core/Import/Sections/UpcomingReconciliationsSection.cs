@@ -44,7 +44,7 @@ public sealed class UpcomingReconciliationsSection(UpcomingReconciliationService
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(context);
         var id = item.Value.NamespaceId;
-        if (id > 0 && !context.GroupIdInFile(id) && await context.Store.GetNamespaceAsync(id, cancellationToken) is null)
+        if (id > 0 && !context.GroupIdInFile(id) && await context.Stored.NamespaceAsync(id, cancellationToken) is null)
         {
             context.Error(item.Path, "namespace_id", $"unknown namespace {id}");
         }
