@@ -100,18 +100,18 @@ public sealed class ImportScaleTests(ImportFixture fixture)
     public async Task Sections_In_Any_Order_With_Comments_And_Records_Longer_Than_The_Read_Buffer()
     {
         var u = TestIds.Next() * 10;
-        var longName = new string('n', 150_000);
+        var padding = new string(' ', 150_000);
         var json = $$"""
-        // projects before the users they refer to, and a name longer than the reader's 64 KB buffer
+        // projects before the users they refer to, and a record longer than the reader's 64 KB buffer
         {
           "projects": [ { "id": {{u}}, "namespace": "lu{{u}}", "path": "p" } ],
-          "users": [ /* one */ { "id": {{u}}, "username": "lu{{u}}", "name": "{{longName}}", "namespace_id": {{u}} } ]
+          "users": [ /* one */ { "id": {{u}}, "username": "lu{{u}}", "name": "Long", {{padding}} "namespace_id": {{u}} } ]
         }
         """;
         var prefix = ImportFixture.NewPrefix();
         var result = await fixture.ImportAsync(json, prefix);
         Assert.True(result.Code == 0, result.Error);
-        Assert.Equal(longName, (await fixture.Store(prefix).GetUserAsync(u))?.Name);
+        Assert.Equal("Long", (await fixture.Store(prefix).GetUserAsync(u))?.Name);
         Assert.NotNull(await fixture.Store(prefix).FindProjectByPathAsync($"lu{u}/p"));
     }
 
