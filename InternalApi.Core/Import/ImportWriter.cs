@@ -13,7 +13,7 @@ namespace InternalApi.Core.Import;
 /// </summary>
 internal sealed class ImportWriter(CancellationToken cancellationToken) : IAsyncDisposable
 {
-    /// <summary>Requests in flight (measured on a 2-core machine against Azurite: docs/benchmarks.md, "Import").</summary>
+    /// <summary>Requests in flight: 64 was no faster than 32 on a 2-core machine against Azurite (docs/benchmarks.md, "Import").</summary>
     public const int Parallelism = 32;
 
     private const int MaxBatch = 100;
