@@ -9,6 +9,8 @@
 #   ./run.sh token shell|kas|pages|workhorse  print a fresh JWT for curl (Gitlab-Shell-, -Kas-, -Pages-,
 #                             -Workhorse-Api-Request)
 #   ./run.sh import FILE      validate and import a data file into the running Azurite
+#   ./run.sh generate --entities N [--seed S] --out FILE   write a made-up instance of about N records as an
+#                             import file (ids from 1,000,000, paths gen-...: it imports next to the demo data)
 #   ./run.sh pages publish --project ID|PATH (--folder DIR | --zip FILE) [--root-directory public]
 #                             publish a folder or zip as the project's Pages deployment (blob + site row)
 #   ./run.sh queues list|peek QUEUE|replay QUEUE-poison      inspect queues, replay poison messages
@@ -66,6 +68,10 @@ case "${1:-}" in
   "" | serve) ;;
   local) MODE=local ;;
   -h | --help | help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
+  generate)
+    [ -f "$TOOL_DLL" ] || build_tool
+    exec dotnet "$TOOL_DLL" "$@"
+    ;;
   token)
     [ -f "$TOOL_DLL" ] || build_tool
     exec dotnet "$TOOL_DLL" token "${2:-shell}"

@@ -1,6 +1,7 @@
+using System.Text;
 using System.Text.Json;
-using InternalApi.Core.Data;
 using Azure.Data.Tables;
+using InternalApi.Core.Data;
 
 namespace InternalApi.Core.Import;
 
@@ -8,8 +9,10 @@ namespace InternalApi.Core.Import;
 /// Imports a data file in two phases. First every section reads its records and checks them against the
 /// file and the store, collecting every problem; if there is any, nothing is written. Then every section
 /// upserts its records in registration order. Records carry their ids and writes are upserts that keep
-/// what the app wrote since (activity, last use), so importing the same file again changes nothing.
-/// Import adds and updates; it never deletes.
+/// what the app wrote since (activity, last use), so importing the same file again, or again after an
+/// interrupted run, ends in the same state. Import adds and updates; it never deletes.
+/// The file is streamed, never held: one pass checks its syntax and finds the sections, and each phase
+/// reads the sections it needs again (<see cref="ImportFile"/>), so memory does not grow with the file.
 /// </summary>
 public sealed class Importer(ImportStores stores, GitLabTables tables, IEnumerable<IImportSection> sections)
 {
@@ -32,46 +35,59 @@ public sealed class Importer(ImportStores stores, GitLabTables tables, IEnumerab
         return true;
     }
 
-    /// <summary>Validates the whole file, then writes it if and only if it is valid; content files are named relative to the current folder.</summary>
+    /// <summary>Validates the whole text, then writes it if and only if it is valid; content files are named relative to the current folder.</summary>
     public Task<ImportResult> ImportAsync(string json, CancellationToken cancellationToken = default) => ImportAsync(json, null, cancellationToken);
 
     /// <summary>
-    /// Validates the whole file, then writes it if and only if it is valid. <paramref name="baseDirectory"/> is the
+    /// Validates the whole text, then writes it if and only if it is valid. <paramref name="baseDirectory"/> is the
     /// import file's folder, against which content files are named (the current folder when null).
     /// </summary>
-    public async Task<ImportResult> ImportAsync(string json, string? baseDirectory, CancellationToken cancellationToken = default)
+    public Task<ImportResult> ImportAsync(string json, string? baseDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var context = new ImportContext(stores, baseDirectory);
-        JsonDocument document;
+        var bytes = Encoding.UTF8.GetBytes(json);
+        return ImportAsync(() => new MemoryStream(bytes, writable: false), baseDirectory, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Validates the file that <paramref name="open"/> opens (a new seekable stream on each call), then writes it
+    /// if and only if it is valid. <paramref name="progress"/>, when given, follows the writes.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(Func<Stream> open, string? baseDirectory, ImportProgress? progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ImportFile file;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            file = await ImportFile.ScanAsync(open, cancellationToken);
         }
         catch (JsonException ex)
         {
             return new ImportResult([$"$: not valid JSON ({ex.Message})"], []);
         }
 
-        using (document)
+        if (file.Root != JsonTokenType.StartObject)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return new ImportResult(["$: must be an object with one array per section"], []);
-            }
+            return new ImportResult(["$: must be an object with one array per section"], []);
+        }
 
-            var known = SectionNames;
-            foreach (var property in root.EnumerateObject().Where(p => !known.Contains(p.Name, StringComparer.Ordinal) && p.Name != "$schema"))
-            {
-                context.Error("$." + property.Name, $"unknown section '{property.Name}' (known: {string.Join(", ", known)})");
-            }
+        var context = new ImportContext(stores, tables, file, _sections, baseDirectory);
+        if (progress is not null)
+        {
+            context.SetProgress(progress);
+        }
 
-            var file = new ImportReader(root, "$", context.ErrorList);
-            foreach (var section in _sections)
-            {
-                section.Read(file, context);
-            }
+        var known = SectionNames;
+        foreach (var name in file.Names.Where(n => !known.Contains(n, StringComparer.Ordinal) && n != "$schema"))
+        {
+            context.Error("$." + name, $"unknown section '{name}' (known: {string.Join(", ", known)})");
+        }
+
+        context.SetStored(await ImportStoreView.LoadAsync(stores, tables, cancellationToken));
+        long total = 0;
+        foreach (var section in _sections)
+        {
+            total += section.Read(context);
         }
 
         foreach (var section in _sections)
@@ -84,9 +100,11 @@ public sealed class Importer(ImportStores stores, GitLabTables tables, IEnumerab
             return new ImportResult(context.Errors, []);
         }
 
+        context.Progress.Start(total);
         var counts = new List<ImportCount>();
         foreach (var section in _sections)
         {
+            context.Progress.Section = section.Name;
             counts.Add(new ImportCount(section.Name, await section.WriteAsync(context, cancellationToken)));
         }
 

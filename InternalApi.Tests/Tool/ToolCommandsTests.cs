@@ -18,7 +18,9 @@ public sealed class ToolCommandsTests
     [InlineData(new[] { "audit-events", "--limit", "5" }, "usage: audit-events")]
     [InlineData(new[] { "audit-events", "--project", "x", "--limit", "-1" }, "usage: audit-events")]
     [InlineData(new[] { "token", "gitaly", ShellSecret }, "usage: token shell|kas|pages|workhorse")]
-    [InlineData(new[] { "bogus" }, "usage: token|import|queues|usage-metrics|audit-events")]
+    [InlineData(new[] { "generate" }, "usage: generate --entities N")]
+    [InlineData(new[] { "generate", "--entities", "5", "--out", "/tmp/never-written.json" }, "usage: generate --entities N")]
+    [InlineData(new[] { "bogus" }, "usage: token|import|generate|queues|usage-metrics|audit-events")]
     public async Task Usage_Errors_Exit_2_With_The_Verbs_Usage(string[] args, string usage)
     {
         using var error = new StringWriter();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using InternalApi.Core.Import;
 using InternalApi.Core.Storage;
@@ -40,10 +41,10 @@ internal static class ImportCommand
             return 2;
         }
 
-        string json;
         try
         {
-            json = await File.ReadAllTextAsync(file);
+            // Opened once here to report an unreadable file as a usage error; the import opens it again per pass.
+            await using var probe = Open(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -51,7 +52,9 @@ internal static class ImportCommand
             return 2;
         }
 
-        await using var services = CommandServices.Create(configuration);
+        // A transaction of 100 rows takes the service longer than the app's point reads, for which the default timeout
+        // is set: the import waits longer (a later --Storage:NetworkTimeout still wins).
+        await using var services = CommandServices.Create(["--Storage:NetworkTimeout=00:00:30", .. configuration]);
         var importer = services.GetRequiredService<Importer>();
         try
         {
@@ -62,7 +65,14 @@ internal static class ImportCommand
                 return 0;
             }
 
-            var result = await importer.ImportAsync(json, Path.GetDirectoryName(Path.GetFullPath(file)));
+            var progress = new ImportProgress();
+            var clock = Stopwatch.StartNew();
+            ImportResult result;
+            await using (ImportProgressLine.Start(progress, error))
+            {
+                result = await importer.ImportAsync(() => Open(file), Path.GetDirectoryName(Path.GetFullPath(file)), progress);
+            }
+
             if (!result.Succeeded)
             {
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import: {file} has {result.Errors.Count} problem(s); nothing was written:"));
@@ -79,6 +89,14 @@ internal static class ImportCommand
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"imported {count,5} {section.Replace('_', ' ')}"));
             }
 
+            var seconds = clock.Elapsed.TotalSeconds;
+            var total = result.Counts.Sum(c => (long)c.Count);
+            if (seconds > ImportProgressLine.Quiet.TotalSeconds)
+            {
+                // With the progress lines, on stderr and only after a long import: stdout stays the per-section counts.
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import: {total} records in {seconds:0.0} s ({total / Math.Max(seconds, 0.001):0} per second, checks included)"));
+            }
+
             return 0;
         }
         catch (Exception ex) when (IsStorageFailure(ex))
@@ -89,6 +107,12 @@ internal static class ImportCommand
             return 2;
         }
     }
+
+    /// <summary>
+    /// The file, read sequentially with no buffer of the stream's own: the importer reads it through a buffer of its
+    /// own, so a second one would only copy.
+    /// </summary>
+    private static FileStream Open(string file) => new(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
 
     /// <summary>A storage error or an unreachable account (the pipeline's retries end in an AggregateException).</summary>
     internal static bool IsStorageFailure(Exception ex) => ex switch

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace InternalApi.Tool;
 
 /// <summary>
-/// The operator's verbs: <c>token shell|kas|pages|workhorse</c> (a fresh JWT for curl), <c>import</c>, <c>queues</c>,
+/// The operator's verbs: <c>token shell|kas|pages|workhorse</c> (a fresh JWT for curl), <c>import</c>, <c>generate</c> (an import file of a made-up instance), <c>queues</c>,
 /// <c>usage-metrics</c>, <c>audit-events</c>, <c>pages publish</c> and <c>lfs upload</c>. Each also takes configuration as <c>--Section:Key=value</c>, as the
 /// worker does (appsettings.json of the current folder and the environment are read too). Usage errors exit 2.
 /// </summary>
@@ -24,6 +24,7 @@ internal static class ToolCommands
         var root = new RootCommand("InternalApi operator commands: JWTs for curl, data import, queues, usage metrics, audit events, LFS objects.");
         Add(root, usages, TokenCommand(configuration, output, error), TokenUsage);
         Add(root, usages, ImportCommand.Create(configuration, output, error), ImportCommand.Usage);
+        Add(root, usages, Generate.GenerateCommand.Create(output, error), Generate.GenerateCommand.Usage);
         Add(root, usages, QueueCommand.Create(configuration, output, error), QueueCommand.Usage);
         Add(root, usages, UsageMetricsCommand.Create(configuration, output, error), UsageMetricsCommand.Usage);
         Add(root, usages, AuditEventsCommand.Create(configuration, output, error), AuditEventsCommand.Usage);
@@ -45,7 +46,7 @@ internal static class ToolCommands
             var command = result.CommandResult.Command;
             error.WriteLine(usages.TryGetValue(command, out var usage) || (command.Parents.OfType<Command>().FirstOrDefault() is { } parent && usages.TryGetValue(parent, out usage))
                 ? usage
-                : "usage: token|import|queues|usage-metrics|audit-events|pages|lfs ... (--help)");
+                : "usage: token|import|generate|queues|usage-metrics|audit-events|pages|lfs ... (--help)");
             return 2;
         }
 

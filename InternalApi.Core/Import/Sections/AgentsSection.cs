@@ -104,7 +104,7 @@ public sealed partial class AgentsSection(AgentStore agents, ReceptiveAgentStore
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<AgentRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<AgentRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);

@@ -33,7 +33,7 @@ public sealed class BroadcastMessagesSection : ImportSection<BroadcastMessage>
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<BroadcastMessage>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<BroadcastMessage>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, m => ImportContext.Key(m.Id), "id", StringComparer.Ordinal);

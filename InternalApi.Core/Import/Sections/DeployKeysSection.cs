@@ -26,7 +26,7 @@ public sealed class DeployKeysSection : ImportSection<DeployKeyRecord>
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<DeployKeyRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<DeployKeyRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
@@ -42,7 +42,7 @@ public sealed class DeployKeysSection : ImportSection<DeployKeyRecord>
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(context);
-        await SshKeyFields.CheckAsync(item.Path, item.Value.Key, context, cancellationToken);
+        await SshKeyFields.CheckAsync(this, item.Path, item.Value.Key, context, cancellationToken);
         foreach (var link in item.Value.Projects)
         {
             if (!await context.ProjectExistsAsync(link.Value.ProjectId, cancellationToken))

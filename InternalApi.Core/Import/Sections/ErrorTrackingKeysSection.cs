@@ -19,7 +19,7 @@ public sealed class ErrorTrackingKeysSection : ImportSection<ErrorTrackingClient
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<ErrorTrackingClientKey>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<ErrorTrackingClientKey>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, k => k.ProjectId > 0 && k.PublicKey.Length > 0 ? $"{k.ProjectId} {k.PublicKey}" : null, "public_key", StringComparer.Ordinal);

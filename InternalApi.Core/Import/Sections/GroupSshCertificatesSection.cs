@@ -40,7 +40,7 @@ public sealed class GroupSshCertificatesSection(SshCertificateStore certificates
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<GroupSshCertificateRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<GroupSshCertificateRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, c => ImportContext.Key(c.Certificate.Id), "id", StringComparer.Ordinal);

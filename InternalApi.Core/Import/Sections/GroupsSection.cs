@@ -81,12 +81,11 @@ public sealed class GroupsSection : ImportSection<GitLabNamespace>
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<GitLabNamespace>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<GitLabNamespace>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
-        context.Duplicates(items, g => ImportContext.Key(g.Id), "id", StringComparer.Ordinal);
-        context.Duplicates(items, g => g.FullPath, "path", StringComparer.OrdinalIgnoreCase);
+        context.Duplicates(items, [(g => ImportContext.Key(g.Id), "id"), (g => g.FullPath, "path")], StringComparer.OrdinalIgnoreCase);
 
         // Personal namespaces share namespace ids and top-level paths with groups.
         var users = context.Items<UserRecord>();
@@ -141,12 +140,11 @@ public sealed class GroupsSection : ImportSection<GitLabNamespace>
             }
         }
 
-        var stores = context.Stores;
-        if (await stores.Namespaces.FindNamespaceByPathAsync(group.FullPath, cancellationToken) is { } byPath && byPath.Id != group.Id)
+        if (await context.Stored.NamespaceByPathAsync(group.FullPath, cancellationToken) is { } byPath && byPath.Id != group.Id)
         {
             context.Error(item.Path, "path", $"'{group.FullPath}' is already namespace {byPath.Id} in the store");
         }
-        else if (group.Id > 0 && await stores.Namespaces.GetNamespaceAsync(group.Id, cancellationToken) is { } byId &&
+        else if (group.Id > 0 && await context.Stored.NamespaceAsync(group.Id, cancellationToken) is { } byId &&
                  (byId.Kind != NamespaceKind.Group || !string.Equals(byId.FullPath, group.FullPath, StringComparison.OrdinalIgnoreCase)))
         {
             // Projects below a group store their full paths: moving groups is not something an import does.
@@ -154,14 +152,43 @@ public sealed class GroupsSection : ImportSection<GitLabNamespace>
         }
     }
 
-    /// <inheritdoc/>
-    protected override async Task WriteAllAsync(IReadOnlyList<ImportItem<GitLabNamespace>> items, ImportContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Level by level from the top, each level read from the file again and finished before the next starts, so a
+    /// group is never written before its parent (an interrupted import leaves no orphan). A namespace has no index
+    /// to move (import does not move groups), so every group is plain rows through the batch writer.
+    /// </summary>
+    protected override async Task WriteAllAsync(IEnumerable<ImportItem<GitLabNamespace>> items, ImportContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
-        foreach (var item in items.OrderBy(g => g.Value.FullPath.Count(c => c == '/')))
+        ArgumentNullException.ThrowIfNull(context);
+        var tables = context.Tables;
+        await using var writer = new ImportWriter(cancellationToken);
+        var deepest = 0;
+        for (var level = 0; level <= deepest; level++)
         {
-            await WriteAsync(item.Value, context, cancellationToken);
+            foreach (var item in level == 0 ? items : Stream(context))
+            {
+                var depth = item.Value.FullPath.Count(c => c == '/');
+                deepest = Math.Max(deepest, depth);
+                if (depth == level)
+                {
+                    var ns = await ResolveAsync(item.Value, context, cancellationToken);
+                    context.Remember(ns);
+                    await writer.AddAsync(ImportRows.OfNamespace(tables, ns));
+                    context.Progress.Add(1);
+                }
+            }
+
+            await writer.FlushAsync();
         }
+    }
+
+    /// <summary>The group with its parent and root ids (the parent is written, or stored).</summary>
+    private static async Task<GitLabNamespace> ResolveAsync(GitLabNamespace value, ImportContext context, CancellationToken cancellationToken)
+    {
+        var slash = value.FullPath.LastIndexOf('/');
+        var parent = slash > 0 ? await context.NamespaceAsync(value.FullPath[..slash], cancellationToken) : null;
+        return value with { ParentId = parent?.Id, RootId = parent?.RootId ?? value.Id };
     }
 
     /// <inheritdoc/>
@@ -169,9 +196,7 @@ public sealed class GroupsSection : ImportSection<GitLabNamespace>
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(context);
-        var slash = value.FullPath.LastIndexOf('/');
-        var parent = slash > 0 ? await context.NamespaceAsync(value.FullPath[..slash], cancellationToken) : null;
-        var ns = value with { ParentId = parent?.Id, RootId = parent?.RootId ?? value.Id };
+        var ns = await ResolveAsync(value, context, cancellationToken);
         await context.Stores.Namespaces.UpsertNamespaceAsync(ns, cancellationToken);
         context.Remember(ns);
     }

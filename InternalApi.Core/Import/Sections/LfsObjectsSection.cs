@@ -31,7 +31,7 @@ public sealed class LfsObjectsSection(LfsObjectStore store) : ImportSection<LfsO
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<LfsObjectRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<LfsObjectRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, o => o.Oid.Length > 0 ? o.Oid : null, "oid", StringComparer.Ordinal);

@@ -34,14 +34,14 @@ public sealed class OtpSecretsSection(OtpStore store, OtpSecretProtector protect
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<OtpSecretRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<OtpSecretRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, s => ImportContext.Key(s.UserId), "user_id", StringComparer.Ordinal);
-        if (items.Count > 0 && !protector.CanProtect)
+        if (!protector.CanProtect && items.FirstOrDefault() is { } first)
         {
-            context.Error(items[0].Path, "secret", protector.ConfigurationError is { } problem
+            context.Error(first.Path, "secret", protector.ConfigurationError is { } problem
                 ? "cannot be encrypted: " + problem
                 : "no OTP encryption key is configured (TwoFactor:OtpEncryptionKeys or TwoFactor:OtpEncryptionKeyFile, and TwoFactor:OtpActiveEncryptionKey when there are several)");
         }

@@ -45,7 +45,7 @@ public sealed class PagesDomainsSection(PagesStore pages, PagesPublisher publish
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<PagesDomainRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<PagesDomainRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);

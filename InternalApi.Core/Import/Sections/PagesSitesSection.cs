@@ -97,7 +97,7 @@ public sealed partial class PagesSitesSection(PagesStore pages, PagesPublisher p
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<PagesSiteRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<PagesSiteRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, s => ImportContext.Key(s.ProjectId), "project_id", StringComparer.Ordinal);

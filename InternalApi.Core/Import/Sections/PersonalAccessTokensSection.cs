@@ -37,7 +37,7 @@ public sealed class PersonalAccessTokensSection : ImportSection<PersonalAccessTo
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<PersonalAccessToken>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<PersonalAccessToken>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, t => ImportContext.Key(t.Id), "id", StringComparer.Ordinal);
@@ -62,7 +62,7 @@ public sealed class PersonalAccessTokensSection : ImportSection<PersonalAccessTo
     }
 
     /// <inheritdoc/>
-    protected override async Task WriteAllAsync(IReadOnlyList<ImportItem<PersonalAccessToken>> items, ImportContext context, CancellationToken cancellationToken)
+    protected override async Task WriteAllAsync(IEnumerable<ImportItem<PersonalAccessToken>> items, ImportContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);

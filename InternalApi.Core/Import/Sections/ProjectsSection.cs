@@ -1,3 +1,4 @@
+using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using Microsoft.Extensions.Options;
 
@@ -75,7 +76,7 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<ProjectRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<ProjectRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
@@ -128,15 +129,19 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
             context.Error(item.Path, "creator_id", $"unknown user {creator}");
         }
 
-        var stores = context.Stores;
+        if (project.Id > 0 && await context.Stored.ProjectExistsAsync(project.Id, cancellationToken))
+        {
+            context.MarkStored(this, project.Id);
+        }
+
         var own = project.FullPath.Length > 0 ? new[] { ("path", project.FullPath) } : [];
         foreach (var (field, route) in own.Concat(redirects.Select((r, i) => ($"redirects[{i}]", r))))
         {
-            if (await stores.Projects.FindProjectByPathAsync(route, cancellationToken) is { } taken && taken.Project.Id != project.Id)
+            if (await context.Stored.ProjectIdByPathAsync(route, cancellationToken) is { } taken && taken != project.Id)
             {
-                context.Error(item.Path, field, $"'{route}' already resolves to project {taken.Project.Id} in the store");
+                context.Error(item.Path, field, $"'{route}' already resolves to project {taken} in the store");
             }
-            else if (await stores.Namespaces.FindNamespaceByPathAsync(route, cancellationToken) is { } ns)
+            else if (await context.Stored.NamespaceByPathAsync(route, cancellationToken) is { } ns)
             {
                 context.Error(item.Path, field, $"'{route}' is the path of namespace {ns.Id} in the store");
             }
@@ -144,13 +149,35 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
     }
 
     /// <inheritdoc/>
-    protected override async Task WriteAllAsync(IReadOnlyList<ImportItem<ProjectRecord>> items, ImportContext context, CancellationToken cancellationToken)
+    protected override async Task WriteAllAsync(IEnumerable<ImportItem<ProjectRecord>> items, ImportContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
         // Create-on-push allocates project ids from this sequence: keep it above the ids imported here.
-        await context.Stores.Sequences.ReserveIdsAsync(ProjectSequence, items.Select(p => p.Value.Project.Id).DefaultIfEmpty(0).Max(), cancellationToken);
-        await base.WriteAllAsync(items, context, cancellationToken);
+        await context.Stores.Sequences.ReserveIdsAsync(ProjectSequence, Stream(context).Select(p => p.Value.Project.Id).DefaultIfEmpty(0).Max(), cancellationToken);
+
+        // A project new to the store is rows (itself, its route, its redirects) through the batch writer; a stored
+        // one goes through the store's upsert, which keeps what pushes wrote and turns a changed path into a redirect.
+        var tables = context.Tables;
+        await using var writer = new ImportWriter(cancellationToken);
+        foreach (var item in items)
+        {
+            var value = item.Value;
+            if (context.IsStored(this, value.Project.Id))
+            {
+                await writer.RunAsync(ct => WriteAsync(value, context, ct));
+            }
+            else
+            {
+                var ns = await context.NamespaceAsync(value.NamespacePath, cancellationToken);
+                var project = value.Project with { NamespaceId = ns.Id, FullPath = ns.FullPath + "/" + value.Project.Path };
+                await writer.AddAsync(ImportRows.OfProject(tables, project, NamespaceTree.RootOf(ns), value.Redirects));
+            }
+
+            context.Progress.Add(1);
+        }
+
+        await writer.FlushAsync();
     }
 
     /// <inheritdoc/>

@@ -37,7 +37,7 @@ public sealed class ProtectedRefsSection(RefKind kind) : ImportSection<Protected
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<ProtectedRef>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<ProtectedRef>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, r => r.ProjectId > 0 && r.Pattern.Length > 0 ? $"{r.ProjectId} {r.Pattern}" : null, "name", StringComparer.Ordinal);

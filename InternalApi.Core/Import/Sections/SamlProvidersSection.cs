@@ -25,7 +25,7 @@ public sealed class SamlProvidersSection(ScimStore scim) : ImportSection<SamlPro
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<SamlProviderRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<SamlProviderRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, p => p.GroupPath.Length > 0 ? p.GroupPath : null, "group", StringComparer.OrdinalIgnoreCase);
@@ -69,7 +69,7 @@ public sealed class ScimTokensSection(ScimStore scim) : ImportSection<ScimTokenR
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<ScimTokenRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<ScimTokenRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, t => t.Digest.Length > 0 ? t.Digest : null, "token", StringComparer.Ordinal);
@@ -119,7 +119,7 @@ public sealed class ScimIdentitiesSection(ScimStore scim) : ImportSection<ScimId
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<ScimIdentityRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<ScimIdentityRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, i => i.ExternUid.Length > 0 ? $"{i.GroupPath} {i.ExternUid}" : null, "extern_uid", StringComparer.OrdinalIgnoreCase);

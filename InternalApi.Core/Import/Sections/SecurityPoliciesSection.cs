@@ -116,7 +116,7 @@ public sealed class SecurityPoliciesSection(SecurityPolicyStore policies) : Impo
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<SecurityPolicyConfiguration>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<SecurityPolicyConfiguration>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);

@@ -31,44 +31,58 @@ internal static class SshKeyFields
     }
 
     /// <summary>Duplicate ids and public keys across both key sections (reported on the later record).</summary>
-    public static void CheckDuplicates<T>(IReadOnlyList<ImportItem<T>> items, Func<T, SshKey> key, IEnumerable<ImportItem<SshKey>> earlier, ImportContext context)
+    public static void CheckDuplicates<T>(IEnumerable<ImportItem<T>> items, Func<T, SshKey> key, IEnumerable<ImportItem<SshKey>> earlier, ImportContext context)
     {
-        var all = earlier.Concat(items.Select(i => new ImportItem<SshKey>(i.Path, key(i.Value)))).ToList();
-        var firstIndex = all.Count - items.Count;
+        // The earlier section's keys are only remembered (their duplicates were reported there); ids and
+        // fingerprints are all that is kept, not the keys.
         var ids = new Dictionary<long, string>();
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < all.Count; i++)
+        foreach (var item in earlier)
         {
-            var (path, k) = (all[i].Path, all[i].Value);
-            if (k.Id > 0 && !ids.TryAdd(k.Id, path) && i >= firstIndex)
+            Check(item.Path, item.Value, report: false);
+        }
+
+        foreach (var item in items)
+        {
+            Check(item.Path, key(item.Value), report: true);
+        }
+
+        void Check(string path, SshKey k, bool report)
+        {
+            if (k.Id > 0 && !ids.TryAdd(k.Id, path) && report)
             {
                 context.Error(path, "id", $"duplicate of {ids[k.Id]}");
             }
 
-            if (k.Fingerprint.Length > 0 && !fingerprints.TryAdd(k.Fingerprint, path) && i >= firstIndex)
+            if (k.Fingerprint.Length > 0 && !fingerprints.TryAdd(k.Fingerprint, path) && report)
             {
                 context.Error(path, "key", $"the same public key as {fingerprints[k.Fingerprint]}");
             }
         }
     }
 
-    public static async Task CheckAsync(string path, SshKey key, ImportContext context, CancellationToken cancellationToken)
+    public static async Task CheckAsync(IImportSection section, string path, SshKey key, ImportContext context, CancellationToken cancellationToken)
     {
         if (key.UserId is { } userId && !await context.UserExistsAsync(userId, cancellationToken))
         {
             context.Error(path, "user_id", $"unknown user {userId}");
         }
 
-        var stores = context.Stores;
-        if (key.Fingerprint.Length > 0 && await stores.Keys.FindKeyByFingerprintAsync(key.Fingerprint, cancellationToken) is { } same && same.Id != key.Id)
+        if (key.Fingerprint.Length > 0 && await context.Stored.KeyIdByFingerprintAsync(key.Fingerprint, cancellationToken) is { } same && same != key.Id)
         {
             // The fingerprint index names one key: a second key with the same blob would take it over.
-            context.Error(path, "key", $"this public key is already key {same.Id} in the store");
+            context.Error(path, "key", $"this public key is already key {same} in the store");
         }
 
-        if (key.Id > 0 && await stores.Keys.GetKeyAsync(key.Id, cancellationToken) is { } stored && stored.Kind != key.Kind)
+        var stored = key.Id > 0 ? await context.Stored.KeyKindAsync(key.Id, cancellationToken) : null;
+        if (stored is not null)
         {
-            context.Error(path, "id", $"key {key.Id} is a {(stored.Kind == SshKeyKind.Deploy ? "deploy" : "user")} key in the store");
+            context.MarkStored(section, key.Id);
+        }
+
+        if (stored is { } kind && kind != key.Kind)
+        {
+            context.Error(path, "id", $"key {key.Id} is a {(kind == SshKeyKind.Deploy ? "deploy" : "user")} key in the store");
         }
     }
 

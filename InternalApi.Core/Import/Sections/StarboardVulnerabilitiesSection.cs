@@ -105,7 +105,7 @@ public sealed class StarboardVulnerabilitiesSection(AgentStore agents, Starboard
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<StarboardFindingRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<StarboardFindingRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
 

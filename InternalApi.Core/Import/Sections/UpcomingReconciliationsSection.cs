@@ -32,7 +32,7 @@ public sealed class UpcomingReconciliationsSection(UpcomingReconciliationService
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<UpcomingReconciliation>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<UpcomingReconciliation>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Duplicates(items, r => ImportContext.Key(r.NamespaceId), "namespace_id", StringComparer.Ordinal);
@@ -44,7 +44,7 @@ public sealed class UpcomingReconciliationsSection(UpcomingReconciliationService
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(context);
         var id = item.Value.NamespaceId;
-        if (id > 0 && !context.Items<GitLabNamespace>().Any(n => n.Value.Id == id) && await context.Stores.Namespaces.GetNamespaceAsync(id, cancellationToken) is null)
+        if (id > 0 && !context.GroupIdInFile(id) && await context.Stored.NamespaceAsync(id, cancellationToken) is null)
         {
             context.Error(item.Path, "namespace_id", $"unknown namespace {id}");
         }

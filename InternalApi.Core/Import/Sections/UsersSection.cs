@@ -61,12 +61,14 @@ public sealed class UsersSection : ImportSection<UserRecord>
     }
 
     /// <inheritdoc/>
-    protected override void CheckFile(IReadOnlyList<ImportItem<UserRecord>> items, ImportContext context)
+    protected override void CheckFile(IEnumerable<ImportItem<UserRecord>> items, ImportContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Duplicates(items, u => ImportContext.Key(u.User.Id), "id", StringComparer.Ordinal);
-        context.Duplicates(items, u => u.User.Username, "username", StringComparer.OrdinalIgnoreCase);
-        context.Duplicates(items, u => u.NamespaceId is { } id ? ImportContext.Key(id) : null, "namespace_id", StringComparer.Ordinal);
+        // Ids are digits: one case-insensitive reading of the file checks all three keys.
+        context.Duplicates(items, [
+            (u => ImportContext.Key(u.User.Id), "id"),
+            (u => u.User.Username, "username"),
+            (u => u.NamespaceId is { } id ? ImportContext.Key(id) : null, "namespace_id")], StringComparer.OrdinalIgnoreCase);
     }
 
     /// <inheritdoc/>
@@ -75,8 +77,12 @@ public sealed class UsersSection : ImportSection<UserRecord>
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(context);
         var (user, namespaceId, _) = item.Value;
-        var stores = context.Stores;
-        var stored = user.Id > 0 ? await stores.Users.GetUserAsync(user.Id, cancellationToken) : null;
+        var stored = user.Id > 0 ? await context.Stored.UserAsync(user.Id, cancellationToken) : null;
+        if (stored is not null)
+        {
+            context.MarkStored(this, user.Id);
+        }
+
         if (user.Username.Length > 0)
         {
             // The personal namespace's path is the username, and projects under it store their full path:
@@ -85,11 +91,11 @@ public sealed class UsersSection : ImportSection<UserRecord>
             {
                 context.Error(item.Path, "username", $"user {user.Id} is '{stored.Username}' in the store; import does not rename users");
             }
-            else if (await stores.Users.FindUserByUsernameAsync(user.Username, cancellationToken) is { } other && other.Id != user.Id)
+            else if (await context.Stored.UserByUsernameAsync(user.Username, cancellationToken) is { } other && other.Id != user.Id)
             {
                 context.Error(item.Path, "username", $"'{user.Username}' is already user {other.Id} in the store");
             }
-            else if (await stores.Namespaces.FindNamespaceByPathAsync(user.Username, cancellationToken) is { } ns && !(ns.Kind == NamespaceKind.User && ns.OwnerId == user.Id))
+            else if (await context.Stored.NamespaceByPathAsync(user.Username, cancellationToken) is { } ns && !(ns.Kind == NamespaceKind.User && ns.OwnerId == user.Id))
             {
                 context.Error(item.Path, "username", $"'{user.Username}' is already the path of namespace {ns.Id} in the store");
             }
@@ -101,22 +107,50 @@ public sealed class UsersSection : ImportSection<UserRecord>
             {
                 context.Error(item.Path, "namespace_id", $"user {user.Id}'s namespace is {storedNs} in the store");
             }
-            else if (await stores.Namespaces.GetNamespaceAsync(nsId, cancellationToken) is { } ns && !(ns.Kind == NamespaceKind.User && ns.OwnerId == user.Id))
+            else if (await context.Stored.NamespaceAsync(nsId, cancellationToken) is { } ns && !(ns.Kind == NamespaceKind.User && ns.OwnerId == user.Id))
             {
                 context.Error(item.Path, "namespace_id", $"{nsId} is already namespace '{ns.FullPath}' in the store");
             }
         }
     }
 
-    /// <inheritdoc/>
-    protected override async Task WriteAllAsync(IReadOnlyList<ImportItem<UserRecord>> items, ImportContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// A user new to the store is written as rows (its namespace, itself, its indexes) through the batch writer;
+    /// a stored one through the store's upsert, which keeps its activity and recovery codes and moves its index
+    /// rows and key fingerprints when its e-mail or name changed.
+    /// </summary>
+    protected override async Task WriteAllAsync(IEnumerable<ImportItem<UserRecord>> items, ImportContext context, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
         var given = context.Items<GitLabNamespace>().Select(g => g.Value.Id)
             .Concat(context.Items<UserRecord>().Select(u => u.Value.NamespaceId ?? 0))
             .DefaultIfEmpty(0).Max();
         await context.Stores.Sequences.ReserveIdsAsync(NamespaceSequence, given, cancellationToken);
-        await base.WriteAllAsync(items, context, cancellationToken);
+        var tables = context.Tables;
+        await using var writer = new ImportWriter(cancellationToken);
+        foreach (var item in items)
+        {
+            var value = item.Value;
+            if (context.IsStored(this, value.User.Id))
+            {
+                await writer.RunAsync(ct => WriteAsync(value, context, ct));
+            }
+            else
+            {
+                // Allocated here, one at a time: the sequence is one row, which concurrent increments would fight over.
+                var nsId = value.NamespaceId ?? await context.Stores.Sequences.NextIdAsync(NamespaceSequence, AllocatedIdFloor, cancellationToken);
+                var user = value.User;
+                var ns = new GitLabNamespace { Id = nsId, Kind = NamespaceKind.User, Name = user.Name, FullPath = user.Username, RootId = nsId, OwnerId = user.Id };
+                context.Remember(ns);
+                await writer.AddAsync(ImportRows.OfNamespace(tables, ns));
+                await writer.AddAsync(ImportRows.OfUser(tables, user with { NamespaceId = nsId, RecoveryCodeDigests = value.RecoveryCodesGiven ? user.RecoveryCodeDigests : [] }));
+            }
+
+            context.Progress.Add(1);
+        }
+
+        await writer.FlushAsync();
     }
 
     /// <inheritdoc/>
