@@ -135,6 +135,13 @@ public sealed class FingerprintStore(GitLabTables names)
     private async Task<User?> GetUserAsync(long id, CancellationToken cancellationToken) =>
         await names.Users.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToUser(e) : null;
 
+    /// <summary>The fingerprint row of <paramref name="key"/> as this store writes it (the import writes new keys' rows with it).</summary>
+    public static TableEntity RowOf(SshKey key, string? ownerName)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return ToFingerprintEntity(TableKey.Encode(key.Fingerprint), key, ownerName);
+    }
+
     private static TableEntity ToFingerprintEntity(string rowKey, SshKey key, string? ownerName) => new(rowKey, "")
     {
         ["KeyId"] = key.Id,

@@ -14,9 +14,6 @@ namespace InternalApi.Core.Import;
 /// </summary>
 internal static class ImportRows
 {
-    /// <summary>The store's fingerprint row layout (<see cref="FingerprintStore"/>): the key and its owner's name denormalized.</summary>
-    private const int FingerprintLayout = 2;
-
     /// <summary>A user: its row, its username and e-mail index rows.</summary>
     public static IEnumerable<(TableClient Table, TableEntity Row)> OfUser(GitLabTables tables, User user)
     {
@@ -45,20 +42,7 @@ internal static class ImportRows
             yield return (tables.UserSshKeys, new TableEntity(Id(userId), Id(key.Id)));
         }
 
-        yield return (tables.SshKeyFingerprints, new TableEntity(TableKey.Encode(key.Fingerprint), "")
-        {
-            ["KeyId"] = key.Id,
-            ["Layout"] = FingerprintLayout,
-            ["Kind"] = key.Kind.ToString(),
-            ["UserId"] = key.UserId,
-            ["Title"] = key.Title,
-            ["KeyType"] = key.KeyType,
-            ["Blob"] = key.Blob,
-            ["UsageType"] = key.UsageType,
-            ["CreatedAt"] = key.CreatedAt,
-            ["ExpiresAt"] = key.ExpiresAt,
-            ["OwnerName"] = ownerName,
-        });
+        yield return (tables.SshKeyFingerprints, FingerprintStore.RowOf(key, ownerName));
     }
 
     /// <summary>A project: its row, its place under its top-level namespace, its route, and a redirect route per old path.</summary>
