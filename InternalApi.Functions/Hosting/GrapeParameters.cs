@@ -110,10 +110,11 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
         JsonValue v when v.GetValueKind() == JsonValueKind.True => true,
         JsonValue v when v.GetValueKind() == JsonValueKind.False => false,
         JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var n) && n is 0 or 1 => n == 1,
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Trim().ToLowerInvariant() switch
+        // Grape's Boolean (dry-types' params coercion): these spellings exactly, untrimmed; "tRuE" is invalid, "on" is true.
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>() switch
         {
-            "true" or "t" or "1" or "yes" or "y" => true,
-            "false" or "f" or "0" or "no" or "n" => false,
+            "1" or "on" or "On" or "ON" or "t" or "T" or "true" or "True" or "TRUE" or "y" or "Y" or "yes" or "Yes" or "YES" => true,
+            "0" or "off" or "Off" or "OFF" or "f" or "F" or "false" or "False" or "FALSE" or "n" or "N" or "no" or "No" or "NO" => false,
             _ => (bool?)null,
         },
         _ => null,
