@@ -12,6 +12,19 @@ internal static class EntityMapping
 
     public static string PathKey(string path) => TableKey.Encode(path.Trim('/').ToLowerInvariant());
 
+    /// <summary>A project route: the current path (<paramref name="redirect"/> false) or an old one that redirects.</summary>
+    public static TableEntity RouteRow(string pathKey, long projectId, bool redirect) =>
+        new(Spread.PartitionOf(pathKey), pathKey) { ["ProjectId"] = projectId, ["Redirect"] = redirect };
+
+    /// <summary>
+    /// A key's place in its user's list (<c>UserSshKeys</c>): in the spread partition of the user, keyed
+    /// <c>{user}:{key}</c>, so one range query inside one partition lists a user's keys and the import batches them.
+    /// </summary>
+    public static TableEntity UserKeyRow(long userId, long keyId) => new(Spread.PartitionOf(Id(userId)), UserKeyPrefix(userId) + Id(keyId));
+
+    /// <summary>The RowKey prefix of the user's rows in <c>UserSshKeys</c> (<c>:</c> sorts before <c>;</c>, which ends the range).</summary>
+    public static string UserKeyPrefix(long userId) => Id(userId) + ":";
+
     public static string Join<T>(IEnumerable<T> items) => string.Join(',', items.Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)));
 
     public static IReadOnlyList<string> SplitStrings(string? value) =>
@@ -74,7 +87,7 @@ internal static class EntityMapping
         where TEnum : struct, System.Enum =>
         System.Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed) ? parsed : fallback;
 
-    public static TableEntity ToEntity(User u) => new(Id(u.Id), "")
+    public static TableEntity ToEntity(User u) => new(Spread.PartitionOf(Id(u.Id)), Id(u.Id))
     {
         ["Username"] = u.Username,
         ["Name"] = u.Name,
@@ -96,7 +109,7 @@ internal static class EntityMapping
 
     public static User ToUser(TableEntity e) => new()
     {
-        Id = long.Parse(e.PartitionKey, CultureInfo.InvariantCulture),
+        Id = long.Parse(e.RowKey, CultureInfo.InvariantCulture),
         Username = e.GetString("Username") ?? "",
         Name = e.GetString("Name") ?? "",
         Email = e.GetString("Email"),
@@ -115,7 +128,7 @@ internal static class EntityMapping
         LastActivityAt = e.GetDateTimeOffset("LastActivityAt"),
     };
 
-    public static TableEntity ToEntity(SshKey k) => new(Id(k.Id), "")
+    public static TableEntity ToEntity(SshKey k) => new(Spread.PartitionOf(Id(k.Id)), Id(k.Id))
     {
         ["Kind"] = k.Kind.ToString(),
         ["UserId"] = k.UserId,
@@ -131,7 +144,7 @@ internal static class EntityMapping
 
     public static SshKey ToKey(TableEntity e) => new()
     {
-        Id = long.Parse(e.PartitionKey, CultureInfo.InvariantCulture),
+        Id = long.Parse(e.RowKey, CultureInfo.InvariantCulture),
         Kind = Enum(e.GetString("Kind"), SshKeyKind.User),
         UserId = e.GetInt64("UserId"),
         Title = e.GetString("Title") ?? "",
@@ -144,7 +157,7 @@ internal static class EntityMapping
         LastUsedAt = e.GetDateTimeOffset("LastUsedAt"),
     };
 
-    public static TableEntity ToEntity(GitLabNamespace n) => new(Id(n.Id), "")
+    public static TableEntity ToEntity(GitLabNamespace n) => new(Spread.PartitionOf(Id(n.Id)), Id(n.Id))
     {
         ["Kind"] = n.Kind.ToString(),
         ["Name"] = n.Name,
@@ -161,7 +174,7 @@ internal static class EntityMapping
 
     public static GitLabNamespace ToNamespace(TableEntity e) => new()
     {
-        Id = long.Parse(e.PartitionKey, CultureInfo.InvariantCulture),
+        Id = long.Parse(e.RowKey, CultureInfo.InvariantCulture),
         Kind = Enum(e.GetString("Kind"), NamespaceKind.Group),
         Name = e.GetString("Name") ?? "",
         FullPath = e.GetString("FullPath") ?? "",
@@ -173,7 +186,7 @@ internal static class EntityMapping
         EnforceSshCertificates = e.GetBoolean("EnforceSshCertificates") ?? false,
     };
 
-    public static TableEntity ToEntity(Project p) => new(Id(p.Id), "")
+    public static TableEntity ToEntity(Project p) => new(Spread.PartitionOf(Id(p.Id)), Id(p.Id))
     {
         ["Name"] = p.Name,
         ["NamespaceId"] = p.NamespaceId,
@@ -198,7 +211,7 @@ internal static class EntityMapping
 
     public static Project ToProject(TableEntity e) => new()
     {
-        Id = long.Parse(e.PartitionKey, CultureInfo.InvariantCulture),
+        Id = long.Parse(e.RowKey, CultureInfo.InvariantCulture),
         Name = e.GetString("Name") ?? "",
         NamespaceId = e.GetInt64("NamespaceId") ?? 0,
         FullPath = e.GetString("FullPath") ?? "",

@@ -41,7 +41,7 @@ public sealed class FingerprintStore(GitLabTables names)
     public async Task<FingerprintEntry?> FindFingerprintEntryAsync(string fingerprint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fingerprint);
-        var row = await names.SshKeyFingerprints.FindAsync(TableKey.Encode(fingerprint), "", cancellationToken: cancellationToken);
+        var row = await names.SshKeyFingerprints.FindSpreadAsync(TableKey.Encode(fingerprint), cancellationToken: cancellationToken);
         if (row?.GetInt64("KeyId") is not { } keyId)
         {
             return null;
@@ -74,7 +74,7 @@ public sealed class FingerprintStore(GitLabTables names)
         for (var attempt = 0; attempt < MaxConcurrencyRetries; attempt++)
         {
             // The row first, then its sources: see the class comment for why this order makes the result converge.
-            var row = await names.SshKeyFingerprints.FindAsync(rowKey, "", cancellationToken: cancellationToken);
+            var row = await names.SshKeyFingerprints.FindSpreadAsync(rowKey, cancellationToken: cancellationToken);
             var key = await GetKeyAsync(keyId, cancellationToken);
             var owner = key?.UserId is { } userId ? await GetUserAsync(userId, cancellationToken) : null;
             try
@@ -84,7 +84,7 @@ public sealed class FingerprintStore(GitLabTables names)
                     if (row?.GetInt64("KeyId") == keyId)
                     {
                         // A 404 answer (someone else deleted it) is what we wanted; the SDK does not throw on it.
-                        await names.SshKeyFingerprints.DeleteEntityAsync(rowKey, "", row.ETag, cancellationToken);
+                        await names.SshKeyFingerprints.DeleteSpreadAsync(rowKey, row.ETag, cancellationToken);
                     }
 
                     return;
@@ -119,9 +119,11 @@ public sealed class FingerprintStore(GitLabTables names)
     /// <summary>Refreshes the rows of every key the user owns or created (after the user's name changed, or the user appeared).</summary>
     internal async Task RefreshKeysOfUserAsync(long userId, CancellationToken cancellationToken)
     {
-        foreach (var link in await names.UserSshKeys.ListPartitionAsync(Id(userId), cancellationToken))
+        var prefix = UserKeyPrefix(userId);
+        var range = TableClient.CreateQueryFilter($"PartitionKey eq {Spread.PartitionOf(Id(userId))} and RowKey gt {prefix} and RowKey lt {Id(userId) + ";"}");
+        foreach (var link in await names.UserSshKeys.ListAsync(range, cancellationToken: cancellationToken))
         {
-            var keyId = long.Parse(link.RowKey, System.Globalization.CultureInfo.InvariantCulture);
+            var keyId = long.Parse(link.RowKey.AsSpan(prefix.Length), System.Globalization.CultureInfo.InvariantCulture);
             if (await GetKeyAsync(keyId, cancellationToken) is { } key && key.UserId == userId)
             {
                 await RefreshAsync(key.Fingerprint, keyId, claim: false, cancellationToken);
@@ -130,10 +132,10 @@ public sealed class FingerprintStore(GitLabTables names)
     }
 
     private async Task<SshKey?> GetKeyAsync(long id, CancellationToken cancellationToken) =>
-        await names.SshKeys.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToKey(e) : null;
+        await names.SshKeys.FindSpreadAsync(Id(id), cancellationToken: cancellationToken) is { } e ? ToKey(e) : null;
 
     private async Task<User?> GetUserAsync(long id, CancellationToken cancellationToken) =>
-        await names.Users.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToUser(e) : null;
+        await names.Users.FindSpreadAsync(Id(id), cancellationToken: cancellationToken) is { } e ? ToUser(e) : null;
 
     /// <summary>The fingerprint row of <paramref name="key"/> as this store writes it (the import writes new keys' rows with it).</summary>
     public static TableEntity RowOf(SshKey key, string? ownerName)
@@ -142,7 +144,7 @@ public sealed class FingerprintStore(GitLabTables names)
         return ToFingerprintEntity(TableKey.Encode(key.Fingerprint), key, ownerName);
     }
 
-    private static TableEntity ToFingerprintEntity(string rowKey, SshKey key, string? ownerName) => new(rowKey, "")
+    private static TableEntity ToFingerprintEntity(string rowKey, SshKey key, string? ownerName) => new(Spread.PartitionOf(rowKey), rowKey)
     {
         ["KeyId"] = key.Id,
         ["Layout"] = FingerprintLayout,

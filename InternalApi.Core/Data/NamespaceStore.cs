@@ -16,7 +16,7 @@ public sealed class NamespaceStore(GitLabTables names, NamespaceTree tree)
 
     /// <summary>GitLabNamespace by id, or null.</summary>
     public async Task<GitLabNamespace?> GetNamespaceAsync(long id, CancellationToken cancellationToken = default) =>
-        await names.Namespaces.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToNamespace(e) : null;
+        await names.Namespaces.FindSpreadAsync(Id(id), cancellationToken: cancellationToken) is { } e ? ToNamespace(e) : null;
 
     /// <summary>GitLabNamespace by full path (case-insensitive), or null.</summary>
     public async Task<GitLabNamespace?> FindNamespaceByPathAsync(string fullPath, CancellationToken cancellationToken = default)
@@ -26,7 +26,7 @@ public sealed class NamespaceStore(GitLabTables names, NamespaceTree tree)
             return null;
         }
 
-        var index = await names.NamespacePaths.FindAsync(PathKey(fullPath), "", cancellationToken: cancellationToken);
+        var index = await names.NamespacePaths.FindSpreadAsync(PathKey(fullPath), cancellationToken: cancellationToken);
         return index?.GetInt64("NamespaceId") is { } id ? await GetNamespaceAsync(id, cancellationToken) : null;
     }
 
@@ -39,7 +39,7 @@ public sealed class NamespaceStore(GitLabTables names, NamespaceTree tree)
         ArgumentNullException.ThrowIfNull(ns);
         var previous = await GetNamespaceAsync(ns.Id, cancellationToken);
         await names.Namespaces.UpsertEntityAsync(ToEntity(ns), TableUpdateMode.Replace, cancellationToken);
-        await names.NamespacePaths.UpsertEntityAsync(new TableEntity(PathKey(ns.FullPath), "") { ["NamespaceId"] = ns.Id }, TableUpdateMode.Replace, cancellationToken);
+        await names.NamespacePaths.UpsertEntityAsync(Spread.Row(PathKey(ns.FullPath), "NamespaceId", ns.Id), TableUpdateMode.Replace, cancellationToken);
         await tree.PutNamespaceAsync(ns, previous, cancellationToken);
     }
 

@@ -77,6 +77,18 @@ public sealed class NamespaceTree(GitLabTables tables)
         return new NamespaceHierarchy(namespaces, projects);
     }
 
+    /// <summary>
+    /// Whether <paramref name="ns"/> has a row of its own: groups do. A personal namespace is always its own root and
+    /// never has namespaces below it, so nothing reads its row (its seats are its owner and the members of its
+    /// projects, whose rows are kept); leaving it out spares a partition of one row per user, which the import
+    /// would write with a request each.
+    /// </summary>
+    public static bool Indexes(GitLabNamespace ns)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        return ns.Kind != NamespaceKind.User;
+    }
+
     /// <summary>The row that places <paramref name="ns"/> under its top-level namespace.</summary>
     public static TableEntity RowOf(GitLabNamespace ns)
     {
@@ -106,7 +118,11 @@ public sealed class NamespaceTree(GitLabTables tables)
     public async Task PutNamespaceAsync(GitLabNamespace ns, GitLabNamespace? previous, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ns);
-        await tables.NamespaceTree.UpsertEntityAsync(RowOf(ns), TableUpdateMode.Replace, cancellationToken);
+        if (Indexes(ns))
+        {
+            await tables.NamespaceTree.UpsertEntityAsync(RowOf(ns), TableUpdateMode.Replace, cancellationToken);
+        }
+
         if (previous is null || RootOf(previous) == RootOf(ns))
         {
             return;
@@ -127,7 +143,7 @@ public sealed class NamespaceTree(GitLabTables tables)
                 new TableEntity(Id(newRoot), NamespacePrefix + Id(n.Id)) { ["ParentId"] = n.ParentId, ["Kind"] = n.Kind.ToString() }, TableUpdateMode.Replace, cancellationToken))
             .Concat(projects.Select(p => tables.NamespaceTree.UpsertEntityAsync(
                 new TableEntity(Id(newRoot), ProjectPrefix + Id(p.Id)) { ["NamespaceId"] = p.NamespaceId }, TableUpdateMode.Replace, cancellationToken)))
-            .Concat(below.Select(n => (Task)tables.Namespaces.MergeIfExistsAsync(new TableEntity(Id(n.Id), "") { ["RootId"] = newRoot }, cancellationToken))));
+            .Concat(below.Select(n => (Task)tables.Namespaces.MergeIfExistsAsync(Spread.Row(Id(n.Id), "RootId", newRoot), cancellationToken))));
         await Task.WhenAll(
             moved.Select(id => DeleteAsync(oldRoot, NamespacePrefix + Id(id), cancellationToken))
             .Concat(projects.Select(p => DeleteAsync(oldRoot, ProjectPrefix + Id(p.Id), cancellationToken))));

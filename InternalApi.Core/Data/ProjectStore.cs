@@ -16,7 +16,7 @@ public sealed class ProjectStore(GitLabTables names, NamespaceStore namespaces, 
 {
     /// <summary>Project by id, or null.</summary>
     public async Task<Project?> GetProjectAsync(long id, CancellationToken cancellationToken = default) =>
-        await names.Projects.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToProject(e) : null;
+        await names.Projects.FindSpreadAsync(Id(id), cancellationToken: cancellationToken) is { } e ? ToProject(e) : null;
 
     /// <summary>Project by full path (case-insensitive), following redirects of renamed/moved projects.</summary>
     public async Task<ProjectLookup?> FindProjectByPathAsync(string fullPath, CancellationToken cancellationToken = default)
@@ -26,7 +26,7 @@ public sealed class ProjectStore(GitLabTables names, NamespaceStore namespaces, 
             return null;
         }
 
-        var route = await names.ProjectRoutes.FindAsync(PathKey(fullPath), "", cancellationToken: cancellationToken);
+        var route = await names.ProjectRoutes.FindSpreadAsync(PathKey(fullPath), cancellationToken: cancellationToken);
         if (route?.GetInt64("ProjectId") is not { } id || await GetProjectAsync(id, cancellationToken) is not { } project)
         {
             return null;
@@ -53,7 +53,7 @@ public sealed class ProjectStore(GitLabTables names, NamespaceStore namespaces, 
             : await namespaces.GetNamespaceAsync(previous.NamespaceId, cancellationToken) is { } old ? NamespaceTree.RootOf(old) : previous.NamespaceId;
         await names.Projects.UpsertEntityAsync(ToEntity(project), TableUpdateMode.Replace, cancellationToken);
         await tree.PutProjectAsync(project, root, previousRoot, cancellationToken);
-        await names.ProjectRoutes.UpsertEntityAsync(new TableEntity(PathKey(project.FullPath), "") { ["ProjectId"] = project.Id, ["Redirect"] = false }, TableUpdateMode.Replace, cancellationToken);
+        await names.ProjectRoutes.UpsertEntityAsync(RouteRow(PathKey(project.FullPath), project.Id, redirect: false), TableUpdateMode.Replace, cancellationToken);
         if (previous is not null && !string.Equals(previous.FullPath, project.FullPath, StringComparison.OrdinalIgnoreCase))
         {
             await AddProjectRedirectAsync(previous.FullPath, project.Id, cancellationToken);
@@ -62,12 +62,12 @@ public sealed class ProjectStore(GitLabTables names, NamespaceStore namespaces, 
 
     /// <summary>Makes <paramref name="oldPath"/> resolve to the project.</summary>
     public Task AddProjectRedirectAsync(string oldPath, long projectId, CancellationToken cancellationToken = default) =>
-        names.ProjectRoutes.UpsertEntityAsync(new TableEntity(PathKey(oldPath), "") { ["ProjectId"] = projectId, ["Redirect"] = true }, TableUpdateMode.Replace, cancellationToken);
+        names.ProjectRoutes.UpsertEntityAsync(RouteRow(PathKey(oldPath), projectId, redirect: true), TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>Merges repository activity fields into a project.</summary>
     public Task UpdateProjectActivityAsync(long projectId, DateTimeOffset at, bool repositoryUpdated, string? defaultBranch = null, CancellationToken cancellationToken = default)
     {
-        var patch = new TableEntity(Id(projectId), "") { ["LastActivityAt"] = at };
+        var patch = Spread.Row(Id(projectId), "LastActivityAt", at);
         if (repositoryUpdated)
         {
             patch["LastRepositoryUpdatedAt"] = at;

@@ -16,13 +16,13 @@ public sealed class SshKeyStore(GitLabTables names, FingerprintStore fingerprint
 
     /// <summary>Key by id, or null.</summary>
     public async Task<SshKey?> GetKeyAsync(long id, CancellationToken cancellationToken = default) =>
-        await names.SshKeys.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToKey(e) : null;
+        await names.SshKeys.FindSpreadAsync(Id(id), cancellationToken: cancellationToken) is { } e ? ToKey(e) : null;
 
     /// <summary>Key by SHA-256 fingerprint (unpadded base64), or null.</summary>
     public async Task<SshKey?> FindKeyByFingerprintAsync(string fingerprint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fingerprint);
-        var index = await names.SshKeyFingerprints.FindAsync(TableKey.Encode(fingerprint), "", cancellationToken: cancellationToken);
+        var index = await names.SshKeyFingerprints.FindSpreadAsync(TableKey.Encode(fingerprint), cancellationToken: cancellationToken);
         return index?.GetInt64("KeyId") is { } id ? await GetKeyAsync(id, cancellationToken) : null;
     }
 
@@ -39,7 +39,7 @@ public sealed class SshKeyStore(GitLabTables names, FingerprintStore fingerprint
         // Listed under the owner before the row is derived, so that a concurrent change of the owner finds the key.
         if (key.UserId is { } userId)
         {
-            await names.UserSshKeys.UpsertEntityAsync(new TableEntity(Id(userId), Id(key.Id)), TableUpdateMode.Replace, cancellationToken);
+            await names.UserSshKeys.UpsertEntityAsync(UserKeyRow(userId, key.Id), TableUpdateMode.Replace, cancellationToken);
         }
 
         await fingerprints.RefreshAsync(key.Fingerprint, key.Id, claim: true, cancellationToken);
@@ -50,7 +50,7 @@ public sealed class SshKeyStore(GitLabTables names, FingerprintStore fingerprint
 
         if (previous?.UserId is { } previousUserId && previousUserId != key.UserId)
         {
-            await names.UserSshKeys.DeleteEntityAsync(Id(previousUserId), Id(key.Id), cancellationToken: cancellationToken);
+            await names.UserSshKeys.DeleteEntityAsync(Spread.PartitionOf(Id(previousUserId)), UserKeyPrefix(previousUserId) + Id(key.Id), cancellationToken: cancellationToken);
         }
     }
 
@@ -61,7 +61,7 @@ public sealed class SshKeyStore(GitLabTables names, FingerprintStore fingerprint
         var now = time.GetUtcNow();
         return key.LastUsedAt is { } used && now - used < KeyUseRecordInterval
             ? Task.CompletedTask
-            : names.SshKeys.MergeIfExistsAsync(new TableEntity(Id(key.Id), "") { ["LastUsedAt"] = now }, cancellationToken);
+            : names.SshKeys.MergeIfExistsAsync(Spread.Row(Id(key.Id), "LastUsedAt", now), cancellationToken);
     }
 
     /// <summary>Deploy key enablement for a project, or null when the key is not enabled there.</summary>

@@ -13,7 +13,7 @@ public sealed class UserStore(GitLabTables names, FingerprintStore fingerprints,
 {
     /// <summary>User by id, or null.</summary>
     public async Task<User?> GetUserAsync(long id, CancellationToken cancellationToken = default) =>
-        await names.Users.FindAsync(Id(id), "", cancellationToken: cancellationToken) is { } e ? ToUser(e) : null;
+        await names.Users.FindSpreadAsync(Id(id), cancellationToken: cancellationToken) is { } e ? ToUser(e) : null;
 
     /// <summary>User by username (case-insensitive), or null.</summary>
     public async Task<User?> FindUserByUsernameAsync(string username, CancellationToken cancellationToken = default)
@@ -23,7 +23,7 @@ public sealed class UserStore(GitLabTables names, FingerprintStore fingerprints,
             return null;
         }
 
-        var index = await names.UsernameIndex.FindAsync(PathKey(username), "", cancellationToken: cancellationToken);
+        var index = await names.UsernameIndex.FindSpreadAsync(PathKey(username), cancellationToken: cancellationToken);
         return index?.GetInt64("UserId") is { } id ? await GetUserAsync(id, cancellationToken) : null;
     }
 
@@ -35,7 +35,7 @@ public sealed class UserStore(GitLabTables names, FingerprintStore fingerprints,
             return null;
         }
 
-        var index = await names.UserEmails.FindAsync(PathKey(email), "", cancellationToken: cancellationToken);
+        var index = await names.UserEmails.FindSpreadAsync(PathKey(email), cancellationToken: cancellationToken);
         return index?.GetInt64("UserId") is { } id && await GetUserAsync(id, cancellationToken) is { } user &&
             string.Equals(user.Email?.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase)
             ? user
@@ -48,20 +48,20 @@ public sealed class UserStore(GitLabTables names, FingerprintStore fingerprints,
         ArgumentNullException.ThrowIfNull(user);
         var previous = await GetUserAsync(user.Id, cancellationToken);
         await names.Users.UpsertEntityAsync(ToEntity(user), TableUpdateMode.Replace, cancellationToken);
-        await names.UsernameIndex.UpsertEntityAsync(new TableEntity(PathKey(user.Username), "") { ["UserId"] = user.Id }, TableUpdateMode.Replace, cancellationToken);
+        await names.UsernameIndex.UpsertEntityAsync(Spread.Row(PathKey(user.Username), "UserId", user.Id), TableUpdateMode.Replace, cancellationToken);
         if (previous is not null && !string.Equals(previous.Username, user.Username, StringComparison.OrdinalIgnoreCase))
         {
-            await names.UsernameIndex.DeleteEntityAsync(PathKey(previous.Username), "", cancellationToken: cancellationToken);
+            await names.UsernameIndex.DeleteSpreadAsync(PathKey(previous.Username), cancellationToken: cancellationToken);
         }
 
         if (!string.IsNullOrWhiteSpace(user.Email))
         {
-            await names.UserEmails.UpsertEntityAsync(new TableEntity(PathKey(user.Email), "") { ["UserId"] = user.Id }, TableUpdateMode.Replace, cancellationToken);
+            await names.UserEmails.UpsertEntityAsync(Spread.Row(PathKey(user.Email), "UserId", user.Id), TableUpdateMode.Replace, cancellationToken);
         }
 
         if (!string.IsNullOrWhiteSpace(previous?.Email) && !string.Equals(previous.Email, user.Email, StringComparison.OrdinalIgnoreCase))
         {
-            await names.UserEmails.DeleteEntityAsync(PathKey(previous.Email), "", cancellationToken: cancellationToken);
+            await names.UserEmails.DeleteSpreadAsync(PathKey(previous.Email), cancellationToken: cancellationToken);
         }
 
         // The fingerprint rows carry the display name (and, for a user that did not exist, whether it does):
@@ -82,14 +82,14 @@ public sealed class UserStore(GitLabTables names, FingerprintStore fingerprints,
         var now = time.GetUtcNow();
         return user.LastActivityAt is { } seen && seen.UtcDateTime.Date == now.UtcDateTime.Date
             ? Task.CompletedTask
-            : names.Users.MergeIfExistsAsync(new TableEntity(Id(user.Id), "") { ["LastActivityAt"] = now }, cancellationToken);
+            : names.Users.MergeIfExistsAsync(Spread.Row(Id(user.Id), "LastActivityAt", now), cancellationToken);
     }
 
     /// <summary>Sets only the user's state (a merge: nothing else of the user is rewritten); false when the user is gone.</summary>
     public Task<bool> SetUserStateAsync(long userId, UserState state, CancellationToken cancellationToken = default) =>
-        names.Users.MergeIfExistsAsync(new TableEntity(Id(userId), "") { ["State"] = state.ToString() }, cancellationToken);
+        names.Users.MergeIfExistsAsync(Spread.Row(Id(userId), "State", state.ToString()), cancellationToken);
 
     /// <summary>Replaces the user's recovery code digests (the previous codes stop working).</summary>
     public Task ReplaceRecoveryCodesAsync(long userId, IReadOnlyList<string> digests, CancellationToken cancellationToken = default) =>
-        names.Users.MergeIfExistsAsync(new TableEntity(Id(userId), "") { ["RecoveryCodeDigests"] = Join(digests) }, cancellationToken);
+        names.Users.MergeIfExistsAsync(Spread.Row(Id(userId), "RecoveryCodeDigests", Join(digests)), cancellationToken);
 }

@@ -18,19 +18,22 @@ internal static class ImportRows
     public static IEnumerable<(TableClient Table, TableEntity Row)> OfUser(GitLabTables tables, User user)
     {
         yield return (tables.Users, ToEntity(user));
-        yield return (tables.UsernameIndex, new TableEntity(PathKey(user.Username), "") { ["UserId"] = user.Id });
+        yield return (tables.UsernameIndex, Spread.Row(PathKey(user.Username), "UserId", user.Id));
         if (!string.IsNullOrWhiteSpace(user.Email))
         {
-            yield return (tables.UserEmails, new TableEntity(PathKey(user.Email), "") { ["UserId"] = user.Id });
+            yield return (tables.UserEmails, Spread.Row(PathKey(user.Email), "UserId", user.Id));
         }
     }
 
-    /// <summary>A namespace (group or personal): its row, its path index row and its place under its top-level namespace.</summary>
+    /// <summary>A namespace (group or personal): its row, its path index row and (a group) its place under its top-level namespace.</summary>
     public static IEnumerable<(TableClient Table, TableEntity Row)> OfNamespace(GitLabTables tables, GitLabNamespace ns)
     {
         yield return (tables.Namespaces, ToEntity(ns));
-        yield return (tables.NamespacePaths, new TableEntity(PathKey(ns.FullPath), "") { ["NamespaceId"] = ns.Id });
-        yield return (tables.NamespaceTree, NamespaceTree.RowOf(ns));
+        yield return (tables.NamespacePaths, Spread.Row(PathKey(ns.FullPath), "NamespaceId", ns.Id));
+        if (NamespaceTree.Indexes(ns))
+        {
+            yield return (tables.NamespaceTree, NamespaceTree.RowOf(ns));
+        }
     }
 
     /// <summary>A user key: its row, its place in the owner's list, and its fingerprint row with the owner's display name.</summary>
@@ -39,7 +42,7 @@ internal static class ImportRows
         yield return (tables.SshKeys, ToEntity(key));
         if (key.UserId is { } userId)
         {
-            yield return (tables.UserSshKeys, new TableEntity(Id(userId), Id(key.Id)));
+            yield return (tables.UserSshKeys, UserKeyRow(userId, key.Id));
         }
 
         yield return (tables.SshKeyFingerprints, FingerprintStore.RowOf(key, ownerName));
@@ -50,10 +53,10 @@ internal static class ImportRows
     {
         yield return (tables.Projects, ToEntity(project));
         yield return (tables.NamespaceTree, NamespaceTree.RowOf(project, rootId));
-        yield return (tables.ProjectRoutes, new TableEntity(PathKey(project.FullPath), "") { ["ProjectId"] = project.Id, ["Redirect"] = false });
+        yield return (tables.ProjectRoutes, RouteRow(PathKey(project.FullPath), project.Id, redirect: false));
         foreach (var old in redirects)
         {
-            yield return (tables.ProjectRoutes, new TableEntity(PathKey(old), "") { ["ProjectId"] = project.Id, ["Redirect"] = true });
+            yield return (tables.ProjectRoutes, RouteRow(PathKey(old), project.Id, redirect: true));
         }
     }
 

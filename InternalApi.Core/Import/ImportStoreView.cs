@@ -45,13 +45,13 @@ public sealed class ImportStoreView
         var t = tables;
         var budget = new Budget();
         var users = ReadAsync(t.Users, ["Username", "NamespaceId"], e => (Id(e), new StoredUser(Id(e), e.GetString("Username") ?? "", e.GetInt64("NamespaceId"))), budget, cancellationToken);
-        var usernames = ReadAsync(t.UsernameIndex, ["UserId"], e => (e.PartitionKey, e.GetInt64("UserId") ?? 0), budget, cancellationToken);
+        var usernames = ReadAsync(t.UsernameIndex, ["UserId"], e => (e.RowKey, e.GetInt64("UserId") ?? 0), budget, cancellationToken);
         var namespaces = ReadAsync(t.Namespaces, ["FullPath", "Kind", "OwnerId"], e => (Id(e), new StoredNamespace(Id(e), e.GetString("FullPath") ?? "", Enum(e.GetString("Kind"), NamespaceKind.Group), e.GetInt64("OwnerId"))), budget, cancellationToken);
-        var paths = ReadAsync(t.NamespacePaths, ["NamespaceId"], e => (e.PartitionKey, e.GetInt64("NamespaceId") ?? 0), budget, cancellationToken);
+        var paths = ReadAsync(t.NamespacePaths, ["NamespaceId"], e => (e.RowKey, e.GetInt64("NamespaceId") ?? 0), budget, cancellationToken);
         var keys = ReadAsync(t.SshKeys, ["Kind"], e => (Id(e), Enum(e.GetString("Kind"), SshKeyKind.User)), budget, cancellationToken);
-        var fingerprints = ReadAsync(t.SshKeyFingerprints, ["KeyId"], e => (e.PartitionKey, e.GetInt64("KeyId") ?? 0), budget, cancellationToken);
-        var projects = ReadAsync(t.Projects, ["PartitionKey"], e => (Id(e), true), budget, cancellationToken);
-        var routes = ReadAsync(t.ProjectRoutes, ["ProjectId"], e => (e.PartitionKey, e.GetInt64("ProjectId") ?? 0), budget, cancellationToken);
+        var fingerprints = ReadAsync(t.SshKeyFingerprints, ["KeyId"], e => (e.RowKey, e.GetInt64("KeyId") ?? 0), budget, cancellationToken);
+        var projects = ReadAsync(t.Projects, [], e => (Id(e), true), budget, cancellationToken);
+        var routes = ReadAsync(t.ProjectRoutes, ["ProjectId"], e => (e.RowKey, e.GetInt64("ProjectId") ?? 0), budget, cancellationToken);
         await Task.WhenAll(users, usernames, namespaces, paths, keys, fingerprints, projects, routes);
         if (budget.Exceeded)
         {
@@ -143,7 +143,7 @@ public sealed class ImportStoreView
         return (await _stores.Projects.FindProjectByPathAsync(fullPath, cancellationToken))?.Project.Id;
     }
 
-    private static long Id(TableEntity e) => long.TryParse(e.PartitionKey, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0;
+    private static long Id(TableEntity e) => long.TryParse(e.RowKey, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0;
 
     private static async Task<Dictionary<TKey, TValue>> ReadAsync<TKey, TValue>(
         TableClient table, string[] columns, Func<TableEntity, (TKey Key, TValue Value)> map, Budget budget, CancellationToken cancellationToken)
@@ -155,7 +155,7 @@ public sealed class ImportStoreView
             return rows; // a store that was never written to
         }
 
-        await foreach (var page in table.QueryAsync<TableEntity>(select: ["PartitionKey", .. columns], maxPerPage: 1000, cancellationToken: cancellationToken).AsPages())
+        await foreach (var page in table.QueryAsync<TableEntity>(select: ["RowKey", .. columns], maxPerPage: 1000, cancellationToken: cancellationToken).AsPages())
         {
             if (budget.Take(page.Values.Count))
             {

@@ -202,7 +202,7 @@ public sealed partial class PostReceiveProcessor(
     /// <paramref name="known"/> are their values as this job read the row: times only move forward, so when none of
     /// them moves, none of the stored ones (as new or newer) does either, and the row is not read again.
     /// </summary>
-    private static async Task AdvanceTimesAsync(TableClient table, string pk, DateTimeOffset at, ActivityTime[] times, DateTimeOffset?[] known, CancellationToken cancellationToken)
+    private static async Task AdvanceTimesAsync(TableClient table, string key, DateTimeOffset at, ActivityTime[] times, DateTimeOffset?[] known, CancellationToken cancellationToken)
     {
         if (!times.Where((time, i) => time.Moves(known[i], at)).Any())
         {
@@ -212,7 +212,7 @@ public sealed partial class PostReceiveProcessor(
         var properties = times.Select(t => t.Property).ToArray();
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var current = await table.FindAsync(pk, "", select: properties, cancellationToken: cancellationToken);
+            var current = await table.FindSpreadAsync(key, select: properties, cancellationToken: cancellationToken);
             if (current is null)
             {
                 return;
@@ -224,7 +224,7 @@ public sealed partial class PostReceiveProcessor(
                 return;
             }
 
-            var patch = new TableEntity(pk, "");
+            var patch = new TableEntity(Spread.PartitionOf(key), key);
             foreach (var time in behind)
             {
                 patch[time.Property] = at;

@@ -286,7 +286,7 @@ public sealed class AuthorizedKeysTests(ShellFixture fixture)
 
         Assert.Equal(HttpStatusCode.NotFound, (await OneReadAsync(key.Blob)).Status);
         Assert.Equal((HttpStatusCode.OK, Answer(replaced, user.Name)), await OneReadAsync(blob));
-        Assert.False((await fixture.Tables.GetTableClient("SshKeyFingerprints").GetEntityIfExistsAsync<TableEntity>(TableKey.Encode(key.Fingerprint), "")).HasValue);
+        Assert.Null(await fixture.Tables.GetTableClient("SshKeyFingerprints").FindSpreadAsync(TableKey.Encode(key.Fingerprint)));
     }
 
     [Fact]
@@ -338,7 +338,7 @@ public sealed class AuthorizedKeysTests(ShellFixture fixture)
         var key = await fixture.KeyAsync(user.Id);
 
         // The old layout: the row names the key and nothing else, so the key and the user are read as well.
-        await fixture.Tables.GetTableClient("SshKeyFingerprints").UpsertEntityAsync(new TableEntity(TableKey.Encode(key.Fingerprint), "") { ["KeyId"] = key.Id }, TableUpdateMode.Replace);
+        await fixture.Tables.GetTableClient("SshKeyFingerprints").UpsertEntityAsync(Spread.Row(TableKey.Encode(key.Fingerprint), "KeyId", key.Id), TableUpdateMode.Replace);
 
         Assert.Equal((HttpStatusCode.OK, Answer(key, user.Name), 3L), await fixture.SendCountedAsync(Path(key.Blob)));
     }

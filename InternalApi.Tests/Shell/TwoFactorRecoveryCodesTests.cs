@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using InternalApi.Core.Model;
+using InternalApi.Core.Storage;
 using InternalApi.Tests.Infrastructure;
 
 namespace InternalApi.Tests.Shell;
@@ -54,7 +55,7 @@ public sealed class TwoFactorRecoveryCodesTests(ShellFixture fixture)
         Assert.Empty(first.Intersect(second));
 
         // Scan the raw entity: no clear code may appear in any property.
-        var entity = (await fixture.Stores.Tables.Users.GetEntityAsync<Azure.Data.Tables.TableEntity>(user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "")).Value;
+        var entity = (await fixture.Stores.Tables.Users.FindSpreadAsync(user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
         var text = string.Join("\n", entity.Select(p => p.Value).Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.All(first.Concat(second), code => Assert.DoesNotContain(code, text, StringComparison.Ordinal));
     }

@@ -7,6 +7,7 @@ using InternalApi.Core;
 using InternalApi.Core.Auth;
 using InternalApi.Core.Pages;
 using InternalApi.Core.Data;
+using InternalApi.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace InternalApi.Bench;
@@ -83,7 +84,7 @@ internal static class BenchCommand
         }
 
         var users = services.GetRequiredService<GitLabTables>().Users;
-        if (!(await users.GetEntityIfExistsAsync<TableEntity>("1", "")).HasValue)
+        if (await users.FindSpreadAsync("1") is null)
         {
             error.WriteLine("user 1 is not in the store: start ./run.sh (it imports data/demo.json) first");
             return 2;

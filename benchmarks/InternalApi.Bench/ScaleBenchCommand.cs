@@ -53,7 +53,7 @@ internal static class ScaleBenchCommand
             .AddSingleton<IConfiguration>(configuration)
             .AddInternalApiData(configuration, storageTracing: false)
             .BuildServiceProvider();
-        if (!(await services.GetRequiredService<GitLabTables>().Users.GetEntityIfExistsAsync<TableEntity>("1", "")).HasValue)
+        if (await services.GetRequiredService<GitLabTables>().Users.FindSpreadAsync("1") is null)
         {
             error.WriteLine("user 1 is not in the store: start ./run.sh (it imports data/demo.json) first");
             return 2;
@@ -131,7 +131,7 @@ internal static class ScaleBenchCommand
     private static async Task<Dictionary<string, RowResult>> FloorsAsync(GitLabTables tables, int requests, TimeSpan limit, int concurrency)
     {
         var failures = new BenchFailures();
-        var point = await BenchCommand.MeasureAsync(async () => (await tables.Users.GetEntityAsync<TableEntity>("1", "")).Value is not null, null, requests, limit, concurrency, failures);
+        var point = await BenchCommand.MeasureAsync(async () => (await tables.Users.FindSpreadAsync("1")) is not null, null, requests, limit, concurrency, failures);
         var query = await BenchCommand.MeasureAsync(async () => (await tables.Members.ListPartitionAsync("group-101")).Count > 0, null, requests, limit, concurrency, failures);
         return new()
         {

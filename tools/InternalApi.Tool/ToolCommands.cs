@@ -8,7 +8,7 @@ namespace InternalApi.Tool;
 
 /// <summary>
 /// The operator's verbs: <c>token shell|kas|pages|workhorse</c> (a fresh JWT for curl), <c>import</c>, <c>generate</c> (an import file of a made-up instance), <c>queues</c>,
-/// <c>usage-metrics</c>, <c>audit-events</c>, <c>pages publish</c> and <c>lfs upload</c>. Each also takes configuration as <c>--Section:Key=value</c>, as the
+/// <c>usage-metrics</c>, <c>audit-events</c>, <c>pages publish</c>, <c>lfs upload</c> and <c>migrate-layout</c>. Each also takes configuration as <c>--Section:Key=value</c>, as the
 /// worker does (appsettings.json of the current folder and the environment are read too). Usage errors exit 2.
 /// </summary>
 internal static class ToolCommands
@@ -30,6 +30,7 @@ internal static class ToolCommands
         Add(root, usages, AuditEventsCommand.Create(configuration, output, error), AuditEventsCommand.Usage);
         Add(root, usages, PagesCommand.Create(configuration, output, error), PagesCommand.Usage);
         Add(root, usages, LfsCommand.Create(configuration, output, error), LfsCommand.Usage);
+        Add(root, usages, MigrateLayoutCommand.Create(configuration, output, error), MigrateLayoutCommand.Usage);
 
         // Configuration tokens are not the verbs' own options: taken out before parsing, so that a value of the form
         // "--AzureWebJobsStorage=..." is never read as a file name or a queue.
@@ -46,7 +47,7 @@ internal static class ToolCommands
             var command = result.CommandResult.Command;
             error.WriteLine(usages.TryGetValue(command, out var usage) || (command.Parents.OfType<Command>().FirstOrDefault() is { } parent && usages.TryGetValue(parent, out usage))
                 ? usage
-                : "usage: token|import|generate|queues|usage-metrics|audit-events|pages|lfs ... (--help)");
+                : "usage: token|import|generate|queues|usage-metrics|audit-events|pages|lfs|migrate-layout ... (--help)");
             return 2;
         }
 
