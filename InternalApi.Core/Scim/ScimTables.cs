@@ -21,6 +21,13 @@ public sealed class ScimTables : ITableSet
     /// <summary>RowKey prefix of the rows by user id: <c>ExternUid</c> (one identity per user and scope, as GitLab's unique index).</summary>
     public const string UserPrefix = "user:";
 
+    /// <summary>
+    /// RowKey of the scope's count row: <c>Count</c>, the number of identities (by-UID rows) in the partition, so a
+    /// list's <c>totalResults</c> is a point read. It sorts before <see cref="UidPrefix"/> and <see cref="UserPrefix"/>,
+    /// outside every range the store queries, and is written in the same transaction as the identity rows it counts.
+    /// </summary>
+    public const string CountKey = "count";
+
     /// <summary>Creates a client per table.</summary>
     public ScimTables(TableServiceClient service, IOptions<StorageOptions> options)
     {
@@ -32,7 +39,7 @@ public sealed class ScimTables : ITableSet
         SamlProviders = service.GetTableClient(prefix + "SamlProviders");
     }
 
-    /// <summary>PK scope (<c>group-&lt;id&gt;</c> or <c>instance</c>); RK <c>uid:&lt;uid&gt;</c> or <c>user:&lt;id&gt;</c>.</summary>
+    /// <summary>PK scope (<c>group-&lt;id&gt;</c> or <c>instance</c>); RK <c>uid:&lt;uid&gt;</c>, <c>user:&lt;id&gt;</c> or <c>count</c>.</summary>
     public TableClient Identities { get; }
 
     /// <summary>PK token digest → <c>Scope</c> (the scope key it opens).</summary>

@@ -142,14 +142,43 @@ public sealed class ScimIdentitiesSection(ScimStore scim) : ImportSection<ScimId
         }
     }
 
+    /// <summary>
+    /// Each identity's rows as the file gives them (no reads), then each scope written into recounted once: its
+    /// count row (what a list's <c>totalResults</c> reads) ends exact, and a re-import ends with the same number.
+    /// </summary>
+    protected override async Task WriteAllAsync(IEnumerable<ImportItem<ScimIdentityRecord>> items, ImportContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(context);
+        var scopes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var scope = await ScopeAsync(item.Value, context, cancellationToken);
+            await scim.UpsertIdentityRowsAsync(scope, Identity(item.Value), cancellationToken);
+            scopes.Add(scope);
+            context.Progress.Add(1);
+        }
+
+        foreach (var scope in scopes)
+        {
+            await scim.RecountIdentitiesAsync(scope, cancellationToken);
+        }
+    }
+
     /// <inheritdoc/>
     protected override async Task WriteAsync(ScimIdentityRecord value, ImportContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(context);
-        var scope = value.GroupPath is { } path ? ScimTables.GroupScope((await context.NamespaceAsync(path, cancellationToken)).Id) : ScimTables.InstanceScope;
-        await scim.UpsertIdentityAsync(scope, new ScimIdentity(value.ExternUid, value.UserId, value.Active), cancellationToken);
+        await scim.UpsertIdentityAsync(await ScopeAsync(value, context, cancellationToken), Identity(value), cancellationToken);
     }
+
+    private static async Task<string> ScopeAsync(ScimIdentityRecord value, ImportContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return value.GroupPath is { } path ? ScimTables.GroupScope((await context.NamespaceAsync(path, cancellationToken)).Id) : ScimTables.InstanceScope;
+    }
+
+    private static ScimIdentity Identity(ScimIdentityRecord value) => new(value.ExternUid, value.UserId, value.Active);
 }
 
 /// <summary>Checks the SCIM sections share.</summary>
