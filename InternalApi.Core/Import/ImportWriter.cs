@@ -16,6 +16,9 @@ internal sealed class ImportWriter(CancellationToken cancellationToken) : IAsync
     /// <summary>Requests in flight: 64 was no faster than 32 on a 2-core machine against Azurite (docs/benchmarks.md, "Import").</summary>
     public const int Parallelism = 32;
 
+    /// <summary>Stored records planned at once (<see cref="AddStoredAsync"/>): their reads are this many requests in flight.</summary>
+    public const int PlanGroup = Parallelism;
+
     private const int MaxBatch = 100;
 
     /// <summary>Rows held back waiting for more rows of their partition before every partial group is sent anyway.</summary>
@@ -70,6 +73,39 @@ internal sealed class ImportWriter(CancellationToken cancellationToken) : IAsync
         ArgumentNullException.ThrowIfNull(write);
         await _slots.WaitAsync(cancellationToken);
         Track(RunInSlotAsync(write));
+    }
+
+    /// <summary>
+    /// Queues records already in the store, <see cref="PlanGroup"/> at a time: their plans run concurrently (each reads
+    /// what the record's stored version holds), then each record's rows join the batches, or, when its plan returns
+    /// none (something an index is keyed by changed, so rows must move), <paramref name="fallback"/> runs it through
+    /// the store's read-modify-write upsert under the same bound. A re-import of an unchanged file is then one point
+    /// read per record plus batched writes, and it still rewrites every index row, which repairs a damaged index.
+    /// </summary>
+    public async ValueTask AddStoredAsync<T>(
+        IReadOnlyList<T> records,
+        Func<T, CancellationToken, Task<IEnumerable<(TableClient Table, TableEntity Row)>?>> plan,
+        Func<T, CancellationToken, Task> fallback)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(fallback);
+        foreach (var group in records.Chunk(PlanGroup))
+        {
+            var rows = await Task.WhenAll(group.Select(r => plan(r, cancellationToken)));
+            for (var i = 0; i < group.Length; i++)
+            {
+                if (rows[i] is { } planned)
+                {
+                    await AddAsync(planned);
+                }
+                else
+                {
+                    var record = group[i];
+                    await RunAsync(ct => fallback(record, ct));
+                }
+            }
+        }
     }
 
     /// <summary>Sends what is held back and waits for everything in flight (a section's end: parents before children).</summary>

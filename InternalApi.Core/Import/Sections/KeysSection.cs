@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using InternalApi.Core.Model;
 
 namespace InternalApi.Core.Import;
@@ -40,12 +41,18 @@ public sealed class KeysSection : ImportSection<SshKey>
         ArgumentNullException.ThrowIfNull(context);
         var tables = context.Tables;
         await using var writer = new ImportWriter(cancellationToken);
+        var stored = new List<SshKey>();
         foreach (var item in items)
         {
             var key = item.Value;
             if (context.IsStored(this, key.Id))
             {
-                await writer.RunAsync(ct => WriteAsync(key, context, ct));
+                stored.Add(key);
+                if (stored.Count == ImportWriter.PlanGroup)
+                {
+                    await writer.AddStoredAsync(stored, (k, ct) => PlanStoredAsync(k, context, ct), (k, ct) => WriteAsync(k, context, ct));
+                    stored.Clear();
+                }
             }
             else
             {
@@ -56,7 +63,24 @@ public sealed class KeysSection : ImportSection<SshKey>
             context.Progress.Add(1);
         }
 
+        await writer.AddStoredAsync(stored, (k, ct) => PlanStoredAsync(k, context, ct), (k, ct) => WriteAsync(k, context, ct));
         await writer.FlushAsync();
+    }
+
+    /// <summary>
+    /// The rows of a stored key when the store's upsert would only rewrite them (same fingerprint, same owner: no
+    /// fingerprint row or owner link to move), keeping its last use; null otherwise.
+    /// </summary>
+    private static async Task<IEnumerable<(TableClient Table, TableEntity Row)>?> PlanStoredAsync(SshKey key, ImportContext context, CancellationToken cancellationToken)
+    {
+        var existing = await context.Stores.Keys.GetKeyAsync(key.Id, cancellationToken);
+        if (existing is null || existing.Fingerprint != key.Fingerprint || existing.UserId != key.UserId || existing.Kind != key.Kind)
+        {
+            return null;
+        }
+
+        var owner = key.UserId is { } userId ? await context.UserNameAsync(userId, cancellationToken) : null;
+        return ImportRows.OfKey(context.Tables, key with { LastUsedAt = existing.LastUsedAt }, owner);
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 using Microsoft.Extensions.Options;
@@ -160,12 +161,18 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
         // one goes through the store's upsert, which keeps what pushes wrote and turns a changed path into a redirect.
         var tables = context.Tables;
         await using var writer = new ImportWriter(cancellationToken);
+        var stored = new List<ProjectRecord>();
         foreach (var item in items)
         {
             var value = item.Value;
             if (context.IsStored(this, value.Project.Id))
             {
-                await writer.RunAsync(ct => WriteAsync(value, context, ct));
+                stored.Add(value);
+                if (stored.Count == ImportWriter.PlanGroup)
+                {
+                    await writer.AddStoredAsync(stored, (v, ct) => PlanStoredAsync(v, context, ct), (v, ct) => WriteAsync(v, context, ct));
+                    stored.Clear();
+                }
             }
             else
             {
@@ -177,7 +184,33 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
             context.Progress.Add(1);
         }
 
+        await writer.AddStoredAsync(stored, (v, ct) => PlanStoredAsync(v, context, ct), (v, ct) => WriteAsync(v, context, ct));
         await writer.FlushAsync();
+    }
+
+    /// <summary>
+    /// The rows of a stored project when the store's upsert would only rewrite them (same namespace, same path: no
+    /// tree row to move, no redirect to add), keeping what pushes wrote; null otherwise.
+    /// </summary>
+    private static async Task<IEnumerable<(TableClient Table, TableEntity Row)>?> PlanStoredAsync(ProjectRecord value, ImportContext context, CancellationToken cancellationToken)
+    {
+        var ns = await context.NamespaceAsync(value.NamespacePath, cancellationToken);
+        var existing = await context.Stores.Projects.GetProjectAsync(value.Project.Id, cancellationToken);
+        var fullPath = ns.FullPath + "/" + value.Project.Path;
+        if (existing is null || existing.NamespaceId != ns.Id || !string.Equals(existing.FullPath, fullPath, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var project = value.Project with
+        {
+            NamespaceId = ns.Id,
+            FullPath = fullPath,
+            LastActivityAt = existing.LastActivityAt,
+            LastRepositoryUpdatedAt = existing.LastRepositoryUpdatedAt,
+            DefaultBranch = value.Project.DefaultBranch ?? existing.DefaultBranch,
+        };
+        return ImportRows.OfProject(context.Tables, project, NamespaceTree.RootOf(ns), value.Redirects);
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using InternalApi.Core.Model;
 
 namespace InternalApi.Core.Import;
@@ -116,8 +117,9 @@ public sealed class UsersSection : ImportSection<UserRecord>
 
     /// <summary>
     /// A user new to the store is written as rows (its namespace, itself, its indexes) through the batch writer;
-    /// a stored one through the store's upsert, which keeps its activity and recovery codes and moves its index
-    /// rows and key fingerprints when its e-mail or name changed.
+    /// so is a stored one whose username, e-mail and name are as stored (<see cref="PlanStoredAsync"/>), keeping its
+    /// activity and recovery codes; any other goes through the store's upsert, which moves its index rows and key
+    /// fingerprints.
     /// </summary>
     protected override async Task WriteAllAsync(IEnumerable<ImportItem<UserRecord>> items, ImportContext context, CancellationToken cancellationToken)
     {
@@ -129,12 +131,18 @@ public sealed class UsersSection : ImportSection<UserRecord>
         await context.Stores.Sequences.ReserveIdsAsync(NamespaceSequence, given, cancellationToken);
         var tables = context.Tables;
         await using var writer = new ImportWriter(cancellationToken);
+        var stored = new List<UserRecord>();
         foreach (var item in items)
         {
             var value = item.Value;
             if (context.IsStored(this, value.User.Id))
             {
-                await writer.RunAsync(ct => WriteAsync(value, context, ct));
+                stored.Add(value);
+                if (stored.Count == ImportWriter.PlanGroup)
+                {
+                    await writer.AddStoredAsync(stored, (v, ct) => PlanStoredAsync(v, context, ct), (v, ct) => WriteAsync(v, context, ct));
+                    stored.Clear();
+                }
             }
             else
             {
@@ -150,7 +158,35 @@ public sealed class UsersSection : ImportSection<UserRecord>
             context.Progress.Add(1);
         }
 
+        await writer.AddStoredAsync(stored, (v, ct) => PlanStoredAsync(v, context, ct), (v, ct) => WriteAsync(v, context, ct));
         await writer.FlushAsync();
+    }
+
+    /// <summary>
+    /// The rows of a stored user when the store's upsert would only rewrite them: its username, e-mail and name are
+    /// as stored (nothing to move, no fingerprint to refresh) and it has its namespace. Null otherwise.
+    /// </summary>
+    private static async Task<IEnumerable<(TableClient Table, TableEntity Row)>?> PlanStoredAsync(UserRecord value, ImportContext context, CancellationToken cancellationToken)
+    {
+        var user = value.User;
+        var existing = await context.Stores.Users.GetUserAsync(user.Id, cancellationToken);
+        if (existing?.NamespaceId is not { } storedNs ||
+            !string.Equals(existing.Username, user.Username, StringComparison.OrdinalIgnoreCase) ||
+            !string.Equals(existing.Email, user.Email, StringComparison.OrdinalIgnoreCase) ||
+            existing.Name != user.Name)
+        {
+            return null;
+        }
+
+        var nsId = value.NamespaceId ?? storedNs;
+        var ns = new GitLabNamespace { Id = nsId, Kind = NamespaceKind.User, Name = user.Name, FullPath = user.Username, RootId = nsId, OwnerId = user.Id };
+        context.Remember(ns);
+        return ImportRows.OfNamespace(context.Tables, ns).Concat(ImportRows.OfUser(context.Tables, user with
+        {
+            NamespaceId = nsId,
+            RecoveryCodeDigests = value.RecoveryCodesGiven ? user.RecoveryCodeDigests : existing.RecoveryCodeDigests,
+            LastActivityAt = existing.LastActivityAt,
+        }));
     }
 
     /// <inheritdoc/>
