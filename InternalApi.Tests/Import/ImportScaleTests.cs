@@ -127,6 +127,35 @@ public sealed class ImportScaleTests(ImportFixture fixture)
 
     private static List<string> Strip(IEnumerable<string> lines, string prefix) => [.. lines.Select(l => l.Replace(prefix, "", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 
+    [Fact]
+    public async Task Generated_Scim_Identities_Import_Next_To_The_Demo_Data_And_Count_In_The_Groups_List()
+    {
+        var prefix = ImportFixture.NewPrefix();
+        var demo = await fixture.ImportFileAsync(ImportTests.FindDemo(), prefix);
+        Assert.True(demo.Code == 0, demo.Error);
+        var scim = new Core.Scim.ScimStore(new Core.Scim.ScimTables(fixture.Tables, Microsoft.Extensions.Options.Options.Create(new StorageOptions { TablePrefix = prefix })));
+        var scope = Core.Scim.ScimTables.GroupScope(101); // acme
+        var (demoTotal, _) = await scim.ListIdentitiesAsync(scope, 0, 1);
+
+        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            using var output = new StringWriter();
+            Assert.Equal(0, await GenerateCommand.ExecuteAsync(400, 2, path, output, TextWriter.Null, "acme"));
+            Assert.Contains(", and 20 SCIM identities in acme", output.ToString(), StringComparison.Ordinal); // every fourth of 80 users
+            var result = await fixture.ImportFileAsync(path, prefix);
+            Assert.True(result.Code == 0, result.Error);
+            var (total, page) = await scim.ListIdentitiesAsync(scope, 0, 5);
+            Assert.Equal(demoTotal + 20, total);
+            Assert.Equal(5, page.Count);
+            Assert.NotNull(await scim.GetIdentityAsync(scope, InstanceGenerator.PathPrefix + "uid-19"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static async Task<string> GenerateAsync(int entities, int seed)
     {
         var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");

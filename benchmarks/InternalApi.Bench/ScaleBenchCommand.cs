@@ -32,7 +32,7 @@ internal static class ScaleBenchCommand
         var concurrency = int.Parse(Option(args, "--concurrency") ?? "16", CultureInfo.InvariantCulture);
         var seed = Option(args, "--seed") ?? "1";
         var tool = Option(args, "--tool") ?? DefaultTool;
-        var file = Option(args, "--file") ?? Path.Combine(Path.GetTempPath(), $"internalapi-scale-{entities}-{seed}.json");
+        var file = Option(args, "--file") ?? Path.Combine(Path.GetTempPath(), $"internalapi-scale-{entities}-{seed}-scim.json");
         var hostDll = Option(args, "--host") ?? BenchHost.DefaultHostDll;
         var app = Option(args, "--app") ?? BenchHost.DefaultApp;
         if (entities < 1 || requests < 1 || concurrency < 1 || seconds <= 0 || !File.Exists(tool))
@@ -73,7 +73,9 @@ internal static class ScaleBenchCommand
         if (!File.Exists(file))
         {
             error.WriteLine($"generating {entities} entities into {file}");
-            var generated = await RunToolAsync(tool, error, "generate", "--entities", entities.ToString(CultureInfo.InvariantCulture), "--seed", seed, "--out", file);
+            // SCIM identities go into the demo's SCIM group, so its list row measures a group with thousands of them.
+            string[] scim = demo.ScimGroupToken is { } group ? ["--scim-group", group.Group] : [];
+            var generated = await RunToolAsync(tool, error, ["generate", "--entities", entities.ToString(CultureInfo.InvariantCulture), "--seed", seed, .. scim, "--out", file]);
             if (generated.Code != 0)
             {
                 error.WriteLine("generate failed");

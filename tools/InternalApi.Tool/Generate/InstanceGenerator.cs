@@ -32,7 +32,7 @@ public sealed record InstanceShape(int Users, int Groups, int Keys, int Projects
 /// records); keys are ed25519 with every tenth RSA, in OpenSSH's wire format from seeded random bytes (the import
 /// checks the framing and fingerprints the blob, as <c>ssh-keygen -l</c> would, not the key's mathematics).
 /// </summary>
-public sealed class InstanceGenerator(InstanceShape shape, int seed)
+public sealed class InstanceGenerator(InstanceShape shape, int seed, string? scimGroup = null)
 {
     /// <summary>The first id of every kind of record.</summary>
     public const long IdOffset = 1_000_000;
@@ -66,6 +66,10 @@ public sealed class InstanceGenerator(InstanceShape shape, int seed)
         await SectionAsync(json, output, "keys", shape.Keys, i => WriteKey(json, i), cancellationToken);
         await SectionAsync(json, output, "projects", shape.Projects, i => WriteProject(json, i, groupPaths), cancellationToken);
         await SectionAsync(json, output, "memberships", shape.Memberships, i => WriteMembership(json, i, groupPaths), cancellationToken);
+        if (scimGroup is not null)
+        {
+            await SectionAsync(json, output, "scim_identities", ScimIdentities, i => WriteScimIdentity(json, i, scimGroup), cancellationToken);
+        }
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken);
     }
@@ -84,6 +88,22 @@ public sealed class InstanceGenerator(InstanceShape shape, int seed)
 
         json.WriteEndArray();
         await output.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// SCIM identities written into the group given (none without one): one for every fourth user, thousands at
+    /// 100,000 records, so a SCIM list of that group is a large one. The group is not generated: an existing one
+    /// with group SAML (the demo's <c>acme</c>), so the file then imports only next to it.
+    /// </summary>
+    public int ScimIdentities => scimGroup is null ? 0 : shape.Users / 4;
+
+    private static void WriteScimIdentity(Utf8JsonWriter json, int i, string group)
+    {
+        json.WriteStartObject();
+        json.WriteString("extern_uid", string.Create(CultureInfo.InvariantCulture, $"{PathPrefix}uid-{i}"));
+        json.WriteNumber("user_id", UserId(i));
+        json.WriteString("group", group);
+        json.WriteEndObject();
     }
 
     private static string Username(int i) => string.Create(CultureInfo.InvariantCulture, $"{PathPrefix}user-{i}");
