@@ -145,7 +145,7 @@ internal static class BenchCommand
             output.WriteLine($"{"endpoint",-32} {"req/s",7} {"p50 ms",7} {"p99 ms",7} {"floor ms",8} {"÷floor",6} {"÷first",7} {"http ms",7} {"÷http",6} {"worker cpu",10} {"host cpu",8} {"errors",6}");
             output.WriteLine($"{"",-32} {"",7} {"",7} {"",7} {"",8} {"",6} {"",7} {"",7} {"",6} {"ms/req",10} {"ms/req",8}");
 
-            Func<Task<bool>> pointRead = async () => (await users.GetEntityAsync<TableEntity>("1", "")).Value is not null;
+            Func<Task<bool>> pointRead = async () => (await users.GetEntityAsync<TableEntity>(Spread.PartitionOf("1"), "1")).Value is not null;
             var bench = new BenchScenarios(client, shellKey, kasKey, data, failures, pagesKey);
             if (!await bench.EnsureSubscriptionAsync())
             {
@@ -154,7 +154,7 @@ internal static class BenchCommand
             }
 
             var scenarios = bench.All();
-            await using var httpFloor = await BenchHttpFloor.StartAsync(users, ("1", ""), concurrency, failures);
+            await using var httpFloor = await BenchHttpFloor.StartAsync(users, (Spread.PartitionOf("1"), "1"), concurrency, failures);
             Func<Task<bool>> httpRead = httpFloor.ReadAsync;
             await using var writeFloor = await BenchWriteFloor.CreateAsync(services.GetRequiredService<TableServiceClient>());
             Func<Task<bool>> pointWrite = writeFloor.WriteAsync;
