@@ -5,6 +5,7 @@ using InternalApi.Core.Data;
 using InternalApi.Core.Storage;
 using InternalApi.Functions.Hosting;
 using InternalApi.Tests.Infrastructure;
+using InternalApi.Tool.Generate;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -90,6 +91,28 @@ public sealed class ImportFixture : IsolatedAppFixture
         }
 
         return false;
+    }
+
+    /// <summary>Writes a generated instance (<see cref="InstanceGenerator"/>) to a temporary file; the caller deletes it.</summary>
+    public static async Task<string> GenerateAsync(int entities, int seed)
+    {
+        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
+        await using var stream = File.Create(path);
+        await new InstanceGenerator(InstanceShape.Of(entities), seed).WriteAsync(stream);
+        return path;
+    }
+
+    /// <summary>Every row of a table.</summary>
+    public static async Task<List<TableEntity>> RowsAsync(TableClient table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>())
+        {
+            rows.Add(row);
+        }
+
+        return rows;
     }
 
     /// <summary>A fresh table prefix: an empty store on the same Azurite.</summary>

@@ -14,10 +14,10 @@ public sealed class ImportScaleTests(ImportFixture fixture)
     [Fact]
     public async Task Generated_Instance_Imports_And_Is_The_Same_For_The_Same_Seed()
     {
-        var path = await GenerateAsync(1_000, seed: 7);
+        var path = await ImportFixture.GenerateAsync(1_000, seed: 7);
         try
         {
-            var again = await GenerateAsync(1_000, seed: 7);
+            var again = await ImportFixture.GenerateAsync(1_000, seed: 7);
             Assert.Equal(await File.ReadAllBytesAsync(path), await File.ReadAllBytesAsync(again));
             File.Delete(again);
 
@@ -48,7 +48,7 @@ public sealed class ImportScaleTests(ImportFixture fixture)
     [Fact]
     public async Task Import_Interrupted_Midway_Then_Run_Again_Ends_As_One_Clean_Import()
     {
-        var path = await GenerateAsync(2_000, seed: 3);
+        var path = await ImportFixture.GenerateAsync(2_000, seed: 3);
         try
         {
             var clean = ImportFixture.NewPrefix();
@@ -154,13 +154,5 @@ public sealed class ImportScaleTests(ImportFixture fixture)
         {
             File.Delete(path);
         }
-    }
-
-    private static async Task<string> GenerateAsync(int entities, int seed)
-    {
-        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
-        await using var stream = File.Create(path);
-        await new InstanceGenerator(InstanceShape.Of(entities), seed).WriteAsync(stream);
-        return path;
     }
 }

@@ -18,11 +18,7 @@ public sealed class NamespaceTreeImportTests(ImportFixture fixture)
     [Fact]
     public async Task Import_Writes_The_Tree_Seats_Match_A_Brute_Force_Count_And_A_Reimport_Repairs_It()
     {
-        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
-        await using (var stream = File.Create(path))
-        {
-            await new InstanceGenerator(InstanceShape.Of(600), 11).WriteAsync(stream);
-        }
+        var path = await ImportFixture.GenerateAsync(600, 11);
 
         try
         {
@@ -30,16 +26,16 @@ public sealed class NamespaceTreeImportTests(ImportFixture fixture)
             var first = await fixture.ImportFileAsync(path, prefix);
             Assert.True(first.Code == 0, first.Error);
             var stores = fixture.Stores(prefix);
-            var tree = await RowsAsync(stores.Tables.NamespaceTree);
-            var namespaces = (await RowsAsync(stores.Tables.Namespaces)).Select(EntityMapping.ToNamespace).ToDictionary(n => n.Id);
-            var projects = (await RowsAsync(stores.Tables.Projects)).Select(EntityMapping.ToProject).ToList();
+            var tree = await ImportFixture.RowsAsync(stores.Tables.NamespaceTree);
+            var namespaces = (await ImportFixture.RowsAsync(stores.Tables.Namespaces)).Select(EntityMapping.ToNamespace).ToDictionary(n => n.Id);
+            var projects = (await ImportFixture.RowsAsync(stores.Tables.Projects)).Select(EntityMapping.ToProject).ToList();
             // A row per group and per project; personal namespaces have none (NamespaceTree.Indexes).
             Assert.Equal(namespaces.Values.Count(n => n.Kind == NamespaceKind.Group) + projects.Count, tree.Count);
 
             // Brute force: a namespace's root by its parent links, a member's source by its group or project.
             long RootOf(long id) => namespaces[id].ParentId is { } parent ? RootOf(parent) : id;
-            var users = (await RowsAsync(stores.Tables.Users)).Select(EntityMapping.ToUser).ToDictionary(u => u.Id);
-            var members = await RowsAsync(stores.Tables.Members);
+            var users = (await ImportFixture.RowsAsync(stores.Tables.Users)).Select(EntityMapping.ToUser).ToDictionary(u => u.Id);
+            var members = await ImportFixture.RowsAsync(stores.Tables.Members);
             var billable = new BillableMembers(stores.Tables, stores.Users, new NamespaceTree(stores.Tables));
             var roots = namespaces.Values.Where(n => n.Kind == NamespaceKind.Group && n.ParentId is null).ToList();
             Assert.NotEmpty(roots);
@@ -62,10 +58,10 @@ public sealed class NamespaceTreeImportTests(ImportFixture fixture)
                 await stores.Tables.NamespaceTree.DeleteEntityAsync(row.PartitionKey, row.RowKey);
             }
 
-            Assert.NotEqual(tree.Count, (await RowsAsync(stores.Tables.NamespaceTree)).Count);
+            Assert.NotEqual(tree.Count, (await ImportFixture.RowsAsync(stores.Tables.NamespaceTree)).Count);
             var again = await fixture.ImportFileAsync(path, prefix);
             Assert.True(again.Code == 0, again.Error);
-            Assert.Equal(Keys(tree), Keys(await RowsAsync(stores.Tables.NamespaceTree)));
+            Assert.Equal(Keys(tree), Keys(await ImportFixture.RowsAsync(stores.Tables.NamespaceTree)));
         }
         finally
         {
@@ -74,15 +70,4 @@ public sealed class NamespaceTreeImportTests(ImportFixture fixture)
     }
 
     private static IEnumerable<string> Keys(List<TableEntity> rows) => rows.Select(r => r.PartitionKey + "/" + r.RowKey + "/" + r.GetInt64("ParentId") + "/" + r.GetInt64("NamespaceId")).Order();
-
-    private static async Task<List<TableEntity>> RowsAsync(TableClient table)
-    {
-        var rows = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>())
-        {
-            rows.Add(row);
-        }
-
-        return rows;
-    }
 }

@@ -17,11 +17,7 @@ public sealed class SpreadLayoutMigrationTests(ImportFixture fixture)
     [Fact]
     public async Task Old_Layout_Rows_Move_Into_The_Spread_Layout_Keeping_Rows_Written_Since_And_A_Second_Run_Moves_Nothing()
     {
-        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
-        await using (var stream = File.Create(path))
-        {
-            await new InstanceGenerator(InstanceShape.Of(200), 5).WriteAsync(stream);
-        }
+        var path = await ImportFixture.GenerateAsync(200, 5);
 
         try
         {
@@ -43,7 +39,7 @@ public sealed class SpreadLayoutMigrationTests(ImportFixture fixture)
 
             old += await RelayoutAsync(tables.UserSshKeys, row => new TableEntity(row.RowKey.Split(':')[0], row.RowKey.Split(':')[1]));
             Assert.NotEqual(expected, await fixture.SnapshotAsync(prefix));
-            var user = (await Rows(tables.Users)).First(r => r.PartitionKey == Id(InstanceGenerator.IdOffset + 1));
+            var user = (await ImportFixture.RowsAsync(tables.Users)).First(r => r.PartitionKey == Id(InstanceGenerator.IdOffset + 1));
             Assert.Null(await stores.Users.GetUserAsync(InstanceGenerator.IdOffset + 1)); // the new code does not read the old layout
 
             // A user the new code wrote before the migration ran: its row is newer than the old one and is kept.
@@ -98,7 +94,7 @@ public sealed class SpreadLayoutMigrationTests(ImportFixture fixture)
     /// <summary>Rewrites every row of <paramref name="table"/> as <paramref name="relayout"/> says (the old layout); how many.</summary>
     private static async Task<int> RelayoutAsync(TableClient table, Func<TableEntity, TableEntity> relayout)
     {
-        var rows = await Rows(table);
+        var rows = await ImportFixture.RowsAsync(table);
         foreach (var row in rows)
         {
             var moved = relayout(row);
@@ -108,17 +104,6 @@ public sealed class SpreadLayoutMigrationTests(ImportFixture fixture)
         }
 
         return rows.Count;
-    }
-
-    private static async Task<List<TableEntity>> Rows(TableClient table)
-    {
-        var rows = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>())
-        {
-            rows.Add(row);
-        }
-
-        return rows;
     }
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
