@@ -13,8 +13,14 @@ public sealed record TreeNamespace(long Id, long? ParentId, NamespaceKind Kind);
 /// <summary>One project of a hierarchy: the namespace it is in.</summary>
 public sealed record TreeProject(long Id, long NamespaceId);
 
-/// <summary>A top-level namespace's hierarchy as the tree index holds it: every namespace below it (itself included) and every project in them.</summary>
-public sealed record NamespaceHierarchy(IReadOnlyList<TreeNamespace> Namespaces, IReadOnlyList<TreeProject> Projects)
+/// <summary>One direct membership of a group or project of a hierarchy, as the tree index copies it.</summary>
+public sealed record TreeMember(MemberSource Source, long SourceId, long UserId, AccessLevel Level);
+
+/// <summary>
+/// A top-level namespace's hierarchy as the tree index holds it: every namespace below it (itself included), every
+/// project in them, and the direct memberships of those groups and projects.
+/// </summary>
+public sealed record NamespaceHierarchy(IReadOnlyList<TreeNamespace> Namespaces, IReadOnlyList<TreeProject> Projects, IReadOnlyList<TreeMember> Members)
 {
     /// <summary>
     /// <paramref name="namespaceId"/> and every namespace below it, parents before children. The walk follows parent
@@ -55,14 +61,22 @@ public sealed class NamespaceTree(GitLabTables tables)
 {
     private const string NamespacePrefix = "n-";
     private const string ProjectPrefix = "p-";
+    private const string MemberPrefix = "m-";
 
     /// <summary>Every namespace and project under the top-level namespace <paramref name="rootId"/>: one single-partition query.</summary>
     public async Task<NamespaceHierarchy> ReadAsync(long rootId, CancellationToken cancellationToken = default)
     {
         var namespaces = new List<TreeNamespace>();
         var projects = new List<TreeProject>();
+        var members = new List<TreeMember>();
         foreach (var row in await tables.NamespaceTree.ListPartitionAsync(Id(rootId), cancellationToken))
         {
+            if (ParseMember(row) is { } member)
+            {
+                members.Add(member);
+                continue;
+            }
+
             if (row.RowKey.StartsWith(NamespacePrefix, StringComparison.Ordinal) && Parse(row.RowKey[NamespacePrefix.Length..]) is { } ns)
             {
                 namespaces.Add(new TreeNamespace(ns, row.GetInt64("ParentId"), Enum(row.GetString("Kind"), NamespaceKind.Group)));
@@ -74,7 +88,7 @@ public sealed class NamespaceTree(GitLabTables tables)
             }
         }
 
-        return new NamespaceHierarchy(namespaces, projects);
+        return new NamespaceHierarchy(namespaces, projects, members);
     }
 
     /// <summary>
@@ -135,6 +149,8 @@ public sealed class NamespaceTree(GitLabTables tables)
         var movedSet = moved.ToHashSet();
         var below = hierarchy.Namespaces.Where(n => n.Id != ns.Id && movedSet.Contains(n.Id)).ToList();
         var projects = hierarchy.Projects.Where(p => movedSet.Contains(p.NamespaceId)).ToList();
+        var projectSet = projects.Select(p => p.Id).ToHashSet();
+        var members = hierarchy.Members.Where(m => m.Source == MemberSource.Group ? movedSet.Contains(m.SourceId) : projectSet.Contains(m.SourceId)).ToList();
 
         // New rows first, old ones after: a reader in between counts a moved member under both roots for a moment,
         // never under neither.
@@ -143,21 +159,71 @@ public sealed class NamespaceTree(GitLabTables tables)
                 new TableEntity(Id(newRoot), NamespacePrefix + Id(n.Id)) { ["ParentId"] = n.ParentId, ["Kind"] = n.Kind.ToString() }, TableUpdateMode.Replace, cancellationToken))
             .Concat(projects.Select(p => tables.NamespaceTree.UpsertEntityAsync(
                 new TableEntity(Id(newRoot), ProjectPrefix + Id(p.Id)) { ["NamespaceId"] = p.NamespaceId }, TableUpdateMode.Replace, cancellationToken)))
-            .Concat(below.Select(n => (Task)tables.Namespaces.MergeIfExistsAsync(Spread.Row(Id(n.Id), "RootId", newRoot), cancellationToken))));
+            .Concat(below.Select(n => (Task)tables.Namespaces.MergeIfExistsAsync(Spread.Row(Id(n.Id), "RootId", newRoot), cancellationToken)))
+            .Concat(members.Select(m => (Task)tables.NamespaceTree.UpsertEntityAsync(RowOf(m, newRoot), TableUpdateMode.Replace, cancellationToken))));
         await Task.WhenAll(
             moved.Select(id => DeleteAsync(oldRoot, NamespacePrefix + Id(id), cancellationToken))
-            .Concat(projects.Select(p => DeleteAsync(oldRoot, ProjectPrefix + Id(p.Id), cancellationToken))));
+            .Concat(projects.Select(p => DeleteAsync(oldRoot, ProjectPrefix + Id(p.Id), cancellationToken)))
+            .Concat(members.Select(m => DeleteAsync(oldRoot, MemberKey(m.Source, m.SourceId, m.UserId), cancellationToken))));
     }
 
-    /// <summary>Places <paramref name="project"/> under <paramref name="rootId"/>, and takes it from <paramref name="previousRootId"/> when it moved.</summary>
+    /// <summary>
+    /// Places <paramref name="project"/> under <paramref name="rootId"/>, and takes it from <paramref name="previousRootId"/>
+    /// when it moved, with the copies of its memberships (one range query of the old root's partition).
+    /// </summary>
     public async Task PutProjectAsync(Project project, long rootId, long? previousRootId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(project);
         await tables.NamespaceTree.UpsertEntityAsync(RowOf(project, rootId), TableUpdateMode.Replace, cancellationToken);
         if (previousRootId is { } old && old != rootId)
         {
-            await DeleteAsync(old, ProjectPrefix + Id(project.Id), cancellationToken);
+            var prefix = MemberKeyPrefix(MemberSource.Project, project.Id);
+            var copies = await tables.NamespaceTree.ListAsync(
+                TableClient.CreateQueryFilter($"PartitionKey eq {Id(old)} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "."}"), cancellationToken: cancellationToken);
+            var moved = copies.Select(ParseMember).OfType<TreeMember>().ToList();
+            await Task.WhenAll(moved.Select(m => tables.NamespaceTree.UpsertEntityAsync(RowOf(m, rootId), TableUpdateMode.Replace, cancellationToken)));
+            await Task.WhenAll(moved.Select(m => DeleteAsync(old, MemberKey(m.Source, m.SourceId, m.UserId), cancellationToken))
+                .Append(DeleteAsync(old, ProjectPrefix + Id(project.Id), cancellationToken)));
         }
+    }
+
+    /// <summary>Copies a membership into its hierarchy's partition (the membership store's write, after its own row).</summary>
+    public Task PutMemberAsync(long rootId, TreeMember member, CancellationToken cancellationToken = default) =>
+        tables.NamespaceTree.UpsertEntityAsync(RowOf(member, rootId), TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>Removes the copy of a membership (nothing when there is none).</summary>
+    public Task DeleteMemberAsync(long rootId, MemberSource source, long sourceId, long userId, CancellationToken cancellationToken = default) =>
+        DeleteAsync(rootId, MemberKey(source, sourceId, userId), cancellationToken);
+
+    /// <summary>
+    /// The copy of a membership in the partition of <paramref name="rootId"/>: RowKey <c>m-g{group}-{user}</c> or
+    /// <c>m-p{project}-{user}</c>, with the level. The seat count reads these with the rest of the hierarchy in one
+    /// query instead of one query per group and project (decision 4, addendum).
+    /// </summary>
+    public static TableEntity RowOf(TreeMember member, long rootId)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return new TableEntity(Id(rootId), MemberKey(member.Source, member.SourceId, member.UserId)) { ["AccessLevel"] = (int)member.Level };
+    }
+
+    private static string MemberKeyPrefix(MemberSource source, long sourceId) =>
+        MemberPrefix + (source == MemberSource.Project ? "p" : "g") + Id(sourceId) + "-";
+
+    private static string MemberKey(MemberSource source, long sourceId, long userId) => MemberKeyPrefix(source, sourceId) + Id(userId);
+
+    private static TreeMember? ParseMember(TableEntity row)
+    {
+        var key = row.RowKey;
+        if (!key.StartsWith(MemberPrefix, StringComparison.Ordinal) || key.Length < 5 || row.GetInt32("AccessLevel") is not { } level)
+        {
+            return null;
+        }
+
+        var source = key[2] == 'p' ? MemberSource.Project : key[2] == 'g' ? MemberSource.Group : (MemberSource?)null;
+        var dash = key.IndexOf('-', 3);
+        return source is { } kind && dash > 3 && Parse(key[3..dash]) is { } sourceId && Parse(key[(dash + 1)..]) is { } userId
+            ? new TreeMember(kind, sourceId, userId, (AccessLevel)level)
+            : null;
     }
 
     private async Task DeleteAsync(long rootId, string rowKey, CancellationToken cancellationToken)

@@ -177,6 +177,13 @@ public sealed class ImportContext
 
     // ---- write phase ----
 
+    /// <summary>Remembers the top-level namespace of a project just written, for the copies of its memberships.</summary>
+    public void RememberProjectRoot(long projectId, long rootId) => _shared.ProjectRoots[projectId] = rootId;
+
+    /// <summary>The top-level namespace of a project written by this import or already stored; null when it is neither.</summary>
+    public async Task<long?> ProjectRootAsync(long projectId, CancellationToken cancellationToken) =>
+        _shared.ProjectRoots.TryGetValue(projectId, out var root) ? root : await Stores.Members.RootOfAsync(MemberSource.Project, projectId, cancellationToken);
+
     /// <summary>Remembers a namespace just written, so later sections resolve it without a read.</summary>
     public void Remember(GitLabNamespace ns)
     {
@@ -217,6 +224,8 @@ public sealed class ImportContext
         public ConcurrentDictionary<string, GitLabNamespace> Written { get; } = new(StringComparer.OrdinalIgnoreCase);
 
         public ConcurrentDictionary<(string Section, long Id), byte> Stored { get; } = new();
+
+        public ConcurrentDictionary<long, long> ProjectRoots { get; } = new();
 
         public Lazy<Dictionary<long, string>> UserNames { get; } = new(() =>
         {

@@ -60,10 +60,17 @@ internal static class ImportRows
         }
     }
 
-    /// <summary>A membership: one row in the partition of its group or project (shared: these batch well).</summary>
-    public static IEnumerable<(TableClient Table, TableEntity Row)> OfMembership(GitLabTables tables, Membership membership)
+    /// <summary>
+    /// A membership: one row in the partition of its group or project, and its copy in the partition of its top-level
+    /// namespace <paramref name="rootId"/> (both shared: these batch well).
+    /// </summary>
+    public static IEnumerable<(TableClient Table, TableEntity Row)> OfMembership(GitLabTables tables, Membership membership, long? rootId)
     {
         var partition = (membership.Source == MemberSource.Project ? "project-" : "group-") + Id(membership.SourceId);
         yield return (tables.Members, new TableEntity(partition, Id(membership.UserId)) { ["AccessLevel"] = (int)membership.AccessLevel });
+        if (rootId is { } root)
+        {
+            yield return (tables.NamespaceTree, NamespaceTree.RowOf(new TreeMember(membership.Source, membership.SourceId, membership.UserId, membership.AccessLevel), root));
+        }
     }
 }

@@ -46,14 +46,13 @@ public sealed class BillableMembers(GitLabTables tables, UserStore users, Namesp
     public async Task<IReadOnlyDictionary<long, AccessLevel>> LevelsAsync(GitLabNamespace ns, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ns);
-        // One single-partition query for the whole hierarchy (the tree index), then one per member source: the cost
-        // follows the size of this namespace, never the instance's.
+        // One single-partition query for the whole hierarchy with its members (the tree index and the membership
+        // copies in it): the cost follows the size of this namespace, never the instance's, in one request however
+        // many groups and projects it has.
         var hierarchy = await tree.ReadAsync(NamespaceTree.RootOf(ns), cancellationToken);
         IReadOnlyList<long> namespaces = ns.Kind == NamespaceKind.User ? [ns.Id] : hierarchy.SelfAndDescendants(ns.Id);
-        IReadOnlyList<long> groups = ns.Kind == NamespaceKind.User ? [] : namespaces;
-        var partitions = groups.Select(id => "group-" + id.ToString(CultureInfo.InvariantCulture))
-            .Concat(hierarchy.ProjectsIn([.. namespaces]).Select(id => "project-" + id.ToString(CultureInfo.InvariantCulture)));
-        var rows = (await Task.WhenAll(partitions.Select(p => tables.Members.ListPartitionAsync(p, cancellationToken)))).SelectMany(r => r);
+        var groups = ns.Kind == NamespaceKind.User ? [] : namespaces.ToHashSet();
+        var projects = hierarchy.ProjectsIn([.. namespaces]).ToHashSet();
 
         var levels = new Dictionary<long, AccessLevel>();
         if (ns.Kind == NamespaceKind.User && ns.OwnerId is { } owner)
@@ -61,17 +60,11 @@ public sealed class BillableMembers(GitLabTables tables, UserStore users, Namesp
             levels[owner] = AccessLevel.Owner;
         }
 
-        foreach (var row in rows)
+        foreach (var member in hierarchy.Members.Where(m => m.Source == MemberSource.Group ? groups.Contains(m.SourceId) : projects.Contains(m.SourceId)))
         {
-            if (!long.TryParse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture, out var userId) || row.GetInt32("AccessLevel") is not { } value)
+            if (!levels.TryGetValue(member.UserId, out var best) || member.Level > best)
             {
-                continue;
-            }
-
-            var level = (AccessLevel)value;
-            if (!levels.TryGetValue(userId, out var best) || level > best)
-            {
-                levels[userId] = level;
+                levels[member.UserId] = member.Level;
             }
         }
 

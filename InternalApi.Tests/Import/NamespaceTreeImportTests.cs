@@ -29,13 +29,14 @@ public sealed class NamespaceTreeImportTests(ImportFixture fixture)
             var tree = await ImportFixture.RowsAsync(stores.Tables.NamespaceTree);
             var namespaces = (await ImportFixture.RowsAsync(stores.Tables.Namespaces)).Select(EntityMapping.ToNamespace).ToDictionary(n => n.Id);
             var projects = (await ImportFixture.RowsAsync(stores.Tables.Projects)).Select(EntityMapping.ToProject).ToList();
-            // A row per group and per project; personal namespaces have none (NamespaceTree.Indexes).
-            Assert.Equal(namespaces.Values.Count(n => n.Kind == NamespaceKind.Group) + projects.Count, tree.Count);
+            var members = await ImportFixture.RowsAsync(stores.Tables.Members);
+
+            // A row per group and per project (personal namespaces have none: NamespaceTree.Indexes), and a copy of every membership.
+            Assert.Equal(namespaces.Values.Count(n => n.Kind == NamespaceKind.Group) + projects.Count + members.Count, tree.Count);
 
             // Brute force: a namespace's root by its parent links, a member's source by its group or project.
             long RootOf(long id) => namespaces[id].ParentId is { } parent ? RootOf(parent) : id;
             var users = (await ImportFixture.RowsAsync(stores.Tables.Users)).Select(EntityMapping.ToUser).ToDictionary(u => u.Id);
-            var members = await ImportFixture.RowsAsync(stores.Tables.Members);
             var billable = new BillableMembers(stores.Tables, stores.Users, new NamespaceTree(stores.Tables));
             var roots = namespaces.Values.Where(n => n.Kind == NamespaceKind.Group && n.ParentId is null).ToList();
             Assert.NotEmpty(roots);

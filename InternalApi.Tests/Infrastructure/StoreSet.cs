@@ -47,14 +47,15 @@ public sealed record StoreSet(
         var keys = new SshKeyStore(tables, fingerprints, time);
         var tree = new NamespaceTree(tables);
         var namespaces = new NamespaceStore(tables, tree);
-        var members = new MembershipStore(tables);
+        var projects = new ProjectStore(tables, namespaces, tree);
+        var members = new MembershipStore(tables, namespaces, projects, tree);
         return new(
             tables,
             new UserStore(tables, fingerprints, time),
             keys,
             fingerprints,
             namespaces,
-            new ProjectStore(tables, namespaces, tree),
+            projects,
             members,
             new EffectiveAccess(namespaces, members, keys),
             new ProtectedRefStore(tables),

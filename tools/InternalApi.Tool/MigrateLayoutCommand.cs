@@ -30,13 +30,18 @@ internal static class MigrateLayoutCommand
         await using var services = CommandServices.Create(configuration);
         try
         {
-            var moved = await new SpreadLayoutMigration(services.GetRequiredService<GitLabTables>()).RunAsync(cancellationToken);
-            foreach (var table in moved.Where(t => t.Moved > 0))
+            var result = await new SpreadLayoutMigration(services.GetRequiredService<GitLabTables>(), services.GetRequiredService<MembershipStore>()).RunAsync(cancellationToken);
+            foreach (var table in result.Tables.Where(t => t.Moved > 0))
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"migrate-layout: moved {table.Moved,7} rows of {table.Table}"));
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"migrate-layout: {moved.Sum(t => t.Moved)} rows moved; the store is in the spread layout"));
+            if (result.MembershipsCopied > 0)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"migrate-layout: copied {result.MembershipsCopied} memberships into their hierarchies"));
+            }
+
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"migrate-layout: {result.Tables.Sum(t => t.Moved)} rows moved; the store is in the spread layout"));
             return 0;
         }
         catch (Azure.RequestFailedException ex)

@@ -1,3 +1,4 @@
+using InternalApi.Core.Data;
 using InternalApi.Core.Model;
 
 namespace InternalApi.Core.Import;
@@ -82,7 +83,7 @@ public sealed class MembershipsSection : ImportSection<MembershipRecord>
 
     /// <summary>
     /// Memberships are plain rows (no read before the write in the store either), in the partition of their
-    /// group or project: a large group's members go 100 to a transaction.
+    /// group or project and, copied, in their top-level namespace's: a large group's members go 100 to a transaction.
     /// </summary>
     protected override async Task WriteAllAsync(IEnumerable<ImportItem<MembershipRecord>> items, ImportContext context, CancellationToken cancellationToken)
     {
@@ -91,7 +92,11 @@ public sealed class MembershipsSection : ImportSection<MembershipRecord>
         await using var writer = new ImportWriter(cancellationToken);
         foreach (var item in items)
         {
-            await writer.AddAsync(ImportRows.OfMembership(context.Tables, await ToMembershipAsync(item.Value, context, cancellationToken)));
+            var membership = await ToMembershipAsync(item.Value, context, cancellationToken);
+            var root = membership.Source == MemberSource.Project
+                ? await context.ProjectRootAsync(membership.SourceId, cancellationToken)
+                : NamespaceTree.RootOf(await context.NamespaceAsync(item.Value.GroupPath!, cancellationToken));
+            await writer.AddAsync(ImportRows.OfMembership(context.Tables, membership, root));
             context.Progress.Add(1);
         }
 

@@ -178,6 +178,7 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
             {
                 var ns = await context.NamespaceAsync(value.NamespacePath, cancellationToken);
                 var project = value.Project with { NamespaceId = ns.Id, FullPath = ns.FullPath + "/" + value.Project.Path };
+                context.RememberProjectRoot(project.Id, NamespaceTree.RootOf(ns));
                 await writer.AddAsync(ImportRows.OfProject(tables, project, NamespaceTree.RootOf(ns), value.Redirects));
             }
 
@@ -195,6 +196,7 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
     private static async Task<IEnumerable<(TableClient Table, TableEntity Row)>?> PlanStoredAsync(ProjectRecord value, ImportContext context, CancellationToken cancellationToken)
     {
         var ns = await context.NamespaceAsync(value.NamespacePath, cancellationToken);
+        context.RememberProjectRoot(value.Project.Id, NamespaceTree.RootOf(ns));
         var existing = await context.Stores.Projects.GetProjectAsync(value.Project.Id, cancellationToken);
         var fullPath = ns.FullPath + "/" + value.Project.Path;
         if (existing is null || existing.NamespaceId != ns.Id || !string.Equals(existing.FullPath, fullPath, StringComparison.OrdinalIgnoreCase))
@@ -220,6 +222,7 @@ public sealed class ProjectsSection(IOptions<GitalyOptions> gitaly) : ImportSect
         ArgumentNullException.ThrowIfNull(context);
         var stores = context.Stores;
         var ns = await context.NamespaceAsync(value.NamespacePath, cancellationToken);
+        context.RememberProjectRoot(value.Project.Id, NamespaceTree.RootOf(ns));
         var existing = await stores.Projects.GetProjectAsync(value.Project.Id, cancellationToken);
         await stores.Projects.UpsertProjectAsync(value.Project with
         {
