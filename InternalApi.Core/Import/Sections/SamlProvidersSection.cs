@@ -143,7 +143,8 @@ public sealed class ScimIdentitiesSection(ScimStore scim) : ImportSection<ScimId
     }
 
     /// <summary>
-    /// Each identity's rows as the file gives them (no reads), then each scope written into recounted once: its
+    /// Each identity's rows as the file gives them (no reads; its two rows in one transaction, up to
+    /// <see cref="ImportWriter.Parallelism"/> identities in flight), then each scope written into recounted once: its
     /// count row (what a list's <c>totalResults</c> reads) ends exact, and a re-import ends with the same number.
     /// </summary>
     protected override async Task WriteAllAsync(IEnumerable<ImportItem<ScimIdentityRecord>> items, ImportContext context, CancellationToken cancellationToken)
@@ -151,12 +152,18 @@ public sealed class ScimIdentitiesSection(ScimStore scim) : ImportSection<ScimId
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(context);
         var scopes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in items)
+        await using (var writer = new ImportWriter(cancellationToken))
         {
-            var scope = await ScopeAsync(item.Value, context, cancellationToken);
-            await scim.UpsertIdentityRowsAsync(scope, Identity(item.Value), cancellationToken);
-            scopes.Add(scope);
-            context.Progress.Add(1);
+            foreach (var item in items)
+            {
+                var scope = await ScopeAsync(item.Value, context, cancellationToken);
+                var identity = Identity(item.Value);
+                await writer.RunAsync(ct => scim.UpsertIdentityRowsAsync(scope, identity, ct));
+                scopes.Add(scope);
+                context.Progress.Add(1);
+            }
+
+            await writer.FlushAsync();
         }
 
         foreach (var scope in scopes)
