@@ -181,8 +181,22 @@ public sealed class ImportContext
     public void RememberProjectRoot(long projectId, long rootId) => _shared.ProjectRoots[projectId] = rootId;
 
     /// <summary>The top-level namespace of a project written by this import or already stored; null when it is neither.</summary>
-    public async Task<long?> ProjectRootAsync(long projectId, CancellationToken cancellationToken) =>
-        _shared.ProjectRoots.TryGetValue(projectId, out var root) ? root : await Stores.Members.RootOfAsync(MemberSource.Project, projectId, cancellationToken);
+    public async Task<long?> ProjectRootAsync(long projectId, CancellationToken cancellationToken)
+    {
+        if (_shared.ProjectRoots.TryGetValue(projectId, out var root))
+        {
+            return root;
+        }
+
+        // A stored project the file does not carry: read once, however many of its memberships the file has.
+        if (await Stores.Members.RootOfAsync(MemberSource.Project, projectId, cancellationToken) is not { } stored)
+        {
+            return null;
+        }
+
+        RememberProjectRoot(projectId, stored);
+        return stored;
+    }
 
     /// <summary>Remembers a namespace just written, so later sections resolve it without a read.</summary>
     public void Remember(GitLabNamespace ns)

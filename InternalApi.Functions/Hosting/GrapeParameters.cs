@@ -235,18 +235,8 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
     private T? Read<T>(string name, bool required, bool allowBlank, Func<JsonNode, T?> coerce)
         where T : struct
     {
-        var node = parameters[name];
-        if (node is null)
+        if (Present(name, required, allowBlank) is not { } node)
         {
-            if (!allowBlank && IsNull(name))
-            {
-                Report(name, "is empty");
-            }
-            else if (required)
-            {
-                Report(name, "is missing");
-            }
-
             return null;
         }
 
@@ -261,14 +251,8 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
 
     private string? Read(string name, bool required, Func<JsonNode, string?> coerce)
     {
-        var node = parameters[name];
-        if (node is null)
+        if (Present(name, required, allowBlank: true) is not { } node)
         {
-            if (required)
-            {
-                Report(name, "is missing");
-            }
-
             return null;
         }
 
@@ -279,6 +263,26 @@ public sealed class GrapeParameters(JsonObject parameters, DateOnly today, strin
         }
 
         return value;
+    }
+
+    /// <summary>The parameter's value, or null after reporting it empty (an explicit null where blank is refused) or missing (when required).</summary>
+    private JsonNode? Present(string name, bool required, bool allowBlank)
+    {
+        if (parameters[name] is { } node)
+        {
+            return node;
+        }
+
+        if (!allowBlank && IsNull(name))
+        {
+            Report(name, "is empty");
+        }
+        else if (required)
+        {
+            Report(name, "is missing");
+        }
+
+        return null;
     }
 
     private static bool IsInteger(string text)

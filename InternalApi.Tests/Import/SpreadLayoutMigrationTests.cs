@@ -95,6 +95,22 @@ public sealed class SpreadLayoutMigrationTests(ImportFixture fixture)
         Assert.Contains("migrate-layout: 0 rows moved", result.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Unreachable_Storage_Is_One_Line_And_Exit_1()
+    {
+        // A port nobody listens on.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var connection = fixture.Azurite.ConnectionString.Replace($":{fixture.Azurite.TablePort}/", $":{port}/", StringComparison.Ordinal);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await ToolCommands.RunAsync(["migrate-layout", "--AzureWebJobsStorage=" + connection, "--Storage:MaxRetries=0"], output, error);
+        Assert.Equal(1, code);
+        Assert.Equal($"migrate-layout: storage failed (Connection refused (127.0.0.1:{port})); running it again is safe", error.ToString().Trim());
+    }
+
     private async Task<(int Code, string Output, string Error)> RunAsync(string prefix)
     {
         using var output = new StringWriter();

@@ -67,11 +67,7 @@ internal static class BenchCommand
         // The bench's own view of the app's settings (the environment ./run.sh exports): its storage for the floors,
         // the secrets to mint the callers' JWTs with. Only errors of its own storage clients are printed.
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        await using var services = new ServiceCollection()
-            .AddLogging(logging => logging.AddSimpleConsole().AddFilter(null, LogLevel.Error))
-            .AddSingleton<IConfiguration>(configuration)
-            .AddInternalApiData(configuration, storageTracing: false)
-            .BuildServiceProvider();
+        await using var services = StorageServices(configuration);
         InternalSecrets secrets;
         try
         {
@@ -84,9 +80,8 @@ internal static class BenchCommand
         }
 
         var users = services.GetRequiredService<GitLabTables>().Users;
-        if (await users.FindSpreadAsync("1") is null)
+        if (!await DemoLoadedAsync(services, error))
         {
-            error.WriteLine("user 1 is not in the store: start ./run.sh (it imports data/demo.json) first");
             return 2;
         }
 
@@ -220,6 +215,25 @@ internal static class BenchCommand
     }
 
     /// <summary>The shell and KAS secrets as the app reads them (<c>Shell:*</c>, <c>Kas:*</c>; files relative to the current folder).</summary>
+    /// <summary>The bench's storage clients over <paramref name="configuration"/>, as the app registers them; only errors are logged.</summary>
+    internal static ServiceProvider StorageServices(IConfiguration configuration) => new ServiceCollection()
+        .AddLogging(logging => logging.AddSimpleConsole().AddFilter(null, LogLevel.Error))
+        .AddSingleton(configuration)
+        .AddInternalApiData(configuration, storageTracing: false)
+        .BuildServiceProvider();
+
+    /// <summary>Whether the store holds the demo data the rows drive (user 1); says how to get it when not.</summary>
+    internal static async Task<bool> DemoLoadedAsync(ServiceProvider services, TextWriter error)
+    {
+        if (await services.GetRequiredService<GitLabTables>().Users.FindSpreadAsync("1") is not null)
+        {
+            return true;
+        }
+
+        error.WriteLine("user 1 is not in the store: start ./run.sh (it imports data/demo.json) first");
+        return false;
+    }
+
     internal static InternalSecrets BenchSecrets(IConfiguration configuration)
     {
         var shell = configuration.GetSection(ShellAuthOptions.SectionName).Get<ShellAuthOptions>() ?? new();

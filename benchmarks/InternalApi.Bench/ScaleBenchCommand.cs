@@ -48,14 +48,9 @@ internal static class ScaleBenchCommand
         }
 
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        await using var services = new ServiceCollection()
-            .AddLogging(logging => logging.AddSimpleConsole().AddFilter(null, LogLevel.Error))
-            .AddSingleton<IConfiguration>(configuration)
-            .AddInternalApiData(configuration, storageTracing: false)
-            .BuildServiceProvider();
-        if (await services.GetRequiredService<GitLabTables>().Users.FindSpreadAsync("1") is null)
+        await using var services = BenchCommand.StorageServices(configuration);
+        if (!await BenchCommand.DemoLoadedAsync(services, error))
         {
-            error.WriteLine("user 1 is not in the store: start ./run.sh (it imports data/demo.json) first");
             return 2;
         }
 

@@ -102,8 +102,7 @@ internal static class ImportCommand
         catch (Exception ex) when (IsStorageFailure(ex))
         {
             // Writes are upserts of the file's own records: running the import again is safe.
-            var cause = ex is AggregateException many ? many.InnerExceptions[^1] : ex;
-            error.WriteLine($"import: storage failed ({cause.Message}); importing the file again is safe");
+            error.WriteLine($"import: storage failed ({StorageFailureCause(ex).Message}); importing the file again is safe");
             return 2;
         }
     }
@@ -115,6 +114,9 @@ internal static class ImportCommand
     private static FileStream Open(string file) => new(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
 
     /// <summary>A storage error or an unreachable account (the pipeline's retries end in an AggregateException).</summary>
+    /// <summary>The error to report for a storage failure: the last attempt's when the SDK retried.</summary>
+    internal static Exception StorageFailureCause(Exception ex) => ex is AggregateException many ? many.InnerExceptions[^1] : ex;
+
     internal static bool IsStorageFailure(Exception ex) => ex switch
     {
         Azure.RequestFailedException or HttpRequestException => true,

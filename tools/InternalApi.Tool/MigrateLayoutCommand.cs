@@ -22,7 +22,7 @@ internal static class MigrateLayoutCommand
         return command;
     }
 
-    /// <summary>Moves the rows and prints a line per table that had any; 1 when storage fails.</summary>
+    /// <summary>Moves the rows and prints a line per table that had any; 1 (and one line, no stack trace) when storage fails.</summary>
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -44,9 +44,10 @@ internal static class MigrateLayoutCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"migrate-layout: {result.Tables.Sum(t => t.Moved)} rows moved; the store is in the spread layout"));
             return 0;
         }
-        catch (Azure.RequestFailedException ex)
+        catch (Exception ex) when (ImportCommand.IsStorageFailure(ex))
         {
-            error.WriteLine($"migrate-layout: storage failed ({ex.Status} {ex.ErrorCode}); running it again is safe");
+            // Every step is an add-if-absent or a conditional delete: running it again is safe.
+            error.WriteLine($"migrate-layout: storage failed ({ImportCommand.StorageFailureCause(ex).Message}); running it again is safe");
             return 1;
         }
     }
